@@ -1,0 +1,154 @@
+import { writeFile } from 'node:fs/promises';
+import { Command, CommanderError, Option } from 'commander';
+import { executeRun, resolvePlan } from './commands/run.js';
+import type { RunFlags } from './commands/run-options.js';
+import { BenchError, ExitCode } from './errors.js';
+import { JsonReporter } from './reporters/json.js';
+import type { Reporter } from './reporters/reporter.js';
+import { TerminalReporter, colorEnabled } from './reporters/terminal.js';
+import { scenarioJsonSchema } from './scenario/schema.js';
+import { DEMOS, demoNames, startDemo, type DemoName } from './targets/launch.js';
+import { VERSION } from './version.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+interface RunCliOptions extends RunFlags {
+  out?: string;
+  quiet?: boolean;
+}
+
+/** Ctrl-C: the first stops the run gracefully (the result is still written); a second one exits at once. */
+function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (): void => {
+    if (controller.signal.aborted) process.exit(ExitCode.Interrupted);
+    process.stderr.write('\nstopping… (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+async function runCommand(file: string | undefined, options: RunCliOptions): Promise<number> {
+  const plan = await resolvePlan(file, options);
+  const reporters: Reporter[] = [
+    new TerminalReporter({
+      progress: process.stderr,
+      summary: process.stdout,
+      color: colorEnabled(process.stdout),
+      quiet: options.quiet,
+    }),
+  ];
+  if (options.out !== undefined) reporters.push(new JsonReporter(options.out));
+  const interrupt = interruptSignal();
+  try {
+    return (await executeRun(plan, reporters, interrupt.signal)).exitCode;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function validateCommand(files: string[]): Promise<number> {
+  for (const file of files) {
+    const plan = await resolvePlan(file, {});
+    process.stdout.write(
+      `${file}: ok (${plan.load.model} model, ${plan.requests.length} requests, ${plan.slos.length} SLOs)\n`,
+    );
+  }
+  return ExitCode.Pass;
+}
+
+async function demoCommand(name: string, options: { port: string }): Promise<number> {
+  const demo = await startDemo(name as DemoName, { port: Number(options.port) });
+  process.stdout.write(`demo ${name} listening on ${demo.url} (pid ${demo.pid}); Ctrl-C to stop\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await demo.stop();
+  return ExitCode.Pass;
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('backend-bench')
+    .description('Load testing with latency you can trust and SLO gates for CI')
+    .version(VERSION)
+    .option('--debug', 'show stack traces for errors')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`backend-bench: ${text.replace(/^error: /, '')}`) });
+
+  program
+    .command('run')
+    .description('run a scenario file, or an ad-hoc test with --url')
+    .argument('[scenario]', 'scenario file (YAML or JSON)')
+    .option('--url <url>', 'target URL (ad-hoc run), or base URL overriding the scenario target')
+    .option('--method <method>', 'HTTP method for every request')
+    .option('--header <header>', "request header 'Name: value' (repeatable)", collect)
+    .option('--body <body>', 'request body')
+    .option('--rate <n>', 'open model: requests started per second')
+    .option('--connections <n>', 'closed model: concurrent keep-alive connections')
+    .option('--duration <d>', 'how long to run, e.g. 30s, 2m')
+    .option('--timeout <d>', 'per-request timeout (default 10s)')
+    .option('--max-in-flight <n>', 'open model: cap on requests in flight')
+    .option('--slo <expr>', "SLO, e.g. 'p95 < 200ms' (repeatable; replaces the scenario's)", collect)
+    .option('--out <file>', 'write the JSON result to this file')
+    .option('-q, --quiet', 'no live progress, only the summary')
+    .action(async (file: string | undefined, options: RunCliOptions) => setExit(await runCommand(file, options)));
+
+  program
+    .command('validate')
+    .description('check scenario files without sending any traffic')
+    .argument('<files...>', 'scenario files')
+    .action(async (files: string[]) => setExit(await validateCommand(files)));
+
+  program
+    .command('demo')
+    .description(`start an embedded demo system alone (${demoNames().map((n) => `${n}: ${DEMOS[n].description}`).join('; ')})`)
+    .addArgument(program.createArgument('<name>', 'demo name').choices(demoNames()))
+    .addOption(new Option('--port <port>', 'port on 127.0.0.1').default('3000'))
+    .action(async (name: string, options: { port: string }) => setExit(await demoCommand(name, options)));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of scenario files (for editor completion)')
+    .option('--out <file>', 'write it to a file instead of stdout')
+    .action(async (options: { out?: string }) => {
+      const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+      if (options.out === undefined) process.stdout.write(text);
+      else await writeFile(options.out, text);
+      setExit(ExitCode.Pass);
+    });
+  return program;
+}
+
+/** The only place errors become exit codes. Returns the code; the bin sets process.exitCode. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode: number = ExitCode.Pass;
+  const program = buildProgram((code) => (exitCode = code));
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are "errors" to commander; a usage mistake is ours to number.
+      return err.exitCode === 0 ? ExitCode.Pass : ExitCode.InvalidInput;
+    }
+    if (err instanceof BenchError) {
+      process.stderr.write(`backend-bench: ${err.message}\n`);
+      if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`backend-bench: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    else process.stderr.write('run again with --debug for details\n');
+    return ExitCode.RunFailed;
+  }
+}

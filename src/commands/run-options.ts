@@ -1,0 +1,100 @@
+import { InputError } from '../errors.js';
+
+/** The flags of `run` that describe load; they build an ad-hoc scenario or override a file's values. */
+export interface RunFlags {
+  url?: string;
+  method?: string;
+  header?: string[];
+  body?: string;
+  rate?: string;
+  connections?: string;
+  duration?: string;
+  timeout?: string;
+  maxInFlight?: string;
+  slo?: string[];
+}
+
+type Json = Record<string, unknown>;
+
+const isRecord = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function parseHeaderFlag(header: string): [string, string] {
+  const i = header.indexOf(':');
+  if (i <= 0) throw new InputError(`--header "${header.split(':')[0]}": expected "Name: value"`);
+  return [header.slice(0, i).trim(), header.slice(i + 1).trim()];
+}
+
+function splitUrl(url: string): { base: string; path: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InputError(`--url: not a valid URL (expected e.g. http://127.0.0.1:3000/path)`);
+  }
+  return { base: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+}
+
+function overrideLoad(load: Json, flags: RunFlags): void {
+  if (flags.rate !== undefined || flags.connections !== undefined) {
+    delete load.rate;
+    delete load.connections;
+    delete load.stages;
+    if (flags.rate !== undefined) load.rate = flags.rate;
+    if (flags.connections !== undefined) load.connections = flags.connections;
+  }
+  if (flags.duration !== undefined) {
+    delete load.stages;
+    load.duration = flags.duration;
+  }
+  if (flags.maxInFlight !== undefined) load.maxInFlight = flags.maxInFlight;
+}
+
+function overrideRequests(requests: unknown, flags: RunFlags): void {
+  if (!Array.isArray(requests)) return;
+  const headers = Object.fromEntries((flags.header ?? []).map(parseHeaderFlag));
+  for (const r of requests) {
+    if (!isRecord(r)) continue;
+    if (flags.method !== undefined) r.method = flags.method;
+    if (flags.body !== undefined) {
+      delete r.json;
+      r.body = flags.body;
+    }
+    if (Object.keys(headers).length > 0) r.headers = { ...(isRecord(r.headers) ? r.headers : {}), ...headers };
+  }
+}
+
+/** Applies flags over a scenario file's parsed data (before validation, so flags are validated the same way). */
+export function applyFlags(data: unknown, flags: RunFlags): unknown {
+  if (!isRecord(data)) return data;
+  const out: Json = structuredClone(data);
+  if (flags.url !== undefined || flags.timeout !== undefined) {
+    const target: Json = isRecord(out.target) ? out.target : typeof out.target === 'string' ? { url: out.target } : {};
+    if (flags.url !== undefined) {
+      delete target.demo;
+      target.url = flags.url;
+    }
+    if (flags.timeout !== undefined) target.timeout = flags.timeout;
+    out.target = target;
+  }
+  out.load = isRecord(out.load) ? out.load : {};
+  overrideLoad(out.load as Json, flags);
+  overrideRequests(out.requests, flags);
+  if (flags.slo !== undefined && flags.slo.length > 0) out.slos = flags.slo;
+  return out;
+}
+
+/** A scenario made from flags alone, as with autocannon or hey. */
+export function adHocScenario(flags: RunFlags): unknown {
+  if (flags.url === undefined) throw new InputError('give a scenario file, or --url for an ad-hoc run');
+  if (flags.rate === undefined && flags.connections === undefined) {
+    throw new InputError('an ad-hoc run needs --rate N (open model) or --connections N (closed model)');
+  }
+  const { base, path } = splitUrl(flags.url);
+  const data: Json = {
+    name: 'ad-hoc',
+    target: { url: base },
+    load: { duration: flags.duration ?? '10s' },
+    requests: [{ name: `${(flags.method ?? 'GET').toUpperCase()} ${path}`, path }],
+  };
+  return applyFlags(data, { ...flags, url: base });
+}

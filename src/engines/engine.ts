@@ -1,0 +1,37 @@
+import type { SampleSink } from '../metrics/interval-recorder.js';
+import type { DataFeed } from '../scenario/data-feed.js';
+import type { ExecutionPlan } from '../scenario/plan.js';
+
+/** What a run resolved before starting: where load goes (a demo has been started) and the data rows. */
+export interface RunContext {
+  baseUrl: string;
+  feed: DataFeed | undefined;
+}
+
+/**
+ * An engine drives load for a plan and pushes samples into the sink; it does not know who listens.
+ * It returns when the schedule is done and in-flight work has drained, or soon after `signal` aborts.
+ */
+export interface Engine {
+  run(plan: ExecutionPlan, context: RunContext, sink: SampleSink, signal: AbortSignal): Promise<void>;
+}
+
+/** After an abort, in-flight requests get this long to finish before they are cut (and not counted). */
+export const ABORT_DRAIN_MS = 1000;
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,0 +1,48 @@
+import { performance } from 'node:perf_hooks';
+import type { SampleSink } from '../../metrics/interval-recorder.js';
+import type { ExecutionPlan } from '../../scenario/plan.js';
+import { ABORT_DRAIN_MS, type Engine, type RunContext, sleep, yieldToLoop } from '../engine.js';
+import { ArrivalSchedule, valueAt } from '../schedule.js';
+import { HttpSender } from './http-sender.js';
+import { RequestRunner } from './request-runner.js';
+
+/** Starts due in one pass before yielding, so a late tick catches up without starving I/O. */
+const MAX_STARTS_PER_TICK = 500;
+
+/**
+ * Open model (arrival rate): requests start on schedule whatever the target does. Latency is measured from
+ * the intended start, so a stalled server cannot hide its stall (no coordinated omission). When the in-flight
+ * cap is reached the start is counted as dropped, never silently skipped.
+ */
+export class OpenModelEngine implements Engine {
+  async run(plan: ExecutionPlan, context: RunContext, sink: SampleSink, signal: AbortSignal): Promise<void> {
+    const { stages, maxInFlight } = plan.load;
+    const sender = new HttpSender(context.baseUrl, maxInFlight, plan.timeoutMs);
+    const runner = new RequestRunner(plan, sender, sink, context.feed);
+    const schedule = new ArrivalSchedule(stages);
+    const t0 = performance.now();
+    let k = 0;
+    let due = schedule.timeOf(0);
+    while (due !== undefined && !signal.aborted) {
+      const now = performance.now() - t0;
+      sink.setTargetRate(valueAt(stages, now));
+      for (let burst = 0; due !== undefined && due <= now && burst < MAX_STARTS_PER_TICK; burst++) {
+        if (runner.inFlight >= maxInFlight) {
+          runner.drop();
+        } else {
+          sink.sendDelay(now - due);
+          void runner.fire(t0 + due);
+        }
+        due = schedule.timeOf(++k);
+      }
+      if (due === undefined) break;
+      // Timers are coarse (≈1 ms): sleep until just before the next start, then yield until it is due.
+      const wait = due - (performance.now() - t0);
+      if (wait > 2) await sleep(wait - 1, signal);
+      else await yieldToLoop();
+    }
+    sink.setTargetRate(0);
+    await runner.drain(signal.aborted ? ABORT_DRAIN_MS : plan.timeoutMs + 1000);
+    await sender.close();
+  }
+}

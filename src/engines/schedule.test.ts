@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ArrivalSchedule, buildStages, totalDurationMs, valueAt } from './schedule.js';
+
+function arrivals(schedule: ArrivalSchedule): number[] {
+  const times: number[] = [];
+  for (let k = 0; ; k++) {
+    const t = schedule.timeOf(k);
+    if (t === undefined) return times;
+    times.push(t);
+  }
+}
+
+describe('schedule', () => {
+  it('spaces a constant rate evenly', () => {
+    const s = new ArrivalSchedule(buildStages(200, [{ durationMs: 5000, value: 200 }]));
+    const times = arrivals(s);
+    expect(times).toHaveLength(1000);
+    expect(times[0]).toBe(0);
+    expect(times[1]).toBeCloseTo(5, 9);
+    expect(times[999]).toBeCloseTo(4995, 6);
+  });
+
+  it('integrates a linear ramp exactly', () => {
+    const s = new ArrivalSchedule(buildStages(0, [{ durationMs: 10_000, value: 100 }]));
+    expect(s.total).toBeCloseTo(500, 9);
+    const times = arrivals(s);
+    expect(times).toHaveLength(500);
+    // Half the arrivals of a ramp from zero come in the last 29 % of it (t = 10·√0.5 s).
+    expect(times[250]).toBeCloseTo(10_000 * Math.sqrt(0.5), 0);
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThan(times[i - 1] as number);
+  });
+
+  it('handles ramp up, hold and ramp down', () => {
+    const spans = buildStages(0, [
+      { durationMs: 2000, value: 100 },
+      { durationMs: 3000, value: 100 },
+      { durationMs: 2000, value: 0 },
+    ]);
+    expect(totalDurationMs(spans)).toBe(7000);
+    expect(valueAt(spans, 1000)).toBe(50);
+    expect(valueAt(spans, 3000)).toBe(100);
+    expect(valueAt(spans, 6000)).toBe(50);
+    expect(valueAt(spans, 8000)).toBe(0);
+    const times = arrivals(new ArrivalSchedule(spans));
+    expect(times).toHaveLength(100 + 300 + 100);
+    expect(Math.max(...times)).toBeLessThan(7000);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Load shape over time: a list of stages, each moving linearly from the previous value to its own.
+ * The open model reads it as arrivals per second; the closed model as a number of connections.
+ */
+export interface StageSpan {
+  startMs: number;
+  durationMs: number;
+  from: number;
+  to: number;
+}
+
+export function buildStages(initial: number, stages: readonly { durationMs: number; value: number }[]): StageSpan[] {
+  const spans: StageSpan[] = [];
+  let startMs = 0;
+  let from = initial;
+  for (const s of stages) {
+    spans.push({ startMs, durationMs: s.durationMs, from, to: s.value });
+    startMs += s.durationMs;
+    from = s.value;
+  }
+  return spans;
+}
+
+export function totalDurationMs(spans: readonly StageSpan[]): number {
+  const last = spans[spans.length - 1];
+  return last === undefined ? 0 : last.startMs + last.durationMs;
+}
+
+/** The scheduled value at time t (ms since start); 0 after the last stage. */
+export function valueAt(spans: readonly StageSpan[], tMs: number): number {
+  for (const s of spans) {
+    if (tMs < s.startMs + s.durationMs) {
+      const f = s.durationMs > 0 ? (tMs - s.startMs) / s.durationMs : 1;
+      return s.from + (s.to - s.from) * Math.max(0, f);
+    }
+  }
+  return 0;
+}
+
+/** Arrivals (the integral of the rate) within one span, from its start to `tauS` seconds in. */
+function arrivalsWithin(s: StageSpan, tauS: number): number {
+  const d = s.durationMs / 1000;
+  return s.from * tauS + (d > 0 ? ((s.to - s.from) * tauS * tauS) / (2 * d) : 0);
+}
+
+/**
+ * Intended start times of open-model arrivals. Arrival k starts when the integral of the rate reaches k,
+ * so a ramp from 0 to 100/s over 10 s starts exactly 500 requests, none of them on a timer's whim.
+ */
+export class ArrivalSchedule {
+  private readonly cumulative: number[] = [];
+
+  constructor(private readonly spans: readonly StageSpan[]) {
+    let total = 0;
+    for (const s of spans) {
+      this.cumulative.push(total);
+      total += arrivalsWithin(s, s.durationMs / 1000);
+    }
+    this.total = total;
+  }
+
+  /** Expected arrivals over the whole schedule (fractional). */
+  readonly total: number;
+
+  /** When arrival k (0-based) is due, in ms since start, or undefined when the schedule has ended. */
+  timeOf(k: number): number | undefined {
+    for (let i = 0; i < this.spans.length; i++) {
+      const s = this.spans[i] as StageSpan;
+      const before = this.cumulative[i] as number;
+      const within = arrivalsWithin(s, s.durationMs / 1000);
+      if (k < before + within) return s.startMs + this.solve(s, k - before) * 1000;
+    }
+    return undefined;
+  }
+
+  /** Seconds into span s at which `count` arrivals have accumulated: root of a·τ² + b·τ − count = 0. */
+  private solve(s: StageSpan, count: number): number {
+    const d = s.durationMs / 1000;
+    const a = d > 0 ? (s.to - s.from) / (2 * d) : 0;
+    const b = s.from;
+    if (count <= 0) return 0;
+    if (a === 0) return count / b;
+    // The rationalised root avoids cancellation when a is tiny or negative (ramping down).
+    return (2 * count) / (b + Math.sqrt(b * b + 4 * a * count));
+  }
+}

@@ -1,0 +1,138 @@
+import { type ErrorCounts, type ErrorKind, emptyErrorCounts } from './error-kinds.js';
+import { type Histogram, createHistogram, recordMs } from './histogram.js';
+
+/** Counters and latency for one scope (a request name, or the whole run) over one interval. */
+export interface ScopeCounts {
+  requests: number;
+  errors: number;
+  dropped: number;
+  latency: Histogram;
+}
+
+/** What the hot path produced during one interval. Consumed synchronously, then the recorder reuses it. */
+export interface IntervalSnapshot {
+  /** Milliseconds since the run started, at the end of this interval. */
+  elapsedMs: number;
+  total: ScopeCounts;
+  scopes: ReadonlyMap<string, ScopeCounts>;
+  errorsByKind: ErrorCounts;
+  /** Send delay (actual start − intended start) of open-model requests. */
+  sendDelay: Histogram;
+  inFlight: number;
+  /** Distinct error messages seen this interval, with counts (bounded), so users see *why* requests failed. */
+  errorSamples: ReadonlyMap<string, number>;
+  /** The arrival rate the open model aimed for at the end of the interval (0 in the closed model). */
+  targetRate: number;
+}
+
+/** Anything an engine may push samples into; engines never know who listens. */
+export interface SampleSink {
+  /** A finished request. `latencyMs` is omitted for failures that got no answer (refused, reset, dns). */
+  request(scope: number, latencyMs: number | undefined, error: ErrorKind | undefined): void;
+  /** An open-model start the generator could not make (in-flight cap reached). */
+  dropped(scope: number): void;
+  sendDelay(ms: number): void;
+  /** The text of an error, e.g. "connect ECONNREFUSED 127.0.0.1:9"; only a few distinct ones are kept. */
+  errorSample(kind: ErrorKind, message: string): void;
+  setInFlight(n: number): void;
+  setTargetRate(rate: number): void;
+}
+
+export const MAX_ERROR_SAMPLES = 20;
+
+function emptyScope(): ScopeCounts {
+  return { requests: 0, errors: 0, dropped: 0, latency: createHistogram() };
+}
+
+function resetScope(s: ScopeCounts): void {
+  s.requests = 0;
+  s.errors = 0;
+  s.dropped = 0;
+  s.latency.reset();
+}
+
+/**
+ * The hot-path sink: plain counters and HDR histograms, no allocation per request.
+ * Scopes are addressed by index (fixed at plan time) so recording does no string lookups.
+ */
+export class IntervalRecorder implements SampleSink {
+  private readonly total = emptyScope();
+  private readonly scopes: ScopeCounts[];
+  private readonly names: readonly string[];
+  private readonly errorsByKind = emptyErrorCounts();
+  private readonly sendDelayHistogram = createHistogram();
+  private readonly errorSamples = new Map<string, number>();
+  private inFlight = 0;
+  private targetRate = 0;
+
+  constructor(scopeNames: readonly string[]) {
+    this.names = scopeNames;
+    this.scopes = scopeNames.map(emptyScope);
+  }
+
+  request(scope: number, latencyMs: number | undefined, error: ErrorKind | undefined): void {
+    const s = this.scopes[scope];
+    if (s === undefined) throw new RangeError(`unknown scope ${scope}`);
+    s.requests++;
+    this.total.requests++;
+    if (error !== undefined) {
+      s.errors++;
+      this.total.errors++;
+      this.errorsByKind[error]++;
+    }
+    if (latencyMs !== undefined) {
+      recordMs(s.latency, latencyMs);
+      recordMs(this.total.latency, latencyMs);
+    }
+  }
+
+  dropped(scope: number): void {
+    const s = this.scopes[scope];
+    if (s === undefined) throw new RangeError(`unknown scope ${scope}`);
+    s.dropped++;
+    this.total.dropped++;
+  }
+
+  sendDelay(ms: number): void {
+    recordMs(this.sendDelayHistogram, ms);
+  }
+
+  errorSample(kind: ErrorKind, message: string): void {
+    const key = `${kind}: ${message}`;
+    const count = this.errorSamples.get(key);
+    if (count !== undefined) this.errorSamples.set(key, count + 1);
+    else if (this.errorSamples.size < MAX_ERROR_SAMPLES) this.errorSamples.set(key, 1);
+  }
+
+  setInFlight(n: number): void {
+    this.inFlight = n;
+  }
+
+  setTargetRate(rate: number): void {
+    this.targetRate = rate;
+  }
+
+  /** Hands the interval to `consume`, then clears it for the next one. */
+  flush(elapsedMs: number, consume: (snapshot: IntervalSnapshot) => void): void {
+    const scopes = new Map<string, ScopeCounts>();
+    this.names.forEach((name, i) => {
+      const s = this.scopes[i];
+      if (s !== undefined) scopes.set(name, s);
+    });
+    consume({
+      elapsedMs,
+      total: this.total,
+      scopes,
+      errorsByKind: this.errorsByKind,
+      sendDelay: this.sendDelayHistogram,
+      inFlight: this.inFlight,
+      errorSamples: this.errorSamples,
+      targetRate: this.targetRate,
+    });
+    resetScope(this.total);
+    this.scopes.forEach(resetScope);
+    for (const k of Object.keys(this.errorsByKind) as ErrorKind[]) this.errorsByKind[k] = 0;
+    this.sendDelayHistogram.reset();
+    this.errorSamples.clear();
+  }
+}

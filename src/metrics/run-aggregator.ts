@@ -1,0 +1,144 @@
+import { type ErrorCounts, addErrorCounts, emptyErrorCounts } from './error-kinds.js';
+import { type Histogram, type LatencySummary, createHistogram, summarizeHistogram } from './histogram.js';
+import { type IntervalSnapshot, MAX_ERROR_SAMPLES, type ScopeCounts } from './interval-recorder.js';
+
+/** The figures reported for the whole run and for each scope; the shape SLOs and reports read. */
+export interface ScopeMetrics {
+  requests: number;
+  rps: number;
+  errors: number;
+  /** A fraction: 0.01 is 1 %. Dropped starts are not requests and do not count here. */
+  errorRate: number;
+  dropped: number;
+  latencyMs: LatencySummary;
+}
+
+/** One point per second of the run, for the live view, reports and Prometheus. */
+export interface TimeseriesPoint {
+  /** Seconds since start, 1-based: the point covers (t−1, t]. */
+  t: number;
+  requests: number;
+  errors: number;
+  dropped: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  inFlight: number;
+  targetRate: number;
+}
+
+interface ScopeTotals {
+  requests: number;
+  errors: number;
+  dropped: number;
+  latency: Histogram;
+}
+
+function emptyTotals(): ScopeTotals {
+  return { requests: 0, errors: 0, dropped: 0, latency: createHistogram() };
+}
+
+function addInto(into: ScopeTotals, from: ScopeCounts): void {
+  into.requests += from.requests;
+  into.errors += from.errors;
+  into.dropped += from.dropped;
+  into.latency.add(from.latency);
+}
+
+export function scopeMetrics(t: ScopeTotals, elapsedMs: number): ScopeMetrics {
+  const seconds = elapsedMs / 1000;
+  return {
+    requests: t.requests,
+    rps: seconds > 0 ? Math.round((t.requests / seconds) * 10) / 10 : 0,
+    errors: t.errors,
+    errorRate: t.requests > 0 ? t.errors / t.requests : 0,
+    dropped: t.dropped,
+    latencyMs: summarizeHistogram(t.latency),
+  };
+}
+
+/**
+ * Folds interval snapshots into run totals and a one-second time series.
+ * Lives off the hot path: it runs once per interval, in the process that reports.
+ */
+export class RunAggregator {
+  readonly total: ScopeTotals = emptyTotals();
+  readonly scopes = new Map<string, ScopeTotals>();
+  readonly errorsByKind: ErrorCounts = emptyErrorCounts();
+  readonly sendDelay: Histogram = createHistogram();
+  readonly timeseries: TimeseriesPoint[] = [];
+  readonly errorSamples = new Map<string, number>();
+  private lastElapsedMs = 0;
+  private last: TimeseriesPoint | undefined;
+  private pointSpanMs = 0;
+
+  constructor(scopeNames: readonly string[]) {
+    for (const name of scopeNames) this.scopes.set(name, emptyTotals());
+  }
+
+  add(snapshot: IntervalSnapshot): void {
+    addInto(this.total, snapshot.total);
+    for (const [name, counts] of snapshot.scopes) {
+      let totals = this.scopes.get(name);
+      if (totals === undefined) this.scopes.set(name, (totals = emptyTotals()));
+      addInto(totals, counts);
+    }
+    addErrorCounts(this.errorsByKind, snapshot.errorsByKind);
+    this.sendDelay.add(snapshot.sendDelay);
+    for (const [message, count] of snapshot.errorSamples) {
+      const seen = this.errorSamples.get(message);
+      if (seen !== undefined) this.errorSamples.set(message, seen + count);
+      else if (this.errorSamples.size < MAX_ERROR_SAMPLES) this.errorSamples.set(message, count);
+    }
+    const spanMs = snapshot.elapsedMs - this.lastElapsedMs;
+    this.lastElapsedMs = snapshot.elapsedMs;
+    const prev = this.last;
+    // The last flush of a run usually covers a few milliseconds: fold it into the previous second
+    // rather than print a point whose rate is extrapolated from a sliver.
+    if (prev !== undefined && spanMs < 250) {
+      const prevSpanMs = this.pointSpanMs;
+      prev.requests += snapshot.total.requests;
+      prev.errors += snapshot.total.errors;
+      prev.dropped += snapshot.total.dropped;
+      this.pointSpanMs = prevSpanMs + spanMs;
+      prev.rps = Math.round((prev.requests * 10000) / this.pointSpanMs) / 10;
+      return;
+    }
+    const latency = summarizeHistogram(snapshot.total.latency);
+    const point: TimeseriesPoint = {
+      t: this.timeseries.length + 1,
+      requests: snapshot.total.requests,
+      errors: snapshot.total.errors,
+      dropped: snapshot.total.dropped,
+      rps: spanMs > 0 ? Math.round((snapshot.total.requests * 10000) / spanMs) / 10 : 0,
+      p50: latency.p50,
+      p95: latency.p95,
+      p99: latency.p99,
+      inFlight: snapshot.inFlight,
+      targetRate: Math.round(snapshot.targetRate * 10) / 10,
+    };
+    this.pointSpanMs = spanMs;
+    this.last = point;
+    this.timeseries.push(point);
+  }
+
+  /** The most recent interval, for the live progress line. */
+  get latest(): TimeseriesPoint | undefined {
+    return this.last;
+  }
+
+  get elapsedMs(): number {
+    return this.lastElapsedMs;
+  }
+
+  metrics(): ScopeMetrics {
+    return scopeMetrics(this.total, this.lastElapsedMs);
+  }
+
+  byScope(): Record<string, ScopeMetrics> {
+    const out: Record<string, ScopeMetrics> = {};
+    for (const [name, totals] of this.scopes) out[name] = scopeMetrics(totals, this.lastElapsedMs);
+    return out;
+  }
+}

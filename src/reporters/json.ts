@@ -1,0 +1,14 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { RunResult } from '../result/run-result.js';
+import type { Reporter } from './reporter.js';
+
+/** Writes the versioned JSON result (docs/result-schema.md). Written atomically enough for CI: one write call. */
+export class JsonReporter implements Reporter {
+  constructor(private readonly file: string) {}
+
+  async onEnd(result: RunResult): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    await writeFile(this.file, `${JSON.stringify(result, null, 2)}\n`);
+  }
+}

@@ -1,0 +1,114 @@
+import type { ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+import { ERROR_KINDS } from '../metrics/error-kinds.js';
+import type { ScopeMetrics } from '../metrics/run-aggregator.js';
+import type { RunResult } from '../result/run-result.js';
+import { fmtCount, fmtMs, fmtPercent, fmtRate, fmtSloValue } from './format.js';
+
+/** Tables without vertical rules read well in narrow terminals and paste cleanly into issues. */
+const TABLE_STYLE = {
+  chars: {
+    top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+    bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+    left: ' ', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+  },
+  style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+};
+
+function table(head: string[], align: ('left' | 'right')[]): Table.Table {
+  return new Table({ head, colAligns: align, ...TABLE_STYLE });
+}
+
+function requestRow(name: string, m: ScopeMetrics, c: ChalkInstance): string[] {
+  const err = m.errors > 0 ? c.red(fmtPercent(m.errorRate)) : fmtPercent(m.errorRate);
+  const l = m.latencyMs;
+  return [
+    name,
+    fmtCount(m.requests),
+    fmtRate(m.rps),
+    err,
+    m.dropped > 0 ? c.yellow(fmtCount(m.dropped)) : '0',
+    ...[l.p50, l.p90, l.p95, l.p99, l.p999, l.max].map(fmtMs),
+  ];
+}
+
+function requestsTable(result: RunResult, c: ChalkInstance): string {
+  const t = table(
+    ['request', 'count', 'rps', 'errors', 'dropped', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'].map((h) => c.bold(h)),
+    ['left', ...Array<'right'>(10).fill('right')],
+  );
+  const names = Object.keys(result.byRequest);
+  for (const name of names) t.push(requestRow(name, result.byRequest[name] as ScopeMetrics, c));
+  if (names.length !== 1) t.push(requestRow(c.bold('all'), result.metrics, c));
+  return `${c.bold('Requests')} ${c.dim('(latency in ms)')}\n${t.toString()}`;
+}
+
+function errorsTable(result: RunResult, c: ChalkInstance): string | undefined {
+  const kinds = ERROR_KINDS.filter((k) => result.errorsByKind[k] > 0);
+  if (kinds.length === 0) return undefined;
+  const t = table([c.bold('kind'), c.bold('count')], ['left', 'right']);
+  for (const k of kinds) t.push([k, fmtCount(result.errorsByKind[k])]);
+  const samples = Object.entries(result.errorSamples)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([msg, n]) => `  ${c.dim(`${fmtCount(n)}×`)} ${msg}`);
+  return [`${c.bold('Errors')}`, t.toString(), ...(samples.length > 0 ? [c.dim(' first messages:'), ...samples] : [])].join('\n');
+}
+
+function slosTable(result: RunResult, c: ChalkInstance): string | undefined {
+  if (result.slos.length === 0) return undefined;
+  const t = table([c.bold(''), c.bold('SLO'), c.bold('measured'), c.bold('')], ['left', 'left', 'right', 'left']);
+  for (const v of result.slos) {
+    const mark = v.pass ? c.green('✓ pass') : c.red('✗ FAIL');
+    t.push([mark, v.expr, fmtSloValue(v.value, v.unit), v.reason === undefined ? '' : c.dim(v.reason)]);
+  }
+  return `${c.bold('SLOs')}\n${t.toString()}`;
+}
+
+function headline(result: RunResult, c: ChalkInstance): string {
+  const m = result.metrics;
+  const seconds = (result.durationMs / 1000).toFixed(1);
+  const parts = [
+    `${fmtCount(m.requests)} requests in ${seconds}s`,
+    `${fmtRate(m.rps)} rps`,
+    `${m.errors > 0 ? c.red(fmtCount(m.errors)) : '0'} errors (${fmtPercent(m.errorRate)})`,
+  ];
+  if (m.dropped > 0) parts.push(c.yellow(`${fmtCount(m.dropped)} dropped starts`));
+  if (result.model === 'open') parts.push(`send delay p99 ${fmtMs(result.sendDelayMs.p99)} ms`);
+  return `${c.bold(result.scenario)} → ${result.target} ${c.dim(`(${result.model} model, run ${result.runId})`)}\n${parts.join(' · ')}`;
+}
+
+function verdictLine(result: RunResult, c: ChalkInstance): string {
+  const notes: string[] = [];
+  if (result.interrupted) notes.push(c.yellow('interrupted: partial result'));
+  if (result.abortedBy !== null) notes.push(c.red(`aborted early: ${result.abortedBy} already failed`));
+  const failed = result.slos.filter((v) => !v.pass).length;
+  const verdict =
+    result.slos.length === 0
+      ? c.dim('no SLOs defined')
+      : result.pass
+        ? c.green.bold(`PASS  ${result.slos.length}/${result.slos.length} SLOs met`)
+        : c.red.bold(`FAIL  ${failed} of ${result.slos.length} SLOs failed`);
+  return [verdict, ...notes].join(' · ');
+}
+
+function saturationWarning(result: RunResult, c: ChalkInstance): string | undefined {
+  if (!result.generator.saturated) return undefined;
+  return c.yellow(
+    `⚠ the load generator was saturated (${result.generator.reasons.join('; ')}): ` +
+      'figures may measure the generator, not the target. Use fewer connections, a lower rate or more workers.',
+  );
+}
+
+/** The end-of-run summary as a string; the caller decides where it goes. */
+export function formatSummary(result: RunResult, c: ChalkInstance): string {
+  const blocks = [
+    headline(result, c),
+    requestsTable(result, c),
+    errorsTable(result, c),
+    slosTable(result, c),
+    saturationWarning(result, c),
+    verdictLine(result, c),
+  ];
+  return `\n${blocks.filter((b) => b !== undefined).join('\n\n')}\n`;
+}

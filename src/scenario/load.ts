@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { Document, LineCounter, parseDocument, isNode } from 'yaml';
+import type { z } from 'zod';
+import { InputError, ScenarioError } from '../errors.js';
+import { interpolateEnv } from './env-interpolate.js';
+import { Scenario, type ScenarioConfig } from './schema.js';
+
+/** Scenario files above this size are refused: a scenario is a page of YAML, not a data set. */
+const MAX_SCENARIO_BYTES = 1024 * 1024;
+
+export interface LoadedScenario {
+  /** The path as the user gave it, for messages. */
+  file: string;
+  config: ScenarioConfig;
+}
+
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+async function readText(file: string, shown: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw new InputError(`${shown}: cannot read scenario: ${why}`, { cause: err });
+  }
+  if (bytes.length > MAX_SCENARIO_BYTES) throw new InputError(`${shown}: scenario is larger than 1 MiB`);
+  if (bytes.includes(0)) throw new InputError(`${shown}: not a text file (binary content)`);
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') throw new InputError(`${shown}: scenario file is empty`);
+  return text;
+}
+
+/** Formats a field path the way users write it: requests[0].path, load.stages[2].rate */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+/** "file:line:col" for the deepest node of `path` that exists in the document. */
+function locate(doc: Document, counter: LineCounter, shown: string, path: readonly PropertyKey[]): string {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth) as (string | number)[], true);
+    if (isNode(node) && node.range) {
+      const { line, col } = counter.linePos(node.range[0]);
+      return `${shown}:${line}:${col}`;
+    }
+  }
+  return shown;
+}
+
+function parseYaml(text: string, shown: string): { doc: Document; counter: LineCounter; data: unknown } {
+  const counter = new LineCounter();
+  // maxAliasCount guards against "billion laughs" alias bombs; uniqueKeys catches copy-paste duplicates.
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    const pos = first.linePos?.[0];
+    const where = pos ? `${shown}:${pos.line}:${pos.col}` : shown;
+    throw new InputError(`${where}: invalid YAML: ${first.message.split('\n')[0]}`);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new InputError(`${shown}: invalid YAML: ${(err as Error).message}`, { cause: err });
+  }
+  return { doc, counter, data };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return 'is required';
+  return issue.message;
+}
+
+/** Validates parsed data; every problem is listed with file:line:col and the field path. */
+export function validateScenario(data: unknown, shown: string, doc?: Document, counter?: LineCounter): ScenarioConfig {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ScenarioError(shown, ['a scenario is a mapping with target, load and requests']);
+  }
+  const { value, problems: envProblems } = interpolateEnv(data, process.env);
+  const where = (path: readonly PropertyKey[]): string =>
+    doc && counter ? locate(doc, counter, shown, path) : shown;
+  const problems = envProblems.map((p) => `${where(p.path)} ${formatPath(p.path)}: ${p.message}`);
+  const parsed = Scenario.safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      // Point an unknown key at the key itself, not at the mapping that holds it.
+      const at = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
+      problems.push(`${where(at)} ${formatPath(issue.path)}: ${describeIssue(issue)}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ScenarioError(shown, problems);
+  return parsed.data;
+}
+
+/**
+ * Reads, parses and validates a scenario file. `adjust` may change the parsed data first (command-line
+ * overrides), so what the flags set is validated exactly like what the file says.
+ */
+export async function loadScenario(file: string, adjust?: (data: unknown) => unknown): Promise<LoadedScenario> {
+  const shown = displayPath(file);
+  const text = await readText(file, shown);
+  const { doc, counter, data } = parseYaml(text, shown);
+  const adjusted = adjust === undefined ? data : adjust(data);
+  return { file: shown, config: validateScenario(adjusted, shown, doc, counter) };
+}

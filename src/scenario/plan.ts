@@ -1,0 +1,191 @@
+import { dirname, resolve } from 'node:path';
+import { InputError, ScenarioError } from '../errors.js';
+import { buildStages, type StageSpan, totalDurationMs } from '../engines/schedule.js';
+import { parseThreshold, type SloSpec } from '../slo/parse.js';
+import { checkScopes } from '../slo/evaluate.js';
+import { redactUrl } from './redact.js';
+import type { CheckConfig, LoadConfig, RequestConfig, ScenarioConfig, SloEntryConfig } from './schema.js';
+import { type CompiledJson, type CompiledString, compileJson, compileString, templateColumns } from './template.js';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_IN_FLIGHT = 1000;
+
+export type TargetPlan = { kind: 'url'; url: string } | { kind: 'demo'; demo: 'monolith' };
+
+export interface RequestPlan {
+  index: number;
+  name: string;
+  weight: number;
+  method: string;
+  path: CompiledString;
+  query: readonly (readonly [string, CompiledString])[];
+  headers: readonly (readonly [string, CompiledString])[];
+  body: CompiledJson | CompiledString | undefined;
+  contentType: string | undefined;
+  /** Status codes that count as success; undefined means 200–399. */
+  expectStatus: ReadonlySet<number> | undefined;
+  checks: readonly CheckConfig[];
+  /** Whether the response body must be read as text (checks look at it). */
+  needsBody: boolean;
+}
+
+export interface LoadPlan {
+  model: 'open' | 'closed';
+  stages: readonly StageSpan[];
+  durationMs: number;
+  maxInFlight: number;
+}
+
+/** Everything a run needs, resolved and validated before any traffic is sent. */
+export interface ExecutionPlan {
+  name: string;
+  /** Directory of the scenario file, for relative paths; cwd for ad-hoc runs. */
+  baseDir: string;
+  target: TargetPlan;
+  /** The target as it may be shown: credentials removed. */
+  targetDisplay: string;
+  timeoutMs: number;
+  load: LoadPlan;
+  requests: readonly RequestPlan[];
+  data: { file: string; order: 'sequential' | 'random' } | undefined;
+  slos: readonly SloSpec[];
+}
+
+function loadPlan(load: LoadConfig): LoadPlan {
+  const maxInFlight = load.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  if (load.stages !== undefined) {
+    const open = load.stages.some((s) => s.rate !== undefined);
+    const initial = (open ? load.rate : load.connections) ?? 0;
+    const stages = buildStages(
+      initial,
+      load.stages.map((s) => ({ durationMs: s.duration, value: s.rate ?? s.connections ?? 0 })),
+    );
+    return { model: open ? 'open' : 'closed', stages, durationMs: totalDurationMs(stages), maxInFlight };
+  }
+  const durationMs = load.duration ?? 0;
+  const open = load.rate !== undefined;
+  const value = open ? (load.rate ?? 0) : (load.connections ?? 0);
+  const stages = buildStages(value, [{ durationMs, value }]);
+  return { model: open ? 'open' : 'closed', stages, durationMs, maxInFlight };
+}
+
+function sloSpec(entry: SloEntryConfig): SloSpec {
+  const base = typeof entry === 'string' ? { expr: entry, abortOnFail: false } : entry;
+  const threshold = parseThreshold(base.expr);
+  return {
+    ...threshold,
+    abortOnFail: base.abortOnFail,
+    graceMs: 'grace' in base && base.grace !== undefined ? base.grace : 0,
+    minSamples: 'minSamples' in base && base.minSamples !== undefined ? base.minSamples : 0,
+  };
+}
+
+function requestPlan(r: RequestConfig, index: number, problems: string[]): RequestPlan {
+  const at = `requests[${index}]`;
+  const compile = (text: string, field: string): CompiledString => {
+    try {
+      return compileString(text);
+    } catch (err) {
+      problems.push(`${at}.${field}: ${(err as Error).message}`);
+      return compileString('');
+    }
+  };
+  let body: CompiledJson | CompiledString | undefined;
+  try {
+    body = r.json !== undefined ? compileJson(r.json) : r.body !== undefined ? compileString(r.body) : undefined;
+  } catch (err) {
+    problems.push(`${at}.${r.json !== undefined ? 'json' : 'body'}: ${(err as Error).message}`);
+  }
+  const status = r.expect?.status;
+  return {
+    index,
+    name: r.name ?? `${r.method} ${r.path}`,
+    weight: r.weight,
+    method: r.method,
+    path: compile(r.path, 'path'),
+    query: Object.entries(r.query ?? {}).map(([k, v]) => [k, compile(v, `query.${k}`)] as const),
+    headers: Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), compile(v, `headers.${k}`)] as const),
+    body,
+    contentType: r.json !== undefined ? 'application/json' : undefined,
+    expectStatus: status === undefined ? undefined : new Set(Array.isArray(status) ? status : [status]),
+    checks: r.checks ?? [],
+    needsBody: (r.checks ?? []).some((c) => c.header === undefined),
+  };
+}
+
+function targetPlan(config: ScenarioConfig): { target: TargetPlan; timeoutMs: number; headers: Record<string, string> } {
+  const t = config.target;
+  if (typeof t === 'string') return { target: { kind: 'url', url: t }, timeoutMs: DEFAULT_TIMEOUT_MS, headers: {} };
+  const target: TargetPlan = t.demo !== undefined ? { kind: 'demo', demo: t.demo } : { kind: 'url', url: t.url ?? '' };
+  return { target, timeoutMs: t.timeout ?? DEFAULT_TIMEOUT_MS, headers: t.headers ?? {} };
+}
+
+/** Only http(s) URLs on a host we can name; the message says what to write instead. */
+export function checkTargetUrl(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `not a valid URL: ${redactUrl(url)} (expected e.g. http://127.0.0.1:3000)`;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return `unsupported URL scheme ${parsed.protocol} in ${redactUrl(url)} (use http:// or https://)`;
+  }
+  return undefined;
+}
+
+/** Turns a validated scenario into an execution plan; every semantic problem is reported at once. */
+export function planScenario(config: ScenarioConfig, file: string | undefined): ExecutionPlan {
+  const problems: string[] = [];
+  const { target, timeoutMs, headers } = targetPlan(config);
+  if (target.kind === 'url') {
+    const bad = checkTargetUrl(target.url);
+    if (bad !== undefined) problems.push(`target: ${bad}`);
+  }
+  const requests = config.requests.map((r, i) => {
+    const withDefaults = { ...r, headers: { ...headers, ...r.headers } };
+    return requestPlan(withDefaults, i, problems);
+  });
+  const names = new Set<string>();
+  for (const r of requests) {
+    if (names.has(r.name)) problems.push(`requests[${r.index}].name: "${r.name}" is used twice; names must be unique`);
+    names.add(r.name);
+  }
+  const slos: SloSpec[] = [];
+  config.slos.forEach((entry, i) => {
+    try {
+      slos.push(sloSpec(entry));
+    } catch (err) {
+      problems.push(`slos[${i}]: ${(err as Error).message}`);
+    }
+  });
+  problems.push(...checkScopes(slos, { request: [...names] }));
+  const load = loadPlan(config.load);
+  if (load.durationMs <= 0) problems.push('load: the run has zero duration');
+  const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
+  const data = config.data && { file: resolve(baseDir, config.data.file), order: config.data.order };
+  if (data === undefined) {
+    for (const r of config.requests) {
+      const texts = [r.path, ...Object.values(r.query ?? {}), ...Object.values(r.headers ?? {}), r.body ?? ''];
+      if (texts.some((t) => templateColumns(t).length > 0)) {
+        problems.push(`requests: templates use {{row.*}} but the scenario has no data file`);
+        break;
+      }
+    }
+  }
+  if (problems.length > 0) {
+    if (file === undefined) throw new InputError(problems.join('; '));
+    throw new ScenarioError(file, problems);
+  }
+  return {
+    name: config.name ?? (file === undefined ? 'ad-hoc' : file),
+    baseDir,
+    target,
+    targetDisplay: target.kind === 'url' ? redactUrl(target.url) : `demo:${target.demo}`,
+    timeoutMs,
+    load,
+    requests,
+    data,
+    slos,
+  };
+}
