@@ -28,9 +28,9 @@ const INTERVAL_MS = 1000;
 
 /** Loads a scenario file (flags override its values) or builds one from flags alone. */
 export async function resolvePlan(file: string | undefined, flags: RunFlags): Promise<ExecutionPlan> {
-  if (file === undefined) return planScenario(validateScenario(adHocScenario(flags), '(command line)'), undefined);
+  if (file === undefined) return planScenario(validateScenario(adHocScenario(flags), '(command line)'));
   const loaded = await loadScenario(file, (data) => applyFlags(data, flags));
-  return planScenario(loaded.config, loaded.file);
+  return planScenario(loaded.config, loaded);
 }
 
 export interface RunOutcome {

@@ -4,15 +4,18 @@ import { Document, LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
 import { InputError, ScenarioError } from '../errors.js';
 import { interpolateEnv } from './env-interpolate.js';
+import { formatPath } from './field-path.js';
 import { Scenario, type ScenarioConfig } from './schema.js';
 
 /** Scenario files above this size are refused: a scenario is a page of YAML, not a data set. */
 const MAX_SCENARIO_BYTES = 1024 * 1024;
 
 export interface LoadedScenario {
-  /** The path as the user gave it, for messages. */
+  /** The path as shown in messages (relative to the working directory when inside it). */
   file: string;
   config: ScenarioConfig;
+  /** "file:line:col" of a field, for problems found after validation (plan time). */
+  locate(path: readonly (string | number)[]): string;
 }
 
 function displayPath(file: string): string {
@@ -36,16 +39,6 @@ async function readText(file: string, shown: string): Promise<string> {
   return text;
 }
 
-/** Formats a field path the way users write it: requests[0].path, load.stages[2].rate */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out === '' ? '(top level)' : out;
-}
-
 /** "file:line:col" for the deepest node of `path` that exists in the document. */
 function locate(doc: Document, counter: LineCounter, shown: string, path: readonly PropertyKey[]): string {
   for (let depth = path.length; depth >= 0; depth--) {
@@ -64,8 +57,8 @@ function parseYaml(text: string, shown: string): { doc: Document; counter: LineC
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first !== undefined) {
-    const pos = first.linePos?.[0];
-    const where = pos ? `${shown}:${pos.line}:${pos.col}` : shown;
+    const pos = counter.linePos(first.pos[0]);
+    const where = `${shown}:${pos.line}:${pos.col}`;
     throw new InputError(`${where}: invalid YAML: ${first.message.split('\n')[0]}`);
   }
   let data: unknown;
@@ -113,5 +106,9 @@ export async function loadScenario(file: string, adjust?: (data: unknown) => unk
   const text = await readText(file, shown);
   const { doc, counter, data } = parseYaml(text, shown);
   const adjusted = adjust === undefined ? data : adjust(data);
-  return { file: shown, config: validateScenario(adjusted, shown, doc, counter) };
+  return {
+    file: shown,
+    config: validateScenario(adjusted, shown, doc, counter),
+    locate: (path) => locate(doc, counter, shown, path),
+  };
 }

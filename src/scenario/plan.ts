@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { InputError, ScenarioError } from '../errors.js';
+import { formatPath } from './field-path.js';
 import { buildStages, type StageSpan, totalDurationMs } from '../engines/schedule.js';
 import { parseThreshold, type SloSpec } from '../slo/parse.js';
 import { checkScopes } from '../slo/evaluate.js';
@@ -51,6 +52,33 @@ export interface ExecutionPlan {
   slos: readonly SloSpec[];
 }
 
+/** Where a scenario came from: its file as shown to users, and how to find a field's line in it. */
+export interface ScenarioSource {
+  file?: string;
+  locate?: (path: readonly (string | number)[]) => string;
+}
+
+/** Collects every semantic problem of a scenario, each with its location and field path. */
+class Problems {
+  private readonly lines: string[] = [];
+  constructor(private readonly source: ScenarioSource) {}
+
+  add(path: readonly (string | number)[], message: string): void {
+    const where = this.source.locate?.(path) ?? this.source.file;
+    this.lines.push(`${where === undefined ? '' : `${where} `}${formatPath(path)}: ${message}`);
+  }
+
+  get count(): number {
+    return this.lines.length;
+  }
+
+  throwIfAny(): void {
+    if (this.lines.length === 0) return;
+    if (this.source.file === undefined) throw new InputError(this.lines.join('; '));
+    throw new ScenarioError(this.source.file, this.lines);
+  }
+}
+
 function loadPlan(load: LoadConfig): LoadPlan {
   const maxInFlight = load.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   if (load.stages !== undefined) {
@@ -80,13 +108,13 @@ function sloSpec(entry: SloEntryConfig): SloSpec {
   };
 }
 
-function requestPlan(r: RequestConfig, index: number, problems: string[]): RequestPlan {
-  const at = `requests[${index}]`;
+function requestPlan(r: RequestConfig, index: number, problems: Problems): RequestPlan {
+  const at = ['requests', index];
   const compile = (text: string, field: string): CompiledString => {
     try {
       return compileString(text);
     } catch (err) {
-      problems.push(`${at}.${field}: ${(err as Error).message}`);
+      problems.add([...at, ...field.split('.')], (err as Error).message);
       return compileString('');
     }
   };
@@ -94,7 +122,7 @@ function requestPlan(r: RequestConfig, index: number, problems: string[]): Reque
   try {
     body = r.json !== undefined ? compileJson(r.json) : r.body !== undefined ? compileString(r.body) : undefined;
   } catch (err) {
-    problems.push(`${at}.${r.json !== undefined ? 'json' : 'body'}: ${(err as Error).message}`);
+    problems.add([...at, r.json !== undefined ? 'json' : 'body'], (err as Error).message);
   }
   const status = r.expect?.status;
   return {
@@ -135,12 +163,13 @@ export function checkTargetUrl(url: string): string | undefined {
 }
 
 /** Turns a validated scenario into an execution plan; every semantic problem is reported at once. */
-export function planScenario(config: ScenarioConfig, file: string | undefined): ExecutionPlan {
-  const problems: string[] = [];
+export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}): ExecutionPlan {
+  const file = source.file;
+  const problems = new Problems(source);
   const { target, timeoutMs, headers } = targetPlan(config);
   if (target.kind === 'url') {
     const bad = checkTargetUrl(target.url);
-    if (bad !== undefined) problems.push(`target: ${bad}`);
+    if (bad !== undefined) problems.add(['target'], bad);
   }
   const requests = config.requests.map((r, i) => {
     const withDefaults = { ...r, headers: { ...headers, ...r.headers } };
@@ -148,7 +177,7 @@ export function planScenario(config: ScenarioConfig, file: string | undefined): 
   });
   const names = new Set<string>();
   for (const r of requests) {
-    if (names.has(r.name)) problems.push(`requests[${r.index}].name: "${r.name}" is used twice; names must be unique`);
+    if (names.has(r.name)) problems.add(['requests', r.index, 'name'], `"${r.name}" is used twice; names must be unique`);
     names.add(r.name);
   }
   const slos: SloSpec[] = [];
@@ -156,27 +185,25 @@ export function planScenario(config: ScenarioConfig, file: string | undefined): 
     try {
       slos.push(sloSpec(entry));
     } catch (err) {
-      problems.push(`slos[${i}]: ${(err as Error).message}`);
+      problems.add(['slos', i], (err as Error).message);
     }
   });
-  problems.push(...checkScopes(slos, { request: [...names] }));
+  for (const message of checkScopes(slos, { request: [...names] })) problems.add(['slos'], message);
   const load = loadPlan(config.load);
-  if (load.durationMs <= 0) problems.push('load: the run has zero duration');
+  if (load.durationMs <= 0) problems.add(['load'], 'the run has zero duration');
   const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
   const data = config.data && { file: resolve(baseDir, config.data.file), order: config.data.order };
-  if (data === undefined) {
+  // Only when every template compiled: the column scan parses them again.
+  if (data === undefined && problems.count === 0) {
     for (const r of config.requests) {
       const texts = [r.path, ...Object.values(r.query ?? {}), ...Object.values(r.headers ?? {}), r.body ?? ''];
       if (texts.some((t) => templateColumns(t).length > 0)) {
-        problems.push(`requests: templates use {{row.*}} but the scenario has no data file`);
+        problems.add(['requests'], 'templates use {{row.*}} but the scenario has no data file');
         break;
       }
     }
   }
-  if (problems.length > 0) {
-    if (file === undefined) throw new InputError(problems.join('; '));
-    throw new ScenarioError(file, problems);
-  }
+  problems.throwIfAny();
   return {
     name: config.name ?? (file === undefined ? 'ad-hoc' : file),
     baseDir,
