@@ -6,12 +6,14 @@ import type { Engine } from '../engines/engine.js';
 import { ExitCode } from '../errors.js';
 import { IntervalRecorder } from '../metrics/interval-recorder.js';
 import { RunAggregator } from '../metrics/run-aggregator.js';
+import { LiveSaturation } from '../metrics/live-saturation.js';
 import { SaturationMonitor } from '../metrics/saturation.js';
 import { summarizeHistogram } from '../metrics/histogram.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { buildResult, metricSource, type RunResult } from '../result/run-result.js';
 import { loadCsvFeed } from '../scenario/data-feed.js';
 import { loadScenario } from '../scenario/load.js';
+import { redactUrl } from '../scenario/redact.js';
 import { type ExecutionPlan, type LoadPlan, planScenario } from '../scenario/plan.js';
 import { validateScenario } from '../scenario/load.js';
 import { evaluateSlos, slosToAbort } from '../slo/evaluate.js';
@@ -79,21 +81,28 @@ async function drive(
     await r.onStart?.({
       runId, scenario: plan.name, target: targetDisplay, model: plan.load.model,
       durationMs: plan.load.durationMs, requests: names, sloCount: plan.slos.length,
+      requestMethods: Object.fromEntries(plan.requests.map((r) => [r.name, r.method])),
+      serverUrl: redactUrl(context.baseUrl),
     });
   }
   const monitor = new SaturationMonitor().start();
+  const live = new LiveSaturation().start();
   const t0 = performance.now();
+  // Reporters see the raw interval synchronously (exporters keep their own totals from it), then it is reused.
+  const publish = (elapsedMs: number): void => recorder.flush(elapsedMs, (interval) => {
+    aggregator.add(interval);
+    const point = aggregator.latest;
+    if (point === undefined) return;
+    const update = {
+      elapsedMs, durationMs: plan.load.durationMs, point, totalRequests: aggregator.total.requests,
+      totalErrors: aggregator.total.errors, totalDropped: aggregator.total.dropped, interval,
+      verdicts: plan.slos.length > 0 ? evaluateSlos(plan.slos, metricSource(aggregator)) : [], generator: live.sample(),
+    };
+    for (const r of reporters) void r.onInterval?.(update);
+  });
   const tick = (): void => {
     const elapsedMs = performance.now() - t0;
-    recorder.flush(elapsedMs, (s) => aggregator.add(s));
-    const point = aggregator.latest;
-    if (point !== undefined) {
-      const update = {
-        elapsedMs, durationMs: plan.load.durationMs, point, totalRequests: aggregator.total.requests,
-        totalErrors: aggregator.total.errors, totalDropped: aggregator.total.dropped,
-      };
-      for (const r of reporters) void r.onInterval?.(update);
-    }
+    publish(elapsedMs);
     const blown = slosToAbort(plan.slos, metricSource(aggregator), elapsedMs)[0];
     if (blown !== undefined && abortedBy === null) {
       abortedBy = blown.expr;
@@ -107,7 +116,8 @@ async function drive(
     clearInterval(timer);
     userStop.removeEventListener('abort', onUserStop);
   }
-  recorder.flush(performance.now() - t0, (s) => aggregator.add(s));
+  publish(performance.now() - t0);
+  live.stop();
   const generator = monitor.finish(plan.load.model === 'open' ? summarizeHistogram(aggregator.sendDelay).p99 : 0);
   const verdicts = evaluateSlos(plan.slos, metricSource(aggregator));
   const result = buildResult(

@@ -1,5 +1,8 @@
+import type { IntervalSnapshot } from '../metrics/interval-recorder.js';
+import type { GeneratorSample } from '../metrics/live-saturation.js';
 import type { TimeseriesPoint } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
+import type { SloVerdict } from '../slo/evaluate.js';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -12,6 +15,9 @@ export interface RunStart {
   durationMs: number;
   requests: readonly string[];
   sloCount: number;
+  /** HTTP method per request name, and the base URL load goes to (credentials removed), for OTel attributes. */
+  requestMethods?: Readonly<Record<string, string>>;
+  serverUrl?: string;
 }
 
 /** The live view, once a second. */
@@ -22,6 +28,15 @@ export interface LiveUpdate {
   totalRequests: number;
   totalErrors: number;
   totalDropped: number;
+  /**
+   * The raw interval (per-request counts and latency histograms) for exporters that keep their own totals.
+   * Valid only during the synchronous part of onInterval: the recorder reuses it right after.
+   */
+  interval?: IntervalSnapshot;
+  /** SLO verdicts over the run so far. */
+  verdicts?: readonly SloVerdict[];
+  /** The generator's own health over the last interval. */
+  generator?: GeneratorSample;
 }
 
 /** Every hook but onEnd is optional, so a small reporter stays small. */
@@ -29,4 +44,6 @@ export interface Reporter {
   onStart?(start: RunStart): Awaitable<void>;
   onInterval?(update: LiveUpdate): Awaitable<void>;
   onEnd(result: RunResult): Awaitable<void>;
+  /** Releases servers and exporters (after onEnd, or after a failed run); may wait, e.g. a --linger. */
+  close?(): Awaitable<void>;
 }

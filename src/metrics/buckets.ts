@@ -1,0 +1,44 @@
+import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from './histogram.js';
+
+/** A histogram folded into explicit buckets: the shape Prometheus and OTLP both export. */
+export interface BucketCounts {
+  /** Upper bounds in seconds, ascending; a last, open bucket (+Inf) follows them. */
+  boundaries: readonly number[];
+  /** Non-cumulative: counts[i] holds values in (boundaries[i-1], boundaries[i]]; counts has one more slot than boundaries. */
+  counts: number[];
+  count: number;
+  sumSeconds: number;
+}
+
+export function emptyBuckets(boundaries: readonly number[]): BucketCounts {
+  return { boundaries, counts: new Array<number>(boundaries.length + 1).fill(0), count: 0, sumSeconds: 0 };
+}
+
+/**
+ * Adds an HDR histogram (microseconds) into explicit buckets. Walks the recorded HDR buckets, a few hundred
+ * per interval at most, rather than individual samples; a value sits within HDR's 0.1 % of a boundary,
+ * so a sample that close to a boundary may land on either side of it.
+ */
+export function addHistogram(into: BucketCounts, histogram: Histogram): void {
+  if (histogram.totalCount === 0) return;
+  if (!(histogram instanceof hdr.JsHistogram)) throw new TypeError('expected a JS HDR histogram');
+  const it = histogram.recordedValuesIterator;
+  it.reset();
+  const bounds = into.boundaries;
+  let b = 0;
+  while (it.hasNext()) {
+    const step = it.next();
+    const seconds = histogram.medianEquivalentValue(step.valueIteratedTo) / 1e6;
+    while (b < bounds.length && seconds > (bounds[b] as number)) b++;
+    into.counts[b] = (into.counts[b] as number) + step.countAtValueIteratedTo;
+  }
+  into.count += histogram.totalCount;
+  into.sumSeconds += (histogram.mean * histogram.totalCount) / 1e6;
+}
+
+/** Cumulative counts per boundary (`le`), the way Prometheus exposes buckets; +Inf is `count`. */
+export function cumulative(buckets: BucketCounts): number[] {
+  let running = 0;
+  return buckets.boundaries.map((_, i) => (running += buckets.counts[i] as number));
+}

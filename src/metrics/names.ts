@@ -1,0 +1,105 @@
+/**
+ * The one catalogue of exported metric names (Prometheus, Pushgateway, Grafana dashboards; OTLP uses the
+ * semantic-convention names in OTLP_METRICS). Conventions: one prefix, base units (seconds, ratios),
+ * `_total` on counters, `_seconds` on durations. Labels carry names the user gave (scenario, request,
+ * step, service, queue), never raw URLs, so series stay few and safe to share.
+ */
+
+export const METRIC_PREFIX = 'backend_bench_';
+
+/**
+ * OpenTelemetry's default explicit bucket boundaries, in seconds, so a Prometheus histogram and an OTLP
+ * one of the same run put every request in the same bucket.
+ */
+export const LATENCY_BUCKETS_SECONDS = [
+  0, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+] as const;
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+/** Which part of a run a metric describes; a reporter exports a section only when the run has it. */
+export type MetricSection = 'run' | 'http' | 'generator' | 'slo' | 'flow' | 'event';
+
+export interface MetricDef {
+  name: string;
+  type: MetricType;
+  help: string;
+  /** Labels besides run_id and scenario, which every metric carries. */
+  labels: readonly string[];
+  section: MetricSection;
+}
+
+const def = (
+  section: MetricSection,
+  type: MetricType,
+  suffix: string,
+  help: string,
+  labels: readonly string[] = [],
+): MetricDef => ({ name: `${METRIC_PREFIX}${suffix}`, type, help, labels, section });
+
+/** Labels on every metric: one board serves many runs, filtered by run_id. */
+export const COMMON_LABELS = ['run_id', 'scenario'] as const;
+
+export const METRICS = {
+  runInfo: def('run', 'gauge', 'run_info', 'Always 1; labels describe the run', ['model', 'target_kind', 'version']),
+  runElapsed: def('run', 'gauge', 'run_elapsed_seconds', 'Seconds since the run started'),
+  runPassed: def('run', 'gauge', 'run_passed', 'End of run: 1 when every SLO passed, else 0'),
+  runDuration: def('run', 'gauge', 'run_duration_seconds', 'End of run: how long load ran'),
+
+  requests: def('http', 'counter', 'requests_total', 'Requests completed (failed ones included)', ['request']),
+  requestErrors: def('http', 'counter', 'request_errors_total', 'Requests that failed', ['request']),
+  errors: def('http', 'counter', 'errors_total', 'Failed requests by error kind', ['kind']),
+  requestDuration: def(
+    'http',
+    'histogram',
+    'request_duration_seconds',
+    'Request latency from the intended start (open model) or the send (closed model)',
+    ['request'],
+  ),
+  dropped: def('http', 'counter', 'dropped_starts_total', 'Open-model starts skipped at the in-flight cap', ['request']),
+  inFlight: def('http', 'gauge', 'requests_in_flight', 'Requests sent and not yet answered'),
+  targetRate: def('http', 'gauge', 'target_rate_per_second', 'Arrival rate the open model aims for (0 when closed)'),
+  achievedRate: def('http', 'gauge', 'achieved_rate_per_second', 'Requests completed per second, last interval'),
+  sendDelay: def('http', 'histogram', 'send_delay_seconds', 'Open model: actual start minus intended start'),
+
+  eventLoopDelay: def('generator', 'gauge', 'generator_event_loop_delay_seconds', 'Event-loop delay p99, last interval'),
+  cpu: def('generator', 'gauge', 'generator_cpu_ratio', 'CPU used by the generator, fraction of one core'),
+  saturated: def('generator', 'gauge', 'generator_saturated', '1 when the generator itself is the bottleneck'),
+
+  sloPass: def('slo', 'gauge', 'slo_pass', '1 while the SLO holds, 0 when it fails', ['slo', 'metric', 'scope']),
+  sloValue: def('slo', 'gauge', 'slo_value', 'Measured value in base units (seconds, ratio, per second, count)', [
+    'slo',
+    'metric',
+    'scope',
+  ]),
+  sloThreshold: def('slo', 'gauge', 'slo_threshold', 'The budget, in the same units as slo_value', [
+    'slo',
+    'metric',
+    'scope',
+  ]),
+} as const satisfies Record<string, MetricDef>;
+
+export type MetricKey = keyof typeof METRICS;
+
+/** Every exported series name, with the suffixes Prometheus adds to histograms. */
+export function exportedSeriesNames(): Set<string> {
+  const names = new Set<string>();
+  for (const m of Object.values(METRICS) as MetricDef[]) {
+    if (m.type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(`${m.name}${s}`);
+    else names.add(m.name);
+  }
+  return names;
+}
+
+/** OpenTelemetry names: semantic conventions where one exists, our namespace otherwise. */
+export const OTLP_METRICS = {
+  httpClientDuration: { name: 'http.client.request.duration', unit: 's', help: 'Duration of HTTP client requests' },
+  requests: { name: 'backend_bench.requests', unit: '{request}', help: 'Requests completed' },
+  errors: { name: 'backend_bench.errors', unit: '{request}', help: 'Failed requests by error.type' },
+  dropped: { name: 'backend_bench.dropped_starts', unit: '{request}', help: 'Open-model starts skipped' },
+  inFlight: { name: 'backend_bench.requests.in_flight', unit: '{request}', help: 'Requests in flight' },
+  targetRate: { name: 'backend_bench.target_rate', unit: '{request}/s', help: 'Arrival rate aimed for' },
+  sloPass: { name: 'backend_bench.slo.pass', unit: '1', help: '1 while the SLO holds, 0 when it fails' },
+  sloValue: { name: 'backend_bench.slo.value', unit: '1', help: 'Measured SLO value in base units' },
+  saturated: { name: 'backend_bench.generator.saturated', unit: '1', help: '1 when the generator is the bottleneck' },
+} as const satisfies Record<string, { name: string; unit: string; help: string }>;
