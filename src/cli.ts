@@ -68,10 +68,13 @@ async function validateCommand(files: string[]): Promise<number> {
 async function demoCommand(name: string, options: { port: string }): Promise<number> {
   const demo = await startDemo(name as DemoName, { port: Number(options.port) });
   process.stdout.write(`demo ${name} listening on ${demo.url} (pid ${demo.pid}); Ctrl-C to stop\n`);
+  // The launcher unrefs the child so a run never waits on it; here waiting is the point.
+  const keepAlive = setInterval(() => undefined, 60_000);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  clearInterval(keepAlive);
   await demo.stop();
   return ExitCode.Pass;
 }
