@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { ClosedModelEngine } from '../engines/http/closed-model.js';
 import { OpenModelEngine } from '../engines/http/open-model.js';
 import type { Engine } from '../engines/engine.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, InputError } from '../errors.js';
 import { IntervalRecorder } from '../metrics/interval-recorder.js';
 import { RunAggregator } from '../metrics/run-aggregator.js';
 import { LiveSaturation } from '../metrics/live-saturation.js';
@@ -11,7 +11,7 @@ import { SaturationMonitor } from '../metrics/saturation.js';
 import { summarizeHistogram } from '../metrics/histogram.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { buildResult, metricSource, type RunResult } from '../result/run-result.js';
-import { loadCsvFeed } from '../scenario/data-feed.js';
+import { type DataFeed, loadCsvFeed } from '../scenario/data-feed.js';
 import { loadScenario } from '../scenario/load.js';
 import { redactUrl } from '../scenario/redact.js';
 import { type ExecutionPlan, type LoadPlan, planScenario } from '../scenario/plan.js';
@@ -27,6 +27,16 @@ const ENGINES = {
 } satisfies Record<LoadPlan['model'], () => Engine>;
 
 const INTERVAL_MS = 1000;
+
+/** Loads the CSV feed and checks it has every column the templates read, before any traffic. */
+function openFeed(data: NonNullable<ExecutionPlan['data']>): DataFeed {
+  const feed = loadCsvFeed(data.file, data.order);
+  const missing = data.columns.filter((c) => !feed.columns.includes(c));
+  if (missing.length > 0) {
+    throw new InputError(`${data.file}: no column ${missing.map((c) => `"${c}"`).join(', ')} (columns: ${feed.columns.join(', ')})`);
+  }
+  return feed;
+}
 
 /** Loads a scenario file (flags override its values) or builds one from flags alone. */
 export async function resolvePlan(file: string | undefined, flags: RunFlags): Promise<ExecutionPlan> {
@@ -50,7 +60,7 @@ function exitCodeOf(result: RunResult): ExitCode {
  * and the result is still evaluated and written, marked interrupted.
  */
 export async function executeRun(plan: ExecutionPlan, reporters: readonly Reporter[], signal: AbortSignal): Promise<RunOutcome> {
-  const feed = plan.data && loadCsvFeed(plan.data.file, plan.data.order);
+  const feed = plan.data && openFeed(plan.data);
   const demo: RunningDemo | undefined = plan.target.kind === 'demo' ? await startDemo(plan.target.demo) : undefined;
   try {
     const baseUrl = plan.target.kind === 'url' ? plan.target.url : (demo as RunningDemo).url;
@@ -118,7 +128,7 @@ async function drive(
   }
   publish(performance.now() - t0);
   live.stop();
-  const generator = monitor.finish(plan.load.model === 'open' ? summarizeHistogram(aggregator.sendDelay).p99 : 0);
+  const generator = monitor.finish(plan.load.model, summarizeHistogram(aggregator.sendDelay).p99);
   const verdicts = evaluateSlos(plan.slos, metricSource(aggregator));
   const result = buildResult(
     { runId, version: VERSION, scenario: plan.name, target: targetDisplay, model: plan.load.model, startedAt,

@@ -48,7 +48,8 @@ export interface ExecutionPlan {
   timeoutMs: number;
   load: LoadPlan;
   requests: readonly RequestPlan[];
-  data: { file: string; order: 'sequential' | 'random' } | undefined;
+  /** The CSV feed, and the columns the templates read from it (checked when the file is loaded). */
+  data: { file: string; order: 'sequential' | 'random'; columns: readonly string[] } | undefined;
   slos: readonly SloSpec[];
 }
 
@@ -141,6 +142,24 @@ function requestPlan(r: RequestConfig, index: number, problems: Problems): Reque
   };
 }
 
+/** Every string of a request that templates may appear in, JSON body leaves included. */
+function templatedTexts(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) templatedTexts(v, out);
+  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) templatedTexts(v, out);
+  return out;
+}
+
+function dataColumns(requests: readonly RequestConfig[]): string[] {
+  const columns = new Set<string>();
+  for (const r of requests) {
+    for (const text of templatedTexts([r.path, r.query, r.headers, r.body, r.json])) {
+      for (const c of templateColumns(text)) columns.add(c);
+    }
+  }
+  return [...columns];
+}
+
 function targetPlan(config: ScenarioConfig): { target: TargetPlan; timeoutMs: number; headers: Record<string, string> } {
   const t = config.target;
   if (typeof t === 'string') return { target: { kind: 'url', url: t }, timeoutMs: DEFAULT_TIMEOUT_MS, headers: {} };
@@ -192,18 +211,14 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
   const load = loadPlan(config.load);
   if (load.durationMs <= 0) problems.add(['load'], 'the run has zero duration');
   const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
-  const data = config.data && { file: resolve(baseDir, config.data.file), order: config.data.order };
+  const data = config.data && { file: resolve(baseDir, config.data.file), order: config.data.order, columns: [] as string[] };
   // Only when every template compiled: the column scan parses them again.
-  if (data === undefined && problems.count === 0) {
-    for (const r of config.requests) {
-      const texts = [r.path, ...Object.values(r.query ?? {}), ...Object.values(r.headers ?? {}), r.body ?? ''];
-      if (texts.some((t) => templateColumns(t).length > 0)) {
-        problems.add(['requests'], 'templates use {{row.*}} but the scenario has no data file');
-        break;
-      }
-    }
+  const columns = problems.count === 0 ? dataColumns(config.requests) : [];
+  if (data === undefined && columns.length > 0) {
+    problems.add(['requests'], `templates use {{row.${columns[0]}}} but the scenario has no data file`);
   }
   problems.throwIfAny();
+  if (data !== undefined) data.columns = columns;
   return {
     name: config.name ?? (file === undefined ? 'ad-hoc' : file),
     baseDir,
