@@ -4,6 +4,7 @@ import { formatPath } from './field-path.js';
 import { buildStages, type StageSpan, totalDurationMs } from '../engines/schedule.js';
 import { parseThreshold, type SloSpec } from '../slo/parse.js';
 import { checkScopes } from '../slo/evaluate.js';
+import { flowScopeNames, type FlowsPlan, planFlows } from './flow-plan.js';
 import { redactUrl } from './redact.js';
 import type { CheckConfig, LoadConfig, RequestConfig, ScenarioConfig, SloEntryConfig } from './schema.js';
 import { type CompiledJson, type CompiledString, compileJson, compileString, templateColumns } from './template.js';
@@ -11,7 +12,11 @@ import { type CompiledJson, type CompiledString, compileJson, compileString, tem
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_IN_FLIGHT = 1000;
 
-export type TargetPlan = { kind: 'url'; url: string } | { kind: 'demo'; demo: 'monolith' };
+export type TargetPlan =
+  | { kind: 'url'; url: string }
+  | { kind: 'demo'; demo: 'monolith' | 'microservices' }
+  /** Flows across named services (plan.flows), with no demo. */
+  | { kind: 'services' };
 
 export interface RequestPlan {
   index: number;
@@ -48,6 +53,8 @@ export interface ExecutionPlan {
   timeoutMs: number;
   load: LoadPlan;
   requests: readonly RequestPlan[];
+  /** Set instead of requests when the scenario drives flows across services. */
+  flows?: FlowsPlan;
   /** The CSV feed, and the columns the templates read from it (checked when the file is loaded). */
   data: { file: string; order: 'sequential' | 'random'; columns: readonly string[] } | undefined;
   slos: readonly SloSpec[];
@@ -109,8 +116,12 @@ function sloSpec(entry: SloEntryConfig): SloSpec {
   };
 }
 
-function requestPlan(r: RequestConfig, index: number, problems: Problems): RequestPlan {
-  const at = ['requests', index];
+function requestPlan(
+  r: RequestConfig,
+  index: number,
+  problems: Problems,
+  at: readonly (string | number)[] = ['requests', index],
+): RequestPlan {
   const compile = (text: string, field: string): CompiledString => {
     try {
       return compileString(text);
@@ -150,7 +161,7 @@ function templatedTexts(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-function dataColumns(requests: readonly RequestConfig[]): string[] {
+function dataColumns(requests: readonly Pick<RequestConfig, 'path' | 'query' | 'headers' | 'body' | 'json'>[]): string[] {
   const columns = new Set<string>();
   for (const r of requests) {
     for (const text of templatedTexts([r.path, r.query, r.headers, r.body, r.json])) {
@@ -162,6 +173,7 @@ function dataColumns(requests: readonly RequestConfig[]): string[] {
 
 function targetPlan(config: ScenarioConfig): { target: TargetPlan; timeoutMs: number; headers: Record<string, string> } {
   const t = config.target;
+  if (t === undefined) return { target: { kind: 'services' }, timeoutMs: DEFAULT_TIMEOUT_MS, headers: {} };
   if (typeof t === 'string') return { target: { kind: 'url', url: t }, timeoutMs: DEFAULT_TIMEOUT_MS, headers: {} };
   const target: TargetPlan = t.demo !== undefined ? { kind: 'demo', demo: t.demo } : { kind: 'url', url: t.url ?? '' };
   return { target, timeoutMs: t.timeout ?? DEFAULT_TIMEOUT_MS, headers: t.headers ?? {} };
@@ -181,6 +193,11 @@ export function checkTargetUrl(url: string): string | undefined {
   return undefined;
 }
 
+function targetDisplay(target: TargetPlan, flows: FlowsPlan | undefined): string {
+  if (target.kind === 'url') return redactUrl(target.url);
+  return target.kind === 'demo' ? `demo:${target.demo}` : `services ${flows?.services.map((s) => s.name).join(', ')}`;
+}
+
 /** Turns a validated scenario into an execution plan; every semantic problem is reported at once. */
 export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}): ExecutionPlan {
   const file = source.file;
@@ -190,7 +207,7 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     const bad = checkTargetUrl(target.url);
     if (bad !== undefined) problems.add(['target'], bad);
   }
-  const requests = config.requests.map((r, i) => {
+  const requests = (config.requests ?? []).map((r, i) => {
     const withDefaults = { ...r, headers: { ...headers, ...r.headers } };
     return requestPlan(withDefaults, i, problems);
   });
@@ -207,13 +224,21 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
       problems.add(['slos', i], (err as Error).message);
     }
   });
-  for (const message of checkScopes(slos, { request: [...names] })) problems.add(['slos'], message);
-  const load = loadPlan(config.load);
-  if (load.durationMs <= 0) problems.add(['load'], 'the run has zero duration');
   const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
   const data = config.data && { file: resolve(baseDir, config.data.file), order: config.data.order, columns: [] as string[] };
+  const flows = planFlows(config, {
+    problems,
+    compileRequest: (r, index, at) => requestPlan(r, index, problems, at),
+    checkUrl: checkTargetUrl,
+    timeoutMs,
+    headers,
+  });
+  const scopes = { request: [...names], ...(flows && flowScopeNames(flows)) };
+  for (const message of checkScopes(slos, scopes)) problems.add(['slos'], message);
+  const load = loadPlan(config.load);
+  if (load.durationMs <= 0) problems.add(['load'], 'the run has zero duration');
   // Only when every template compiled: the column scan parses them again.
-  const columns = problems.count === 0 ? dataColumns(config.requests) : [];
+  const columns = problems.count === 0 ? dataColumns([...(config.requests ?? []), ...(config.flows ?? []).flatMap((f) => f.steps)]) : [];
   if (data === undefined && columns.length > 0) {
     problems.add(['requests'], `templates use {{row.${columns[0]}}} but the scenario has no data file`);
   }
@@ -223,10 +248,11 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     name: config.name ?? (file === undefined ? 'ad-hoc' : file),
     baseDir,
     target,
-    targetDisplay: target.kind === 'url' ? redactUrl(target.url) : `demo:${target.demo}`,
+    targetDisplay: targetDisplay(target, flows),
     timeoutMs,
     load,
     requests,
+    ...(flows && { flows }),
     data,
     slos,
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { checkWorkload, flowSchemas } from './flow-schema.js';
 
 /**
  * The scenario format, defined once: runtime validation, the static type and the exported JSON Schema
@@ -108,7 +109,7 @@ export const Request = z
   .strict()
   .refine((r) => r.json === undefined || r.body === undefined, { message: 'set json or body, not both' });
 
-const DemoName = z.enum(['monolith']);
+const DemoName = z.enum(['monolith', 'microservices']);
 
 export const Target = z.union([
   z.string().meta({ description: 'Base URL of the system under test' }),
@@ -142,17 +143,22 @@ export const DataFeed = z
   })
   .strict();
 
+const { Services, Flow } = flowSchemas({ Duration, Request });
+
 export const Scenario = z
   .object({
     $schema: z.string().optional(),
     name: z.string().min(1).optional(),
-    target: Target,
+    target: Target.optional().meta({ description: 'Required with requests; flows may use it for a demo' }),
     load: Load,
-    requests: z.array(Request).min(1),
+    requests: z.array(Request).min(1).optional(),
+    services: Services.optional().meta({ description: 'Flows: named services and their base URLs' }),
+    flows: z.array(Flow).min(1).optional().meta({ description: 'Journeys across services (instead of requests)' }),
     data: DataFeed.optional(),
     slos: z.array(SloEntry).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine(checkWorkload);
 
 export type ScenarioInput = z.input<typeof Scenario>;
 export type ScenarioConfig = z.output<typeof Scenario>;

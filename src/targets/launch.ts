@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RunError } from '../errors.js';
 import type { ReadyMessage } from './monolith-main.js';
 
-export type DemoName = 'monolith';
+export type DemoName = 'monolith' | 'microservices';
 
 export interface DemoDef {
   /** Compiled entry file, a sibling of launch.js in dist/targets/. */
@@ -22,11 +22,17 @@ export interface DemoDef {
 
 export const DEMOS = {
   monolith: { entry: 'monolith-main.js', description: 'In-memory users REST service (node:http), 2-6 ms service time' },
+  microservices: {
+    entry: 'microservices-main.js',
+    description: 'gateway, users, orders and inventory services, one process each, inventory ~25 ms',
+  },
 } as const satisfies Record<DemoName, DemoDef>;
 
 export interface RunningDemo {
   readonly name: DemoName;
   readonly url: string;
+  /** A multi-service demo's services by name (base URLs); empty for a single-service demo. */
+  readonly services: Readonly<Record<string, string>>;
   readonly pid: number;
   stop(): Promise<void>;
 }
@@ -49,9 +55,9 @@ export function demoNames(): DemoName[] {
 export async function startDemo(name: DemoName, options: StartDemoOptions = {}): Promise<RunningDemo> {
   const child = forkEntry(name, options.port ?? 0);
   const stderr = collectTail(child);
-  let port: number;
+  let ready: DemoReady;
   try {
-    port = await waitForReady(child, name, options.timeoutMs ?? 10_000, stderr);
+    ready = await waitForReady(child, name, options.timeoutMs ?? 10_000, stderr);
   } catch (err) {
     await terminate(child);
     throw err;
@@ -64,7 +70,8 @@ export async function startDemo(name: DemoName, options: StartDemoOptions = {}):
   let stopping: Promise<void> | undefined;
   return {
     name,
-    url: `http://${HOST}:${port}`,
+    url: `http://${HOST}:${ready.port}`,
+    services: Object.fromEntries(Object.entries(ready.services ?? {}).map(([n, port]) => [n, `http://${HOST}:${port}`])),
     pid: child.pid ?? -1, // defined: a child that never spawned cannot have sent 'ready'
     stop: () => (stopping ??= terminate(child)),
   };
@@ -111,15 +118,15 @@ function collectTail(child: ChildProcess): () => string {
   return () => text.trim().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
 }
 
-function waitForReady(child: ChildProcess, name: DemoName, timeoutMs: number, stderr: () => string): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
+function waitForReady(child: ChildProcess, name: DemoName, timeoutMs: number, stderr: () => string): Promise<DemoReady> {
+  return new Promise<DemoReady>((resolve, reject) => {
     const settle = (outcome: () => void): void => {
       clearTimeout(timer);
       child.off('message', onMessage).off('exit', onExit).off('error', onError);
       outcome();
     };
     const onMessage = (msg: unknown): void => {
-      if (isReady(msg)) settle(() => resolve(msg.port));
+      if (isReady(msg)) settle(() => resolve(msg));
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
       // 'exit' can fire before the last stderr chunk is read; 'close' waits for the pipes.
@@ -140,10 +147,14 @@ function waitForReady(child: ChildProcess, name: DemoName, timeoutMs: number, st
   });
 }
 
-function isReady(msg: unknown): msg is ReadyMessage {
+/** A multi-service demo also reports each service's port. */
+type DemoReady = ReadyMessage & { readonly services?: Readonly<Record<string, number>> };
+
+function isReady(msg: unknown): msg is DemoReady {
   if (typeof msg !== 'object' || msg === null) return false;
-  const m = msg as Partial<ReadyMessage>;
-  return m.type === 'ready' && typeof m.port === 'number';
+  const m = msg as Partial<DemoReady>;
+  const services = m.services === undefined || Object.values(m.services).every((p) => typeof p === 'number');
+  return m.type === 'ready' && typeof m.port === 'number' && services;
 }
 
 /** SIGTERM, then SIGKILL if the child has not exited within KILL_AFTER_MS; resolves once it is gone. */
