@@ -19,6 +19,15 @@ function table(head: string[], align: ('left' | 'right')[]): Table.Table {
   return new Table({ head, colAligns: align, ...TABLE_STYLE });
 }
 
+/** Rendered table without the padding an empty last column leaves at line ends. */
+function render(t: Table.Table): string {
+  return t
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
+}
+
 function requestRow(name: string, m: ScopeMetrics, c: ChalkInstance): string[] {
   const err = m.errors > 0 ? c.red(fmtPercent(m.errorRate)) : fmtPercent(m.errorRate);
   const l = m.latencyMs;
@@ -34,13 +43,13 @@ function requestRow(name: string, m: ScopeMetrics, c: ChalkInstance): string[] {
 
 function requestsTable(result: RunResult, c: ChalkInstance): string {
   const t = table(
-    ['request', 'count', 'rps', 'errors', 'dropped', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'].map((h) => c.bold(h)),
+    ['request', 'count', 'rps', 'err %', 'dropped', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'].map((h) => c.bold(h)),
     ['left', ...Array<'right'>(10).fill('right')],
   );
   const names = Object.keys(result.byRequest);
   for (const name of names) t.push(requestRow(name, result.byRequest[name] as ScopeMetrics, c));
   if (names.length !== 1) t.push(requestRow(c.bold('all'), result.metrics, c));
-  return `${c.bold('Requests')} ${c.dim('(latency in ms)')}\n${t.toString()}`;
+  return `${c.bold('Requests')} ${c.dim('(latency in ms)')}\n${render(t)}`;
 }
 
 function errorsTable(result: RunResult, c: ChalkInstance): string | undefined {
@@ -52,7 +61,7 @@ function errorsTable(result: RunResult, c: ChalkInstance): string | undefined {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 5)
     .map(([msg, n]) => `  ${c.dim(`${fmtCount(n)}×`)} ${msg}`);
-  return [`${c.bold('Errors')}`, t.toString(), ...(samples.length > 0 ? [c.dim(' first messages:'), ...samples] : [])].join('\n');
+  return [`${c.bold('Errors')}`, render(t), ...(samples.length > 0 ? [c.dim(' first messages:'), ...samples] : [])].join('\n');
 }
 
 function slosTable(result: RunResult, c: ChalkInstance): string | undefined {
@@ -62,7 +71,7 @@ function slosTable(result: RunResult, c: ChalkInstance): string | undefined {
     const mark = v.pass ? c.green('✓ pass') : c.red('✗ FAIL');
     t.push([mark, v.expr, fmtSloValue(v.value, v.unit), v.reason === undefined ? '' : c.dim(v.reason)]);
   }
-  return `${c.bold('SLOs')}\n${t.toString()}`;
+  return `${c.bold('SLOs')}\n${render(t)}`;
 }
 
 function headline(result: RunResult, c: ChalkInstance): string {
