@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { executeRun, resolvePlan } from './commands/run.js';
 import type { RunFlags } from './commands/run-options.js';
 import { BenchError, ExitCode } from './errors.js';
-import { JsonReporter } from './reporters/json.js';
+import { closeReporters, createOutputs, OUTPUTS, type OutputDef, type OutputFlags } from './reporters/registry.js';
 import type { Reporter } from './reporters/reporter.js';
 import { TerminalReporter, colorEnabled } from './reporters/terminal.js';
 import { scenarioJsonSchema } from './scenario/schema.js';
@@ -12,8 +12,7 @@ import { VERSION } from './version.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-interface RunCliOptions extends RunFlags {
-  out?: string;
+interface RunCliOptions extends RunFlags, OutputFlags {
   quiet?: boolean;
 }
 
@@ -46,10 +45,15 @@ async function runCommand(file: string | undefined, options: RunCliOptions): Pro
       quiet: options.quiet,
     }),
   ];
-  if (options.out !== undefined) reporters.push(new JsonReporter(options.out));
   const interrupt = interruptSignal();
   try {
-    return (await executeRun(plan, reporters, interrupt.signal)).exitCode;
+    const log = (line: string): void => void (options.quiet ? undefined : process.stderr.write(`${line}\n`));
+    reporters.push(...(await createOutputs(options, { signal: interrupt.signal, env: process.env, log })));
+    try {
+      return (await executeRun(plan, reporters, interrupt.signal)).exitCode;
+    } finally {
+      await closeReporters(reporters);
+    }
   } finally {
     interrupt.dispose();
   }
@@ -87,7 +91,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`backend-bench: ${text.replace(/^error: /, '')}`) });
 
-  program
+  const run = program
     .command('run')
     .description('run a scenario file, or an ad-hoc test with --url')
     .argument('[scenario]', 'scenario file (YAML or JSON)')
@@ -101,9 +105,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--timeout <d>', 'per-request timeout (default 10s)')
     .option('--max-in-flight <n>', 'open model: cap on requests in flight')
     .option('--slo <expr>', "SLO, e.g. 'p95 < 200ms' (repeatable; replaces the scenario's)", collect)
-    .option('--out <file>', 'write the JSON result to this file')
-    .option('-q, --quiet', 'no live progress, only the summary')
-    .action(async (file: string | undefined, options: RunCliOptions) => setExit(await runCommand(file, options)));
+    .option('-q, --quiet', 'no live progress, only the summary');
+  for (const def of Object.values(OUTPUTS) as OutputDef[]) for (const [flags, help] of def.options) run.option(flags, help);
+  run.action(async (file: string | undefined, options: RunCliOptions) => setExit(await runCommand(file, options)));
 
   program
     .command('validate')

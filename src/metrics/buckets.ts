@@ -22,19 +22,26 @@ export function emptyBuckets(boundaries: readonly number[]): BucketCounts {
  */
 export function addHistogram(into: BucketCounts, histogram: Histogram): void {
   if (histogram.totalCount === 0) return;
+  const bounds = into.boundaries;
+  let b = 0;
+  forEachRecorded(histogram, (seconds, count) => {
+    while (b < bounds.length && seconds > (bounds[b] as number)) b++;
+    into.counts[b] = (into.counts[b] as number) + count;
+  });
+  into.count += histogram.totalCount;
+  into.sumSeconds += (histogram.mean * histogram.totalCount) / 1e6;
+}
+
+/** Visits each recorded HDR bucket once, ascending: its representative value in seconds, and its count. */
+export function forEachRecorded(histogram: Histogram, visit: (seconds: number, count: number) => void): void {
+  if (histogram.totalCount === 0) return;
   if (!(histogram instanceof hdr.JsHistogram)) throw new TypeError('expected a JS HDR histogram');
   const it = histogram.recordedValuesIterator;
   it.reset();
-  const bounds = into.boundaries;
-  let b = 0;
   while (it.hasNext()) {
     const step = it.next();
-    const seconds = histogram.medianEquivalentValue(step.valueIteratedTo) / 1e6;
-    while (b < bounds.length && seconds > (bounds[b] as number)) b++;
-    into.counts[b] = (into.counts[b] as number) + step.countAtValueIteratedTo;
+    visit(histogram.medianEquivalentValue(step.valueIteratedTo) / 1e6, step.countAtValueIteratedTo);
   }
-  into.count += histogram.totalCount;
-  into.sumSeconds += (histogram.mean * histogram.totalCount) / 1e6;
 }
 
 /** Cumulative counts per boundary (`le`), the way Prometheus exposes buckets; +Inf is `count`. */

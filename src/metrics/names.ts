@@ -29,19 +29,19 @@ export interface MetricDef {
   section: MetricSection;
 }
 
-const def = (
+const def = <T extends MetricType>(
   section: MetricSection,
-  type: MetricType,
+  type: T,
   suffix: string,
   help: string,
   labels: readonly string[] = [],
-): MetricDef => ({ name: `${METRIC_PREFIX}${suffix}`, type, help, labels, section });
+): MetricDef & { type: T } => ({ name: `${METRIC_PREFIX}${suffix}`, type, help, labels, section });
 
 /** Labels on every metric: one board serves many runs, filtered by run_id. */
 export const COMMON_LABELS = ['run_id', 'scenario'] as const;
 
 export const METRICS = {
-  runInfo: def('run', 'gauge', 'run_info', 'Always 1; labels describe the run', ['model', 'target_kind', 'version']),
+  runInfo: def('run', 'gauge', 'run_info', 'Always 1; labels describe the run', ['model', 'version']),
   runElapsed: def('run', 'gauge', 'run_elapsed_seconds', 'Seconds since the run started'),
   runPassed: def('run', 'gauge', 'run_passed', 'End of run: 1 when every SLO passed, else 0'),
   runDuration: def('run', 'gauge', 'run_duration_seconds', 'End of run: how long load ran'),

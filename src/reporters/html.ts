@@ -1,0 +1,114 @@
+import { ERROR_KINDS } from '../metrics/error-kinds.js';
+import type { ScopeMetrics } from '../metrics/run-aggregator.js';
+import type { RunResult } from '../result/run-result.js';
+import { fmtCount, fmtMs, fmtPercent, fmtRate, fmtSloValue } from './format.js';
+import { type ChartAssets, loadChartAssets } from './html-assets.js';
+import { CHART_SCRIPT } from './html-charts.js';
+import type { Reporter } from './reporter.js';
+import { writeReport } from './write-report.js';
+
+const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+
+/** JSON inside <script>: "<" escaped so no value (a request name, an error text) can close the tag. */
+const jsonIsland = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function sloTable(result: RunResult): string {
+  if (result.slos.length === 0) return '<p class="muted">No SLOs defined.</p>';
+  const rows = result.slos.map((v) => [
+    v.pass ? '<span class="pass">✓ pass</span>' : '<span class="fail">✗ FAIL</span>',
+    `<code>${esc(v.expr)}</code>`,
+    esc(fmtSloValue(v.value, v.unit)),
+    esc(v.reason ?? ''),
+  ]);
+  return table(['', 'SLO', 'measured', 'note'], rows);
+}
+
+function scopeTable(title: string, byScope: Readonly<Record<string, ScopeMetrics>>, total: ScopeMetrics): string {
+  const row = (name: string, m: ScopeMetrics): string[] => [
+    esc(name), fmtCount(m.requests), fmtRate(m.rps), fmtPercent(m.errorRate), fmtCount(m.dropped),
+    ...[m.latencyMs.p50, m.latencyMs.p90, m.latencyMs.p95, m.latencyMs.p99, m.latencyMs.p999, m.latencyMs.max].map(fmtMs),
+  ];
+  const rows = Object.entries(byScope).map(([name, m]) => row(name, m));
+  if (rows.length !== 1) rows.push(row('all', total));
+  return table([title, 'count', 'rps', 'errors', 'dropped', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'], rows);
+}
+
+/** The series the charts draw, one value per second of the run. */
+export function chartData(result: RunResult): Record<string, unknown> {
+  const ts = result.timeseries;
+  const col = (f: (p: (typeof ts)[number]) => number): number[] => ts.map(f);
+  const throughput = [{ label: 'achieved rps', values: col((p) => p.rps) }];
+  if (result.model === 'open') throughput.push({ label: 'target rps', values: col((p) => p.targetRate) });
+  return {
+    t: col((p) => p.t),
+    throughput,
+    latency: [
+      { label: 'p50', values: col((p) => p.p50) },
+      { label: 'p95', values: col((p) => p.p95) },
+      { label: 'p99', values: col((p) => p.p99) },
+    ],
+    errors: [
+      { label: 'errors', values: col((p) => p.errors) },
+      { label: 'dropped', values: col((p) => p.dropped) },
+    ],
+  };
+}
+
+const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#111}
+h1{font-size:1.4rem;margin-bottom:.2rem}.muted{color:#666}.pass{color:#15803d;font-weight:600}.fail{color:#b91c1c;font-weight:600}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{padding:.25rem .6rem;border-bottom:1px solid #e5e7eb;text-align:right}
+th:first-child,td:first-child,td:nth-child(2){text-align:left}.verdict{font-size:1.2rem;margin:.6rem 0}
+.chart{margin:1rem 0}.warn{background:#fef3c7;padding:.5rem .8rem;border-radius:4px}`;
+
+/** One self-contained page: charts of RPS, latency percentiles and errors over time, and the SLO table. Pure. */
+export function formatHtml(result: RunResult, assets: ChartAssets): string {
+  const m = result.metrics;
+  const failed = result.slos.filter((v) => !v.pass).length;
+  const verdict = result.slos.length === 0 ? '<span class="muted">no SLOs defined</span>'
+    : result.pass ? `<span class="pass">PASS: ${result.slos.length}/${result.slos.length} SLOs met</span>`
+      : `<span class="fail">FAIL: ${failed} of ${result.slos.length} SLOs failed</span>`;
+  const warnings = [
+    result.interrupted ? 'The run was interrupted: partial result.' : undefined,
+    result.abortedBy !== null ? `Aborted early: ${result.abortedBy} had already failed.` : undefined,
+    result.generator.saturated ? `Load generator saturated (${result.generator.reasons.join('; ')}).` : undefined,
+  ].filter((w) => w !== undefined).map((w) => `<p class="warn">⚠ ${esc(w)}</p>`).join('\n');
+  const errorRows = ERROR_KINDS.filter((k) => result.errorsByKind[k] > 0).map((k) => [k, fmtCount(result.errorsByKind[k])]);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>backend-bench: ${esc(result.scenario)}</title>
+<style>${assets.css}</style><style>${STYLE}</style></head>
+<body>
+<h1>backend-bench: ${esc(result.scenario)}</h1>
+<p class="muted">${esc(result.target)} · ${result.model} model · run ${esc(result.runId)} · ${esc(result.startedAt)} · ${(result.durationMs / 1000).toFixed(1)} s</p>
+<p class="verdict">${verdict}</p>
+<p>${fmtCount(m.requests)} requests · ${fmtRate(m.rps)} rps · ${fmtPercent(m.errorRate)} errors · p50 ${fmtMs(m.latencyMs.p50)} ms · p95 ${fmtMs(m.latencyMs.p95)} ms · p99 ${fmtMs(m.latencyMs.p99)} ms</p>
+${warnings}
+<h2>SLOs</h2>
+${sloTable(result)}
+<div id="chart-rps" class="chart"></div>
+<div id="chart-latency" class="chart"></div>
+<div id="chart-errors" class="chart"></div>
+<h2>Requests <span class="muted">(latency in ms)</span></h2>
+${scopeTable('request', result.byRequest, m)}
+${errorRows.length > 0 ? `<h2>Errors</h2>\n${table(['kind', 'count'], errorRows)}` : ''}
+<script id="bb-data" type="application/json">${jsonIsland(chartData(result))}</script>
+<script>${assets.script}</script>
+<script>${CHART_SCRIPT}</script>
+</body></html>
+`;
+}
+
+export class HtmlReporter implements Reporter {
+  constructor(private readonly file: string) {}
+
+  async onEnd(result: RunResult): Promise<void> {
+    await writeReport(this.file, formatHtml(result, await loadChartAssets()));
+  }
+}

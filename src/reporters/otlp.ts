@@ -1,0 +1,180 @@
+/**
+ * OpenTelemetry metrics over OTLP/HTTP via @opentelemetry/sdk-node. Imported dynamically (only with --otlp),
+ * so a plain run never loads the SDK. Names follow the semantic conventions where they exist
+ * (http.client.request.duration, seconds, OTel's default buckets); the rest live under backend_bench.*.
+ */
+import { type Attributes, type Counter, type Gauge, type Histogram, metrics } from '@opentelemetry/api';
+import { OTLPMetricExporter as JsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { InputError } from '../errors.js';
+import { forEachRecorded } from '../metrics/buckets.js';
+import { ERROR_KINDS } from '../metrics/error-kinds.js';
+import { LATENCY_BUCKETS_SECONDS, OTLP_METRICS } from '../metrics/names.js';
+import type { RunResult } from '../result/run-result.js';
+import type { SloVerdict } from '../slo/evaluate.js';
+import { VERSION } from '../version.js';
+import type { LiveUpdate, Reporter, RunStart } from './reporter.js';
+
+export interface OtlpOptions {
+  /** Base endpoint (as OTEL_EXPORTER_OTLP_ENDPOINT); undefined: the exporter reads the standard variables. */
+  endpoint: string | undefined;
+  env: NodeJS.ProcessEnv;
+  log(line: string): void;
+}
+
+/** A load test is short: export every 5 s unless OTEL_METRIC_EXPORT_INTERVAL says otherwise. */
+const DEFAULT_EXPORT_INTERVAL_MS = 5000;
+
+const EXPORTERS = {
+  'http/protobuf': (url?: string) => new ProtoExporter(url === undefined ? {} : { url }),
+  'http/json': (url?: string) => new JsonExporter(url === undefined ? {} : { url }),
+} satisfies Record<string, (url?: string) => PushMetricExporter>;
+
+function createExporter(options: OtlpOptions): PushMetricExporter {
+  const protocol = options.env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? options.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+  if (!Object.hasOwn(EXPORTERS, protocol)) {
+    throw new InputError(`OTEL_EXPORTER_OTLP_PROTOCOL "${protocol}" is not supported (use http/protobuf or http/json)`);
+  }
+  // Like OTEL_EXPORTER_OTLP_ENDPOINT, --otlp names the base URL; the signal path is appended.
+  const url = options.endpoint?.replace(/\/+$/, '').replace(/(\/v1\/metrics)?$/, '/v1/metrics');
+  return EXPORTERS[protocol as keyof typeof EXPORTERS](url);
+}
+
+interface Instruments {
+  duration: Histogram;
+  requests: Counter;
+  errors: Counter;
+  dropped: Counter;
+  inFlight: Gauge;
+  targetRate: Gauge;
+  sloPass: Gauge;
+  sloValue: Gauge;
+  saturated: Gauge;
+}
+
+function createInstruments(): Instruments {
+  const meter = metrics.getMeter('backend-bench', VERSION);
+  const o = OTLP_METRICS;
+  const counter = (d: { name: string; unit: string; help: string }): Counter =>
+    meter.createCounter(d.name, { unit: d.unit, description: d.help });
+  const gauge = (d: { name: string; unit: string; help: string }): Gauge =>
+    meter.createGauge(d.name, { unit: d.unit, description: d.help });
+  return {
+    duration: meter.createHistogram(o.httpClientDuration.name, {
+      unit: o.httpClientDuration.unit,
+      description: o.httpClientDuration.help,
+      advice: { explicitBucketBoundaries: [...LATENCY_BUCKETS_SECONDS] },
+    }),
+    requests: counter(o.requests),
+    errors: counter(o.errors),
+    dropped: counter(o.dropped),
+    inFlight: gauge(o.inFlight),
+    targetRate: gauge(o.targetRate),
+    sloPass: gauge(o.sloPass),
+    sloValue: gauge(o.sloValue),
+    saturated: gauge(o.saturated),
+  };
+}
+
+/** server.address / server.port of the target, as the HTTP client conventions want them. */
+function serverAttributes(url: string | undefined): Attributes {
+  if (url === undefined) return {};
+  try {
+    const u = new URL(url);
+    const port = u.port !== '' ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+    return { 'server.address': u.hostname.replace(/^\[|\]$/g, ''), 'server.port': port };
+  } catch {
+    return {};
+  }
+}
+
+export class OtlpReporter implements Reporter {
+  private readonly m: Instruments;
+  private perRequest = new Map<string, Attributes>();
+  private server: Attributes = {};
+  private closed = false;
+
+  private constructor(private readonly sdk: NodeSDK, private readonly options: OtlpOptions) {
+    this.m = createInstruments();
+  }
+
+  /** Starts the SDK before the run, so a bad protocol or endpoint is an input error before any traffic. */
+  static create(options: OtlpOptions): OtlpReporter {
+    const exporter = createExporter(options);
+    const interval = Number(options.env.OTEL_METRIC_EXPORT_INTERVAL ?? DEFAULT_EXPORT_INTERVAL_MS);
+    const reader = new PeriodicExportingMetricReader({
+      exporter,
+      exportIntervalMillis: Number.isFinite(interval) && interval > 0 ? interval : DEFAULT_EXPORT_INTERVAL_MS,
+    });
+    const sdk = new NodeSDK({
+      resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'backend-bench', [ATTR_SERVICE_VERSION]: VERSION }),
+      metricReaders: [reader],
+      // Metrics only: no spans or logs are produced, so no pipelines for them.
+      spanProcessors: [],
+      logRecordProcessors: [],
+      instrumentations: [],
+    });
+    sdk.start();
+    options.log(`otlp: exporting metrics to ${options.endpoint ?? options.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ?? options.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318'}`);
+    return new OtlpReporter(sdk, options);
+  }
+
+  onStart(start: RunStart): void {
+    this.server = { ...serverAttributes(start.serverUrl), 'backend_bench.run_id': start.runId, 'backend_bench.scenario': start.scenario };
+    for (const name of start.requests) {
+      const method = start.requestMethods?.[name];
+      this.perRequest.set(name, { ...this.server, 'backend_bench.request': name, ...(method === undefined ? {} : { 'http.request.method': method }) });
+    }
+  }
+
+  onInterval(update: LiveUpdate): void {
+    const interval = update.interval;
+    if (interval === undefined) return;
+    for (const [name, s] of interval.scopes) {
+      const attrs = this.perRequest.get(name) ?? { ...this.server, 'backend_bench.request': name };
+      // The SDK has no "record n times"; HDR buckets are few, the loop is per sample within each bucket.
+      forEachRecorded(s.latency, (seconds, count) => {
+        for (let i = 0; i < count; i++) this.m.duration.record(seconds, attrs);
+      });
+      if (s.requests > 0) this.m.requests.add(s.requests, attrs);
+      if (s.dropped > 0) this.m.dropped.add(s.dropped, attrs);
+    }
+    for (const kind of ERROR_KINDS) {
+      const n = interval.errorsByKind[kind];
+      if (n > 0) this.m.errors.add(n, { ...this.server, 'error.type': kind });
+    }
+    this.m.inFlight.record(interval.inFlight, this.server);
+    this.m.targetRate.record(interval.targetRate, this.server);
+    if (update.generator !== undefined) this.m.saturated.record(update.generator.saturated ? 1 : 0, this.server);
+    this.recordVerdicts(update.verdicts ?? []);
+  }
+
+  private recordVerdicts(verdicts: readonly SloVerdict[]): void {
+    for (const v of verdicts) {
+      const attrs = { ...this.server, 'backend_bench.slo': v.expr, 'backend_bench.slo.metric': v.metric };
+      this.m.sloPass.record(v.pass ? 1 : 0, attrs);
+      if (v.value !== null) this.m.sloValue.record(v.unit === 'ms' ? v.value / 1000 : v.value, attrs);
+    }
+  }
+
+  onEnd(result: RunResult): void {
+    this.recordVerdicts(result.slos);
+    this.m.saturated.record(result.generator.saturated ? 1 : 0, this.server);
+    this.m.inFlight.record(0, this.server);
+  }
+
+  /** Flushes what is pending and stops the SDK; a collector that is down is reported, not fatal. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.sdk.shutdown();
+    } catch (err) {
+      this.options.log(`otlp: final export failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

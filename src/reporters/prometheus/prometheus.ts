@@ -1,0 +1,117 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Pushgateway, Registry } from 'prom-client';
+import { InputError } from '../../errors.js';
+import type { RunResult } from '../../result/run-result.js';
+import type { LiveUpdate, Reporter, RunStart } from '../reporter.js';
+import { createInstruments, type Instruments } from './instruments.js';
+import type { ListenAddress } from './listen-address.js';
+import { type BaseLabels, PROM_SECTIONS, type PromSection } from './sections.js';
+
+/** The Pushgateway job every run pushes under; runs are told apart by the run_id grouping key. */
+export const PUSH_JOB = 'backend_bench';
+
+export interface PrometheusOptions {
+  /** Serve /metrics here during the run. */
+  listen?: ListenAddress;
+  /** Push the end-of-run state here, grouped by run_id. */
+  pushgateway?: string;
+  /** How long /metrics stays up after the run, so the last scrape sees the final values. */
+  lingerMs: number;
+  /** Ctrl-C: skips the linger. */
+  signal?: AbortSignal;
+  log(line: string): void;
+}
+
+const SECTIONS: readonly PromSection[] = Object.values(PROM_SECTIONS);
+
+/** Prometheus exposition (prom-client, own registry) of a run: live on /metrics, and/or pushed at the end. */
+export class PrometheusReporter implements Reporter {
+  readonly registry = new Registry();
+  private readonly m: Instruments = createInstruments(this.registry);
+  private base: BaseLabels = { run_id: '', scenario: '' };
+  private server: Server | undefined;
+
+  private constructor(private readonly options: PrometheusOptions) {}
+
+  /** Starts the /metrics server before any load, so a taken port fails the run before traffic (exit 2). */
+  static async create(options: PrometheusOptions): Promise<PrometheusReporter> {
+    const reporter = new PrometheusReporter(options);
+    if (options.listen !== undefined) await reporter.listen(options.listen);
+    return reporter;
+  }
+
+  /** The bound address (port 0 picks a free one). */
+  get address(): AddressInfo | undefined {
+    const a = this.server?.address();
+    return a !== null && typeof a === 'object' ? a : undefined;
+  }
+
+  private async listen({ host, port }: ListenAddress): Promise<void> {
+    const server = createServer((req, res) => {
+      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at /metrics\n');
+        return;
+      }
+      this.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
+        (err: unknown) => res.writeHead(500).end(String(err)),
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new InputError(`--prometheus ${host}:${port}: cannot listen (${err.code ?? err.message})`)),
+      );
+      server.listen(port, host, resolve);
+    });
+    this.server = server;
+    const a = this.address;
+    const shown = a?.family === 'IPv6' ? `[${a.address}]` : a?.address;
+    this.options.log(`prometheus: metrics at http://${shown}:${a?.port}/metrics`);
+  }
+
+  onStart(start: RunStart): void {
+    this.base = { run_id: start.runId, scenario: start.scenario };
+    for (const s of SECTIONS) s.onStart?.(this.m, this.base, start);
+  }
+
+  onInterval(update: LiveUpdate): void {
+    for (const s of SECTIONS) s.onInterval?.(this.m, this.base, update);
+  }
+
+  async onEnd(result: RunResult): Promise<void> {
+    for (const s of SECTIONS) s.onEnd?.(this.m, this.base, result);
+    if (this.options.pushgateway !== undefined) await this.push(this.options.pushgateway, result.runId);
+  }
+
+  /** PUT replaces the run's group as a whole: a re-push never leaves stale series behind. */
+  private async push(url: string, runId: string): Promise<void> {
+    try {
+      await new Pushgateway(url, { timeout: 10_000 }, this.registry).push({ jobName: PUSH_JOB, groupings: { run_id: runId } });
+      this.options.log(`pushgateway: pushed run ${runId} to ${url} (job ${PUSH_JOB})`);
+    } catch (err) {
+      // The gate's verdict stands on its own; a failed push is reported, not turned into a failed run.
+      this.options.log(`pushgateway: push to ${url} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (server === undefined) return;
+    this.server = undefined;
+    if (this.options.lingerMs > 0) {
+      // After an interrupted run the signal has already fired; the linger still happens (a second Ctrl-C quits).
+      const signal = this.options.signal?.aborted === false ? this.options.signal : undefined;
+      this.options.log(`prometheus: /metrics stays up ${this.options.lingerMs / 1000}s for a last scrape (Ctrl-C to skip)`);
+      await delay(this.options.lingerMs, undefined, { signal }).catch(() => undefined);
+    }
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** Removes a run's group from a Pushgateway (`backend-bench pushgateway-delete`). */
+export async function deletePushedRun(url: string, runId: string): Promise<void> {
+  await new Pushgateway(url, { timeout: 10_000 }, new Registry()).delete({ jobName: PUSH_JOB, groupings: { run_id: runId } });
+}
