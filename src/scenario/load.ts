@@ -70,6 +70,15 @@ function parseYaml(text: string, shown: string): { doc: Document; counter: LineC
   return { doc, counter, data };
 }
 
+/** Orders "file:line:col ..." messages as they appear in the file; unlocated ones keep their order, last. */
+function byPosition(a: string, b: string): number {
+  const pos = (m: string): number => {
+    const match = /:(\d+):(\d+) /.exec(m);
+    return match ? Number(match[1]) * 10_000 + Number(match[2]) : Number.MAX_SAFE_INTEGER;
+  };
+  return pos(a) - pos(b);
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return 'is required';
@@ -93,7 +102,7 @@ export function validateScenario(data: unknown, shown: string, doc?: Document, c
       problems.push(`${where(at)} ${formatPath(issue.path)}: ${describeIssue(issue)}`);
     }
   }
-  if (problems.length > 0 || !parsed.success) throw new ScenarioError(shown, problems);
+  if (problems.length > 0 || !parsed.success) throw new ScenarioError(shown, problems.sort(byPosition));
   return parsed.data;
 }
 

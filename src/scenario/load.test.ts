@@ -1,0 +1,101 @@
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ScenarioError } from '../errors.js';
+import { interpolateEnv } from './env-interpolate.js';
+import { loadScenario } from './load.js';
+
+function file(content: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'bb-load-')), 'scenario.yaml');
+  writeFileSync(path, content);
+  return path;
+}
+
+async function problemsOf(content: string): Promise<string[]> {
+  try {
+    await loadScenario(file(content));
+  } catch (err) {
+    if (err instanceof ScenarioError) return [...err.problems];
+    throw err;
+  }
+  return [];
+}
+
+describe('loadScenario', () => {
+  it('loads a valid scenario with defaults applied', async () => {
+    const { config } = await loadScenario(
+      file('target: http://127.0.0.1:1\nload: { rate: 5, duration: 2s }\nrequests:\n  - path: /a\n'),
+    );
+    expect(config.load).toMatchObject({ rate: 5, duration: 2000 });
+    expect(config.requests?.[0]).toMatchObject({ method: 'GET', path: '/a', weight: 1 });
+    expect(config.slos).toEqual([]);
+  });
+
+  it('lists every problem at once, each with line, column and field path', async () => {
+    const problems = await problemsOf(
+      [
+        'target: { url: http://x, demo: monolith }', // 1
+        'load:', // 2
+        '  rate: 10', // 3
+        '  connections: 5', // 4
+        '  duration: 3 weeks', // 5
+        'requests:', // 6
+        '  - method: TRACEROUTE', // 7
+        '    weight: -1', // 8
+        '    bogus: 1', // 9
+        'slos: [42]', // 10
+      ].join('\n'),
+    );
+    const text = problems.join('\n');
+    expect(text).toMatch(/:1:\d+ target: set exactly one of url or demo/);
+    expect(text).toMatch(/:5:\d+ load\.duration: not a duration: "3 weeks"/);
+    expect(text).toMatch(/:7:\d+ requests\[0\]\.method: Invalid option/);
+    expect(text).toMatch(/:8:\d+ requests\[0\]\.weight:/);
+    expect(text).toMatch(/:9:\d+ requests\[0\]: unknown field bogus/);
+    const lines = problems.map((p) => Number(/:(\d+):\d+ /.exec(p)?.[1]));
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+    expect(text).toMatch(/:10:\d+ slos\[0\]:/);
+    expect(problems.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('accepts numbers from the environment for numeric fields', async () => {
+    process.env.BB_TEST_RATE = '25';
+    try {
+      const { config } = await loadScenario(
+        file('target: http://127.0.0.1:1\nload: { rate: "${BB_TEST_RATE}", duration: 1s }\nrequests: [{ path: / }]\n'),
+      );
+      expect(config.load.rate).toBe(25);
+    } finally {
+      delete process.env.BB_TEST_RATE;
+    }
+  });
+
+  it('reads JSON scenarios too', async () => {
+    const { config } = await loadScenario(
+      file('{"target":"http://127.0.0.1:1","load":{"connections":2,"duration":"1s"},"requests":[{"path":"/"}]}'),
+    );
+    expect(config.load.connections).toBe(2);
+  });
+});
+
+describe('interpolateEnv', () => {
+  const env = { HOST: 'example.test', EMPTY: '' };
+
+  it('substitutes, applies defaults, and escapes $${', () => {
+    const { value, problems } = interpolateEnv(
+      { a: 'http://${HOST}/', b: ['${MISSING:-fallback}', '${EMPTY:-used}'], c: 'cost: $${HOST}', d: 5 },
+      env,
+    );
+    expect(problems).toEqual([]);
+    expect(value).toEqual({ a: 'http://example.test/', b: ['fallback', 'used'], c: 'cost: ${HOST}', d: 5 });
+  });
+
+  it('reports every unset variable with its path', () => {
+    const { problems } = interpolateEnv({ x: { y: ['${NOPE1}', 'ok', '${NOPE2}'] } }, env);
+    expect(problems.map((p) => [p.path, p.message.split(' ').slice(0, 3).join(' ')])).toEqual([
+      [['x', 'y', 0], 'environment variable NOPE1'],
+      [['x', 'y', 2], 'environment variable NOPE2'],
+    ]);
+  });
+});
