@@ -1,30 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ClosedModelEngine } from '../engines/http/closed-model.js';
-import { OpenModelEngine } from '../engines/http/open-model.js';
-import type { Engine } from '../engines/engine.js';
 import { ExitCode, InputError } from '../errors.js';
-import { IntervalRecorder } from '../metrics/interval-recorder.js';
-import { RunAggregator } from '../metrics/run-aggregator.js';
 import { LiveSaturation } from '../metrics/live-saturation.js';
 import { SaturationMonitor } from '../metrics/saturation.js';
 import { summarizeHistogram } from '../metrics/histogram.js';
 import type { Reporter } from '../reporters/reporter.js';
-import { buildResult, metricSource, type RunResult } from '../result/run-result.js';
+import { buildResult, type RunResult } from '../result/run-result.js';
 import { type DataFeed, loadCsvFeed } from '../scenario/data-feed.js';
 import { loadScenario } from '../scenario/load.js';
-import { redactUrl } from '../scenario/redact.js';
-import { type ExecutionPlan, type LoadPlan, planScenario } from '../scenario/plan.js';
+import { type ExecutionPlan, planScenario } from '../scenario/plan.js';
 import { validateScenario } from '../scenario/load.js';
 import { evaluateSlos, slosToAbort } from '../slo/evaluate.js';
-import { startDemo, type RunningDemo } from '../targets/launch.js';
 import { VERSION } from '../version.js';
+import { prepareFlowRun } from './flow-run.js';
+import { prepareHttpRun } from './http-run.js';
 import { adHocScenario, applyFlags, type RunFlags } from './run-options.js';
-
-const ENGINES = {
-  open: () => new OpenModelEngine(),
-  closed: () => new ClosedModelEngine(),
-} satisfies Record<LoadPlan['model'], () => Engine>;
+import type { RunKit } from './run-kit.js';
 
 const INTERVAL_MS = 1000;
 
@@ -61,26 +52,22 @@ function exitCodeOf(result: RunResult): ExitCode {
  */
 export async function executeRun(plan: ExecutionPlan, reporters: readonly Reporter[], signal: AbortSignal): Promise<RunOutcome> {
   const feed = plan.data && openFeed(plan.data);
-  const demo: RunningDemo | undefined = plan.target.kind === 'demo' ? await startDemo(plan.target.demo) : undefined;
+  const prepared = plan.flows !== undefined ? await prepareFlowRun(plan, plan.flows, feed) : await prepareHttpRun(plan, feed);
   try {
-    const baseUrl = plan.target.kind === 'url' ? plan.target.url : (demo as RunningDemo).url;
-    const targetDisplay = demo === undefined ? plan.targetDisplay : `${plan.targetDisplay} (${demo.url})`;
-    return await drive(plan, { baseUrl, feed }, targetDisplay, reporters, signal);
+    return await drive(plan, prepared.kit, prepared.targetDisplay, reporters, signal);
   } finally {
-    await demo?.stop();
+    await prepared.stop();
   }
 }
 
 async function drive(
   plan: ExecutionPlan,
-  context: Parameters<Engine['run']>[1],
+  kit: RunKit,
   targetDisplay: string,
   reporters: readonly Reporter[],
   userStop: AbortSignal,
 ): Promise<RunOutcome> {
-  const names = plan.requests.map((r) => r.name);
-  const recorder = new IntervalRecorder(names);
-  const aggregator = new RunAggregator(names);
+  const { scopeNames: names, recorder, aggregator } = kit;
   const stop = new AbortController();
   const onUserStop = (): void => stop.abort();
   userStop.addEventListener('abort', onUserStop, { once: true });
@@ -91,8 +78,7 @@ async function drive(
     await r.onStart?.({
       runId, scenario: plan.name, target: targetDisplay, model: plan.load.model,
       durationMs: plan.load.durationMs, requests: names, sloCount: plan.slos.length,
-      requestMethods: Object.fromEntries(plan.requests.map((r) => [r.name, r.method])),
-      serverUrl: redactUrl(context.baseUrl),
+      requestMethods: kit.requestMethods, serverUrl: kit.serverUrl,
     });
   }
   const monitor = new SaturationMonitor().start();
@@ -106,14 +92,14 @@ async function drive(
     const update = {
       elapsedMs, durationMs: plan.load.durationMs, point, totalRequests: aggregator.total.requests,
       totalErrors: aggregator.total.errors, totalDropped: aggregator.total.dropped, interval,
-      verdicts: plan.slos.length > 0 ? evaluateSlos(plan.slos, metricSource(aggregator)) : [], generator: live.sample(),
+      verdicts: plan.slos.length > 0 ? evaluateSlos(plan.slos, kit.metricSource()) : [], generator: live.sample(),
     };
     for (const r of reporters) void r.onInterval?.(update);
   });
   const tick = (): void => {
     const elapsedMs = performance.now() - t0;
     publish(elapsedMs);
-    const blown = slosToAbort(plan.slos, metricSource(aggregator), elapsedMs)[0];
+    const blown = slosToAbort(plan.slos, kit.metricSource(), elapsedMs)[0];
     if (blown !== undefined && abortedBy === null) {
       abortedBy = blown.expr;
       stop.abort();
@@ -121,7 +107,7 @@ async function drive(
   };
   const timer = setInterval(tick, INTERVAL_MS);
   try {
-    await ENGINES[plan.load.model]().run(plan, context, recorder, stop.signal);
+    await kit.run(stop.signal);
   } finally {
     clearInterval(timer);
     userStop.removeEventListener('abort', onUserStop);
@@ -129,12 +115,12 @@ async function drive(
   publish(performance.now() - t0);
   live.stop();
   const generator = monitor.finish(plan.load.model, summarizeHistogram(aggregator.sendDelay).p99);
-  const verdicts = evaluateSlos(plan.slos, metricSource(aggregator));
-  const result = buildResult(
+  const verdicts = evaluateSlos(plan.slos, kit.metricSource());
+  const result = kit.finish(buildResult(
     { runId, version: VERSION, scenario: plan.name, target: targetDisplay, model: plan.load.model, startedAt,
       interrupted: userStop.aborted, abortedBy },
     aggregator, verdicts, generator,
-  );
+  ));
   for (const r of reporters) await r.onEnd(result);
   return { result, exitCode: exitCodeOf(result) };
 }

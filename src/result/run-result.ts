@@ -3,6 +3,7 @@ import { encodeHistogram, type LatencySummary, summarizeHistogram } from '../met
 import type { RunAggregator, ScopeMetrics, TimeseriesPoint } from '../metrics/run-aggregator.js';
 import type { GeneratorHealth } from '../metrics/saturation.js';
 import type { MetricSource, SloVerdict } from '../slo/evaluate.js';
+import type { FlowHistograms, FlowResultParts } from './flow-result.js';
 
 /** Bumped on any incompatible change to the JSON result; documented in docs/result-schema.md. */
 export const RESULT_SCHEMA_VERSION = 1;
@@ -31,8 +32,13 @@ export interface RunResult {
   slos: SloVerdict[];
   generator: GeneratorHealth;
   /** HDR histograms (compressed base64, microseconds) so results can be merged and compared exactly. */
-  histograms: { total: string; byRequest: Record<string, string> };
+  histograms: { total: string; byRequest: Record<string, string> } & Partial<FlowHistograms>;
   timeseries: TimeseriesPoint[];
+  /** Flow runs only: per flow (iterations), step and service, and the trace ids of notable iterations. */
+  byFlow?: FlowResultParts['byFlow'];
+  byStep?: FlowResultParts['byStep'];
+  byService?: FlowResultParts['byService'];
+  traces?: FlowResultParts['traces'];
 }
 
 export interface RunFacts {

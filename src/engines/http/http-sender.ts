@@ -18,21 +18,21 @@ export interface Outcome {
 
 const OK: Outcome = Object.freeze({ error: undefined, hasLatency: true, status: 0, message: undefined });
 
-function renderPath(r: RequestPlan, ctx: TemplateContext): string {
+export function renderPath(r: RequestPlan, ctx: TemplateContext): string {
   const path = r.path.render(ctx);
   if (r.query.length === 0) return path;
   const qs = r.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v.render(ctx))}`).join('&');
   return `${path}${path.includes('?') ? '&' : '?'}${qs}`;
 }
 
-function renderHeaders(r: RequestPlan, ctx: TemplateContext): Record<string, string> {
+export function renderHeaders(r: RequestPlan, ctx: TemplateContext): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [k, v] of r.headers) headers[k] = v.render(ctx);
   if (r.contentType !== undefined && headers['content-type'] === undefined) headers['content-type'] = r.contentType;
   return headers;
 }
 
-function statusOk(r: RequestPlan, status: number): boolean {
+export function statusOk(r: RequestPlan, status: number): boolean {
   return r.expectStatus === undefined ? status >= 200 && status < 400 : r.expectStatus.has(status);
 }
 

@@ -1,0 +1,62 @@
+import type { CapturePlan } from '../../scenario/flow-plan.js';
+import { readJsonPath, type ResponseView } from '../http/checks.js';
+
+/** What a capture reads: the response's status, headers and (lazily parsed) JSON body. */
+export interface CaptureSource extends ResponseView {
+  status: number;
+}
+
+/** A captured value as later templates see it: text; objects and arrays as JSON. */
+function asText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+function parseBody(body: string | undefined): unknown {
+  if (body === undefined) return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sets each captured variable in `vars`. Returns why the first capture failed (the value is absent or null),
+ * or undefined when all were found: a step whose capture fails has failed, and the steps that need the
+ * variable are skipped.
+ */
+export function applyCaptures(
+  captures: readonly CapturePlan[],
+  response: CaptureSource,
+  vars: Record<string, string>,
+): string | undefined {
+  let json: unknown;
+  let parsed = false;
+  for (const c of captures) {
+    let value: string | undefined;
+    switch (c.source) {
+      case 'status':
+        value = String(response.status);
+        break;
+      case 'header':
+        value = response.header(c.path);
+        break;
+      case 'jsonPath':
+        if (!parsed) {
+          json = parseBody(response.body);
+          parsed = true;
+        }
+        value = asText(readJsonPath(json, c.path));
+        break;
+    }
+    if (value === undefined) {
+      const where = c.source === 'header' ? `header ${c.path}` : `jsonPath ${c.path}`;
+      return `capture ${c.variable}: ${where} not found in the response`;
+    }
+    vars[c.variable] = value;
+  }
+  return undefined;
+}

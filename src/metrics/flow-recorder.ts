@@ -1,0 +1,109 @@
+import type { ErrorKind } from './error-kinds.js';
+import { type IntervalSnapshot, IntervalRecorder, type SampleSink } from './interval-recorder.js';
+import { ScopeTable } from './scope-table.js';
+import { TraceExemplars } from './trace-exemplars.js';
+
+/** The scopes of a flow run, by index, fixed at plan time. */
+export interface FlowScopes {
+  flows: readonly { name: string; firstStep: number }[];
+  steps: readonly { name: string; flow: number; service: number }[];
+  services: readonly string[];
+}
+
+/**
+ * What a flow engine reports. Steps are the request scopes of the underlying SampleSink, so the run totals
+ * (requests, errors by kind, latency) count every HTTP request exactly as a monolith run does.
+ */
+export interface FlowSink extends SampleSink {
+  /** A step's request finished: counted for the step, the run total and the step's service. */
+  step(step: number, service: number, latencyMs: number | undefined, error: ErrorKind | undefined): void;
+  /** A step that could not run because a variable it needs was never captured. */
+  skipped(step: number, flow: number): void;
+  /** An iteration finished, from its intended start; failed when any step failed or was skipped. */
+  iteration(flow: number, durationMs: number, failed: boolean, traceId: string): void;
+  /** An open-model iteration that could not start (in-flight cap): dropped for the flow and its first step. */
+  flowDropped(flow: number): void;
+}
+
+/** Run totals of the flow-only scopes (flows, services, skipped steps, exemplars); steps live in RunAggregator. */
+export class FlowTotals {
+  readonly flows: ScopeTable;
+  readonly services: ScopeTable;
+  readonly stepSkipped: number[];
+  readonly exemplars = new TraceExemplars();
+
+  constructor(readonly scopes: FlowScopes) {
+    this.flows = new ScopeTable(scopes.flows.map((f) => f.name));
+    this.services = new ScopeTable(scopes.services);
+    this.stepSkipped = scopes.steps.map(() => 0);
+  }
+
+  add(interval: FlowRecorderInterval): void {
+    this.flows.addFrom(interval.flows);
+    this.services.addFrom(interval.services);
+    interval.stepSkipped.forEach((n, i) => (this.stepSkipped[i] = (this.stepSkipped[i] ?? 0) + n));
+    this.exemplars.addFrom(interval.exemplars);
+  }
+}
+
+interface FlowRecorderInterval {
+  flows: ScopeTable;
+  services: ScopeTable;
+  stepSkipped: readonly number[];
+  exemplars: TraceExemplars;
+}
+
+/**
+ * The hot-path sink of a flow run: an IntervalRecorder whose scopes are the steps, plus fixed tables for
+ * flows and services. Nothing is allocated per request or per iteration (an exemplar only when it is kept).
+ * Each flush hands the flow scopes to their totals first, so SLOs read one consistent interval.
+ */
+export class FlowRecorder extends IntervalRecorder implements FlowSink {
+  private readonly interval: FlowRecorderInterval;
+
+  constructor(
+    private readonly flowScopes: FlowScopes,
+    private readonly totals: FlowTotals,
+  ) {
+    super(flowScopes.steps.map((s) => s.name));
+    this.interval = {
+      flows: new ScopeTable(flowScopes.flows.map((f) => f.name)),
+      services: new ScopeTable(flowScopes.services),
+      stepSkipped: flowScopes.steps.map(() => 0),
+      exemplars: new TraceExemplars(),
+    };
+  }
+
+  step(step: number, service: number, latencyMs: number | undefined, error: ErrorKind | undefined): void {
+    this.request(step, latencyMs, error);
+    this.interval.services.record(service, latencyMs, error !== undefined);
+  }
+
+  skipped(step: number, flow: number): void {
+    const counts = this.interval.stepSkipped as number[];
+    counts[step] = (counts[step] ?? 0) + 1;
+    this.interval.flows.skip(flow);
+  }
+
+  iteration(flow: number, durationMs: number, failed: boolean, traceId: string): void {
+    this.interval.flows.record(flow, durationMs, failed);
+    this.interval.exemplars.offer(traceId, flow, durationMs, failed);
+  }
+
+  flowDropped(flow: number): void {
+    const first = this.flowScopes.flows[flow]?.firstStep;
+    if (first === undefined) throw new RangeError(`unknown flow ${flow}`);
+    this.interval.flows.drop(flow);
+    this.dropped(first);
+  }
+
+  override flush(elapsedMs: number, consume: (snapshot: IntervalSnapshot) => void): void {
+    const { flows, services, stepSkipped, exemplars } = this.interval;
+    this.totals.add(this.interval);
+    flows.reset();
+    services.reset();
+    (stepSkipped as number[]).fill(0);
+    exemplars.reset();
+    super.flush(elapsedMs, consume);
+  }
+}

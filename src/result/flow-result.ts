@@ -1,0 +1,94 @@
+import type { FlowTotals } from '../metrics/flow-recorder.js';
+import { encodeHistogram } from '../metrics/histogram.js';
+import type { RunAggregator, ScopeMetrics } from '../metrics/run-aggregator.js';
+import { type GroupScopeMetrics, type ScopeTable, totalTimeMs } from '../metrics/scope-table.js';
+import type { TraceExemplar } from '../metrics/trace-exemplars.js';
+import type { MetricSource } from '../slo/evaluate.js';
+import type { RunResult } from './run-result.js';
+
+/**
+ * What a flow run adds to the result. Each scope has the shape of `metrics`, where for a flow `requests`
+ * counts iterations, `errors` failed iterations and `latencyMs` iteration durations; `timeMs` is the total time
+ * spent in the scope, from which reports take each service's share of the flows' time.
+ */
+export interface StepMetrics extends GroupScopeMetrics {
+  flow: string;
+  service: string;
+}
+
+export interface ServiceMetrics extends ScopeMetrics {
+  timeMs: number;
+}
+
+export interface FlowScopesMetrics {
+  byFlow: Record<string, GroupScopeMetrics>;
+  byStep: Record<string, StepMetrics>;
+  byService: Record<string, ServiceMetrics>;
+}
+
+export interface FlowResultParts extends FlowScopesMetrics {
+  /** W3C trace ids of the slowest iterations and of the first failed ones, to open in Jaeger or Tempo. */
+  traces: { slowest: TraceExemplar[]; failed: TraceExemplar[] };
+}
+
+export interface FlowHistograms {
+  byFlow: Record<string, string>;
+  byStep: Record<string, string>;
+  byService: Record<string, string>;
+}
+
+function tableMetrics(table: ScopeTable, elapsedMs: number): Record<string, GroupScopeMetrics> {
+  return Object.fromEntries(table.names.map((name, i) => [name, table.metrics(i, elapsedMs)]));
+}
+
+export function flowScopesMetrics(aggregator: RunAggregator, totals: FlowTotals): FlowScopesMetrics {
+  const elapsed = aggregator.elapsedMs;
+  const { scopes } = totals;
+  const requests = aggregator.byScope();
+  const byStep: Record<string, StepMetrics> = {};
+  scopes.steps.forEach((step, i) => {
+    const base = requests[step.name];
+    const latency = aggregator.scopes.get(step.name)?.latency;
+    if (base === undefined || latency === undefined) return;
+    byStep[step.name] = {
+      ...base,
+      skipped: totals.stepSkipped[i] ?? 0,
+      timeMs: totalTimeMs(latency),
+      flow: scopes.flows[step.flow]?.name ?? '',
+      service: scopes.services[step.service] ?? '',
+    };
+  });
+  const byService: Record<string, ServiceMetrics> = {};
+  for (const [name, { skipped: _skipped, ...m }] of Object.entries(tableMetrics(totals.services, elapsed))) {
+    byService[name] = m;
+  }
+  return { byFlow: tableMetrics(totals.flows, elapsed), byStep, byService };
+}
+
+/** The SLO evaluator's view of a flow run: global figures are over every HTTP request, scopes per flow/step/service. */
+export function flowMetricSource(aggregator: RunAggregator, totals: FlowTotals): MetricSource {
+  const m = flowScopesMetrics(aggregator, totals);
+  return { global: aggregator.metrics(), scopes: { flow: m.byFlow, step: m.byStep, service: m.byService } };
+}
+
+function tableHistograms(table: ScopeTable): Record<string, string> {
+  return Object.fromEntries(table.names.map((name, i) => [name, encodeHistogram(table.row(i).latency)]));
+}
+
+/** The result of a flow run: steps appear under byStep (not byRequest), with flows, services and traces beside. */
+export function withFlows(result: RunResult, aggregator: RunAggregator, totals: FlowTotals): RunResult {
+  const stepHistograms = result.histograms.byRequest;
+  return {
+    ...result,
+    byRequest: {},
+    ...flowScopesMetrics(aggregator, totals),
+    traces: totals.exemplars.list(totals.scopes.flows.map((f) => f.name)),
+    histograms: {
+      ...result.histograms,
+      byRequest: {},
+      byFlow: tableHistograms(totals.flows),
+      byStep: stepHistograms,
+      byService: tableHistograms(totals.services),
+    },
+  };
+}
