@@ -1,8 +1,12 @@
 import { writeFile } from 'node:fs/promises';
+import { Chalk } from 'chalk';
 import { Command, CommanderError, Option } from 'commander';
+import { compareCommand, type CompareOptions } from './commands/compare.js';
+import { REPORT_FORMATS, reportCommand } from './commands/report.js';
 import { executeRun, resolvePlan } from './commands/run.js';
 import type { RunFlags } from './commands/run-options.js';
 import { BenchError, ExitCode } from './errors.js';
+import { deletePushedRun } from './reporters/prometheus/prometheus.js';
 import { closeReporters, createOutputs, OUTPUTS, type OutputDef, type OutputFlags } from './reporters/registry.js';
 import type { Reporter } from './reporters/reporter.js';
 import { TerminalReporter, colorEnabled } from './reporters/terminal.js';
@@ -108,6 +112,38 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('-q, --quiet', 'no live progress, only the summary');
   for (const def of Object.values(OUTPUTS) as OutputDef[]) for (const [flags, help] of def.options) run.option(flags, help);
   run.action(async (file: string | undefined, options: RunCliOptions) => setExit(await runCommand(file, options)));
+
+  program
+    .command('report')
+    .description('re-render a saved JSON result (from run --out) as Markdown, JUnit XML or HTML')
+    .argument('<result>', 'result JSON file')
+    .addOption(new Option('--format <format>', 'output format').choices(Object.keys(REPORT_FORMATS)).makeOptionMandatory())
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(async (file: string, options: { format: string; out?: string }) =>
+      setExit(await reportCommand(file, options, process.stdout)),
+    );
+
+  program
+    .command('compare')
+    .description('compare a run against a baseline result; exit 1 when a figure regressed beyond its budget')
+    .argument('<baseline>', 'baseline result JSON')
+    .argument('<current>', 'current result JSON')
+    .option('--max-regression <metric=N%>', "budget override, e.g. p95=10%, error_rate=0.5%, rps=5%, p999=off (repeatable)", collect)
+    .option('--markdown <file>', 'also write the comparison as Markdown (for a PR comment)')
+    .action(async (baseline: string, current: string, options: CompareOptions) =>
+      setExit(await compareCommand(baseline, current, options, { write: (t) => process.stdout.write(t), color: new Chalk({ level: colorEnabled(process.stdout) ? 1 : 0 }) })),
+    );
+
+  program
+    .command('pushgateway-delete')
+    .description("delete a run's metrics group from a Prometheus Pushgateway")
+    .argument('<url>', 'Pushgateway URL, e.g. http://127.0.0.1:9091')
+    .argument('<run-id>', 'the run id (printed by run, and in the JSON result)')
+    .action(async (url: string, runId: string) => {
+      await deletePushedRun(url, runId);
+      process.stdout.write(`deleted run ${runId} from ${url}\n`);
+      setExit(ExitCode.Pass);
+    });
 
   program
     .command('validate')

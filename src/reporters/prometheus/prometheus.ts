@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pushgateway, Registry } from 'prom-client';
-import { InputError } from '../../errors.js';
+import { InputError, RunError } from '../../errors.js';
 import type { RunResult } from '../../result/run-result.js';
 import type { LiveUpdate, Reporter, RunStart } from '../reporter.js';
 import { createInstruments, type Instruments } from './instruments.js';
@@ -113,5 +113,9 @@ export class PrometheusReporter implements Reporter {
 
 /** Removes a run's group from a Pushgateway (`backend-bench pushgateway-delete`). */
 export async function deletePushedRun(url: string, runId: string): Promise<void> {
-  await new Pushgateway(url, { timeout: 10_000 }, new Registry()).delete({ jobName: PUSH_JOB, groupings: { run_id: runId } });
+  try {
+    await new Pushgateway(url, { timeout: 10_000 }, new Registry()).delete({ jobName: PUSH_JOB, groupings: { run_id: runId } });
+  } catch (err) {
+    throw new RunError(`pushgateway ${url}: delete of run ${runId} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
