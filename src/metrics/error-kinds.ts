@@ -3,14 +3,15 @@
  * - connect_refused / connect_reset / dns: the request never got an answer; no latency is recorded for it.
  * - timeout: no complete answer within the request timeout; recorded with the time waited, so stalls show in the tail.
  * - status: an answer whose status was not expected. check: an answer that failed a check.
+ * - nack: a message broker refused a publish (events).
  */
-export const ERROR_KINDS = ['connect_refused', 'connect_reset', 'timeout', 'dns', 'status', 'check', 'other'] as const;
+export const ERROR_KINDS = ['connect_refused', 'connect_reset', 'timeout', 'dns', 'status', 'check', 'nack', 'other'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export type ErrorCounts = Record<ErrorKind, number>;
 
 export function emptyErrorCounts(): ErrorCounts {
-  return { connect_refused: 0, connect_reset: 0, timeout: 0, dns: 0, status: 0, check: 0, other: 0 };
+  return { connect_refused: 0, connect_reset: 0, timeout: 0, dns: 0, status: 0, check: 0, nack: 0, other: 0 };
 }
 
 export function addErrorCounts(into: ErrorCounts, from: Readonly<ErrorCounts>): void {

@@ -5,6 +5,9 @@ import type { AdapterFactory } from './broker-adapter.js';
  * broker's client library is loaded only by runs that use it.
  */
 export const BROKER_ADAPTERS = {
+  kafka: async (t, o) => (await import('./adapters/kafka.js')).createKafkaAdapter(t, o),
+  redis: async (t, o) => new (await import('./adapters/redis-streams.js')).RedisStreamsAdapter(t, o),
+  rediss: async (t, o) => new (await import('./adapters/redis-streams.js')).RedisStreamsAdapter(t, o),
 } satisfies Record<string, AdapterFactory>;
 
 export type BrokerScheme = keyof typeof BROKER_ADAPTERS;
@@ -15,11 +18,9 @@ export function brokerSchemes(): BrokerScheme[] {
 
 /** The adapter factory for a broker URL, or undefined when its scheme has no adapter (or it is not a URL). */
 export function adapterFor(url: string): AdapterFactory | undefined {
-  let scheme: string;
-  try {
-    scheme = new URL(url).protocol.replace(/:$/, '');
-  } catch {
-    return undefined;
-  }
+  // The scheme alone, without a full URL parse: Kafka lists its bootstrap brokers as kafka://h1:9092,h2:9092,
+  // which WHATWG URL parsing rejects.
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === undefined) return undefined;
   return Object.hasOwn(BROKER_ADAPTERS, scheme) ? BROKER_ADAPTERS[scheme as BrokerScheme] : undefined;
 }

@@ -9,6 +9,7 @@
  * under test never had). So an adapter is created once per thread from the same BrokerTarget, which therefore
  * holds plain, structured-cloneable data only.
  */
+import type { PublishErrorKind } from '../../metrics/event-recorder.js';
 
 /** Where and what an adapter talks to; plain data (it crosses into the consumer worker). */
 export interface BrokerTarget {
@@ -101,8 +102,8 @@ export interface LagReading {
   readonly excludesUnacked: boolean;
 }
 
-/** Why a publish failed; these are the `errorsByKind` of the events section. */
-export type PublishErrorKind = 'nack' | 'timeout' | 'connection' | 'other';
+/** Why a publish failed ('nack' | 'timeout' | 'connection' | 'other'); the events section counts each. */
+export type { PublishErrorKind };
 
 /** Adapters reject publish() with this so the engine can count failures by kind. */
 export class PublishError extends Error {

@@ -1,0 +1,42 @@
+import { PublishError, type PublishErrorKind } from '../broker-adapter.js';
+
+/**
+ * kafkajs error class names → what they mean for a publish. kafkajs exports its error classes only on its CommonJS
+ * default export, and wraps the real cause in KafkaJSNumberOfRetriesExceeded, so errors are told apart by name
+ * along the `cause` chain.
+ */
+const KIND_BY_NAME = {
+  KafkaJSConnectionError: 'connection',
+  KafkaJSConnectionClosedError: 'connection',
+  KafkaJSBrokerNotFound: 'connection',
+  KafkaJSMetadataNotLoaded: 'connection',
+  KafkaJSRequestTimeoutError: 'timeout',
+  KafkaJSTimeout: 'timeout',
+  // The broker answered with an error code: it refused the record (not enough replicas, too large, no such topic…).
+  KafkaJSProtocolError: 'nack',
+  KafkaJSPartialMessageError: 'nack',
+} satisfies Record<string, PublishErrorKind>;
+
+function causes(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let e: unknown = error; e instanceof Error && chain.length < 8; e = e.cause) chain.push(e);
+  return chain;
+}
+
+export function kafkaErrorKind(error: unknown): PublishErrorKind {
+  for (const e of causes(error)) {
+    if (Object.hasOwn(KIND_BY_NAME, e.name)) return KIND_BY_NAME[e.name as keyof typeof KIND_BY_NAME];
+  }
+  return 'other';
+}
+
+/** The innermost message: "Connection error: connect ECONNREFUSED 127.0.0.1:9092" rather than a retry wrapper. */
+export function kafkaErrorMessage(error: unknown): string {
+  const chain = causes(error);
+  const last = chain[chain.length - 1];
+  return last?.message ?? String(error);
+}
+
+export function toPublishError(error: unknown): PublishError {
+  return new PublishError(kafkaErrorKind(error), kafkaErrorMessage(error), { cause: error });
+}

@@ -1,0 +1,58 @@
+/**
+ * Coalesces the records published in one event-loop turn into one produce request, as Kafka's own producer does
+ * with what accumulates while it is busy (linger.ms=0). kafkajs sends one request per `send()`, which caps a lone
+ * producer at a few thousand records per second; a burst of the schedule's starts now shares a request, and each
+ * record's ack latency is still that of the request that carried it (waiting for the turn to end included).
+ */
+export interface BatchLimits {
+  /** Most records in one request. */
+  records: number;
+  /** Most payload bytes in one request: stays well under the broker's default message.max.bytes (1 MiB). */
+  bytes: number;
+}
+
+export const DEFAULT_BATCH_LIMITS: BatchLimits = { records: 500, bytes: 512 * 1024 };
+
+interface Pending<R> {
+  record: R;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export class SendBatcher<R> {
+  private queue: Pending<R>[] = [];
+  private queuedBytes = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly send: (records: R[]) => Promise<void>,
+    private readonly sizeOf: (record: R) => number,
+    private readonly limits: BatchLimits = DEFAULT_BATCH_LIMITS,
+  ) {}
+
+  /** Resolves when the request carrying `record` is acknowledged; rejects with that request's error. */
+  add(record: R): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const size = this.sizeOf(record);
+      if (this.queue.length >= this.limits.records || this.queuedBytes + size > this.limits.bytes) this.flush();
+      this.queue.push({ record, resolve, reject });
+      this.queuedBytes += size;
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.send(batch.map((p) => p.record)).then(
+      () => batch.forEach((p) => p.resolve()),
+      (error: unknown) => batch.forEach((p) => p.reject(error)),
+    );
+  }
+}

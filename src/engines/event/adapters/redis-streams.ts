@@ -1,0 +1,267 @@
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { sleep } from '../../engine.js';
+import {
+  type BrokerAdapter,
+  type BrokerTarget,
+  type ConnectionObserver,
+  type ConsumerHandle,
+  type ConsumerSpec,
+  type DeliveryHandler,
+  type LagReading,
+  type OutgoingMessage,
+  PublishError,
+} from '../broker-adapter.js';
+import { parseAdapterOptions } from './options.js';
+
+/**
+ * Redis Streams with ioredis: XADD to publish, a consumer group read with XREADGROUP and acknowledged with XACK,
+ * lag from XINFO GROUPS (`lag` + `pending`, Redis 7.0+). Headers travel as `h:<name>` fields beside a `body` field.
+ */
+
+const Options = z
+  .object({
+    maxLen: z.number().int().positive().optional().meta({ description: 'XADD MAXLEN ~ n: cap the stream (trims unread entries!)' }),
+  })
+  .strict();
+
+const CONNECT_TIMEOUT_MS = 3000;
+const BLOCK_MS = 500;
+const HEADER_PREFIX = 'h:';
+const BODY_FIELD = 'body';
+
+const isReplyError = (err: unknown): boolean => err instanceof Error && err.name === 'ReplyError';
+
+/** XINFO GROUPS replies a flat [key, value, key, value…] list per group. */
+function pairs(entry: unknown): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  if (!Array.isArray(entry)) return out;
+  for (let i = 0; i + 1 < entry.length; i += 2) out.set(String(entry[i]), entry[i + 1]);
+  return out;
+}
+
+export class RedisStreamsAdapter implements BrokerAdapter {
+  readonly broker = 'Redis Streams';
+  private readonly options: z.output<typeof Options>;
+  private readonly connections: Redis[] = [];
+  private main: Redis | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly target: BrokerTarget,
+    private readonly observer: ConnectionObserver,
+  ) {
+    this.options = parseAdapterOptions(Options, target, 'redis');
+  }
+
+  /** One connection; after the first successful connect ioredis reconnects with backoff by itself. */
+  private async open(pipelined: boolean): Promise<Redis> {
+    let ready = false;
+    let down = false;
+    const redis = new Redis(this.target.url, {
+      lazyConnect: true,
+      // RESP2 replies (arrays, not maps): the shapes parsed below, whatever ioredis defaults to.
+      protocol: 2,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      // Commands fail at once while disconnected instead of queueing without bound.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      // Publishes batch into pipelines; a consumer connection runs blocking reads, which must not be batched.
+      enableAutoPipelining: pipelined,
+      retryStrategy: (times) => (ready ? Math.min(100 * 2 ** Math.min(times, 5), 2000) : null),
+    });
+    redis.on('error', () => undefined); // reported through 'close' and failed commands
+    redis.on('close', () => {
+      if (ready && !down && !this.closing) {
+        down = true;
+        this.observer.lost(new Error('connection to Redis closed'));
+      }
+    });
+    redis.on('ready', () => {
+      if (down) this.observer.restored();
+      down = false;
+    });
+    this.connections.push(redis);
+    await redis.connect();
+    ready = true;
+    return redis;
+  }
+
+  async connect(): Promise<void> {
+    this.main = await this.open(true);
+  }
+
+  private get redis(): Redis {
+    if (this.main === undefined) throw new Error('not connected');
+    return this.main;
+  }
+
+  async prepare(): Promise<void> {
+    const { destination: stream, group } = this.target;
+    if (!this.target.create) {
+      const groups = await this.groups();
+      if (!groups.some((g) => g.get('name') === group)) {
+        throw new Error(`stream "${stream}" has no consumer group "${group}" (create it, or set create: true)`);
+      }
+      return;
+    }
+    try {
+      // From "$": a fresh group starts at the end, so entries left by earlier runs are not ours to count.
+      await this.redis.call('XGROUP', ['CREATE', stream, group, '$', 'MKSTREAM']);
+    } catch (err) {
+      if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
+    }
+  }
+
+  async publish(message: OutgoingMessage): Promise<void> {
+    const args: (string | Buffer | number)[] = [this.target.destination];
+    if (this.options.maxLen !== undefined) args.push('MAXLEN', '~', this.options.maxLen);
+    args.push('*');
+    for (const [name, value] of Object.entries(message.headers)) args.push(`${HEADER_PREFIX}${name}`, value);
+    args.push(BODY_FIELD, message.body);
+    try {
+      await this.redis.call('XADD', args);
+    } catch (err) {
+      throw new PublishError(isReplyError(err) ? 'nack' : 'connection', (err as Error).message, { cause: err });
+    }
+  }
+
+  async consume(spec: ConsumerSpec, handler: DeliveryHandler): Promise<ConsumerHandle> {
+    const redis = await this.open(false);
+    const loop = new ReadLoop(redis, this.target, `${this.target.group}-${spec.index}`, spec.prefetch, handler);
+    const done = loop.run();
+    return {
+      stop: async () => {
+        loop.stopping = true;
+        await done;
+      },
+    };
+  }
+
+  private async groups(): Promise<Map<string, unknown>[]> {
+    try {
+      const reply = await this.redis.call('XINFO', ['GROUPS', this.target.destination]);
+      return Array.isArray(reply) ? reply.map(pairs) : [];
+    } catch (err) {
+      if (isReplyError(err) && /no such key/i.test((err as Error).message)) return [];
+      throw err;
+    }
+  }
+
+  async lag(): Promise<LagReading> {
+    const { destination: stream, group } = this.target;
+    const info = (await this.groups()).find((g) => g.get('name') === group);
+    if (info === undefined) throw new Error(`no consumer group "${group}" on stream "${stream}"`);
+    const pending = Number(info.get('pending') ?? 0);
+    const lag = info.get('lag');
+    if (lag !== null && lag !== undefined) {
+      const unread = Number(lag);
+      return { messages: unread + pending, parts: { lag: unread, pending }, source: 'redis XINFO GROUPS (lag + pending)', excludesUnacked: false };
+    }
+    // Redis cannot compute `lag` once entries were deleted or trimmed: count what lies past the group's position.
+    const last = String(info.get('last-delivered-id') ?? '0-0');
+    const unread = await this.countAfter(last);
+    return {
+      messages: unread + pending,
+      parts: { unread, pending },
+      source: 'redis XRANGE after last-delivered-id + XINFO GROUPS pending (lag unavailable after a trim)',
+      excludesUnacked: false,
+    };
+  }
+
+  private async countAfter(id: string): Promise<number> {
+    let from = `(${id}`;
+    let total = 0;
+    for (let page = 0; page < 100; page++) {
+      const reply = await this.redis.call('XRANGE', [this.target.destination, from, '+', 'COUNT', 10_000]);
+      if (!Array.isArray(reply) || reply.length === 0) break;
+      total += reply.length;
+      const lastEntry: unknown = reply[reply.length - 1];
+      from = `(${String(Array.isArray(lastEntry) ? lastEntry[0] : '')}`;
+    }
+    return total;
+  }
+
+  async destroy(): Promise<void> {
+    await this.redis.call('DEL', [this.target.destination]);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(
+      this.connections.splice(0).map(async (r) => {
+        try {
+          await r.quit();
+        } catch {
+          r.disconnect();
+        }
+      }),
+    );
+  }
+}
+
+/** One consumer: reads its share of the group, hands each entry to the handler, XACKs each once handled. */
+class ReadLoop {
+  stopping = false;
+  /** After a failure, re-read our own pending entries ("0") before new ones (">"): nothing is left unacked. */
+  private recover = true;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly target: BrokerTarget,
+    private readonly name: string,
+    private readonly count: number,
+    private readonly handler: DeliveryHandler,
+  ) {}
+
+  async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.readOnce();
+      } catch {
+        // Disconnected or a failed read: ioredis reconnects; try again shortly, then pick up our pending entries.
+        this.recover = true;
+        await sleep(200);
+      }
+    }
+  }
+
+  private async readOnce(): Promise<void> {
+    const { destination: stream, group } = this.target;
+    const from = this.recover ? '0' : '>';
+    const reply = await this.redis.callBuffer('XREADGROUP', [
+      'GROUP', group, this.name, 'COUNT', this.count, 'BLOCK', BLOCK_MS, 'STREAMS', stream, from,
+    ]);
+    const entries = Array.isArray(reply) && Array.isArray(reply[0]) && Array.isArray(reply[0][1]) ? (reply[0][1] as unknown[]) : [];
+    if (this.recover && entries.length === 0) this.recover = false;
+    const handled: Promise<void>[] = [];
+    for (const entry of entries) {
+      if (!Array.isArray(entry)) continue;
+      const id = String(entry[0]);
+      const fields = entry[1];
+      // A pending entry whose data was trimmed away comes back with no fields: acknowledge it, nothing to hand over.
+      if (!Array.isArray(fields)) {
+        handled.push(this.ack(id));
+        continue;
+      }
+      handled.push(this.handler(toDelivery(fields, this.recover)).then(() => this.ack(id)));
+    }
+    await Promise.all(handled);
+  }
+
+  private async ack(id: string): Promise<void> {
+    await this.redis.call('XACK', [this.target.destination, this.target.group, id]).catch(() => undefined);
+  }
+}
+
+function toDelivery(fields: unknown[], redelivered: boolean): { body: Buffer; headers: Record<string, string>; redelivered: boolean } {
+  const headers: Record<string, string> = {};
+  let body: Buffer = Buffer.alloc(0);
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const key = String(fields[i]);
+    const value = fields[i + 1];
+    if (key === BODY_FIELD && Buffer.isBuffer(value)) body = value;
+    else if (key.startsWith(HEADER_PREFIX)) headers[key.slice(HEADER_PREFIX.length)] = String(value);
+  }
+  return { body, headers, redelivered };
+}

@@ -1,0 +1,71 @@
+import { sleep } from '../engine.js';
+import type { BrokerAdapter, ConsumerHandle, Delivery } from './broker-adapter.js';
+import { ENVELOPE_HEADER, decodeEnvelope, nowMs } from './envelope.js';
+
+/** Producer index given to receipts of messages that are not ours (no envelope, or another run's). */
+export const FOREIGN = -1;
+
+/** Called for every delivery, at the moment its consumer takes it up (after waiting behind earlier ones). */
+export type ReceiptListener = (consumer: number, producer: number, seq: number, e2eMs: number) => void;
+
+export interface ConsumerSettings {
+  /** How many consumers, each a subscription of its own in the group. */
+  count: number;
+  prefetch: number;
+  /** Time each consumer spends on each message before acknowledging it: models a slow consumer. */
+  processingDelayMs: number;
+  runId: string;
+}
+
+/**
+ * Runs a group of consumers on one adapter. Each consumer handles its deliveries one at a time, in delivery order:
+ * the broker may hand it `prefetch` messages at once, but they wait in line, so the produce→consume latency is
+ * taken when a consumer actually takes a message up and includes the time it waited behind slower ones.
+ */
+export class ConsumerRunner {
+  private readonly handles: ConsumerHandle[] = [];
+  private heldCount = 0;
+
+  constructor(
+    private readonly adapter: BrokerAdapter,
+    private readonly settings: ConsumerSettings,
+    private readonly onReceipt: ReceiptListener,
+  ) {}
+
+  /** Deliveries handed to our consumers and not yet acknowledged (the broker's "unacknowledged"). */
+  get held(): number {
+    return this.heldCount;
+  }
+
+  async start(): Promise<void> {
+    for (let index = 0; index < this.settings.count; index++) {
+      this.handles.push(await this.adapter.consume({ index, prefetch: this.settings.prefetch }, this.handler(index)));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.handles.splice(0).map((h) => h.stop()));
+  }
+
+  private handler(consumer: number): (d: Delivery) => Promise<void> {
+    let line: Promise<void> = Promise.resolve();
+    return (delivery) => {
+      this.heldCount++;
+      const turn = line.then(() => this.process(consumer, delivery));
+      line = turn;
+      return turn;
+    };
+  }
+
+  private async process(consumer: number, delivery: Delivery): Promise<void> {
+    try {
+      const at = nowMs();
+      const e = decodeEnvelope(delivery.headers[ENVELOPE_HEADER]);
+      if (e === undefined || e.runId !== this.settings.runId) this.onReceipt(consumer, FOREIGN, 0, 0);
+      else this.onReceipt(consumer, e.producer, e.seq, at - e.intendedMs);
+      if (this.settings.processingDelayMs > 0) await sleep(this.settings.processingDelayMs);
+    } finally {
+      this.heldCount--;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { EventSink } from '../../metrics/event-recorder.js';
+import type { SampleSink } from '../../metrics/interval-recorder.js';
+import type { EventsPlan } from '../../scenario/event-plan.js';
+import type { LoadPlan } from '../../scenario/plan.js';
+import { ABORT_DRAIN_MS, sleep, yieldToLoop } from '../engine.js';
+import { WeightedPicker } from '../http/request-picker.js';
+import { ArrivalSchedule, valueAt } from '../schedule.js';
+import { adapterFor } from './adapter-registry.js';
+import { type AdapterSource, QueueRun } from './queue-run.js';
+
+const MAX_STARTS_PER_TICK = 500;
+const LAG_EVERY_MS = 1000;
+const DRAIN_POLL_MS = 50;
+
+/** What an event run needs besides the plan: where samples go, and how adapters are made. */
+export interface EventRunContext {
+  sink: EventSink;
+  /** Defaults to the adapter registry (by URL scheme); the demo broker supplies its own. */
+  adapters?: AdapterSource;
+}
+
+/** Real brokers: the adapter of the URL's scheme (the planner already checked there is one). */
+export const REGISTRY_ADAPTERS: AdapterSource = {
+  create: (target, observer) => {
+    const factory = adapterFor(target.url);
+    if (factory === undefined) throw new Error(`no adapter for ${target.display}`);
+    return factory(target, observer);
+  },
+  consumersInline: false,
+};
+
+/**
+ * Event engine: publishes on the open-model schedule (arrival k goes out at its intended time whatever the broker
+ * does, spread over the queues by weight), consumes in worker threads, samples the broker's lag every second, then
+ * drains: waits until our consumers have everything (or, in produce-only mode, until the broker's lag is zero), at
+ * most `events.drain`. Whatever is still missing then is counted and recorded in the latency tail.
+ */
+export class EventEngine {
+  async run(load: LoadPlan, events: EventsPlan, context: EventRunContext, sink: SampleSink, signal: AbortSignal): Promise<void> {
+    const deps = { runId: randomUUID().slice(0, 8), adapters: context.adapters ?? REGISTRY_ADAPTERS, events: context.sink, samples: sink };
+    const queues: QueueRun[] = [];
+    try {
+      for (const q of events.queues) queues.push(await QueueRun.open(q, deps));
+    } catch (err) {
+      await Promise.all(queues.map((q) => q.finish(false)));
+      throw err;
+    }
+    const sample = (): void => queues.forEach((q) => void q.sampleLag());
+    sample();
+    const sampler = setInterval(sample, LAG_EVERY_MS);
+    try {
+      context.sink.phase('publishing');
+      await this.publish(load, queues, sink, signal);
+      context.sink.phase('draining');
+      await Promise.all(queues.map((q) => q.publisher.settle(signal.aborted ? ABORT_DRAIN_MS : events.publishTimeoutMs)));
+      sink.setInFlight(0);
+      await this.drain(queues, signal.aborted ? ABORT_DRAIN_MS : events.drainMs, signal);
+    } finally {
+      clearInterval(sampler);
+      context.sink.phase('done');
+      await Promise.all(queues.map((q) => q.finish(events.cleanup)));
+    }
+  }
+
+  private async publish(load: LoadPlan, queues: readonly QueueRun[], sink: SampleSink, signal: AbortSignal): Promise<void> {
+    const { stages, maxInFlight } = load;
+    const schedule = new ArrivalSchedule(stages);
+    const picker = new WeightedPicker(queues.map((q) => q.plan.weight));
+    const t0 = performance.now();
+    const epoch0 = performance.timeOrigin + t0;
+    let inFlight = 0;
+    let k = 0;
+    let due = schedule.timeOf(0);
+    while (due !== undefined && !signal.aborted) {
+      const now = performance.now() - t0;
+      sink.setTargetRate(valueAt(stages, now));
+      inFlight = queues.reduce((a, q) => a + q.publisher.inFlight, 0);
+      for (let burst = 0; due !== undefined && due <= now && burst < MAX_STARTS_PER_TICK; burst++) {
+        const q = queues[picker.next()] as QueueRun;
+        if (inFlight >= maxInFlight) {
+          q.publisher.dropped();
+        } else {
+          sink.sendDelay(now - due);
+          q.publisher.publish(epoch0 + due);
+          inFlight++;
+        }
+        due = schedule.timeOf(++k);
+      }
+      sink.setInFlight(inFlight);
+      if (due === undefined) break;
+      // Sleep until just before the next start, then yield until it is due: consumers and acks get the loop.
+      const wait = due - (performance.now() - t0);
+      if (wait > 2) await sleep(wait - 1, signal);
+      else await yieldToLoop();
+    }
+    sink.setTargetRate(0);
+  }
+
+  /** Until every consumed queue has everything and every watched queue's broker lag is zero, or `ms` passes. */
+  private async drain(queues: readonly QueueRun[], ms: number, signal: AbortSignal): Promise<void> {
+    let deadline = performance.now() + ms;
+    const done = (q: QueueRun): boolean => (q.plan.consumers > 0 ? q.outstanding === 0 : q.lastBrokerLag === 0);
+    while (performance.now() < deadline && !queues.every(done)) {
+      await sleep(DRAIN_POLL_MS);
+      // Stopped by the user or an SLO: a short drain, so the figures of what is in flight still count.
+      if (signal.aborted) deadline = Math.min(deadline, performance.now() + ABORT_DRAIN_MS);
+    }
+  }
+}
