@@ -77,6 +77,21 @@ export const METRICS = {
     'metric',
     'scope',
   ]),
+
+  flowIterations: def('flow', 'counter', 'flow_iterations_total', 'Flow iterations completed (failed ones included)', ['flow']),
+  flowErrors: def('flow', 'counter', 'flow_iteration_errors_total', 'Flow iterations that failed at some step', ['flow']),
+  flowDuration: def('flow', 'histogram', 'flow_duration_seconds', 'Duration of a whole flow iteration', ['flow']),
+
+  published: def('event', 'counter', 'messages_published_total', 'Messages the broker confirmed', ['queue']),
+  publishErrors: def('event', 'counter', 'message_publish_errors_total', 'Publishes that failed, by kind', ['queue', 'kind']),
+  consumed: def('event', 'counter', 'messages_consumed_total', 'Distinct messages of this run consumed', ['queue']),
+  messagesDropped: def('event', 'counter', 'messages_dropped_total', 'Publishes skipped at the in-flight cap', ['queue']),
+  duplicates: def('event', 'counter', 'messages_duplicated_total', 'Messages consumed more than once', ['queue']),
+  lost: def('event', 'counter', 'messages_lost_total', 'Messages never delivered (lost or undelivered at the end)', ['queue']),
+  publishDuration: def('event', 'histogram', 'publish_duration_seconds', 'Publish→ack latency from the intended send time', ['queue']),
+  e2eLatency: def('event', 'histogram', 'e2e_latency_seconds', 'Produce→consume latency from the intended send time', ['queue']),
+  queueLag: def('event', 'gauge', 'queue_lag_messages', "Queue lag as the broker reports it (ready + unacked, pending, consumer lag)", ['queue']),
+  queueTimeLag: def('event', 'gauge', 'queue_time_lag_seconds', 'Age of the oldest published message not yet consumed', ['queue']),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
