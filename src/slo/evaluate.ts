@@ -2,9 +2,10 @@
  * Judges parsed SLOs against run metrics. Pure: the same specs and metrics always give the same verdicts,
  * so the final gate, the live abort check and tests all share one code path.
  */
-import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import {
   SLO_METRICS,
+  type SloMetricDef,
+  type SloMetricView,
   type SloOp,
   type SloScopeKind,
   type SloSpec,
@@ -13,9 +14,9 @@ import {
 } from './parse.js';
 
 export interface MetricSource {
-  global: ScopeMetrics;
+  global: SloMetricView;
   /** e.g. { request: { 'create-user': {...} } } */
-  scopes: Partial<Record<SloScopeKind, Record<string, ScopeMetrics>>>;
+  scopes: Partial<Record<SloScopeKind, Record<string, SloMetricView>>>;
 }
 
 export interface SloVerdict {
@@ -51,7 +52,7 @@ export function compare(value: number, op: SloOp, threshold: number): boolean {
 }
 
 /** Scope names come from user files: "constructor" must not resolve through the prototype chain. */
-function scopeMetrics(source: MetricSource, scope: Threshold['scope']): ScopeMetrics | undefined {
+function scopeMetrics(source: MetricSource, scope: Threshold['scope']): SloMetricView | undefined {
   if (scope === undefined) return source.global;
   const byName = source.scopes[scope.kind];
   return byName !== undefined && Object.hasOwn(byName, scope.name) ? byName[scope.name] : undefined;
@@ -75,13 +76,17 @@ function evaluateOne(spec: SloSpec, source: MetricSource): SloVerdict {
     const where = `${spec.scope?.kind ?? ''}:${spec.scope?.name ?? ''}`;
     return { ...base, ...scoped, value: null, samples: 0, pass: false, reason: `no scope ${where} in this run` };
   }
-  const samples = metrics.requests;
+  const def: SloMetricDef = SLO_METRICS[spec.metric];
+  const samples = def.samples?.(metrics) ?? metrics.requests;
   const required = requiredSamples(spec);
   if (samples < required) {
     const have = samples === 0 ? 'no samples' : `only ${samples} sample${samples === 1 ? '' : 's'}`;
     return { ...base, ...scoped, value: null, samples, pass: false, reason: `${have}, ${required} required` };
   }
-  const value = SLO_METRICS[spec.metric].read(metrics);
+  const value = def.read(metrics);
+  if (value === undefined) {
+    return { ...base, ...scoped, value: null, samples, pass: false, reason: def.why ?? 'not measured in this run' };
+  }
   return { ...base, ...scoped, value, samples, pass: compare(value, spec.op, spec.value) };
 }
 

@@ -19,11 +19,21 @@
 import { InputError } from '../errors.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
+import type { EventMetrics } from '../metrics/event-aggregator.js';
+import { EVENT_SLO_METRICS } from './event-metrics.js';
+
+/** What an SLO reads for one scope: the request figures, plus the event figures of an event run. */
+export type SloMetricView = ScopeMetrics & { events?: EventMetrics };
 
 export interface SloMetricDef {
   kind: 'latency' | 'ratio' | 'rate' | 'count';
   description: string;
-  read(m: ScopeMetrics): number;
+  /** undefined when the metric is not measured in this scope (e.g. an event metric in an HTTP run). */
+  read(m: SloMetricView): number | undefined;
+  /** How many samples the figure rests on (default: requests). */
+  samples?(m: SloMetricView): number;
+  /** Why the value can be missing, for the verdict's reason. */
+  why?: string;
 }
 
 const latency = (key: keyof LatencySummary, description: string): SloMetricDef => ({
@@ -46,6 +56,7 @@ export const SLO_METRICS = {
   requests: { kind: 'count', description: 'completed requests', read: (m) => m.requests },
   errors: { kind: 'count', description: 'failed requests', read: (m) => m.errors },
   dropped: { kind: 'count', description: 'starts skipped because the load fell behind', read: (m) => m.dropped },
+  ...EVENT_SLO_METRICS,
 } satisfies Record<string, SloMetricDef>;
 
 export type SloMetricName = keyof typeof SLO_METRICS;
