@@ -10,6 +10,7 @@ import { deletePushedRun } from './reporters/prometheus/prometheus.js';
 import { closeReporters, createOutputs, OUTPUTS, type OutputDef, type OutputFlags } from './reporters/registry.js';
 import type { Reporter } from './reporters/reporter.js';
 import { TerminalReporter, colorEnabled } from './reporters/terminal.js';
+import { describeFlows } from './scenario/flow-plan.js';
 import { scenarioJsonSchema } from './scenario/schema.js';
 import { DEMOS, demoNames, startDemo, type DemoName } from './targets/launch.js';
 import { VERSION } from './version.js';
@@ -67,7 +68,7 @@ async function validateCommand(files: string[]): Promise<number> {
   for (const file of files) {
     const plan = await resolvePlan(file, {});
     process.stdout.write(
-      `${file}: ok (${plan.load.model} model, ${plan.requests.length} requests, ${plan.slos.length} SLOs)\n`,
+      `${file}: ok (${plan.load.model} model, ${plan.flows ? describeFlows(plan.flows) : `${plan.requests.length} requests`}, ${plan.slos.length} SLOs)\n`,
     );
   }
   return ExitCode.Pass;
@@ -76,6 +77,7 @@ async function validateCommand(files: string[]): Promise<number> {
 async function demoCommand(name: string, options: { port: string }): Promise<number> {
   const demo = await startDemo(name as DemoName, { port: Number(options.port) });
   process.stdout.write(`demo ${name} listening on ${demo.url} (pid ${demo.pid}); Ctrl-C to stop\n`);
+  for (const [service, url] of Object.entries(demo.services)) process.stdout.write(`  ${service.padEnd(10)} ${url}\n`);
   // The launcher unrefs the child so a run never waits on it; here waiting is the point.
   const keepAlive = setInterval(() => undefined, 60_000);
   await new Promise<void>((resolve) => {

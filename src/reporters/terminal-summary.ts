@@ -4,6 +4,7 @@ import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import { fmtCount, fmtMs, fmtPercent, fmtRate, fmtSloValue } from './format.js';
+import { formatFlows } from './flow-summary.js';
 
 /** Tables without vertical rules read well in narrow terminals and paste cleanly into issues. */
 const TABLE_STYLE = {
@@ -114,6 +115,7 @@ export function formatSummary(result: RunResult, c: ChalkInstance): string {
   const blocks = [
     headline(result, c),
     requestsTable(result, c),
+    formatFlows(result, c),
     errorsTable(result, c),
     slosTable(result, c),
     saturationWarning(result, c),
