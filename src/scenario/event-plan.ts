@@ -49,13 +49,14 @@ export interface EventPlanProblems {
 
 function checkBroker(url: string): string | undefined {
   if (url === DEMO_BROKER) return undefined;
+  // Before the URL parse: kafka://h1:9092,h2:9092 (a broker list) is no WHATWG URL; its adapter checks it.
+  if (adapterFor(url) !== undefined) return undefined;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return `not a valid broker URL: ${redactUrl(url)} (e.g. amqp://guest:guest@127.0.0.1:5672, or "demo")`;
   }
-  if (adapterFor(url) !== undefined) return undefined;
   const known = brokerSchemes().map((s) => `${s}://`).join(', ');
   return `no adapter for ${parsed.protocol}// in ${redactUrl(url)} (supported: ${known}, or "demo")`;
 }
