@@ -16,11 +16,13 @@ export class BucketHistogram<T extends string> extends PromHistogram<T> {
   private readonly series = new Map<string, Series<T>>();
   private readonly bounds: readonly number[];
   private readonly metricName: string;
+  private readonly helpText: string;
 
   constructor(config: ConstructorParameters<typeof PromHistogram<T>>[0] & { buckets: number[] }) {
     super(config);
     this.bounds = [...config.buckets];
     this.metricName = config.name;
+    this.helpText = config.help;
   }
 
   /** Adds one interval's samples (HDR, microseconds) to the series with these labels. */
@@ -31,20 +33,26 @@ export class BucketHistogram<T extends string> extends PromHistogram<T> {
     addHistogram(s.buckets, histogram);
   }
 
-  override async get(): Promise<MetricObjectWithValues<MetricValueWithName<T>>> {
-    // The parent holds no samples; it still supplies name, type and aggregator as prom-client expects them.
-    const base = await super.get();
+  override get(): Promise<MetricObjectWithValues<MetricValueWithName<T>>> {
+    return this.getForPromString();
+  }
+
+  /** What the registry reads for the text exposition (prom-client prefers it to get() when present). */
+  getForPromString(): Promise<MetricObjectWithValues<MetricValueWithName<T>>> {
     const values: MetricValueWithName<T>[] = [];
     for (const { labels, buckets } of this.series.values()) {
       const counts = cumulative(buckets);
+      const bucket = `${this.metricName}_bucket`;
       buckets.boundaries.forEach((le, i) => {
-        const withLe = { ...labels, le } as LabelValues<T>;
-        values.push({ labels: withLe, value: counts[i] as number, metricName: `${this.metricName}_bucket` });
+        values.push({ labels: { ...labels, le } as LabelValues<T>, value: counts[i] as number, metricName: bucket });
       });
-      values.push({ labels: { ...labels, le: '+Inf' } as LabelValues<T>, value: buckets.count, metricName: `${this.metricName}_bucket` });
+      values.push({ labels: { ...labels, le: '+Inf' } as LabelValues<T>, value: buckets.count, metricName: bucket });
       values.push({ labels, value: buckets.sumSeconds, metricName: `${this.metricName}_sum` });
       values.push({ labels, value: buckets.count, metricName: `${this.metricName}_count` });
     }
-    return { ...base, values };
+    // The shape prom-client's own histogram returns; its typings declare `type` as a numeric enum and a
+    // `collect` field, while the runtime and the exposition use the string "histogram" and no collect.
+    const data = { name: this.metricName, help: this.helpText, type: 'histogram', aggregator: 'sum', values };
+    return Promise.resolve(data as unknown as MetricObjectWithValues<MetricValueWithName<T>>);
   }
 }

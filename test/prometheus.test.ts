@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readResult, runCli, tempDir } from './support/cli.js';
+import { type Daemon, freePort, startPrometheus } from './support/daemons.js';
+import { dashboardQueries } from './support/dashboards.js';
+import { fixedDelay, startServer, type TestServer } from './support/servers.js';
+
+interface RangeResponse {
+  status: string;
+  error?: string;
+  data?: { result: { metric: Record<string, string>; values: [number, string][] }[] };
+}
+
+async function promQuery(prom: Daemon, path: string, params: Record<string, string>): Promise<RangeResponse> {
+  const res = await fetch(`${prom.url}${path}?${new URLSearchParams(params).toString()}`);
+  return (await res.json()) as RangeResponse;
+}
+
+/** Grafana's template variables, as Grafana would expand them for one run at a 1 s scrape interval. */
+const expand = (expr: string, runId: string): string =>
+  expr.replaceAll('$run_id', runId).replaceAll('$__rate_interval', '4s').replaceAll('$__interval', '1s');
+
+/**
+ * The whole path users rely on: a real Prometheus (started here, scraping every second) scrapes a real run's
+ * /metrics; then every query of the overview dashboard, as Grafana would send it, returns data for that run.
+ */
+describe('Prometheus scrapes a live run and the overview dashboard has data', () => {
+  let server: TestServer;
+  let prom: Daemon;
+  let metricsPort: number;
+  let runId = '';
+  let start = 0;
+  let end = 0;
+  let requests = 0;
+
+  beforeAll(async () => {
+    server = await startServer(fixedDelay(5));
+    metricsPort = await freePort();
+    prom = await startPrometheus([`127.0.0.1:${metricsPort}`]);
+    const out = join(tempDir(), 'r.json');
+    start = Date.now() / 1000;
+    const run = await runCli(
+      ['run', '--url', `${server.url}/items`, '--rate', '40', '--duration', '8s', '--slo', 'p95 < 1s', '--slo', 'error_rate < 1%',
+        '--prometheus', `127.0.0.1:${metricsPort}`, '--linger', '3s', '--out', out],
+      { timeoutMs: 40_000 },
+    );
+    end = Date.now() / 1000;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`metrics at http://127.0.0.1:${metricsPort}/metrics`);
+    const result = readResult(out);
+    runId = result.runId;
+    requests = result.metrics.requests;
+  }, 90_000);
+
+  afterAll(async () => {
+    await prom?.stop();
+    await server?.close();
+  });
+
+  it('has the run’s final counter values (the linger let the last scrape in)', async () => {
+    const r = await promQuery(prom, '/api/v1/query', { query: `backend_bench_requests_total{run_id="${runId}"}`, time: String(end) });
+    expect(r.status, r.error).toBe('success');
+    const value = Number(r.data?.result[0]?.values?.[0]?.[1] ?? (r.data?.result[0] as unknown as { value: [number, string] })?.value[1]);
+    expect(value).toBe(requests);
+  });
+
+  it('answers every overview panel query with data for the run', async () => {
+    const queries = dashboardQueries().filter((q) => q.board === 'overview.json');
+    expect(queries.length).toBeGreaterThan(15);
+    const empty: string[] = [];
+    for (const q of queries) {
+      const expr = expand(q.expr, runId);
+      const r = await promQuery(prom, '/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: '1' });
+      expect(r.status, `${q.panel} ${q.refId}: ${r.error ?? ''}\n${expr}`).toBe('success');
+      const values = (r.data?.result ?? []).flatMap((s) => s.values.map(([, v]) => Number(v)));
+      if (!values.some((v) => Number.isFinite(v))) empty.push(`"${q.panel}" ${q.refId}: ${expr}`);
+    }
+    expect(empty, 'panels without data').toEqual([]);
+  });
+
+  it('labels series with the run id and request name, never the URL', async () => {
+    const r = await promQuery(prom, '/api/v1/series', { 'match[]': `{run_id="${runId}"}`, start: String(start), end: String(end) });
+    expect(r.status).toBe('success');
+    const series = r.data as unknown as Record<string, string>[];
+    expect(series.length).toBeGreaterThan(10);
+    const requestLabels = new Set(series.map((s) => s.request).filter((x) => x !== undefined));
+    expect([...requestLabels]).toEqual(['GET /items']);
+    for (const s of series) for (const v of Object.values(s)) expect(v).not.toContain('127.0.0.1:' + String(server.port));
+  });
+});
