@@ -20,12 +20,24 @@ const scopeName = (what: string) =>
 const Headers = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
 /** Where a captured value comes from; a bare string is a JSON path. */
-const Capture = z.union([
-  z.string().min(1).meta({ description: 'Dot path into the JSON body, e.g. "id" or "$.user.id"' }),
-  z.object({ jsonPath: z.string().min(1) }).strict(),
-  z.object({ header: z.string().min(1) }).strict(),
-  z.object({ status: z.literal(true) }).strict().meta({ description: 'The response status code' }),
-]);
+const Capture = z.union(
+  [
+    z.string().min(1).meta({ description: 'Dot path into the JSON body, e.g. "id" or "$.user.id"' }),
+    z.object({ jsonPath: z.string().min(1) }).strict(),
+    z.object({ header: z.string().min(1) }).strict(),
+    z.object({ status: z.literal(true) }).strict().meta({ description: 'The response status code' }),
+  ],
+  { error: 'a capture is a JSON path, or one of { jsonPath: PATH }, { header: NAME }, { status: true }' },
+);
+
+/** Checked per key (not as a record key schema) so the message names the variable and says what is allowed. */
+const Captures = z.record(z.string(), Capture).superRefine((captures, ctx) => {
+  for (const name of Object.keys(captures)) {
+    if (!VARIABLE_NAME.test(name)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'variable names are letters, digits, _ and -, not starting with a digit' });
+    }
+  }
+});
 
 export function flowSchemas(blocks: { Duration: typeof DurationSchema; Request: typeof RequestSchema }) {
   const { Duration, Request } = blocks;
@@ -52,9 +64,7 @@ export function flowSchemas(blocks: { Duration: typeof DurationSchema; Request: 
       name: scopeName('step').optional().meta({ description: 'Defaults to "<flow>.<n>"; unique across flows' }),
       service: z.string().min(1).meta({ description: 'A name from services (or from the demo)' }),
       ...requestFields,
-      capture: z
-        .record(z.string().regex(VARIABLE_NAME, 'variable names are letters, digits, _ and -'), Capture)
-        .optional()
+      capture: Captures.optional()
         .meta({ description: 'Variables set from the response, used by later steps as {{vars.NAME}}' }),
       think: Think.optional().meta({ description: 'Pause after this step: "500ms" or ["200ms", "1s"]' }),
     })
