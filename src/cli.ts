@@ -53,7 +53,8 @@ async function runCommand(file: string | undefined, options: RunCliOptions): Pro
   const interrupt = interruptSignal();
   try {
     const log = (line: string): void => void (options.quiet ? undefined : process.stderr.write(`${line}\n`));
-    reporters.push(...(await createOutputs(options, { signal: interrupt.signal, env: process.env, log })));
+    const warn = (line: string): void => void process.stderr.write(`${line}\n`);
+    reporters.push(...(await createOutputs(options, { signal: interrupt.signal, env: process.env, log, warn })));
     try {
       return (await executeRun(plan, reporters, interrupt.signal)).exitCode;
     } finally {

@@ -24,6 +24,7 @@ export interface OtlpOptions {
   endpoint: string | undefined;
   env: NodeJS.ProcessEnv;
   log(line: string): void;
+  warn(line: string): void;
 }
 
 /** A load test is short: export every 5 s unless OTEL_METRIC_EXPORT_INTERVAL says otherwise. */
@@ -174,7 +175,7 @@ export class OtlpReporter implements Reporter {
     try {
       await this.sdk.shutdown();
     } catch (err) {
-      this.options.log(`otlp: final export failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.options.warn(`otlp: final export failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 }

@@ -25,8 +25,10 @@ export interface OutputContext {
   /** The user's Ctrl-C: cuts waits such as --linger short. */
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
-  /** One line of operational news (stderr), e.g. where /metrics is served. */
+  /** One line of operational news (stderr), e.g. where /metrics is served; silent with --quiet. */
   log(line: string): void;
+  /** A problem that does not fail the run (a failed push): shown even with --quiet. */
+  warn(line: string): void;
 }
 
 export interface OutputDef {
@@ -64,6 +66,7 @@ const prometheus: OutputDef = {
       lingerMs: lingerMs(flags),
       signal: ctx.signal,
       log: ctx.log,
+      warn: ctx.warn,
     });
   },
 };
@@ -78,7 +81,7 @@ const otlp: OutputDef = {
       throw new InputError(`--otlp "${endpoint}": expected an http(s) URL, e.g. http://127.0.0.1:4318`);
     }
     const { OtlpReporter } = await import('./otlp.js');
-    return OtlpReporter.create({ endpoint, env: ctx.env, log: ctx.log });
+    return OtlpReporter.create({ endpoint, env: ctx.env, log: ctx.log, warn: ctx.warn });
   },
 };
 

@@ -32,7 +32,7 @@ const line = (text: string, prefix: string): number => {
 
 describe('Prometheus exposition of a run', () => {
   it('accumulates counters and OTel-bucketed histograms across intervals, labelled by run and request', async () => {
-    const r = await PrometheusReporter.create({ lingerMs: 0, log: () => undefined });
+    const r = await PrometheusReporter.create({ lingerMs: 0, log: () => undefined, warn: () => undefined });
     r.onStart({ runId: 'r1', scenario: 'shop', target: 't', model: 'open', durationMs: 10_000, requests: ['list', 'buy'], sloCount: 0 });
     r.onInterval(update(1000, { list: scope(3, 0, [3, 20, 40]), buy: scope(2, 1, [200, 3000]) }));
     r.onInterval(update(2000, { list: scope(1, 0, [7]), buy: scope(0, 0, []) }));
@@ -59,7 +59,7 @@ describe('Prometheus exposition of a run', () => {
   });
 
   it('exports each SLO as pass 1/0 with measured value and budget in base units', async () => {
-    const r = await PrometheusReporter.create({ lingerMs: 0, log: () => undefined });
+    const r = await PrometheusReporter.create({ lingerMs: 0, log: () => undefined, warn: () => undefined });
     r.onStart({ runId: 'r2', scenario: 's', target: 't', model: 'closed', durationMs: 1000, requests: ['a'], sloCount: 2 });
     const u = update(1000, { a: scope(1, 0, [5]) });
     u.verdicts = [

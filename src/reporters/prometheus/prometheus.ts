@@ -22,6 +22,7 @@ export interface PrometheusOptions {
   /** Ctrl-C: skips the linger. */
   signal?: AbortSignal;
   log(line: string): void;
+  warn(line: string): void;
 }
 
 const SECTIONS: readonly PromSection[] = Object.values(PROM_SECTIONS);
@@ -92,7 +93,7 @@ export class PrometheusReporter implements Reporter {
       this.options.log(`pushgateway: pushed run ${runId} to ${url} (job ${PUSH_JOB})`);
     } catch (err) {
       // The gate's verdict stands on its own; a failed push is reported, not turned into a failed run.
-      this.options.log(`pushgateway: push to ${url} failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.options.warn(`pushgateway: push to ${url} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

@@ -1,0 +1,102 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LATENCY_BUCKETS_SECONDS } from '../src/metrics/names.js';
+import { readResult, runCli, tempDir } from './support/cli.js';
+import { type Handler, startServer, type TestServer } from './support/servers.js';
+
+/** OTLP/HTTP JSON, the parts we read. */
+interface KeyValue { key: string; value: { stringValue?: string; intValue?: number | string; doubleValue?: number } }
+interface DataPoint { attributes?: KeyValue[]; count?: number | string; explicitBounds?: number[]; bucketCounts?: (number | string)[]; asInt?: number | string; asDouble?: number }
+interface Metric { name: string; unit?: string; histogram?: { dataPoints: DataPoint[] }; sum?: { dataPoints: DataPoint[] }; gauge?: { dataPoints: DataPoint[] } }
+interface Export { resourceMetrics: { resource: { attributes: KeyValue[] }; scopeMetrics: { metrics: Metric[] }[] }[] }
+
+const attrs = (kvs: KeyValue[] = []): Record<string, string | number> =>
+  Object.fromEntries(kvs.map((kv) => [kv.key, kv.value.stringValue ?? Number(kv.value.intValue ?? kv.value.doubleValue)]));
+
+/** A minimal OTLP/HTTP receiver: keeps every JSON export it is sent. */
+async function startReceiver(): Promise<{ url: string; exports: Export[]; close(): Promise<void> }> {
+  const exports: Export[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (req.url === '/v1/metrics' && req.headers['content-type']?.includes('json')) exports.push(JSON.parse(body) as Export);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, exports, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** The last export's metrics by name (cumulative temporality: the last one holds the totals). */
+function lastMetrics(exports: Export[]): Map<string, Metric> {
+  const last = exports.at(-1);
+  const metrics = last?.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics)) ?? [];
+  return new Map(metrics.map((m) => [m.name, m]));
+}
+
+// Every fifth request fails with 503, so error.type has something to say.
+let n = 0;
+const flaky: Handler = (_req, res) => {
+  const status = ++n % 5 === 0 ? 503 : 200;
+  setTimeout(() => res.writeHead(status, { 'content-type': 'application/json' }).end('{}'), 3);
+};
+
+describe('OpenTelemetry export (OTLP/HTTP)', () => {
+  let server: TestServer;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  beforeAll(async () => {
+    server = await startServer(flaky);
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await server?.close();
+  });
+
+  it('sends http.client.request.duration and friends with semantic-convention names and attributes, flushed at the end', async () => {
+    const out = join(tempDir(), 'r.json');
+    const run = await runCli(
+      ['run', '--url', `${server.url}/orders`, '--method', 'POST', '--rate', '50', '--duration', '3s', '--slo', 'p95 < 1s', '--otlp', '--out', out, '-q'],
+      { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_METRIC_EXPORT_INTERVAL: '1000' } },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const r = readResult(out);
+    expect(receiver.exports.length).toBeGreaterThan(0);
+    const resource = attrs(receiver.exports[0]?.resourceMetrics[0]?.resource.attributes);
+    expect(resource['service.name']).toBe('backend-bench');
+    const metrics = lastMetrics(receiver.exports);
+
+    const duration = metrics.get('http.client.request.duration');
+    expect(duration?.unit).toBe('s');
+    const point = duration?.histogram?.dataPoints[0];
+    expect(point?.explicitBounds).toEqual([...LATENCY_BUCKETS_SECONDS]);
+    expect(attrs(point?.attributes)).toMatchObject({
+      'http.request.method': 'POST', 'server.address': '127.0.0.1', 'server.port': server.port,
+      'backend_bench.request': 'POST /orders', 'backend_bench.run_id': r.runId,
+    });
+    // Every request with an answer is in the histogram, and the totals agree with the JSON result.
+    expect(Number(point?.count)).toBe(r.metrics.requests);
+    const requests = metrics.get('backend_bench.requests')?.sum?.dataPoints[0];
+    expect(Number(requests?.asInt ?? requests?.asDouble)).toBe(r.metrics.requests);
+
+    const errors = metrics.get('backend_bench.errors')?.sum?.dataPoints ?? [];
+    const status = errors.find((p) => attrs(p.attributes)['error.type'] === 'status');
+    expect(Number(status?.asInt ?? status?.asDouble)).toBe(r.errorsByKind.status);
+    expect(r.errorsByKind.status).toBeGreaterThan(0);
+
+    const slo = metrics.get('backend_bench.slo.pass')?.gauge?.dataPoints[0];
+    expect(attrs(slo?.attributes)['backend_bench.slo']).toBe('p95 < 1000ms');
+  });
+
+  it('an unsupported OTLP protocol is an input error before any traffic', async () => {
+    const run = await runCli(['run', '--url', server.url, '--rate', '5', '--duration', '1s', '--otlp', receiver.url], {
+      env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('OTEL_EXPORTER_OTLP_PROTOCOL "grpc" is not supported');
+  });
+});
