@@ -1,3 +1,4 @@
+import type { LiveEvents } from '../metrics/event-run-recorder.js';
 import type { IntervalRecorder } from '../metrics/interval-recorder.js';
 import type { RunAggregator } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
@@ -22,6 +23,8 @@ export interface RunKit {
   metricSource(): MetricSource;
   /** The result with the workload's own parts added. */
   finish(result: RunResult): RunResult;
+  /** Event runs: the event side of the second being reported (called during the recorder's flush). */
+  liveEvents?(): LiveEvents | undefined;
 }
 
 /** A kit ready to run, the target as shown to users, and how to release what was started for it (demos). */

@@ -12,6 +12,7 @@ import { type ExecutionPlan, planScenario } from '../scenario/plan.js';
 import { validateScenario } from '../scenario/load.js';
 import { evaluateSlos, slosToAbort } from '../slo/evaluate.js';
 import { VERSION } from '../version.js';
+import { prepareEventRun } from './event-run.js';
 import { prepareFlowRun } from './flow-run.js';
 import { prepareHttpRun } from './http-run.js';
 import { adHocScenario, applyFlags, type RunFlags } from './run-options.js';
@@ -52,7 +53,10 @@ function exitCodeOf(result: RunResult): ExitCode {
  */
 export async function executeRun(plan: ExecutionPlan, reporters: readonly Reporter[], signal: AbortSignal): Promise<RunOutcome> {
   const feed = plan.data && openFeed(plan.data);
-  const prepared = plan.flows !== undefined ? await prepareFlowRun(plan, plan.flows, feed) : await prepareHttpRun(plan, feed);
+  const prepared =
+    plan.events !== undefined ? await prepareEventRun(plan, plan.events)
+    : plan.flows !== undefined ? await prepareFlowRun(plan, plan.flows, feed)
+    : await prepareHttpRun(plan, feed);
   try {
     return await drive(plan, prepared.kit, prepared.targetDisplay, reporters, signal);
   } finally {
@@ -93,6 +97,7 @@ async function drive(
       elapsedMs, durationMs: plan.load.durationMs, point, totalRequests: aggregator.total.requests,
       totalErrors: aggregator.total.errors, totalDropped: aggregator.total.dropped, interval,
       verdicts: plan.slos.length > 0 ? evaluateSlos(plan.slos, kit.metricSource()) : [], generator: live.sample(),
+      events: kit.liveEvents?.(),
     };
     for (const r of reporters) void r.onInterval?.(update);
   });

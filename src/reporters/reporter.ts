@@ -1,3 +1,4 @@
+import type { LiveEvents } from '../metrics/event-run-recorder.js';
 import type { IntervalSnapshot } from '../metrics/interval-recorder.js';
 import type { GeneratorSample } from '../metrics/live-saturation.js';
 import type { TimeseriesPoint } from '../metrics/run-aggregator.js';
@@ -37,6 +38,8 @@ export interface LiveUpdate {
   verdicts?: readonly SloVerdict[];
   /** The generator's own health over the last interval. */
   generator?: GeneratorSample;
+  /** Event runs: consume rate, e2e latency and queue lag of the last second, with the raw event interval. */
+  events?: LiveEvents;
 }
 
 /** Every hook but onEnd is optional, so a small reporter stays small. */

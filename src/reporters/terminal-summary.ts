@@ -4,6 +4,7 @@ import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import { fmtCount, fmtMs, fmtPercent, fmtRate, fmtSloValue } from './format.js';
+import { formatEvents } from './events-summary.js';
 import { formatFlows } from './flow-summary.js';
 
 /** Tables without vertical rules read well in narrow terminals and paste cleanly into issues. */
@@ -79,8 +80,9 @@ function headline(result: RunResult, c: ChalkInstance): string {
   const m = result.metrics;
   const seconds = (result.durationMs / 1000).toFixed(1);
   const parts = [
-    `${fmtCount(m.requests)} requests in ${seconds}s`,
-    `${fmtRate(m.rps)} rps`,
+    // An event run's requests are its publishes.
+    `${fmtCount(m.requests)} ${result.events === undefined ? 'requests' : 'publishes'} in ${seconds}s`,
+    `${fmtRate(m.rps)} ${result.events === undefined ? 'rps' : 'msg/s'}`,
     `${m.errors > 0 ? c.red(fmtCount(m.errors)) : '0'} errors (${fmtPercent(m.errorRate)})`,
   ];
   if (m.dropped > 0) parts.push(c.yellow(`${fmtCount(m.dropped)} dropped starts`));
@@ -114,7 +116,7 @@ function saturationWarning(result: RunResult, c: ChalkInstance): string | undefi
 export function formatSummary(result: RunResult, c: ChalkInstance): string {
   const blocks = [
     headline(result, c),
-    requestsTable(result, c),
+    result.events === undefined ? requestsTable(result, c) : formatEvents(result, c),
     formatFlows(result, c),
     errorsTable(result, c),
     slosTable(result, c),

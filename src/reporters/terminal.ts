@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { RunResult } from '../result/run-result.js';
 import { formatDuration } from '../scenario/duration.js';
+import { formatEventProgress } from './events-summary.js';
 import { fmtCount, fmtMs, fmtRate } from './format.js';
 import type { LiveUpdate, Reporter, RunStart } from './reporter.js';
 import { formatSummary } from './terminal-summary.js';
@@ -24,6 +25,7 @@ export function colorEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv 
 }
 
 export function formatProgress(u: LiveUpdate, c: ChalkInstance): string {
+  if (u.events !== undefined) return formatEventProgress(u, u.events, c);
   const errors = u.totalErrors > 0 ? c.red(`${fmtCount(u.totalErrors)} err`) : '0 err';
   const parts = [
     `${formatDuration(u.elapsedMs)}/${formatDuration(u.durationMs)}`,

@@ -3,6 +3,7 @@ import { encodeHistogram, type LatencySummary, summarizeHistogram } from '../met
 import type { RunAggregator, ScopeMetrics, TimeseriesPoint } from '../metrics/run-aggregator.js';
 import type { GeneratorHealth } from '../metrics/saturation.js';
 import type { MetricSource, SloVerdict } from '../slo/evaluate.js';
+import type { EventsSection } from './events-result.js';
 import type { FlowHistograms, FlowResultParts } from './flow-result.js';
 
 /** Bumped on any incompatible change to the JSON result; documented in docs/result-schema.md. */
@@ -39,6 +40,8 @@ export interface RunResult {
   byStep?: FlowResultParts['byStep'];
   byService?: FlowResultParts['byService'];
   traces?: FlowResultParts['traces'];
+  /** Event runs only: publish/consume figures, loss, lag (the run's `metrics` count publishes as requests). */
+  events?: EventsSection;
 }
 
 export interface RunFacts {

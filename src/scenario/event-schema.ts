@@ -81,3 +81,21 @@ export type EventQueueConfig = EventsConfig['queues'][number];
 export function destinationOf(q: EventQueueConfig): string {
   return q.queue ?? q.stream ?? q.subject ?? q.topic ?? '';
 }
+
+interface EventWorkloadShape {
+  target?: unknown;
+  requests?: unknown;
+  services?: unknown;
+  flows?: unknown;
+  events?: unknown;
+}
+
+/** An events scenario names its broker in events.broker; it has no HTTP target, requests or flows. */
+export function checkEventWorkload(s: EventWorkloadShape, ctx: z.RefinementCtx): void {
+  if (s.events === undefined) return;
+  for (const key of ['requests', 'flows', 'services', 'target'] as const) {
+    if (s[key] === undefined) continue;
+    const message = key === 'target' ? 'an events scenario names its broker in events.broker: remove target' : `set ${key} or events, not both`;
+    ctx.addIssue({ code: 'custom', message, path: [key] });
+  }
+}

@@ -88,6 +88,7 @@ interface WorkloadShape {
   requests?: readonly unknown[] | undefined;
   services?: Readonly<Record<string, unknown>> | undefined;
   flows?: readonly unknown[] | undefined;
+  events?: unknown;
 }
 
 /** Demos that provide named services to flows, and what they call them. */
@@ -105,8 +106,8 @@ export function checkWorkload(s: WorkloadShape, ctx: z.RefinementCtx): void {
   const demoProvides = demo !== undefined && Object.hasOwn(DEMO_SERVICES, demo);
   if (s.requests !== undefined && s.flows !== undefined) {
     issue('set requests (one target) or flows (across services), not both', ['flows']);
-  } else if (s.requests === undefined && s.flows === undefined) {
-    issue('set requests (load on one target) or flows (journeys across services)', []);
+  } else if (s.requests === undefined && s.flows === undefined && s.events === undefined) {
+    issue('set requests (load on one target), flows (journeys across services) or events (a message broker)', []);
   }
   if (s.requests !== undefined && s.target === undefined) issue('is required with requests', ['target']);
   if (s.requests !== undefined && s.services !== undefined) issue('services are used by flows, not requests', ['services']);

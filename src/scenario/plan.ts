@@ -4,6 +4,7 @@ import { formatPath } from './field-path.js';
 import { buildStages, type StageSpan, totalDurationMs } from '../engines/schedule.js';
 import { parseThreshold, type SloSpec } from '../slo/parse.js';
 import { checkScopes } from '../slo/evaluate.js';
+import { type EventsPlan, planEvents } from './event-plan.js';
 import { flowScopeNames, type FlowsPlan, planFlows } from './flow-plan.js';
 import { redactUrl } from './redact.js';
 import type { CheckConfig, LoadConfig, RequestConfig, ScenarioConfig, SloEntryConfig } from './schema.js';
@@ -55,6 +56,8 @@ export interface ExecutionPlan {
   requests: readonly RequestPlan[];
   /** Set instead of requests when the scenario drives flows across services. */
   flows?: FlowsPlan;
+  /** Set instead of requests when the scenario publishes to and consumes from a broker. */
+  events?: EventsPlan;
   /** The CSV feed, and the columns the templates read from it (checked when the file is loaded). */
   data: { file: string; order: 'sequential' | 'random'; columns: readonly string[] } | undefined;
   slos: readonly SloSpec[];
@@ -233,9 +236,17 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     timeoutMs,
     headers,
   });
-  const scopes = { request: [...names], ...(flows && flowScopeNames(flows)) };
+  const events = planEvents(config.events, problems);
+  const scopes = {
+    request: [...names],
+    ...(flows && flowScopeNames(flows)),
+    ...(events && { request: events.queues.map((q) => q.name), queue: events.queues.map((q) => q.name) }),
+  };
   for (const message of checkScopes(slos, scopes)) problems.add(['slos'], message);
   const load = loadPlan(config.load);
+  if (events !== undefined && load.model === 'closed') {
+    problems.add(['load'], 'event runs publish at a rate: set load.rate, or stages with rate (not connections)');
+  }
   if (load.durationMs <= 0) problems.add(['load'], 'the run has zero duration');
   // Only when every template compiled: the column scan parses them again.
   const columns = problems.count === 0 ? dataColumns([...(config.requests ?? []), ...(config.flows ?? []).flatMap((f) => f.steps)]) : [];
@@ -248,11 +259,12 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     name: config.name ?? (file === undefined ? 'ad-hoc' : file),
     baseDir,
     target,
-    targetDisplay: targetDisplay(target, flows),
+    targetDisplay: events?.display ?? targetDisplay(target, flows),
     timeoutMs,
     load,
     requests,
     ...(flows && { flows }),
+    ...(events && { events }),
     data,
     slos,
   };

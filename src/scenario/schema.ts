@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { checkEventWorkload, eventSchemas } from './event-schema.js';
 import { checkWorkload, flowSchemas } from './flow-schema.js';
 
 /**
@@ -144,6 +145,7 @@ export const DataFeed = z
   .strict();
 
 const { Services, Flow } = flowSchemas({ Duration, Request });
+const { Events } = eventSchemas({ Duration });
 
 export const Scenario = z
   .object({
@@ -154,11 +156,13 @@ export const Scenario = z
     requests: z.array(Request).min(1).optional(),
     services: Services.optional().meta({ description: 'Flows: named services and their base URLs' }),
     flows: z.array(Flow).min(1).optional().meta({ description: 'Journeys across services (instead of requests)' }),
+    events: Events.optional().meta({ description: 'Publish/consume load on a message broker (instead of requests)' }),
     data: DataFeed.optional(),
     slos: z.array(SloEntry).default([]),
   })
   .strict()
-  .superRefine(checkWorkload);
+  .superRefine(checkWorkload)
+  .superRefine(checkEventWorkload);
 
 export type ScenarioInput = z.input<typeof Scenario>;
 export type ScenarioConfig = z.output<typeof Scenario>;

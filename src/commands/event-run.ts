@@ -1,0 +1,34 @@
+import { EventEngine } from '../engines/event/event-engine.js';
+import type { AdapterSource } from '../engines/event/queue-run.js';
+import { EventRunRecorder } from '../metrics/event-run-recorder.js';
+import { RunAggregator } from '../metrics/run-aggregator.js';
+import { eventMetricSource, withEvents } from '../result/events-result.js';
+import type { EventsPlan } from '../scenario/event-plan.js';
+import type { ExecutionPlan } from '../scenario/plan.js';
+import { DemoBroker } from '../targets/event-broker.js';
+import type { PreparedRun, RunKit } from './run-kit.js';
+
+/** Publish/consume load on a broker: one scope per queue; publishes are its requests, events ride beside. */
+export function eventKit(plan: ExecutionPlan, events: EventsPlan, adapters: AdapterSource | undefined): RunKit {
+  const names = events.queues.map((q) => q.name);
+  const recorder = new EventRunRecorder(names);
+  const aggregator = new RunAggregator(names);
+  const context = adapters === undefined ? { sink: recorder.events } : { sink: recorder.events, adapters };
+  return {
+    scopeNames: names,
+    requestMethods: {},
+    serverUrl: undefined,
+    recorder,
+    aggregator,
+    run: (signal) => new EventEngine().run(plan.load, events, context, recorder, signal),
+    metricSource: () => eventMetricSource(aggregator, recorder.totals),
+    finish: (result) => withEvents(result, recorder.totals, events),
+    liveEvents: () => recorder.live(),
+  };
+}
+
+/** Real brokers are reached when the engine connects (an unreachable one is exit 3); the demo broker starts here. */
+export async function prepareEventRun(plan: ExecutionPlan, events: EventsPlan): Promise<PreparedRun> {
+  const adapters = events.demo ? new DemoBroker().adapters() : undefined;
+  return { kit: eventKit(plan, events, adapters), targetDisplay: events.display, stop: async () => undefined };
+}
