@@ -1,0 +1,62 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from './support/cli.js';
+import { fixedDelay, startServer, type TestServer } from './support/servers.js';
+
+/** Two real runs, the second against a server four times slower: compare must catch it from the histograms. */
+describe('compare: baseline vs current', () => {
+  let fast: TestServer;
+  let slow: TestServer;
+  let dir: string;
+  beforeAll(async () => {
+    fast = await startServer(fixedDelay(5));
+    slow = await startServer(fixedDelay(25));
+    dir = tempDir();
+    for (const [server, file] of [[fast, 'baseline.json'], [slow, 'current.json']] as const) {
+      const run = await runCli(['run', '--url', `${server.url}/p`, '--rate', '50', '--duration', '3s', '--out', join(dir, file), '-q']);
+      expect(run.code, run.stderr).toBe(0);
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await fast?.close();
+    await slow?.close();
+  });
+
+  it('an identical pair passes', async () => {
+    const run = await runCli(['compare', join(dir, 'baseline.json'), join(dir, 'baseline.json')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('PASS  no regression beyond budget');
+  });
+
+  it('a slowed-down run fails with exit 1 and names the metrics that regressed', async () => {
+    const md = join(dir, 'compare.md');
+    const run = await runCli(['compare', join(dir, 'baseline.json'), join(dir, 'current.json'), '--markdown', md]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/run\s+p95\s+[\d.]+ ms\s+[\d.]+ ms\s+\+[\d.]+ \(\+\d+\.\d%\)\s+\+10%\s+✗ REGRESSION/);
+    expect(run.stdout).toMatch(/FAIL {2}\d+ regressions: .*run p95/);
+    expect(readFileSync(md, 'utf8')).toContain('❌ regression');
+  });
+
+  it('budgets can be overridden per metric', async () => {
+    const off = ['p50', 'p90', 'p95', 'p99', 'mean'].flatMap((m) => ['--max-regression', `${m}=off`]);
+    const run = await runCli(['compare', join(dir, 'baseline.json'), join(dir, 'current.json'), ...off]);
+    expect(run.code, run.stdout).toBe(0);
+    const bad = await runCli(['compare', join(dir, 'baseline.json'), join(dir, 'current.json'), '--max-regression', 'p42=5%']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-regression "p42=5%"');
+  });
+
+  it('a foreign or newer-schema file is exit 2, naming the file', async () => {
+    const foreign = join(dir, 'k6-summary.json');
+    writeFileSync(foreign, JSON.stringify({ metrics: { http_req_duration: {} } }));
+    const a = await runCli(['compare', foreign, join(dir, 'current.json')]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain(`${foreign}: not a backend-bench result`);
+    const future = join(dir, 'future.json');
+    writeFileSync(future, JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8')), schemaVersion: 99 }));
+    const b = await runCli(['compare', join(dir, 'baseline.json'), future]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain(`${future}: result schemaVersion 99`);
+  });
+});
