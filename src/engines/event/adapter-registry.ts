@@ -5,7 +5,10 @@ import type { AdapterFactory } from './broker-adapter.js';
  * broker's client library is loaded only by runs that use it.
  */
 export const BROKER_ADAPTERS = {
+  amqp: async (t, o) => new (await import('./adapters/rabbitmq.js')).RabbitMqAdapter(t, o),
+  amqps: async (t, o) => new (await import('./adapters/rabbitmq.js')).RabbitMqAdapter(t, o),
   kafka: async (t, o) => (await import('./adapters/kafka.js')).createKafkaAdapter(t, o),
+  nats: async (t, o) => new (await import('./adapters/nats-jetstream.js')).NatsJetStreamAdapter(t, o),
   redis: async (t, o) => new (await import('./adapters/redis-streams.js')).RedisStreamsAdapter(t, o),
   rediss: async (t, o) => new (await import('./adapters/redis-streams.js')).RedisStreamsAdapter(t, o),
 } satisfies Record<string, AdapterFactory>;

@@ -90,9 +90,10 @@ export class EventEngine {
       }
       sink.setInFlight(inFlight);
       if (due === undefined) break;
-      // Sleep until just before the next start, then yield until it is due: consumers and acks get the loop.
+      // Sleep until the next start; spin (yielding every turn) only when it is due within a millisecond. A timer may
+      // wake a little late: that is measured as send delay, and cheaper than spinning a core the consumers need.
       const wait = due - (performance.now() - t0);
-      if (wait > 2) await sleep(wait - 1, signal);
+      if (wait >= 1) await sleep(wait, signal);
       else await yieldToLoop();
     }
     sink.setTargetRate(0);

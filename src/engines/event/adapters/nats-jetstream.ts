@@ -1,0 +1,210 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  RetentionPolicy,
+  StorageType,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
+import { type NatsConnection, connect, headers as natsHeaders } from '@nats-io/transport-node';
+import { z } from 'zod';
+import {
+  type BrokerAdapter,
+  type BrokerTarget,
+  type ConnectionObserver,
+  type ConsumerHandle,
+  type ConsumerSpec,
+  type DeliveryHandler,
+  type LagReading,
+  type OutgoingMessage,
+  PublishError,
+} from '../broker-adapter.js';
+import { parseAdapterOptions } from './options.js';
+
+/**
+ * NATS JetStream with the @nats-io packages: publish to a subject captured by a stream and wait for the PubAck; a
+ * durable pull consumer (explicit acks) shared by our consumers; lag from the consumer's own info
+ * (num_pending + num_ack_pending). nats.js reconnects by itself; its pull consumers resume after a reconnect.
+ */
+
+const Options = z
+  .object({
+    stream: z.string().regex(/^[^.*>\s]+$/).optional().meta({ description: 'Stream name (default: the subject, dots as _)' }),
+    storage: z.enum(['file', 'memory']).default('file'),
+    retention: z.enum(['limits', 'workqueue']).default('limits'),
+  })
+  .strict();
+
+const CONNECT_TIMEOUT_MS = 3000;
+
+const streamNameOf = (subject: string): string => subject.replace(/[^A-Za-z0-9_-]/g, '_');
+
+function publishError(err: unknown, connected: boolean): PublishError {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const name = e.name;
+  if (name === 'TimeoutError') return new PublishError('timeout', e.message, { cause: e });
+  if (!connected) return new PublishError('connection', e.message, { cause: e });
+  // No stream captures the subject, or the stream refused the message (limits, duplicates): the broker said no.
+  if (name === 'NoRespondersError' || name === 'JetStreamApiError' || name === 'JetStreamError') {
+    return new PublishError('nack', e.message, { cause: e });
+  }
+  return new PublishError('other', e.message, { cause: e });
+}
+
+export class NatsJetStreamAdapter implements BrokerAdapter {
+  readonly broker = 'NATS JetStream';
+  private readonly options: z.output<typeof Options>;
+  private readonly stream: string;
+  private nc: NatsConnection | undefined;
+  private js: JetStreamClient | undefined;
+  private jsm: JetStreamManager | undefined;
+  private connected = false;
+  private closing = false;
+  private readonly stops: (() => Promise<void>)[] = [];
+
+  constructor(
+    private readonly target: BrokerTarget,
+    private readonly observer: ConnectionObserver,
+  ) {
+    this.options = parseAdapterOptions(Options, target, 'nats');
+    this.stream = this.options.stream ?? streamNameOf(target.destination);
+  }
+
+  async connect(): Promise<void> {
+    const url = new URL(this.target.url);
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    url.username = '';
+    url.password = '';
+    this.nc = await connect({
+      servers: url.host,
+      timeout: CONNECT_TIMEOUT_MS,
+      name: `backend-bench ${this.target.destination}`,
+      reconnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      ...(user === '' ? {} : { user, pass }),
+    });
+    this.connected = true;
+    this.js = jetstream(this.nc, { timeout: this.target.publishTimeoutMs });
+    this.jsm = await jetstreamManager(this.nc);
+    void this.watch(this.nc);
+  }
+
+  /** Connection status → observer; a disconnect makes publish() fail fast until the reconnect. */
+  private async watch(nc: NatsConnection): Promise<void> {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect' && this.connected) {
+        this.connected = false;
+        if (!this.closing) this.observer.lost(new Error(`disconnected from NATS ${s.server}`));
+      } else if (s.type === 'reconnect' && !this.connected) {
+        this.connected = true;
+        this.observer.restored();
+      }
+    }
+  }
+
+  private manager(): JetStreamManager {
+    if (this.jsm === undefined) throw new Error('not connected to NATS');
+    return this.jsm;
+  }
+
+  async prepare(): Promise<void> {
+    const jsm = this.manager();
+    const { destination: subject, group: durable } = this.target;
+    if (!this.target.create) {
+      await jsm.consumers.info(this.stream, durable).catch((err: unknown) => {
+        throw new Error(`no durable consumer "${durable}" on stream "${this.stream}": ${(err as Error).message}`, { cause: err });
+      });
+      return;
+    }
+    const exists = await jsm.streams.info(this.stream).then(() => true, () => false);
+    if (!exists) {
+      await jsm.streams.add({
+        name: this.stream,
+        subjects: [subject],
+        storage: this.options.storage === 'memory' ? StorageType.Memory : StorageType.File,
+        retention: this.options.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
+      });
+    }
+    const consumer = await jsm.consumers.info(this.stream, durable).then(() => true, () => false);
+    if (!consumer) {
+      // From "new": messages left in the stream by earlier runs are not ours to count.
+      await jsm.consumers.add(this.stream, {
+        durable_name: durable,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.New,
+        filter_subject: subject,
+      });
+    }
+  }
+
+  async publish(message: OutgoingMessage): Promise<void> {
+    const js = this.js;
+    if (js === undefined || !this.connected) throw new PublishError('connection', 'not connected to NATS (reconnecting)');
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries(message.headers)) h.set(k, v);
+    try {
+      await js.publish(this.target.destination, message.body, { headers: h });
+    } catch (err) {
+      throw publishError(err, this.connected);
+    }
+  }
+
+  async consume(spec: ConsumerSpec, handler: DeliveryHandler): Promise<ConsumerHandle> {
+    if (this.js === undefined) throw new Error('not connected to NATS');
+    const consumer = await this.js.consumers.get(this.stream, this.target.group);
+    const messages = await consumer.consume({ max_messages: spec.prefetch });
+    let held = 0;
+    let freed: (() => void) | undefined;
+    const deliver = (m: JsMsg): void => {
+      held++;
+      const headers: Record<string, string> = {};
+      for (const k of m.headers?.keys() ?? []) headers[k] = m.headers?.get(k) ?? '';
+      void handler({ body: Buffer.from(m.data), headers, redelivered: m.redelivered }).then(() => {
+        m.ack();
+        held--;
+        freed?.();
+      });
+    };
+    const loop = (async () => {
+      for await (const m of messages) {
+        // At most `prefetch` handed out and unacknowledged; the iterator's own buffer holds the next ones.
+        while (held >= spec.prefetch) await new Promise<void>((resolve) => (freed = resolve));
+        deliver(m);
+      }
+    })().catch(() => undefined);
+    const stop = async (): Promise<void> => {
+      await messages.close().catch(() => undefined);
+      freed?.();
+      await loop;
+    };
+    this.stops.push(stop);
+    return { stop };
+  }
+
+  async lag(): Promise<LagReading> {
+    const info = await this.manager().consumers.info(this.stream, this.target.group);
+    const pending = info.num_pending;
+    const ackPending = info.num_ack_pending;
+    return {
+      messages: pending + ackPending,
+      parts: { num_pending: pending, num_ack_pending: ackPending },
+      source: 'jetstream consumer info (num_pending + num_ack_pending)',
+      excludesUnacked: false,
+    };
+  }
+
+  async destroy(): Promise<void> {
+    await this.manager().streams.delete(this.stream);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.stops.splice(0).map((s) => s()));
+    await this.nc?.drain().catch(() => this.nc?.close());
+  }
+}

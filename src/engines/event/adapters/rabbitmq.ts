@@ -1,0 +1,216 @@
+import { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel, connect } from 'amqplib';
+import { z } from 'zod';
+import {
+  type BrokerAdapter,
+  type BrokerTarget,
+  type ConnectionObserver,
+  type ConsumerHandle,
+  type ConsumerSpec,
+  type DeliveryHandler,
+  type LagReading,
+  type OutgoingMessage,
+  PublishError,
+} from '../broker-adapter.js';
+import { parseAdapterOptions } from './options.js';
+import { RabbitManagement } from './rabbitmq-management.js';
+
+/**
+ * RabbitMQ (AMQP 0-9-1) with amqplib: publisher confirms on a confirm channel to the default exchange, one channel
+ * per consumer with basic.qos prefetch and manual acks. Reconnection is amqplib's own recovery (exponential backoff
+ * with jitter); after each reconnect the channels and consumers are made again. Lag is messages_ready +
+ * messages_unacknowledged from the management API when `options.managementUrl` is set; otherwise checkQueue's
+ * ready count, to which the engine adds the unacknowledged deliveries its own consumers hold.
+ */
+
+const Options = z
+  .object({
+    managementUrl: z.string().url().optional().meta({ description: 'e.g. http://guest:guest@127.0.0.1:15672' }),
+    durable: z.boolean().default(true).meta({ description: 'Declare the queue durable (when it is created)' }),
+    persistent: z.boolean().default(false).meta({ description: 'Publish with delivery mode 2 (written to disk)' }),
+  })
+  .strict();
+
+const CONNECT_TIMEOUT_MS = 3000;
+
+interface ConsumerState {
+  spec: ConsumerSpec;
+  handler: DeliveryHandler;
+  active: boolean;
+  channel: Channel | undefined;
+}
+
+function headerText(value: unknown): string {
+  return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+}
+
+export class RabbitMqAdapter implements BrokerAdapter {
+  readonly broker = 'RabbitMQ';
+  private readonly options: z.output<typeof Options>;
+  private readonly management: RabbitManagement | undefined;
+  private model: RecoveringChannelModel | undefined;
+  /** The live connection, replaced on every reconnect; undefined while disconnected. */
+  private raw: ChannelModel | undefined;
+  private publisher: ConfirmChannel | undefined;
+  private inspector: Channel | undefined;
+  private readonly consumers: ConsumerState[] = [];
+  private down = false;
+  private closing = false;
+
+  constructor(
+    private readonly target: BrokerTarget,
+    private readonly observer: ConnectionObserver,
+  ) {
+    this.options = parseAdapterOptions(Options, target, 'amqp');
+    const url = this.options.managementUrl;
+    this.management = url === undefined ? undefined : new RabbitManagement(url, target);
+  }
+
+  async connect(): Promise<void> {
+    this.model = await connect(this.target.url, {
+      timeout: CONNECT_TIMEOUT_MS,
+      clientProperties: { connection_name: `backend-bench ${this.target.destination}` },
+      recovery: {
+        // One attempt at start (an unreachable broker is an error); after that, retry for as long as the run lasts.
+        initialMaxRetries: 0,
+        maxRetries: Infinity,
+        initialDelay: 100,
+        maxDelay: 2000,
+        setup: (model: ChannelModel) => this.setup(model),
+      },
+    });
+    this.model.on('error', () => undefined);
+    this.model.on('disconnect', (err: Error) => {
+      this.raw = undefined;
+      this.publisher = undefined;
+      this.inspector = undefined;
+      for (const c of this.consumers) c.channel = undefined;
+      if (this.closing || this.down) return;
+      this.down = true;
+      this.observer.lost(err);
+    });
+  }
+
+  /** After every (re)connect: a fresh confirm channel, and every active consumer subscribed again. */
+  private async setup(model: ChannelModel): Promise<void> {
+    model.on('error', () => undefined);
+    this.raw = model;
+    const publisher = await model.createConfirmChannel();
+    publisher.on('error', () => undefined);
+    publisher.on('close', () => {
+      if (this.publisher === publisher) this.publisher = undefined;
+    });
+    this.publisher = publisher;
+    for (const c of this.consumers) if (c.active) await this.subscribe(model, c);
+    if (this.down) {
+      this.down = false;
+      this.observer.restored();
+    }
+  }
+
+  private connection(): ChannelModel {
+    if (this.raw === undefined) throw new Error('not connected to RabbitMQ');
+    return this.raw;
+  }
+
+  async prepare(): Promise<void> {
+    const ch = await this.connection().createChannel();
+    ch.on('error', () => undefined);
+    try {
+      if (this.target.create) await ch.assertQueue(this.target.destination, { durable: this.options.durable });
+      else await ch.checkQueue(this.target.destination);
+    } catch (err) {
+      const text = (err as Error).message;
+      throw new Error(/NOT_FOUND|404/.test(text) ? `queue "${this.target.destination}" does not exist` : text, { cause: err });
+    } finally {
+      await ch.close().catch(() => undefined);
+    }
+  }
+
+  publish(message: OutgoingMessage): Promise<void> {
+    const ch = this.publisher;
+    if (ch === undefined) return Promise.reject(new PublishError('connection', 'not connected to RabbitMQ (reconnecting)'));
+    return new Promise((resolve, reject) => {
+      const done = (err: unknown): void => {
+        if (err === null || err === undefined) resolve();
+        else reject(new PublishError(err instanceof Error ? 'connection' : 'nack', err instanceof Error ? err.message : 'broker nack'));
+      };
+      try {
+        ch.sendToQueue(this.target.destination, message.body, {
+          headers: message.headers,
+          persistent: this.options.persistent,
+        }, done);
+      } catch (err) {
+        reject(new PublishError('connection', (err as Error).message, { cause: err }));
+      }
+    });
+  }
+
+  async consume(spec: ConsumerSpec, handler: DeliveryHandler): Promise<ConsumerHandle> {
+    const state: ConsumerState = { spec, handler, active: true, channel: undefined };
+    this.consumers.push(state);
+    await this.subscribe(this.connection(), state);
+    return {
+      stop: async () => {
+        state.active = false;
+        const ch = state.channel;
+        state.channel = undefined;
+        // Closing the channel returns what it still holds unacknowledged to the queue.
+        await ch?.close().catch(() => undefined);
+      },
+    };
+  }
+
+  private async subscribe(model: ChannelModel, c: ConsumerState): Promise<void> {
+    const ch = await model.createChannel();
+    ch.on('error', () => undefined);
+    await ch.prefetch(c.spec.prefetch);
+    c.channel = ch;
+    await ch.consume(this.target.destination, (msg: ConsumeMessage | null) => {
+      if (msg === null) return; // cancelled by the broker (queue deleted): nothing to hand over
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(msg.properties.headers ?? {})) headers[k] = headerText(v);
+      void c.handler({ body: msg.content, headers, redelivered: msg.fields.redelivered }).then(() => {
+        // The channel may be gone (reconnect, stop): the broker then redelivers, and duplicates are counted.
+        if (c.channel === ch) {
+          try {
+            ch.ack(msg);
+          } catch {
+            // closed between the check and the ack
+          }
+        }
+      });
+    }, { noAck: false });
+  }
+
+  async lag(): Promise<LagReading> {
+    if (this.management !== undefined) return this.management.queueLag();
+    if (this.inspector === undefined) {
+      const ch = await this.connection().createChannel();
+      ch.on('error', () => undefined);
+      ch.on('close', () => {
+        if (this.inspector === ch) this.inspector = undefined;
+      });
+      this.inspector = ch;
+    }
+    const q = await this.inspector.checkQueue(this.target.destination);
+    return {
+      messages: q.messageCount,
+      parts: { ready: q.messageCount },
+      source: 'rabbitmq checkQueue (messages ready)',
+      excludesUnacked: true,
+    };
+  }
+
+  async destroy(): Promise<void> {
+    const ch = await this.connection().createChannel();
+    ch.on('error', () => undefined);
+    await ch.deleteQueue(this.target.destination);
+    await ch.close().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const c of this.consumers) c.active = false;
+    await this.model?.close().catch(() => undefined);
+  }
+}
