@@ -88,3 +88,49 @@ describe('Prometheus scrapes a live run and the overview dashboard has data', ()
     for (const s of series) for (const v of Object.values(s)) expect(v).not.toContain('127.0.0.1:' + String(server.port));
   });
 });
+
+/** The events board against a real event run (Redis Streams on 127.0.0.1:6379, as the project's machines have). */
+describe('Prometheus scrapes an event run and the events dashboard has data', () => {
+  let prom: Daemon;
+  let runId = '';
+  let start = 0;
+  let end = 0;
+
+  beforeAll(async () => {
+    const metricsPort = await freePort();
+    prom = await startPrometheus([`127.0.0.1:${metricsPort}`]);
+    const out = join(tempDir(), 'r.json');
+    start = Date.now() / 1000;
+    const run = await runCli(
+      ['run', 'scenarios/events-redis.yaml', '--rate', '100', '--duration', '6s', '--slo', 'lost = 0', '--prometheus', `127.0.0.1:${metricsPort}`,
+        '--linger', '3s', '--out', out, '-q'],
+      { timeoutMs: 60_000 },
+    );
+    end = Date.now() / 1000;
+    expect(run.code, run.stderr).toBe(0);
+    runId = readResult(out).runId;
+  }, 90_000);
+
+  afterAll(async () => prom?.stop());
+
+  it('answers every events panel query with data for the run', async () => {
+    const queries = dashboardQueries().filter((q) => q.board === 'events.json');
+    expect(queries.length).toBeGreaterThan(10);
+    const empty: string[] = [];
+    for (const q of queries) {
+      const expr = expand(q.expr, runId);
+      const r = await promQuery(prom, '/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: '1' });
+      expect(r.status, `${q.panel} ${q.refId}: ${r.error ?? ''}\n${expr}`).toBe('success');
+      const values = (r.data?.result ?? []).flatMap((s) => s.values.map(([, v]) => Number(v)));
+      if (!values.some((v) => Number.isFinite(v))) empty.push(`"${q.panel}" ${q.refId}: ${expr}`);
+    }
+    expect(empty, 'panels without data').toEqual([]);
+  });
+
+  it('counts every consumed message of the run, by queue', async () => {
+    const r = await promQuery(prom, '/api/v1/query', { query: `backend_bench_messages_consumed_total{run_id="${runId}",queue="orders"}`, time: String(end) });
+    const value = Number((r.data?.result[0] as unknown as { value: [number, string] } | undefined)?.value[1]);
+    expect(value).toBeGreaterThanOrEqual(550);
+    expect(value).toBeLessThanOrEqual(601);
+  });
+});

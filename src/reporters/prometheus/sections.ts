@@ -1,4 +1,5 @@
 import { ERROR_KINDS } from '../../metrics/error-kinds.js';
+import { PUBLISH_ERROR_KINDS } from '../../metrics/event-recorder.js';
 import type { RunResult } from '../../result/run-result.js';
 import type { SloVerdict } from '../../slo/evaluate.js';
 import { VERSION } from '../../version.js';
@@ -85,5 +86,31 @@ const slo: PromSection = {
   onEnd: (m, base, r) => setVerdicts(m, base, r.slos),
 };
 
-/** Applied in this order; flow and event sections join when those engines export their intervals. */
-export const PROM_SECTIONS = { run, http, generator, slo } satisfies Record<string, PromSection>;
+/** Event runs only: series appear with the first event interval, so HTTP runs export none of them. */
+const event: PromSection = {
+  onInterval: (m, base, u) => {
+    const events = u.events;
+    if (events === undefined) return;
+    events.queues.forEach((queue, i) => {
+      const c = events.interval.queues[i];
+      if (c === undefined) return;
+      const labels = { ...base, queue };
+        m.published.inc(labels, c.acked);
+        m.consumed.inc(labels, c.consumed);
+        m.messagesDropped.inc(labels, c.dropped);
+        m.duplicates.inc(labels, c.duplicates);
+        m.lost.inc(labels, c.lost + c.undelivered);
+        for (const kind of PUBLISH_ERROR_KINDS) m.publishErrors.inc({ ...labels, kind }, c.errors[kind]);
+        m.publishDuration.addHdr(labels, c.publish);
+        m.e2eLatency.addHdr(labels, c.e2e);
+        const lag = events.interval.lag[i];
+        if (lag !== undefined) {
+          if (lag.broker !== null) m.queueLag.set(labels, lag.broker);
+          m.queueTimeLag.set(labels, lag.timeLagMs / 1000);
+        }
+      });
+    },
+};
+
+/** Applied in this order; a flow section joins when flow runs expose their live scopes. */
+export const PROM_SECTIONS = { run, http, generator, slo, event } satisfies Record<string, PromSection>;
