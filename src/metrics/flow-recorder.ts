@@ -30,18 +30,22 @@ export class FlowTotals {
   readonly flows: ScopeTable;
   readonly services: ScopeTable;
   readonly stepSkipped: number[];
+  /** Time spent in each step (ms), exact. */
+  readonly stepTimeMs: number[];
   readonly exemplars = new TraceExemplars();
 
   constructor(readonly scopes: FlowScopes) {
     this.flows = new ScopeTable(scopes.flows.map((f) => f.name));
     this.services = new ScopeTable(scopes.services);
     this.stepSkipped = scopes.steps.map(() => 0);
+    this.stepTimeMs = scopes.steps.map(() => 0);
   }
 
   add(interval: FlowRecorderInterval): void {
     this.flows.addFrom(interval.flows);
     this.services.addFrom(interval.services);
     interval.stepSkipped.forEach((n, i) => (this.stepSkipped[i] = (this.stepSkipped[i] ?? 0) + n));
+    interval.stepTimeMs.forEach((ms, i) => (this.stepTimeMs[i] = (this.stepTimeMs[i] ?? 0) + ms));
     this.exemplars.addFrom(interval.exemplars);
   }
 }
@@ -49,7 +53,8 @@ export class FlowTotals {
 interface FlowRecorderInterval {
   flows: ScopeTable;
   services: ScopeTable;
-  stepSkipped: readonly number[];
+  stepSkipped: number[];
+  stepTimeMs: number[];
   exemplars: TraceExemplars;
 }
 
@@ -70,6 +75,7 @@ export class FlowRecorder extends IntervalRecorder implements FlowSink {
       flows: new ScopeTable(flowScopes.flows.map((f) => f.name)),
       services: new ScopeTable(flowScopes.services),
       stepSkipped: flowScopes.steps.map(() => 0),
+      stepTimeMs: flowScopes.steps.map(() => 0),
       exemplars: new TraceExemplars(),
     };
   }
@@ -77,10 +83,12 @@ export class FlowRecorder extends IntervalRecorder implements FlowSink {
   step(step: number, service: number, latencyMs: number | undefined, error: ErrorKind | undefined): void {
     this.request(step, latencyMs, error);
     this.interval.services.record(service, latencyMs, error !== undefined);
+    const times = this.interval.stepTimeMs;
+    if (latencyMs !== undefined) times[step] = (times[step] ?? 0) + latencyMs;
   }
 
   skipped(step: number, flow: number): void {
-    const counts = this.interval.stepSkipped as number[];
+    const counts = this.interval.stepSkipped;
     counts[step] = (counts[step] ?? 0) + 1;
     this.interval.flows.skip(flow);
   }
@@ -98,11 +106,12 @@ export class FlowRecorder extends IntervalRecorder implements FlowSink {
   }
 
   override flush(elapsedMs: number, consume: (snapshot: IntervalSnapshot) => void): void {
-    const { flows, services, stepSkipped, exemplars } = this.interval;
+    const { flows, services, stepSkipped, stepTimeMs, exemplars } = this.interval;
     this.totals.add(this.interval);
     flows.reset();
     services.reset();
-    (stepSkipped as number[]).fill(0);
+    stepSkipped.fill(0);
+    stepTimeMs.fill(0);
     exemplars.reset();
     super.flush(elapsedMs, consume);
   }

@@ -1,7 +1,7 @@
 import type { FlowTotals } from '../metrics/flow-recorder.js';
 import { encodeHistogram } from '../metrics/histogram.js';
-import type { RunAggregator, ScopeMetrics } from '../metrics/run-aggregator.js';
-import { type GroupScopeMetrics, type ScopeTable, totalTimeMs } from '../metrics/scope-table.js';
+import { type RunAggregator, type ScopeMetrics, scopeMetrics } from '../metrics/run-aggregator.js';
+import type { GroupScopeMetrics, ScopeTable } from '../metrics/scope-table.js';
 import type { TraceExemplar } from '../metrics/trace-exemplars.js';
 import type { MetricSource } from '../slo/evaluate.js';
 import type { RunResult } from './run-result.js';
@@ -48,12 +48,11 @@ export function flowScopesMetrics(aggregator: RunAggregator, totals: FlowTotals)
   const byStep: Record<string, StepMetrics> = {};
   scopes.steps.forEach((step, i) => {
     const base = requests[step.name];
-    const latency = aggregator.scopes.get(step.name)?.latency;
-    if (base === undefined || latency === undefined) return;
+    if (base === undefined) return;
     byStep[step.name] = {
       ...base,
       skipped: totals.stepSkipped[i] ?? 0,
-      timeMs: totalTimeMs(latency),
+      timeMs: Math.round(totals.stepTimeMs[i] ?? 0),
       flow: scopes.flows[step.flow]?.name ?? '',
       service: scopes.services[step.service] ?? '',
     };
@@ -65,10 +64,43 @@ export function flowScopesMetrics(aggregator: RunAggregator, totals: FlowTotals)
   return { byFlow: tableMetrics(totals.flows, elapsed), byStep, byService };
 }
 
+/**
+ * An object whose properties are computed on first read. SLOs name a few scopes; summarising every
+ * histogram each second for the others would cost the event loop for nothing.
+ */
+function lazyRecord<T>(names: readonly string[], compute: (name: string, i: number) => T): Record<string, T> {
+  const out: Record<string, T> = {};
+  names.forEach((name, i) => {
+    Object.defineProperty(out, name, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const value = compute(name, i);
+        Object.defineProperty(out, name, { value, enumerable: true });
+        return value;
+      },
+    });
+  });
+  return out;
+}
+
 /** The SLO evaluator's view of a flow run: global figures are over every HTTP request, scopes per flow/step/service. */
 export function flowMetricSource(aggregator: RunAggregator, totals: FlowTotals): MetricSource {
-  const m = flowScopesMetrics(aggregator, totals);
-  return { global: aggregator.metrics(), scopes: { flow: m.byFlow, step: m.byStep, service: m.byService } };
+  const elapsed = aggregator.elapsedMs;
+  const { flows, services, steps } = totals.scopes;
+  const stepMetrics = (name: string): ScopeMetrics => {
+    const t = aggregator.scopes.get(name);
+    if (t === undefined) throw new RangeError(`no step scope ${name}`);
+    return scopeMetrics(t, elapsed);
+  };
+  return {
+    global: aggregator.metrics(),
+    scopes: {
+      flow: lazyRecord(flows.map((f) => f.name), (_, i) => totals.flows.metrics(i, elapsed)),
+      step: lazyRecord(steps.map((s) => s.name), stepMetrics),
+      service: lazyRecord(services, (_, i) => totals.services.metrics(i, elapsed)),
+    },
+  };
 }
 
 function tableHistograms(table: ScopeTable): Record<string, string> {
