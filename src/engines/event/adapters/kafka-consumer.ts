@@ -55,8 +55,9 @@ export async function startKafkaConsumer(
     allowAutoTopicCreation: false,
     sessionTimeout: 10_000,
     heartbeatInterval: 1000,
-    // Bounds how long a stop waits for an idle fetch to return.
-    maxWaitTimeInMs: 500,
+    // How long the broker may hold a fetch when there is nothing to return. A broker answers as soon as records
+    // arrive, so this costs only idle polls; it also bounds how long a stop waits for an idle fetch.
+    maxWaitTimeInMs: 100,
     // After a broker outage kafkajs restarts the consumer itself, with backoff; the run goes on.
     retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5000, restartOnFailure: async () => true },
   });

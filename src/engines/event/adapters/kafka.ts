@@ -66,7 +66,8 @@ class KafkaAdapter implements BrokerAdapter {
     } catch (error) {
       await Promise.all([producer.disconnect().catch(() => {}), admin.disconnect().catch(() => {})]);
       this.admin = this.producer = this.batcher = undefined;
-      throw new Error(`cannot connect to Kafka: ${kafkaErrorMessage(error)}`, { cause: error });
+      // The engine prefixes "cannot connect to <redacted URL>"; kafkajs's innermost message names the broker tried.
+      throw new Error(kafkaErrorMessage(error), { cause: error });
     }
   }
 
@@ -81,7 +82,8 @@ class KafkaAdapter implements BrokerAdapter {
     const logOffsets = await admin.fetchTopicOffsets(topic);
     if (!this.target.create) await this.checkGroup(admin, committed?.partitions ?? []);
     this.runStartOffsets = logEndByPartition(logOffsets);
-    const uncommitted = new Set((committed?.partitions ?? []).filter((p) => Number(p.offset) < 0).map((p) => p.partition));
+    const neverCommitted = (committed?.partitions ?? []).filter((p) => Number(p.offset) < 0);
+    const uncommitted = new Set(neverCommitted.map((p) => p.partition));
     const floors = new Map([...this.runStartOffsets].filter(([partition]) => uncommitted.has(partition)));
     this.runStart = { floors, seeked: new Set() };
   }
@@ -92,7 +94,9 @@ class KafkaAdapter implements BrokerAdapter {
       await admin.createTopics({
         waitForLeaders: true,
         // -1: the broker's num.partitions / default.replication.factor.
-        topics: [{ topic, numPartitions: this.options.partitions ?? -1, replicationFactor: this.options.replicationFactor ?? -1 }],
+        topics: [
+          { topic, numPartitions: this.options.partitions ?? -1, replicationFactor: this.options.replicationFactor ?? -1 },
+        ],
       });
       this.createdTopic = true;
     } catch (error) {
@@ -115,7 +119,8 @@ class KafkaAdapter implements BrokerAdapter {
     const described = await admin.describeGroups([group]).catch(() => undefined);
     const state = described?.groups.find((g) => g.groupId === group)?.state;
     if (state !== undefined && state !== 'Dead') return;
-    throw new Error(`Kafka consumer group "${group}" has no members and no committed offsets on "${this.target.destination}"`);
+    const topic = this.target.destination;
+    throw new Error(`Kafka consumer group "${group}" has no members and no committed offsets on "${topic}"`);
   }
 
   async publish(message: OutgoingMessage): Promise<void> {
@@ -140,7 +145,8 @@ class KafkaAdapter implements BrokerAdapter {
 
   private sendBatch(producer: Producer, messages: Message[]): Promise<void> {
     const acks = this.options.acks === 'all' ? -1 : 1;
-    return producer.send({ topic: this.target.destination, acks, timeout: this.target.publishTimeoutMs, messages }).then(() => {});
+    const request = { topic: this.target.destination, acks, timeout: this.target.publishTimeoutMs, messages };
+    return producer.send(request).then(() => {});
   }
 
   async consume(spec: ConsumerSpec, handler: DeliveryHandler): Promise<ConsumerHandle> {

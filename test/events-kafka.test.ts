@@ -1,0 +1,126 @@
+/**
+ * `backend-bench run` on Kafka, end to end through the built CLI. By default against librdkafka's mock cluster:
+ * protocol-level only. Offsets, groups, lag, SLO verdicts and exit codes are real; latency figures are not (the
+ * mock returns one produce batch per partition per fetch and holds empty fetches for their full wait), so nothing
+ * here asserts on latency, and rates stay low. With BACKEND_BENCH_KAFKA_BROKERS set, the same runs go to that cluster.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readResult, runCli, tempDir } from './support/cli.js';
+import { closedPort } from './support/servers.js';
+import { kafkaTestTarget, startKafkaTestCluster, type KafkaTestCluster } from './kafka-mock/kafka-test-cluster.js';
+
+const suffix = `${process.pid}-${Date.now()}`;
+const topics = { healthy: `bb-e2e-healthy-${suffix}`, slow: `bb-e2e-slow-${suffix}` };
+let cluster: KafkaTestCluster;
+
+beforeAll(async () => {
+  cluster = await startKafkaTestCluster(Object.values(topics).map((name) => ({ name, partitions: 3 })), 3);
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+/** Writes a scenario publishing to `topic` on the test cluster; `queue` and `rest` are YAML fragments. */
+function scenario(topic: string, queue: string, rest: string): string {
+  const file = join(tempDir(), 's.yaml');
+  writeFileSync(
+    file,
+    `name: kafka-e2e
+events:
+  broker: kafka://\${BB_KAFKA}
+  drain: \${BB_DRAIN:-10s}
+  queues:
+    - name: orders
+      topic: ${topic}
+      group: ${topic}-group
+${queue}
+${rest}`,
+  );
+  return file;
+}
+
+/** The group's lag read by the test itself (committed, then log-end offsets), to check the figure the run reports. */
+async function independentLag(topic: string, groupId: string): Promise<number> {
+  const admin = new Kafka({ clientId: 'bb-e2e-check', brokers: cluster.brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const logEnd = await admin.fetchTopicOffsets(topic);
+    const byPartition = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]));
+    return logEnd.reduce((sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, byPartition.get(p.partition) ?? 0)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const env = (): NodeJS.ProcessEnv => ({ BB_KAFKA: cluster.brokers.join(',') });
+
+describe(`backend-bench run on Kafka (${kafkaTestTarget()})`, () => {
+  it('a healthy run: everything consumed, nothing lost, consumer-group lag 0 at the end, exit 0', async () => {
+    const file = scenario(
+      topics.healthy,
+      '      consumers: 1\n      key: "order-{{seq}}"',
+      'load: { rate: 80, duration: 4s }\nslos:\n  - lost = 0\n  - lag_final = 0\n  - consume_rate >= 99%',
+    );
+    const out = join(tempDir(), 'r.json');
+    const run = await runCli(['run', file, '--out', out], { env: env(), timeoutMs: 60_000 });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const e = readResult(out).events;
+    expect(e?.attempted).toBeGreaterThanOrEqual(300);
+    expect(e?.acked).toBe(e?.attempted);
+    expect(e?.consumed).toBe(e?.acked);
+    expect(e).toMatchObject({ lost: 0, undelivered: 0, duplicates: 0, failed: 0 });
+    expect(e?.lag.final).toBe(0);
+    expect(e?.lag.source).toMatch(/kafka consumer-group lag \(log-end offset − committed offset/);
+    expect(e?.lag.series.some((s) => s.lag !== null)).toBe(true);
+    expect(await independentLag(topics.healthy, `${topics.healthy}-group`)).toBe(0);
+    expect(run.stdout).toMatch(/PASS\s+3\/3 SLOs met/);
+  });
+
+  it('a slow consumer: lag rises over the run, lag_max fails (exit 1), and the final lag equals an independent read of the group', async () => {
+    // 100 records/s published, one consumer taking 50 ms each (20/s): the group falls further behind every second.
+    const file = scenario(
+      topics.slow,
+      '      consumers: 1\n      processingDelay: 50ms',
+      'load: { rate: 100, duration: 5s }\nslos:\n  - lag_max < 50\n  - lost = 0',
+    );
+    const out = join(tempDir(), 'r.json');
+    const run = await runCli(['run', file, '--out', out], { env: { ...env(), BB_DRAIN: '2s' }, timeoutMs: 60_000 });
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const r = readResult(out);
+    const e = r.events;
+    const readings = (e?.lag.series ?? []).map((s) => s.lag).filter((lag): lag is number => lag !== null);
+    expect(readings.length).toBeGreaterThanOrEqual(4);
+    // Rising: the highest reading is well above the first ones, and comes late in the run.
+    expect(e?.lag.max).toBeGreaterThan(200);
+    expect(Math.max(...readings.slice(0, 2))).toBeLessThan((e?.lag.max ?? 0) / 2);
+    const lagSlo = r.slos.find((s) => s.expr === 'lag_max < 50');
+    expect(lagSlo).toMatchObject({ pass: false, value: e?.lag.max });
+    // Our consumer left the group at the end, committing what it processed: nothing moves any more, so the
+    // run's final reading and the test's own read of committed vs log-end offsets must agree exactly.
+    const independent = await independentLag(topics.slow, `${topics.slow}-group`);
+    expect(e?.lag.final).toBe(independent);
+    expect(independent).toBeGreaterThan(150);
+    // What the broker still holds is undelivered, not lost; every message is accounted for.
+    expect(e?.lost).toBe(0);
+    expect(e?.undelivered).toBe(independent);
+    expect((e?.consumed ?? 0) + (e?.undelivered ?? 0)).toBe(e?.acked);
+    expect(run.stdout).toMatch(/✗ FAIL\s+lag_max < 50\s+\d+/);
+  });
+
+  it('an unreachable broker: exit 3 naming the broker URL with its credentials redacted', async () => {
+    const port = await closedPort();
+    const file = scenario('bb-never', '      consumers: 1', 'load: { rate: 10, duration: 1s }');
+    const started = Date.now();
+    const run = await runCli(['run', file], { env: { BB_KAFKA: `app:s3cret-pw@127.0.0.1:${port}` }, timeoutMs: 30_000 });
+    expect(run.code, run.stdout + run.stderr).toBe(3);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(run.stderr).toContain(`kafka://***@127.0.0.1:${port}`);
+    expect(run.stderr).toMatch(/ECONNREFUSED/);
+    expect(run.stdout + run.stderr).not.toContain('s3cret');
+  });
+});
