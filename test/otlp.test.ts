@@ -92,6 +92,31 @@ describe('OpenTelemetry export (OTLP/HTTP)', () => {
     expect(attrs(slo?.attributes)['backend_bench.slo']).toBe('p95 < 1000ms');
   });
 
+  it('an event run exports messaging metrics (sent, consumed, publish duration) per queue', async () => {
+    receiver.exports.length = 0;
+    const out = join(tempDir(), 'events.json');
+    const run = await runCli(
+      ['run', 'scenarios/events-redis.yaml', '--rate', '100', '--duration', '3s', '--slo', 'lost = 0', '--otlp', receiver.url, '--out', out, '-q'],
+      { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, timeoutMs: 45_000 },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const r = readResult(out);
+    const metrics = lastMetrics(receiver.exports);
+    const value = (name: string): number => {
+      const p = metrics.get(name)?.sum?.dataPoints[0];
+      return Number(p?.asInt ?? p?.asDouble);
+    };
+    const sent = metrics.get('messaging.client.sent.messages')?.sum?.dataPoints[0];
+    expect(attrs(sent?.attributes)).toMatchObject({ 'messaging.system': 'redis', 'messaging.operation.name': 'send', 'backend_bench.queue': 'orders' });
+    expect(value('messaging.client.consumed.messages')).toBeGreaterThanOrEqual(280);
+    expect(value('messaging.client.sent.messages')).toBeGreaterThanOrEqual(280);
+    const publish = metrics.get('messaging.client.operation.duration');
+    expect(publish?.unit).toBe('s');
+    expect(Number(publish?.histogram?.dataPoints[0]?.count)).toBe(value('messaging.client.sent.messages'));
+    expect(metrics.has('http.client.request.duration')).toBe(false);
+    expect(r.runId).toBeTruthy();
+  });
+
   it('an unsupported OTLP protocol is an input error before any traffic', async () => {
     const run = await runCli(['run', '--url', server.url, '--rate', '5', '--duration', '1s', '--otlp', receiver.url], {
       env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },

@@ -117,4 +117,9 @@ export const OTLP_METRICS = {
   sloPass: { name: 'backend_bench.slo.pass', unit: '1', help: '1 while the SLO holds, 0 when it fails' },
   sloValue: { name: 'backend_bench.slo.value', unit: '1', help: 'Measured SLO value in base units' },
   saturated: { name: 'backend_bench.generator.saturated', unit: '1', help: '1 when the generator is the bottleneck' },
+  messagesSent: { name: 'messaging.client.sent.messages', unit: '{message}', help: 'Messages the broker confirmed' },
+  messagesConsumed: { name: 'messaging.client.consumed.messages', unit: '{message}', help: 'Messages of this run consumed' },
+  publishDuration: { name: 'messaging.client.operation.duration', unit: 's', help: 'Publish→ack duration (operation type send)' },
+  e2eLatency: { name: 'backend_bench.messaging.e2e_latency', unit: 's', help: 'Produce→consume latency from the intended send time' },
+  queueLag: { name: 'backend_bench.messaging.queue_lag', unit: '{message}', help: 'Queue lag as the broker reports it' },
 } as const satisfies Record<string, { name: string; unit: string; help: string }>;

@@ -55,6 +55,11 @@ interface Instruments {
   sloPass: Gauge;
   sloValue: Gauge;
   saturated: Gauge;
+  messagesSent: Counter;
+  messagesConsumed: Counter;
+  publishDuration: Histogram;
+  e2eLatency: Histogram;
+  queueLag: Gauge;
 }
 
 function createInstruments(): Instruments {
@@ -64,12 +69,10 @@ function createInstruments(): Instruments {
     meter.createCounter(d.name, { unit: d.unit, description: d.help });
   const gauge = (d: { name: string; unit: string; help: string }): Gauge =>
     meter.createGauge(d.name, { unit: d.unit, description: d.help });
+  const histogram = (d: { name: string; unit: string; help: string }): Histogram =>
+    meter.createHistogram(d.name, { unit: d.unit, description: d.help, advice: { explicitBucketBoundaries: [...LATENCY_BUCKETS_SECONDS] } });
   return {
-    duration: meter.createHistogram(o.httpClientDuration.name, {
-      unit: o.httpClientDuration.unit,
-      description: o.httpClientDuration.help,
-      advice: { explicitBucketBoundaries: [...LATENCY_BUCKETS_SECONDS] },
-    }),
+    duration: histogram(o.httpClientDuration),
     requests: counter(o.requests),
     errors: counter(o.errors),
     dropped: counter(o.dropped),
@@ -78,6 +81,11 @@ function createInstruments(): Instruments {
     sloPass: gauge(o.sloPass),
     sloValue: gauge(o.sloValue),
     saturated: gauge(o.saturated),
+    messagesSent: counter(o.messagesSent),
+    messagesConsumed: counter(o.messagesConsumed),
+    publishDuration: histogram(o.publishDuration),
+    e2eLatency: histogram(o.e2eLatency),
+    queueLag: gauge(o.queueLag),
   };
 }
 
@@ -93,10 +101,23 @@ function serverAttributes(url: string | undefined): Attributes {
   }
 }
 
+/** messaging.system by the broker URL's scheme (semantic-convention values where one exists). */
+const MESSAGING_SYSTEMS: Readonly<Record<string, string>> = {
+  amqp: 'rabbitmq', amqps: 'rabbitmq', kafka: 'kafka', nats: 'nats', redis: 'redis', rediss: 'redis', mqtt: 'mqtt', mqtts: 'mqtt',
+};
+
+/** The SDK has no "record n times": each HDR bucket is replayed at its value; buckets are few, samples are not. */
+function replay(histogram: Histogram, source: Parameters<typeof forEachRecorded>[0], attrs: Attributes): void {
+  forEachRecorded(source, (seconds, count) => {
+    for (let i = 0; i < count; i++) histogram.record(seconds, attrs);
+  });
+}
+
 export class OtlpReporter implements Reporter {
   private readonly m: Instruments;
   private perRequest = new Map<string, Attributes>();
   private server: Attributes = {};
+  private messagingSystem: string | undefined;
   private closed = false;
 
   private constructor(private readonly sdk: NodeSDK, private readonly options: OtlpOptions) {
@@ -126,6 +147,8 @@ export class OtlpReporter implements Reporter {
 
   onStart(start: RunStart): void {
     this.server = { ...serverAttributes(start.serverUrl), 'backend_bench.run_id': start.runId, 'backend_bench.scenario': start.scenario };
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(start.target)?.[1]?.toLowerCase();
+    this.messagingSystem = scheme === undefined ? undefined : MESSAGING_SYSTEMS[scheme];
     for (const name of start.requests) {
       const method = start.requestMethods?.[name];
       this.perRequest.set(name, { ...this.server, 'backend_bench.request': name, ...(method === undefined ? {} : { 'http.request.method': method }) });
@@ -137,10 +160,8 @@ export class OtlpReporter implements Reporter {
     if (interval === undefined) return;
     for (const [name, s] of interval.scopes) {
       const attrs = this.perRequest.get(name) ?? { ...this.server, 'backend_bench.request': name };
-      // The SDK has no "record n times"; HDR buckets are few, the loop is per sample within each bucket.
-      forEachRecorded(s.latency, (seconds, count) => {
-        for (let i = 0; i < count; i++) this.m.duration.record(seconds, attrs);
-      });
+      // Event runs count publishes as their requests; they are not HTTP requests, so no HTTP duration for them.
+      if (update.events === undefined) replay(this.m.duration, s.latency, attrs);
       if (s.requests > 0) this.m.requests.add(s.requests, attrs);
       if (s.dropped > 0) this.m.dropped.add(s.dropped, attrs);
     }
@@ -152,6 +173,22 @@ export class OtlpReporter implements Reporter {
     this.m.targetRate.record(interval.targetRate, this.server);
     if (update.generator !== undefined) this.m.saturated.record(update.generator.saturated ? 1 : 0, this.server);
     this.recordVerdicts(update.verdicts ?? []);
+    if (update.events !== undefined) this.recordEvents(update.events);
+  }
+
+  private recordEvents(events: NonNullable<LiveUpdate['events']>): void {
+    events.queues.forEach((queue, i) => {
+      const c = events.interval.queues[i];
+      if (c === undefined) return;
+      const attrs: Attributes = { ...this.server, 'backend_bench.queue': queue };
+      if (this.messagingSystem !== undefined) attrs['messaging.system'] = this.messagingSystem;
+      if (c.acked > 0) this.m.messagesSent.add(c.acked, { ...attrs, 'messaging.operation.name': 'send' });
+      if (c.consumed > 0) this.m.messagesConsumed.add(c.consumed, { ...attrs, 'messaging.operation.name': 'receive' });
+      replay(this.m.publishDuration, c.publish, { ...attrs, 'messaging.operation.type': 'send' });
+      replay(this.m.e2eLatency, c.e2e, attrs);
+      const lag = events.interval.lag[i]?.broker;
+      if (lag !== undefined && lag !== null) this.m.queueLag.record(lag, attrs);
+    });
   }
 
   private recordVerdicts(verdicts: readonly SloVerdict[]): void {
