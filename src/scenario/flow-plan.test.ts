@@ -126,6 +126,16 @@ flows:
     );
   });
 
+  it('applies target timeout and headers (no url or demo) to every service', async () => {
+    const p = await plan(`target: { timeout: 3s, headers: { x-run: r1 } }\n${BASE}${CHECKOUT}`);
+    expect(p.target).toEqual({ kind: 'services' });
+    expect(p.flows?.services.map((s) => [s.name, s.timeoutMs])).toEqual([
+      ['users', 3000],
+      ['orders', 2000],
+    ]);
+    expect(p.flows?.steps.every((s) => s.request.headers.some(([k]) => k === 'x-run'))).toBe(true);
+  });
+
   it('takes its services from the microservices demo', async () => {
     const p = await plan(`
 target: { demo: microservices, timeout: 3s }

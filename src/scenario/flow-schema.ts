@@ -110,6 +110,9 @@ export function checkWorkload(s: WorkloadShape, ctx: z.RefinementCtx): void {
     issue('set requests (load on one target), flows (journeys across services) or events (a message broker)', []);
   }
   if (s.requests !== undefined && s.target === undefined) issue('is required with requests', ['target']);
+  if (s.requests !== undefined && typeof s.target === 'object' && s.target.url === undefined && s.target.demo === undefined) {
+    issue('set exactly one of url or demo', ['target']);
+  }
   if (s.requests !== undefined && s.services !== undefined) issue('services are used by flows, not requests', ['services']);
   if (s.flows === undefined) return;
   if (demoProvides && s.services !== undefined) {

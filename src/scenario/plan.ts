@@ -178,7 +178,8 @@ function targetPlan(config: ScenarioConfig): { target: TargetPlan; timeoutMs: nu
   const t = config.target;
   if (t === undefined) return { target: { kind: 'services' }, timeoutMs: DEFAULT_TIMEOUT_MS, headers: {} };
   if (typeof t === 'string') return { target: { kind: 'url', url: t }, timeoutMs: DEFAULT_TIMEOUT_MS, headers: {} };
-  const target: TargetPlan = t.demo !== undefined ? { kind: 'demo', demo: t.demo } : { kind: 'url', url: t.url ?? '' };
+  const target: TargetPlan =
+    t.demo !== undefined ? { kind: 'demo', demo: t.demo } : t.url !== undefined ? { kind: 'url', url: t.url } : { kind: 'services' };
   return { target, timeoutMs: t.timeout ?? DEFAULT_TIMEOUT_MS, headers: t.headers ?? {} };
 }
 

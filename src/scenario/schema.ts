@@ -122,7 +122,8 @@ export const Target = z.union([
       timeout: Duration.optional().meta({ description: 'Per-request timeout (default 10s)' }),
     })
     .strict()
-    .refine((t) => (t.url === undefined) !== (t.demo === undefined), { message: 'set exactly one of url or demo' }),
+    // Neither is fine for flows (services carry the URLs; timeout and headers still apply): checkWorkload decides.
+    .refine((t) => t.url === undefined || t.demo === undefined, { message: 'set exactly one of url or demo' }),
 ]);
 
 export const SloEntry = z.union([
