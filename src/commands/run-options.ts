@@ -63,6 +63,15 @@ function overrideRequests(requests: unknown, flags: RunFlags): void {
   }
 }
 
+/** A flow's steps differ in method and body by design: only --header applies to them (every step gets it). */
+function overrideFlows(flows: unknown, flags: RunFlags): void {
+  if (!Array.isArray(flows)) return;
+  if (flags.method !== undefined || flags.body !== undefined) {
+    throw new InputError('--method and --body apply to requests; a flow sets them per step in the scenario');
+  }
+  for (const flow of flows) if (isRecord(flow)) overrideRequests(flow.steps, { header: flags.header });
+}
+
 /** Applies flags over a scenario file's parsed data (before validation, so flags are validated the same way). */
 export function applyFlags(data: unknown, flags: RunFlags): unknown {
   if (!isRecord(data)) return data;
@@ -79,6 +88,7 @@ export function applyFlags(data: unknown, flags: RunFlags): unknown {
   out.load = isRecord(out.load) ? out.load : {};
   overrideLoad(out.load as Json, flags);
   overrideRequests(out.requests, flags);
+  overrideFlows(out.flows, flags);
   if (flags.slo !== undefined && flags.slo.length > 0) out.slos = flags.slo;
   return out;
 }
