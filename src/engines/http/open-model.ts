@@ -3,7 +3,8 @@ import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { ExecutionPlan } from '../../scenario/plan.js';
 import { ABORT_DRAIN_MS, type Engine, type RunContext, sleep, yieldToLoop } from '../engine.js';
 import { ArrivalSchedule, valueAt } from '../schedule.js';
-import { HttpSender } from './http-sender.js';
+import { SequenceNumbers } from '../sequence.js';
+import type { HttpConnection } from './connection.js';
 import { RequestRunner } from './request-runner.js';
 
 /** Starts due in one pass before yielding, so a late tick catches up without starving I/O. */
@@ -12,13 +13,19 @@ const MAX_STARTS_PER_TICK = 500;
 /**
  * Open model (arrival rate): requests start on schedule whatever the target does. Latency is measured from
  * the intended start, so a stalled server cannot hide its stall (no coordinated omission). When the in-flight
- * cap is reached the start is counted as dropped, never silently skipped.
+ * cap is reached the start is counted as dropped, never silently skipped. Connections are opened as needed
+ * (at most one per request in flight) and reused most-recently-idle first, which keeps few of them warm.
  */
 export class OpenModelEngine implements Engine {
   async run(plan: ExecutionPlan, context: RunContext, sink: SampleSink, signal: AbortSignal): Promise<void> {
     const { stages, maxInFlight } = plan.load;
-    const sender = new HttpSender(context.baseUrl, maxInFlight, plan.timeoutMs);
-    const runner = new RequestRunner(plan, sender, sink, context.feed);
+    const idle: HttpConnection[] = [];
+    const runner = new RequestRunner(plan, sink, {
+      baseUrl: context.baseUrl,
+      feed: context.feed,
+      seq: context.seq ?? new SequenceNumbers(),
+      afterExchange: (connection) => void idle.push(connection),
+    });
     const schedule = new ArrivalSchedule(stages);
     const t0 = performance.now();
     let k = 0;
@@ -31,7 +38,7 @@ export class OpenModelEngine implements Engine {
           runner.drop();
         } else {
           sink.sendDelay(now - due);
-          void runner.fire(t0 + due);
+          runner.fire(idle.pop() ?? runner.connect(), t0 + due);
         }
         due = schedule.timeOf(++k);
       }
@@ -43,6 +50,6 @@ export class OpenModelEngine implements Engine {
     }
     sink.setTargetRate(0);
     await runner.drain(signal.aborted ? ABORT_DRAIN_MS : plan.timeoutMs + 1000);
-    await sender.close();
+    await runner.close();
   }
 }

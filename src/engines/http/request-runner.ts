@@ -1,27 +1,49 @@
-import { performance } from 'node:perf_hooks';
 import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { DataFeed } from '../../scenario/data-feed.js';
 import type { ExecutionPlan } from '../../scenario/plan.js';
-import type { HttpSender } from './http-sender.js';
+import type { TemplateContext } from '../../scenario/template.js';
+import type { SequenceNumbers } from '../sequence.js';
+import { type ConnectionOwner, HttpConnection } from './connection.js';
+import type { Outcome } from './http-sender.js';
+import { PreparedRequest } from './prepared-request.js';
 import { WeightedPicker } from './request-picker.js';
 
 /**
- * Issues one request at a time on behalf of a load model: picks which request (by weight), renders it,
- * and records the outcome against the time the request was *meant* to start.
+ * What a load model does with a connection once its exchange has been recorded (send again, or park it).
+ * `endedAt` is when the answer arrived (performance.now()): a closed loop's next request starts then.
  */
-export class RequestRunner {
+export type AfterExchange = (connection: HttpConnection, endedAt: number) => void;
+
+export interface RunnerOptions {
+  baseUrl: string;
+  feed: DataFeed | undefined;
+  seq: SequenceNumbers;
+  afterExchange: AfterExchange;
+}
+
+/**
+ * Issues requests on behalf of a load model: picks which request (by weight), renders it only if it has
+ * templates, sends it on the connection it is given, and records the outcome against the time the request was
+ * *meant* to start. Connections are opened here (one undici Client each) and closed by `close()`.
+ */
+export class RequestRunner implements ConnectionOwner {
   private inFlightCount = 0;
-  private seq = 0;
   private cut = false;
   private readonly picker: WeightedPicker;
+  private readonly prepared: PreparedRequest[];
+  private readonly origin: string;
+  private readonly connections: HttpConnection[] = [];
   private idle: (() => void) | undefined;
 
   constructor(
     private readonly plan: ExecutionPlan,
-    private readonly sender: HttpSender,
     private readonly sink: SampleSink,
-    private readonly feed: DataFeed | undefined,
+    private readonly options: RunnerOptions,
   ) {
+    const url = new URL(options.baseUrl);
+    const basePath = url.pathname.replace(/\/$/, '');
+    this.origin = url.origin;
+    this.prepared = plan.requests.map((r) => new PreparedRequest(r, basePath));
     this.picker = new WeightedPicker(plan.requests.map((r) => r.weight));
   }
 
@@ -29,27 +51,40 @@ export class RequestRunner {
     return this.inFlightCount;
   }
 
+  /** Opens a new connection (lazily: the socket connects on its first exchange). */
+  connect(): HttpConnection {
+    const connection = new HttpConnection({ origin: this.origin, timeoutMs: this.plan.timeoutMs }, this);
+    this.connections.push(connection);
+    return connection;
+  }
+
   /** An open-model start that could not be made: counted against the request it would have been. */
   drop(): void {
     this.sink.dropped(this.picker.next());
   }
 
-  /** Sends one request; latency runs from `intendedAt` (a performance.now() timestamp), not from the send. */
-  async fire(intendedAt: number): Promise<void> {
+  /** Sends one request on an idle connection; latency runs from `intendedAt` (performance.now() time). */
+  fire(connection: HttpConnection, intendedAt: number): void {
     const index = this.picker.next();
-    const request = this.plan.requests[index];
-    if (request === undefined) return;
-    const ctx = { seq: this.seq++, row: this.feed?.next() };
+    const prepared = this.prepared[index] as PreparedRequest;
+    // Requests without templates need no context: the sequence still advances so {{seq}} stays distinct.
+    const seq = this.options.seq.next();
+    const ctx: TemplateContext | undefined = prepared.isStatic ? undefined : { seq, row: this.options.feed?.next() };
+    connection.scope = index;
+    connection.intendedAt = intendedAt;
     this.sink.setInFlight(++this.inFlightCount);
-    const outcome = await this.sender.send(request, ctx);
+    connection.send(prepared, ctx);
+  }
+
+  completed(connection: HttpConnection, outcome: Outcome, endedAt: number): void {
     this.sink.setInFlight(--this.inFlightCount);
     // Requests cut short by a stop are the generator's doing, not the target's: they are not counted.
-    if (!this.cut) {
-      const latency = outcome.hasLatency ? performance.now() - intendedAt : undefined;
-      this.sink.request(index, latency, outcome.error);
-      if (outcome.error !== undefined && outcome.message !== undefined) this.sink.errorSample(outcome.error, outcome.message);
-    }
+    if (this.cut) return;
+    const latency = outcome.hasLatency ? endedAt - connection.intendedAt : undefined;
+    this.sink.request(connection.scope, latency, outcome.error);
+    if (outcome.error !== undefined && outcome.message !== undefined) this.sink.errorSample(outcome.error, outcome.message);
     if (this.inFlightCount === 0) this.idle?.();
+    this.options.afterExchange(connection, endedAt);
   }
 
   /** Waits up to `maxMs` for in-flight requests; whatever is still running after that is cut. */
@@ -64,5 +99,10 @@ export class RequestRunner {
       });
     }
     this.cut = true;
+  }
+
+  async close(): Promise<void> {
+    this.cut = true;
+    await Promise.all(this.connections.map((c) => c.close()));
   }
 }
