@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResult, runCli, tempDir } from './support/cli.js';
@@ -50,6 +51,28 @@ describe('Pushgateway receives the end-of-run summary', () => {
     const del = await runCli(['pushgateway-delete', gw.url, r.runId]);
     expect(del.code, del.stderr).toBe(0);
     expect(await pushedLines(gw, r.runId)).toEqual([]);
+  });
+
+  it('a flow run pushes per-flow and per-service series from its exact histograms; Markdown has the flow tables', async () => {
+    const dir = tempDir();
+    const run = await runCli(
+      ['run', 'scenarios/microservices.yaml', '--rate', '10', '--duration', '3s', '--slo', 'error_rate < 50%', '--pushgateway', gw.url,
+        '--out', join(dir, 'r.json'), '--markdown', join(dir, 's.md'), '-q'],
+      { timeoutMs: 45_000 },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const r = readResult(join(dir, 'r.json'));
+    const lines = await pushedLines(gw, r.runId);
+    for (const [flow, m] of Object.entries(r.byFlow ?? {})) {
+      expect(valueOf(lines, 'backend_bench_flow_iterations_total', `flow="${flow}"`)).toBe(m.requests);
+      expect(valueOf(lines, 'backend_bench_flow_duration_seconds_count', `flow="${flow}"`)).toBe(m.requests);
+    }
+    expect(Object.keys(r.byService ?? {}).length).toBeGreaterThan(1);
+    for (const [service, m] of Object.entries(r.byService ?? {})) {
+      expect(valueOf(lines, 'backend_bench_service_requests_total', `service="${service}"`)).toBe(m.requests);
+    }
+    const md = readFileSync(join(dir, 's.md'), 'utf8');
+    for (const title of ['### Flows (iterations)', '### Steps', '### Services']) expect(md).toContain(title);
   });
 
   it('a Pushgateway that is down is reported without changing the verdict', async () => {

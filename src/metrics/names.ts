@@ -81,6 +81,9 @@ export const METRICS = {
   flowIterations: def('flow', 'counter', 'flow_iterations_total', 'Flow iterations completed (failed ones included)', ['flow']),
   flowErrors: def('flow', 'counter', 'flow_iteration_errors_total', 'Flow iterations that failed at some step', ['flow']),
   flowDuration: def('flow', 'histogram', 'flow_duration_seconds', 'Duration of a whole flow iteration', ['flow']),
+  serviceRequests: def('flow', 'counter', 'service_requests_total', 'Flow requests sent to a service', ['service']),
+  serviceErrors: def('flow', 'counter', 'service_request_errors_total', 'Flow requests to a service that failed', ['service']),
+  serviceDuration: def('flow', 'histogram', 'service_request_duration_seconds', 'Latency of flow requests by service', ['service']),
 
   published: def('event', 'counter', 'messages_published_total', 'Messages the broker confirmed', ['queue']),
   publishErrors: def('event', 'counter', 'message_publish_errors_total', 'Publishes that failed, by kind', ['queue', 'kind']),

@@ -4,6 +4,7 @@ import type { RunResult } from '../result/run-result.js';
 import { fmtCount, fmtMs, fmtPercent, fmtRate, fmtSloValue } from './format.js';
 import { type ChartAssets, loadChartAssets } from './html-assets.js';
 import { CHART_SCRIPT } from './html-charts.js';
+import { optionalTables } from './report-sections.js';
 import type { Reporter } from './reporter.js';
 import { writeReport } from './write-report.js';
 
@@ -95,8 +96,8 @@ ${sloTable(result)}
 <div id="chart-rps" class="chart"></div>
 <div id="chart-latency" class="chart"></div>
 <div id="chart-errors" class="chart"></div>
-<h2>Requests <span class="muted">(latency in ms)</span></h2>
-${scopeTable('request', result.byRequest, m)}
+${Object.keys(result.byRequest).length > 0 ? `<h2>Requests <span class="muted">(latency in ms)</span></h2>\n${scopeTable('request', result.byRequest, m)}` : ''}
+${optionalTables(result).map((t) => `<h2>${esc(t.title)}</h2>\n${table(t.head, t.rows.map((r) => r.map(esc)))}`).join('\n')}
 ${errorRows.length > 0 ? `<h2>Errors</h2>\n${table(['kind', 'count'], errorRows)}` : ''}
 <script id="bb-data" type="application/json">${jsonIsland(chartData(result))}</script>
 <script>${assets.script}</script>

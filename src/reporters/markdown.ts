@@ -2,6 +2,7 @@ import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import { fmtCount, fmtMs, fmtPercent, fmtRate, fmtSloValue } from './format.js';
+import { optionalTables } from './report-sections.js';
 import type { Reporter } from './reporter.js';
 import { writeReport } from './write-report.js';
 
@@ -69,7 +70,8 @@ export function formatMarkdown(result: RunResult): string {
     `${verdict(result)}  \n${headline}  \n<sub>target ${cell(result.target)} · ${result.model} model · run \`${result.runId}\` · ${result.startedAt}</sub>`,
     notes(result),
     sloSection(result),
-    scopeTable('request', result.byRequest, result.metrics),
+    Object.keys(result.byRequest).length > 0 ? scopeTable('request', result.byRequest, result.metrics) : undefined,
+    ...optionalTables(result).map((t) => `### ${t.title}\n\n${mdTable(t.head, t.rows)}`),
     errorsSection(result),
   ];
   return `${blocks.filter((b) => b !== undefined).join('\n\n')}\n`;

@@ -1,5 +1,6 @@
 import { ERROR_KINDS } from '../../metrics/error-kinds.js';
 import { PUBLISH_ERROR_KINDS } from '../../metrics/event-recorder.js';
+import { decodeHistogram } from '../../metrics/histogram.js';
 import type { RunResult } from '../../result/run-result.js';
 import type { SloVerdict } from '../../slo/evaluate.js';
 import { VERSION } from '../../version.js';
@@ -112,5 +113,28 @@ const event: PromSection = {
     },
 };
 
-/** Applied in this order; a flow section joins when flow runs expose their live scopes. */
-export const PROM_SECTIONS = { run, http, generator, slo, event } satisfies Record<string, PromSection>;
+/**
+ * Flow runs: steps are the live `request` series; flows and services are exported from the result at the end
+ * (the last scrape during --linger, and the Pushgateway), from its exact histograms.
+ */
+const flow: PromSection = {
+  onEnd: (m, base, r) => {
+    for (const [name, f] of Object.entries(r.byFlow ?? {})) {
+      const labels = { ...base, flow: name };
+      m.flowIterations.inc(labels, f.requests);
+      m.flowErrors.inc(labels, f.errors);
+      const h = r.histograms.byFlow?.[name];
+      if (h !== undefined) m.flowDuration.addHdr(labels, decodeHistogram(h));
+    }
+    for (const [name, s] of Object.entries(r.byService ?? {})) {
+      const labels = { ...base, service: name };
+      m.serviceRequests.inc(labels, s.requests);
+      m.serviceErrors.inc(labels, s.errors);
+      const h = r.histograms.byService?.[name];
+      if (h !== undefined) m.serviceDuration.addHdr(labels, decodeHistogram(h));
+    }
+  },
+};
+
+/** Applied in this order. */
+export const PROM_SECTIONS = { run, http, generator, slo, event, flow } satisfies Record<string, PromSection>;
