@@ -26,7 +26,12 @@ function flowScopes(flows: FlowsPlan): FlowScopes {
 }
 
 /** Flows across services: steps are the recorder's scopes; flows, services and traces are kept beside. */
-export function flowKit(plan: ExecutionPlan, flows: FlowsPlan, serviceUrls: readonly string[], feed: DataFeed | undefined): RunKit {
+export function flowKit(
+  plan: ExecutionPlan,
+  flows: FlowsPlan,
+  serviceUrls: readonly string[],
+  feed: DataFeed | undefined,
+): RunKit {
   const totals = new FlowTotals(flowScopes(flows));
   const recorder = new FlowRecorder(totals.scopes, totals);
   const names = flows.steps.map((s) => s.name);

@@ -14,7 +14,7 @@ import { borderlessTable, renderTable } from './table.js';
 const BAR_WIDTH = 20;
 const EXEMPLARS_SHOWN = 3;
 
-const latencyCells = (m: ScopeMetrics): string[] => [m.latencyMs.p50, m.latencyMs.p95, m.latencyMs.p99, m.latencyMs.max].map(fmtMs);
+const latencyCells = ({ latencyMs: l }: ScopeMetrics): string[] => [l.p50, l.p95, l.p99, l.max].map(fmtMs);
 
 function errorCell(m: ScopeMetrics, c: ChalkInstance): string {
   return m.errors > 0 ? c.red(fmtPercent(m.errorRate)) : fmtPercent(m.errorRate);
@@ -31,7 +31,8 @@ function flowsTable(byFlow: Record<string, GroupScopeMetrics>, c: ChalkInstance)
   const head = ['flow', 'iterations', 'failed', 'skipped', 'dropped', 'p50', 'p95', 'p99', 'max'];
   const t = borderlessTable(head.map((h) => c.bold(h)), ['left', ...Array<'right'>(8).fill('right')]);
   for (const [name, m] of Object.entries(byFlow)) {
-    t.push([name, fmtCount(m.requests), errorCell(m, c), countCell(m.skipped, c.yellow), countCell(m.dropped, c.yellow), ...latencyCells(m)]);
+    const counts = [fmtCount(m.requests), errorCell(m, c), countCell(m.skipped, c.yellow), countCell(m.dropped, c.yellow)];
+    t.push([name, ...counts, ...latencyCells(m)]);
   }
   return `${c.bold('Flows')} ${c.dim('(iteration duration in ms, think time included)')}\n${renderTable(t)}`;
 }
@@ -41,8 +42,9 @@ function stepsTable(byStep: Record<string, StepMetrics>, flowTime: Record<string
   const t = borderlessTable(head.map((h) => c.bold(h)), ['left', 'left', ...Array<'right'>(7).fill('right'), 'left']);
   for (const [name, m] of Object.entries(byStep)) {
     const total = flowTime[m.flow] ?? 0;
-    const row = [`${c.dim(`${m.flow} ›`)} ${name}`, m.service, fmtCount(m.requests), errorCell(m, c), countCell(m.skipped, c.yellow)];
-    t.push([...row, ...latencyCells(m), shareCell(total > 0 ? m.timeMs / total : 0, c)]);
+    const counts = [fmtCount(m.requests), errorCell(m, c), countCell(m.skipped, c.yellow)];
+    const share = shareCell(total > 0 ? m.timeMs / total : 0, c);
+    t.push([`${c.dim(`${m.flow} ›`)} ${name}`, m.service, ...counts, ...latencyCells(m), share]);
   }
   return `${c.bold('Steps')} ${c.dim('(latency in ms)')}\n${renderTable(t)}`;
 }
@@ -54,7 +56,8 @@ function servicesTable(byService: Record<string, ServiceMetrics>, totalMs: numbe
   let servicesMs = 0;
   for (const [name, m] of ranked) {
     servicesMs += m.timeMs;
-    t.push([name, fmtCount(m.requests), errorCell(m, c), ...latencyCells(m), shareCell(totalMs > 0 ? m.timeMs / totalMs : 0, c)]);
+    const share = shareCell(totalMs > 0 ? m.timeMs / totalMs : 0, c);
+    t.push([name, fmtCount(m.requests), errorCell(m, c), ...latencyCells(m), share]);
   }
   // What no service accounts for: think time, and the client's own time between steps.
   const rest = Math.max(0, totalMs - servicesMs);
@@ -80,6 +83,12 @@ export function formatFlows(result: RunResult, c: ChalkInstance): string | undef
   if (byFlow === undefined || byStep === undefined || byService === undefined) return undefined;
   const flowTime = Object.fromEntries(Object.entries(byFlow).map(([name, m]) => [name, m.timeMs]));
   const totalMs = Object.values(flowTime).reduce((a, b) => a + b, 0);
-  const blocks = [flowsTable(byFlow, c), stepsTable(byStep, flowTime, c), servicesTable(byService, totalMs, c), tracesBlock(result, c)];
-  return blocks.filter((b) => b !== undefined).join('\n\n');
+  return [
+    flowsTable(byFlow, c),
+    stepsTable(byStep, flowTime, c),
+    servicesTable(byService, totalMs, c),
+    tracesBlock(result, c),
+  ]
+    .filter((b) => b !== undefined)
+    .join('\n\n');
 }

@@ -34,7 +34,8 @@ const Capture = z.union(
 const Captures = z.record(z.string(), Capture).superRefine((captures, ctx) => {
   for (const name of Object.keys(captures)) {
     if (!VARIABLE_NAME.test(name)) {
-      ctx.addIssue({ code: 'custom', path: [name], message: 'variable names are letters, digits, _ and -, not starting with a digit' });
+      const message = 'variable names are letters, digits, _ and -, not starting with a digit';
+      ctx.addIssue({ code: 'custom', path: [name], message });
     }
   }
 });

@@ -41,7 +41,8 @@ function startService(role: ServiceName, port: number, host: string, deps: Recor
   const child = fork(ENTRY, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   children.set(role, child);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${role} did not report ready within ${READY_WITHIN_MS} ms`)), READY_WITHIN_MS);
+    const late = (): void => reject(new Error(`${role} did not report ready within ${READY_WITHIN_MS} ms`));
+    const timer = setTimeout(late, READY_WITHIN_MS);
     child.once('message', (msg: unknown) => {
       clearTimeout(timer);
       const reported = typeof msg === 'object' && msg !== null ? (msg as { port?: unknown }).port : undefined;

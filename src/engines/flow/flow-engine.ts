@@ -31,7 +31,11 @@ export function drainBudgetMs(flows: FlowsPlan, aborted: boolean): number {
 }
 
 /** One sender per service; services on one origin share its connection pool. */
-export function openSenders(flows: FlowsPlan, context: FlowRunContext, connections: number): { senders: FlowSender[]; pools: PoolSet } {
+export function openSenders(
+  flows: FlowsPlan,
+  context: FlowRunContext,
+  connections: number,
+): { senders: FlowSender[]; pools: PoolSet } {
   const pools = new PoolSet(connections);
   const senders = flows.services.map((s) => {
     const url = context.serviceUrls[s.index];
