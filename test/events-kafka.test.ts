@@ -13,11 +13,14 @@ import { closedPort } from './support/servers.js';
 import { kafkaTestTarget, startKafkaTestCluster, type KafkaTestCluster } from './kafka-mock/kafka-test-cluster.js';
 
 const suffix = `${process.pid}-${Date.now()}`;
-const topics = { healthy: `bb-e2e-healthy-${suffix}`, slow: `bb-e2e-slow-${suffix}` };
+const topics = { healthy: `bb-e2e-healthy-${suffix}`, slow: `bb-e2e-slow-${suffix}`, outage: `bb-e2e-outage-${suffix}` };
+// Taking a broker away needs the mock's controls; a real cluster is not ours to stop.
+const realCluster = Boolean(process.env.BACKEND_BENCH_KAFKA_BROKERS?.trim());
 let cluster: KafkaTestCluster;
 
 beforeAll(async () => {
-  cluster = await startKafkaTestCluster(Object.values(topics).map((name) => ({ name, partitions: 3 })), 3);
+  // One broker: taking it down takes the whole cluster away, group coordinator included.
+  cluster = await startKafkaTestCluster(Object.values(topics).map((name) => ({ name, partitions: 3 })), 1);
 });
 
 afterAll(async () => {
@@ -33,6 +36,7 @@ function scenario(topic: string, queue: string, rest: string): string {
 events:
   broker: kafka://\${BB_KAFKA}
   drain: \${BB_DRAIN:-10s}
+  publishTimeout: \${BB_PUBLISH_TIMEOUT:-5s}
   queues:
     - name: orders
       topic: ${topic}
@@ -111,6 +115,35 @@ describe(`backend-bench run on Kafka (${kafkaTestTarget()})`, () => {
     expect((e?.consumed ?? 0) + (e?.undelivered ?? 0)).toBe(e?.acked);
     expect(run.stdout).toMatch(/✗ FAIL\s+lag_max < 50\s+\d+/);
   });
+
+  it.skipIf(realCluster)(
+    'the broker goes down mid-run and comes back: publishes fail as connection errors, the run goes on, consumers resume, nothing confirmed is lost',
+    async () => {
+      const file = scenario(topics.outage, '      consumers: 1', 'load: { rate: 50, duration: 6s }');
+      const out = join(tempDir(), 'r.json');
+      const outage = new Promise<void>((resolve, reject) => {
+        // The consumer joins (~3 s on the mock), then publishing runs for 6 s: the outage falls inside it.
+        setTimeout(() => void cluster.setBrokerUp?.(1, false).catch(reject), 5000);
+        setTimeout(() => void cluster.setBrokerUp?.(1, true).then(resolve, reject), 7000);
+      });
+      const run = await runCli(['run', file, '--out', out], {
+        env: { ...env(), BB_DRAIN: '25s', BB_PUBLISH_TIMEOUT: '2s' },
+        timeoutMs: 60_000,
+      });
+      await outage;
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const e = readResult(out).events;
+      expect(e?.publishErrors.connection).toBeGreaterThan(0);
+      expect(e?.connectionDrops).toBeGreaterThanOrEqual(1);
+      expect(e?.acked).toBeGreaterThan(0);
+      expect((e?.acked ?? 0) + (e?.failed ?? 0)).toBe(e?.attempted);
+      // Records the broker confirmed before it went down are still there; the consumer picks up where it was.
+      expect(e).toMatchObject({ lost: 0, undelivered: 0 });
+      expect(e?.consumed).toBe(e?.acked);
+      expect(e?.lag.final).toBe(0);
+      expect(run.stdout).toMatch(/connection lost/);
+    },
+  );
 
   it('an unreachable broker: exit 3 naming the broker URL with its credentials redacted', async () => {
     const port = await closedPort();

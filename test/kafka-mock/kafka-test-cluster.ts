@@ -10,7 +10,7 @@ import { spawn, execFile, type ChildProcessByStdio } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -34,6 +34,8 @@ export interface KafkaTestCluster {
   mock: boolean;
   /** What this cluster is, e.g. "librdkafka mock cluster, protocol-level only". */
   label: string;
+  /** Mock only: takes broker `id` (1-based) down (connections closed, new ones refused) or brings it back. */
+  setBrokerUp?(id: number, up: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,12 +48,14 @@ export async function buildMockClusterHost(): Promise<string> {
   mkdirSync(BUILD_DIR, { recursive: true });
   // Compile to a private name and rename, so two test processes building at once never run a half-written file.
   const partial = `${binary}.${process.pid}.tmp`;
-  const args = ['-O2', '-Wall', '-Wextra', '-std=c11', '-D_POSIX_C_SOURCE=200809L', '-o', partial, SOURCE, '-lrdkafka'];
+  const flags = ['-O2', '-Wall', '-Wextra', '-std=c11', '-D_POSIX_C_SOURCE=200809L'];
+  const args = [...flags, '-o', partial, SOURCE, '-lrdkafka'];
   try {
     await promisify(execFile)('gcc', args);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`cannot compile ${SOURCE} (needs gcc and librdkafka-dev: apt-get install -y gcc librdkafka-dev): ${detail}`);
+    const needs = 'needs gcc and librdkafka-dev: apt-get install -y gcc librdkafka-dev';
+    throw new Error(`cannot compile ${SOURCE} (${needs}): ${detail}`);
   }
   renameSync(partial, binary);
   return binary;
@@ -60,7 +64,9 @@ export async function buildMockClusterHost(): Promise<string> {
 type HostProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 
 /** Starts a mock cluster with `brokers` brokers and the given topics pre-created. */
-export async function startMockCluster(options: { brokers?: number; topics?: TopicSpec[] } = {}): Promise<KafkaTestCluster> {
+export async function startMockCluster(
+  options: { brokers?: number; topics?: TopicSpec[] } = {},
+): Promise<KafkaTestCluster> {
   const binary = await buildMockClusterHost();
   const args = ['--brokers', String(options.brokers ?? 1)];
   for (const topic of options.topics ?? []) args.push('--topic', `${topic.name}:${topic.partitions}`);
@@ -68,21 +74,56 @@ export async function startMockCluster(options: { brokers?: number; topics?: Top
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const bootstrap = await readBootstrapLine(child, exited, () => stderr);
+  const host = new HostLines(child);
+  const bootstrap = await readBootstrapLine(child, host, exited, () => stderr);
   return {
     brokers: bootstrap.split(','),
     mock: true,
     label: kafkaTestTarget(),
-    stop: () => stopHost(child, exited),
+    setBrokerUp: (id, up) => host.command(`${up ? 'up' : 'down'} ${id}`),
+    stop: async () => {
+      await stopHost(child, exited);
+      host.close();
+    },
   };
 }
 
-async function readBootstrapLine(child: HostProcess, exited: Promise<void>, stderr: () => string): Promise<string> {
-  const lines = createInterface({ input: child.stdout });
+/** The host's stdout, line by line: the bootstrap line first, then one acknowledgement per command, in order. */
+class HostLines {
+  private readonly lines: Interface;
+  private readonly waiting: ((line: string) => void)[] = [];
+
+  constructor(private readonly child: HostProcess) {
+    this.lines = createInterface({ input: child.stdout });
+    this.lines.on('line', (line) => this.waiting.shift()?.(line));
+  }
+
+  next(): Promise<string> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  async command(text: string): Promise<void> {
+    const ack = this.next();
+    this.child.stdin.write(`${text}\n`);
+    const line = await ack;
+    if (line !== `ok ${text}`) throw new Error(`mock cluster refused "${text}": ${line}`);
+  }
+
+  close(): void {
+    this.lines.close();
+  }
+}
+
+async function readBootstrapLine(
+  child: HostProcess,
+  host: HostLines,
+  exited: Promise<void>,
+  stderr: () => string,
+): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      new Promise<string>((resolve) => lines.once('line', resolve)),
+      host.next(),
       exited.then(() => {
         throw new Error(`mock cluster exited before printing its bootstrap servers: ${stderr().trim()}`);
       }),
@@ -92,10 +133,10 @@ async function readBootstrapLine(child: HostProcess, exited: Promise<void>, stde
     ]);
   } catch (error) {
     if (child.exitCode === null) child.kill('SIGKILL');
+    host.close();
     throw error;
   } finally {
     clearTimeout(timer);
-    lines.close();
   }
 }
 

@@ -7,7 +7,7 @@
  *
  * Usage: mock-cluster [--brokers N] [--topic NAME:PARTITIONS]...
  * Prints one line, the bootstrap servers ("127.0.0.1:port,..."), then runs until stdin closes (the parent test
- * process went away) or SIGTERM/SIGINT arrives.
+ * process went away) or SIGTERM/SIGINT arrives. Meanwhile it takes commands on stdin (see run_command).
  */
 #include <errno.h>
 #include <poll.h>
@@ -50,16 +50,43 @@ static void create_topic(rd_kafka_mock_cluster_t *cluster, const char *spec, int
   }
 }
 
-/* Blocks until stdin reaches EOF or a stop signal arrives; polls so a signal is seen within 200 ms. */
-static void wait_for_stop(void) {
-  char buf[256];
+/*
+ * One command per stdin line, so a test can take brokers away mid-run and bring them back:
+ *   down <broker id>   closes the broker's connections and refuses new ones
+ *   up <broker id>     accepts connections again
+ * Acknowledged with "ok <line>" or "error <line>" on stdout.
+ */
+static void run_command(rd_kafka_mock_cluster_t *cluster, const char *line) {
+  int broker = 0;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__INVALID_ARG;
+  if (sscanf(line, "down %d", &broker) == 1) err = rd_kafka_mock_broker_set_down(cluster, broker);
+  else if (sscanf(line, "up %d", &broker) == 1) err = rd_kafka_mock_broker_set_up(cluster, broker);
+  printf("%s %s\n", err == RD_KAFKA_RESP_ERR_NO_ERROR ? "ok" : "error", line);
+  fflush(stdout);
+}
+
+/* Runs stdin commands until stdin reaches EOF or a stop signal arrives; polls so a signal is seen within 200 ms. */
+static void serve_until_stop(rd_kafka_mock_cluster_t *cluster) {
+  char pending[512];
+  size_t used = 0;
   struct pollfd in = {.fd = STDIN_FILENO, .events = POLLIN};
   while (!stop_requested) {
     int ready = poll(&in, 1, 200);
     if (ready < 0 && errno != EINTR) return;
     if (ready <= 0) continue;
-    ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) return;
+    ssize_t n = read(STDIN_FILENO, pending + used, sizeof(pending) - 1 - used);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) return;
+    used += (size_t)n;
+    pending[used] = '\0';
+    char *newline;
+    while ((newline = strchr(pending, '\n')) != NULL) {
+      *newline = '\0';
+      run_command(cluster, pending);
+      used -= (size_t)(newline + 1 - pending);
+      memmove(pending, newline + 1, used + 1);
+    }
+    if (used == sizeof(pending) - 1) used = 0; /* an overlong line is dropped */
   }
 }
 
@@ -101,7 +128,7 @@ int main(int argc, char **argv) {
   printf("%s\n", rd_kafka_mock_cluster_bootstraps(cluster));
   fflush(stdout);
 
-  wait_for_stop();
+  serve_until_stop(cluster);
 
   rd_kafka_mock_cluster_destroy(cluster);
   rd_kafka_destroy(rk);

@@ -58,8 +58,9 @@ export async function startKafkaConsumer(
     // How long the broker may hold a fetch when there is nothing to return. A broker answers as soon as records
     // arrive, so this costs only idle polls; it also bounds how long a stop waits for an idle fetch.
     maxWaitTimeInMs: 100,
-    // After a broker outage kafkajs restarts the consumer itself, with backoff; the run goes on.
-    retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5000, restartOnFailure: async () => true },
+    // After a broker outage kafkajs restarts the consumer itself. It waits as long before the restart as its
+    // retries took, so a short retry budget is what makes a consumer resume soon after the broker is back.
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000, restartOnFailure: async () => true },
   });
   let joined = false;
   let lost = false;
