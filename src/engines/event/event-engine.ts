@@ -13,6 +13,7 @@ import { type AdapterSource, QueueRun } from './queue-run.js';
 const MAX_STARTS_PER_TICK = 500;
 const LAG_EVERY_MS = 1000;
 const DRAIN_POLL_MS = 50;
+const DRAIN_LAG_EVERY_MS = 250;
 
 /** What an event run needs besides the plan: where samples go, and how adapters are made. */
 export interface EventRunContext {
@@ -99,12 +100,22 @@ export class EventEngine {
     sink.setTargetRate(0);
   }
 
-  /** Until every consumed queue has everything and every watched queue's broker lag is zero, or `ms` passes. */
+  /**
+   * Until every queue is done, or `ms` passes. A consumed queue is done when our consumers have every message, or
+   * when the broker has twice in a row reported nothing left for the group (what is still missing then is gone: it
+   * is counted as lost, not waited for). A watched queue (produce-only) is done when its broker lag is zero.
+   */
   private async drain(queues: readonly QueueRun[], ms: number, signal: AbortSignal): Promise<void> {
     let deadline = performance.now() + ms;
-    const done = (q: QueueRun): boolean => (q.plan.consumers > 0 ? q.outstanding === 0 : q.lastBrokerLag === 0);
+    for (const q of queues) q.zeroLagStreak = 0;
+    const done = (q: QueueRun): boolean => (q.plan.consumers > 0 && q.outstanding === 0) || q.zeroLagStreak >= 2;
+    let lastSample = performance.now();
     while (performance.now() < deadline && !queues.every(done)) {
       await sleep(DRAIN_POLL_MS);
+      if (performance.now() - lastSample >= DRAIN_LAG_EVERY_MS) {
+        lastSample = performance.now();
+        await Promise.all(queues.map((q) => q.sampleLag()));
+      }
       // Stopped by the user or an SLO: a short drain, so the figures of what is in flight still count.
       if (signal.aborted) deadline = Math.min(deadline, performance.now() + ABORT_DRAIN_MS);
     }

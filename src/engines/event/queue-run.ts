@@ -61,6 +61,8 @@ export class QueueRun {
   private lagSource = '';
   private lagBusy = false;
   lastBrokerLag: number | null = null;
+  /** How many readings in a row found the broker's lag at zero (a drain can end on it, see EventEngine). */
+  zeroLagStreak = 0;
 
   private constructor(
     readonly plan: EventQueuePlan,
@@ -159,6 +161,7 @@ export class QueueRun {
     const timeLagMs = oldest === undefined ? 0 : Math.max(0, nowMs() - oldest);
     this.deps.events.lag(this.plan.index, { broker, client: this.outstanding, timeLagMs }, this.lagSource);
     this.lastBrokerLag = broker;
+    this.zeroLagStreak = broker === 0 ? this.zeroLagStreak + 1 : 0;
     return broker;
   }
 

@@ -22,6 +22,7 @@ import {
   type OutgoingMessage,
   PublishError,
 } from '../broker-adapter.js';
+import { InFlight } from './in-flight.js';
 import { parseAdapterOptions } from './options.js';
 
 /**
@@ -39,6 +40,8 @@ const Options = z
   .strict();
 
 const CONNECT_TIMEOUT_MS = 3000;
+/** How long stop() waits for deliveries already handed out to be processed and acknowledged. */
+const STOP_WAIT_MS = 15_000;
 
 const streamNameOf = (subject: string): string => subject.replace(/[^A-Za-z0-9_-]/g, '_');
 
@@ -158,29 +161,32 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
     if (this.js === undefined) throw new Error('not connected to NATS');
     const consumer = await this.js.consumers.get(this.stream, this.target.group);
     const messages = await consumer.consume({ max_messages: spec.prefetch });
-    let held = 0;
-    let freed: (() => void) | undefined;
+    const held = new InFlight();
     const deliver = (m: JsMsg): void => {
-      held++;
+      held.add();
       const headers: Record<string, string> = {};
       for (const k of m.headers?.keys() ?? []) headers[k] = m.headers?.get(k) ?? '';
       void handler({ body: Buffer.from(m.data), headers, redelivered: m.redelivered }).then(() => {
         m.ack();
-        held--;
-        freed?.();
+        held.done();
       });
     };
+    let stopping = false;
     const loop = (async () => {
       for await (const m of messages) {
         // At most `prefetch` handed out and unacknowledged; the iterator's own buffer holds the next ones.
-        while (held >= spec.prefetch) await new Promise<void>((resolve) => (freed = resolve));
+        while (held.count >= spec.prefetch && !stopping) await held.next();
+        if (stopping) break;
         deliver(m);
       }
     })().catch(() => undefined);
     const stop = async (): Promise<void> => {
+      stopping = true;
       await messages.close().catch(() => undefined);
-      freed?.();
       await loop;
+      // What was handed out is processed and acknowledged; what the iterator still buffered is redelivered by the
+      // server after ack_wait (it shows as num_ack_pending until then).
+      await held.idle(STOP_WAIT_MS);
     };
     this.stops.push(stop);
     return { stop };

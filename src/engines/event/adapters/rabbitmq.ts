@@ -11,6 +11,7 @@ import {
   type OutgoingMessage,
   PublishError,
 } from '../broker-adapter.js';
+import { InFlight } from './in-flight.js';
 import { parseAdapterOptions } from './options.js';
 import { RabbitManagement } from './rabbitmq-management.js';
 
@@ -37,7 +38,12 @@ interface ConsumerState {
   handler: DeliveryHandler;
   active: boolean;
   channel: Channel | undefined;
+  tag: string | undefined;
+  held: InFlight;
 }
+
+/** How long stop() waits for deliveries already handed out to be processed and acknowledged. */
+const STOP_WAIT_MS = 15_000;
 
 function headerText(value: unknown): string {
   return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
@@ -146,15 +152,18 @@ export class RabbitMqAdapter implements BrokerAdapter {
   }
 
   async consume(spec: ConsumerSpec, handler: DeliveryHandler): Promise<ConsumerHandle> {
-    const state: ConsumerState = { spec, handler, active: true, channel: undefined };
+    const state: ConsumerState = { spec, handler, active: true, channel: undefined, tag: undefined, held: new InFlight() };
     this.consumers.push(state);
     await this.subscribe(this.connection(), state);
     return {
       stop: async () => {
         state.active = false;
         const ch = state.channel;
+        // No new deliveries; those already handed out are processed and acknowledged before the channel closes
+        // (closing it would return them to the queue, to be delivered again to nobody).
+        if (ch !== undefined && state.tag !== undefined) await ch.cancel(state.tag).catch(() => undefined);
+        await state.held.idle(STOP_WAIT_MS);
         state.channel = undefined;
-        // Closing the channel returns what it still holds unacknowledged to the queue.
         await ch?.close().catch(() => undefined);
       },
     };
@@ -165,11 +174,13 @@ export class RabbitMqAdapter implements BrokerAdapter {
     ch.on('error', () => undefined);
     await ch.prefetch(c.spec.prefetch);
     c.channel = ch;
-    await ch.consume(this.target.destination, (msg: ConsumeMessage | null) => {
+    const reply = await ch.consume(this.target.destination, (msg: ConsumeMessage | null) => {
       if (msg === null) return; // cancelled by the broker (queue deleted): nothing to hand over
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(msg.properties.headers ?? {})) headers[k] = headerText(v);
+      c.held.add();
       void c.handler({ body: msg.content, headers, redelivered: msg.fields.redelivered }).then(() => {
+        c.held.done();
         // The channel may be gone (reconnect, stop): the broker then redelivers, and duplicates are counted.
         if (c.channel === ch) {
           try {
@@ -180,6 +191,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
         }
       });
     }, { noAck: false });
+    c.tag = reply.consumerTag;
   }
 
   async lag(): Promise<LagReading> {

@@ -60,6 +60,8 @@ export class RedisStreamsAdapter implements BrokerAdapter {
     let down = false;
     const redis = new Redis(this.target.url, {
       lazyConnect: true,
+      // Named, so an operator (or a test) can find and kill exactly our connections with CLIENT LIST / CLIENT KILL.
+      connectionName: `backend-bench:${this.target.destination.replace(/\s/g, '_')}`,
       // RESP2 replies (arrays, not maps): the shapes parsed below, whatever ioredis defaults to.
       protocol: 2,
       connectTimeout: CONNECT_TIMEOUT_MS,

@@ -1,0 +1,166 @@
+/**
+ * Event runs on the local RabbitMQ (127.0.0.1:5672, guest), end to end through the built CLI. The tool's lag is
+ * checked against `rabbitmqctl list_queues`, loss against a purge done behind its back, and recovery against
+ * `rabbitmqctl close_connection` on its own connections (never the shared broker itself).
+ */
+import { type Channel, type ChannelModel, connect } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exec, lagRose, runEvents, sleep, uniqueName, waitFor, writeEventScenario } from './support/events.js';
+
+const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
+const queues: string[] = [];
+let conn: ChannelModel;
+let ch: Channel;
+
+const newQueue = (what: string): string => {
+  const q = uniqueName(what);
+  queues.push(q);
+  return q;
+};
+
+beforeAll(async () => {
+  conn = await connect(BROKER);
+  ch = await conn.createChannel();
+});
+
+afterAll(async () => {
+  for (const q of queues) await ch.deleteQueue(q).catch(() => undefined);
+  await conn?.close();
+});
+
+/** The broker's own figures, as the operator would read them. */
+async function rabbitmqctlDepth(queue: string): Promise<{ ready: number; unacked: number }> {
+  const { stdout } = await exec('rabbitmqctl', ['list_queues', '-q', 'name', 'messages_ready', 'messages_unacknowledged']);
+  const line = stdout.split('\n').find((l) => l.split('\t')[0] === queue);
+  if (line === undefined) throw new Error(`queue ${queue} not listed by rabbitmqctl`);
+  const [, ready = '', unacked = ''] = line.split('\t');
+  return { ready: Number(ready), unacked: Number(unacked) };
+}
+
+/** Our connections to the broker, by the name the adapter gives them. */
+async function ourConnections(queue: string): Promise<string[]> {
+  const { stdout } = await exec('rabbitmqctl', ['list_connections', '-q', 'pid', 'client_properties']);
+  return stdout
+    .split('\n')
+    .filter((l) => l.includes(`"backend-bench ${queue}"`))
+    .map((l) => l.split('\t')[0] ?? '')
+    .filter((pid) => pid.startsWith('<'));
+}
+
+describe('events on RabbitMQ (real broker on 127.0.0.1:5672)', () => {
+  it('healthy run: everything consumed, nothing lost, small e2e p50, no lag at the end, exit 0', async () => {
+    const queue = newQueue('healthy');
+    const file = writeEventScenario({
+      broker: BROKER,
+      queue: [`queue: ${queue}`, 'consumers: 2', 'size: 512'],
+      load: '{ rate: 200, duration: 3s }',
+      slos: ['lost = 0', 'lag_final = 0', 'consume_rate >= 99%', 'e2e_p50 < 50ms'],
+    });
+    const { run, events: e } = await runEvents(file);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(e?.attempted).toBe(600);
+    expect(e).toMatchObject({ acked: 600, consumed: 600, lost: 0, undelivered: 0, duplicates: 0, failed: 0, foreign: 0 });
+    expect(e?.e2eLatencyMs.p50).toBeLessThan(50);
+    expect(e?.lag.final).toBe(0);
+    expect(e?.lag.source).toBe('rabbitmq checkQueue (messages ready) + unacknowledged counted by our consumers');
+    expect(run.stdout).toMatch(/Events amqp:\/\/\*\*\*@127\.0\.0\.1:5672/);
+    expect(await rabbitmqctlDepth(queue)).toEqual({ ready: 0, unacked: 0 });
+  });
+
+  it('slow consumer: lag rises, the lag SLO fails (exit 1), and the final lag matches rabbitmqctl', async () => {
+    const queue = newQueue('slow');
+    // 100/s in, one consumer at ~40/s out: the queue grows by ~60 a second; a 1 s drain leaves most of it behind.
+    const file = writeEventScenario({
+      broker: BROKER,
+      queue: [`queue: ${queue}`, 'consumers: 1', 'prefetch: 10', 'processingDelay: 25ms'],
+      load: '{ rate: 100, duration: 4s }',
+      drain: '1s',
+      slos: ['queue:orders lag_max < 50', 'lost = 0'],
+    });
+    const { run, events: e } = await runEvents(file);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/✗ FAIL\s+queue:orders lag_max < 50/);
+    expect(run.stdout).toMatch(/✓ pass\s+lost = 0/);
+    expect(e).toBeDefined();
+    if (e === undefined) return;
+    expect(lagRose(e)).toBe(true);
+    expect(e.lag.max).toBeGreaterThan(100);
+    // After the run our consumers are gone, so everything left is ready: the broker's count and ours must agree.
+    const depth = await rabbitmqctlDepth(queue);
+    expect(depth.unacked).toBe(0);
+    expect(Math.abs(depth.ready - (e.lag.final ?? -1))).toBeLessThanOrEqual(2);
+    expect(e.undelivered).toBe(depth.ready);
+    expect(e.lost).toBe(0);
+    expect(e.consumed + e.undelivered).toBe(e.acked);
+    // Undelivered messages sit in the e2e tail at their age, so the slowest is at least the drain long.
+    expect(e.e2eLatencyMs.max).toBeGreaterThan(1000);
+  });
+
+  it('loss detection: a purge behind the tool\'s back is reported as lost', async () => {
+    const queue = newQueue('purge');
+    const file = writeEventScenario({
+      broker: BROKER,
+      queue: [`queue: ${queue}`, 'consumers: 1', 'prefetch: 5', 'processingDelay: 20ms'],
+      load: '{ rate: 150, duration: 3s }',
+      drain: '20s',
+    });
+    // Declared as the tool declares it (durable), so the test can watch its depth from the start.
+    await ch.assertQueue(queue, { durable: true });
+    let purged = 0;
+    const purging = (async () => {
+      await waitFor(async () => (await ch.checkQueue(queue)).messageCount >= 100, 10_000);
+      purged = (await ch.purgeQueue(queue)).messageCount;
+    })();
+    const { run, events: e } = await runEvents(file);
+    await purging;
+    expect(run.code, run.stderr).toBe(0);
+    expect(purged).toBeGreaterThanOrEqual(100);
+    expect(e?.lost).toBe(purged);
+    expect(e?.undelivered).toBe(0);
+    expect((e?.consumed ?? 0) + purged).toBe(e?.acked);
+    expect(run.stdout).toMatch(new RegExp(`orders\\s+450\\s+\\S+\\s+${450 - purged} `));
+  });
+
+  it('connection closed by the broker mid-run: the run reconnects, counts it and writes its result', async () => {
+    const queue = newQueue('drop');
+    const file = writeEventScenario({
+      broker: BROKER,
+      queue: [`queue: ${queue}`, 'consumers: 1'],
+      load: '{ rate: 100, duration: 5s }',
+    });
+    let closed = 0;
+    const killing = (async () => {
+      await waitFor(async () => (await ourConnections(queue)).length >= 2, 15_000);
+      await sleep(1500);
+      for (const pid of await ourConnections(queue)) {
+        await exec('rabbitmqctl', ['close_connection', pid, 'backend-bench test: connection dropped on purpose']);
+        closed++;
+      }
+    })();
+    const { run, events: e } = await runEvents(file);
+    await killing;
+    expect(closed).toBeGreaterThanOrEqual(2);
+    expect([0, 1]).toContain(run.code);
+    expect(run.stderr).not.toMatch(/unexpected error|Unhandled|at .*\.js:\d+/);
+    expect(e?.connectionDrops).toBeGreaterThanOrEqual(1);
+    expect(e?.attempted).toBe(500);
+    expect((e?.acked ?? 0) + (e?.failed ?? 0)).toBe(500);
+    // Publishing and consuming resumed after the reconnect: most messages made it through.
+    expect(e?.acked).toBeGreaterThan(350);
+    expect(e?.consumed).toBeGreaterThan(350);
+    expect(run.stdout).toMatch(/broker connection lost \d+× \(reconnected with backoff\)/);
+  });
+
+  it('an unreachable broker is exit 3, naming the URL without its password', async () => {
+    const file = writeEventScenario({
+      broker: 'amqp://guest:s3cret-pw@127.0.0.1:1',
+      queue: ['queue: never-created'],
+      load: '{ rate: 10, duration: 1s }',
+    });
+    const { run, events } = await runEvents(file, { timeoutMs: 30_000 });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/cannot connect to amqp:\/\/\*\*\*@127\.0\.0\.1:1/);
+    expect(run.stderr + run.stdout).not.toContain('s3cret-pw');
+    expect(events).toBeUndefined();
+  });
+});

@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { EventsSection } from '../../src/result/events-result.js';
+import { type CliRun, readResult, runCli, tempDir } from './cli.js';
+
+/** Shared by the per-broker event tests: scenario files, runs of the built CLI, broker command-line tools. */
+
+export const exec = promisify(execFile);
+
+/** Names unique to this test process, so parallel runs and leftovers never collide. */
+export const uniqueName = (what: string): string => `bb-e2e-${what}-${process.pid}-${Date.now().toString(36)}`;
+
+export interface EventScenario {
+  broker: string;
+  /** The queue entry's lines after `- name: orders`, each indented by 6 spaces. */
+  queue: string[];
+  load: string;
+  slos?: string[];
+  drain?: string;
+}
+
+export function writeEventScenario(s: EventScenario): string {
+  const file = join(tempDir('bb-events-'), 'scenario.yaml');
+  const slos = s.slos === undefined ? '' : `slos:\n${s.slos.map((x) => `  - "${x}"`).join('\n')}\n`;
+  writeFileSync(
+    file,
+    `name: events-e2e
+events:
+  broker: ${s.broker}
+  drain: ${s.drain ?? '10s'}
+  queues:
+    - name: orders
+${s.queue.map((l) => `      ${l}`).join('\n')}
+load: ${s.load}
+${slos}`,
+  );
+  return file;
+}
+
+export interface EventRun {
+  run: CliRun;
+  /** undefined when no result file was written. */
+  events: EventsSection | undefined;
+  out: string;
+}
+
+export async function runEvents(file: string, options: { onSpawn?: (pid: number) => void; timeoutMs?: number } = {}): Promise<EventRun> {
+  const out = join(tempDir('bb-events-out-'), 'result.json');
+  const run = await runCli(['run', file, '--out', out, '--quiet'], { timeoutMs: options.timeoutMs ?? 90_000, onSpawn: options.onSpawn });
+  return { run, out, events: existsSync(out) ? readResult(out).events : undefined };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every 100 ms until it returns true or `ms` passes; returns whether it did. */
+export async function waitFor(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+/** The broker lag the run saw rise: later samples above earlier ones, ending well above zero. */
+export function lagRose(e: EventsSection): boolean {
+  const values = e.lag.series.map((p) => p.lag).filter((v): v is number => v !== null);
+  const firstHalf = values.slice(0, Math.ceil(values.length / 2));
+  return values.length >= 3 && Math.max(...values) > Math.max(0, ...firstHalf.slice(0, 2)) && (e.lag.max ?? 0) > 0;
+}
