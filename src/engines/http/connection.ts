@@ -1,11 +1,13 @@
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Client, type Dispatcher } from 'undici';
+import { connect as tlsConnect } from 'node:tls';
 import type { RequestPlan } from '../../scenario/plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
 import { runChecks } from './checks.js';
 import { classifyError, errorMessage } from './error-kind.js';
 import { type Outcome, statusOk } from './http-sender.js';
 import type { PreparedRequest } from './prepared-request.js';
+import { ResponseParser } from './response-parser.js';
 
 const OK: Outcome = Object.freeze({ error: undefined, hasLatency: true, status: 0, message: undefined });
 
@@ -22,130 +24,190 @@ function failure(err: unknown): Outcome {
   return { error: kind, hasLatency: kind === 'timeout', status: 0, message: errorMessage(err) };
 }
 
+const closedEarly = (): Error =>
+  Object.assign(new Error('connection closed by the server before the response ended'), { code: 'ECONNRESET' });
+
+/** Methods a client may resend when a reused keep-alive connection turns out to have been closed (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
 /** Who hears that an exchange ended. `endedAt` is performance.now() when the answer (or failure) arrived. */
 export interface ConnectionOwner {
   completed(connection: HttpConnection, outcome: Outcome, endedAt: number): void;
 }
 
-export interface ConnectionOptions {
-  origin: string;
-  timeoutMs: number;
+/** Where connections go: parsed once from the base URL. */
+export interface Origin {
+  host: string;
+  port: number;
+  tls: boolean;
+  /** The Host header value. */
+  authority: string;
+}
+
+export function originOf(url: URL): Origin {
+  const tls = url.protocol === 'https:';
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { host, port: Number(url.port || (tls ? 443 : 80)), tls, authority: url.host };
 }
 
 /**
- * One keep-alive HTTP/1.1 connection (an undici Client) that carries one exchange at a time, and is itself the
- * dispatch handler of every exchange it carries. The hot path thus makes no promise, no AbortSignal and no handler
- * object per request: the runner sets the request, dispatches, and hears back through `owner.completed`.
- * Timeouts are the client's own header/body timers. Undici's raw handler hooks are used (not the controller-based
- * ones) because they hand over raw header buffers: headers are only decoded when a check reads them.
+ * One keep-alive HTTP/1.1 connection carrying one exchange at a time: the request is written as one buffer,
+ * the response framed by ResponseParser straight from the socket's 'data' events, and the outcome handed to the
+ * owner, with no promise, timer or object per request. The socket is (re)opened on demand: after the server
+ * closes it, after `Connection: close`, after an error or a timeout. Timeouts are enforced by the owner's
+ * sweep calling `expireIfDue`, which costs nothing per request.
  */
-export class HttpConnection implements Dispatcher.DispatchHandler {
+export class HttpConnection {
   /** Set by the runner for each exchange: which scope to record under, and when it was meant to start. */
   scope = 0;
   intendedAt = 0;
   /** Free for the owner's bookkeeping (e.g. the closed model's loop number). */
   slot = 0;
-  private readonly client: Client;
+  private socket: Socket | undefined;
+  /** The socket has not completed an exchange yet, so a close before any answer is not a keep-alive race. */
+  private fresh = true;
+  private readonly parser = new ResponseParser();
   private request: RequestPlan | undefined;
-  private status = 0;
-  private rawHeaders: Buffer[] | undefined;
-  private chunks: Buffer[] | undefined;
-  private dispatching = false;
+  private bytes: Buffer | undefined;
+  private deadline = Infinity;
+  private retried = false;
+  private socketError: Error | undefined;
 
   constructor(
-    options: ConnectionOptions,
+    private readonly origin: Origin,
+    private readonly timeoutMs: number,
     private readonly owner: ConnectionOwner,
-  ) {
-    this.client = new Client(options.origin, {
-      // Never more than one exchange is outstanding: the next is dispatched from the previous one's completion.
-      // At that instant undici still counts the finished exchange, and with a pipelining limit of 1 it would
-      // hold the new one back a whole event-loop turn (setImmediate); a limit of 2 lets it go out at once.
-      pipelining: 2,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connectTimeout: options.timeoutMs,
-      keepAliveTimeout: 30_000,
-    });
+  ) {}
+
+  get busy(): boolean {
+    return this.request !== undefined;
   }
 
   /** Starts one exchange; the outcome arrives through the owner, never synchronously from here. */
   send(prepared: PreparedRequest, ctx: TemplateContext | undefined): void {
+    let bytes: Buffer;
+    try {
+      bytes = prepared.bytes(ctx);
+    } catch (err) {
+      // A template that cannot render (e.g. a missing column): counted like any failed exchange.
+      const outcome: Outcome = { error: 'other', hasLatency: false, status: 0, message: errorMessage(err) };
+      const endedAt = performance.now();
+      setImmediate(() => this.owner.completed(this, outcome, endedAt));
+      return;
+    }
     const r = prepared.plan;
     this.request = r;
-    this.status = 0;
-    this.rawHeaders = undefined;
-    this.chunks = r.needsBody ? [] : undefined;
-    this.dispatching = true;
-    try {
-      this.client.dispatch(prepared.options(ctx), this);
-    } catch (err) {
-      // A template that cannot render (e.g. a missing column), reported like any failed exchange.
-      this.finish({ error: 'other', hasLatency: false, status: 0, message: errorMessage(err) });
-    } finally {
-      this.dispatching = false;
+    this.bytes = bytes;
+    this.retried = false;
+    this.deadline = performance.now() + this.timeoutMs;
+    this.parser.begin({ head: r.method === 'HEAD', wantHeaders: r.checks.length > 0, wantBody: r.needsBody });
+    (this.socket ?? this.open()).write(bytes);
+  }
+
+  /** Called by the owner's sweep: a request past its deadline is answered as a timeout and its socket closed. */
+  expireIfDue(now: number): void {
+    if (this.request === undefined || now < this.deadline) return;
+    this.drop();
+    this.finish({ error: 'timeout', hasLatency: true, status: 0, message: `no complete response within ${this.timeoutMs} ms` }, now);
+  }
+
+  close(): void {
+    this.request = undefined;
+    this.drop();
+  }
+
+  private open(): Socket {
+    const { host, port, tls } = this.origin;
+    const socket = tls
+      ? tlsConnect({ host, port, servername: isIP(host) === 0 ? host : undefined, ALPNProtocols: ['http/1.1'] })
+      : netConnect({ host, port, noDelay: true });
+    if (tls) socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
+    socket.on('error', (err: Error) => {
+      if (socket === this.socket) this.socketError ??= err;
+    });
+    socket.on('close', () => this.onClose(socket));
+    this.socket = socket;
+    this.fresh = true;
+    this.socketError = undefined;
+    return socket;
+  }
+
+  /** Forgets the current socket first, so its own close event is recognised as stale, then destroys it. */
+  private drop(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.destroy();
+  }
+
+  private onData(socket: Socket, chunk: Buffer): void {
+    if (socket !== this.socket) return;
+    if (this.request === undefined) {
+      // Bytes nobody asked for: the stream is out of step with our requests.
+      this.drop();
+      return;
     }
+    let end: number;
+    try {
+      end = this.parser.execute(chunk);
+    } catch (err) {
+      this.drop();
+      this.finish(failure(err), performance.now());
+      return;
+    }
+    if (end < 0) return;
+    // One exchange at a time: bytes past the response mean the server and we disagree on framing.
+    if (!this.parser.keepAlive || end < chunk.length) this.drop();
+    this.fresh = false;
+    this.finish(this.judge(), performance.now());
   }
 
-  onConnect(): void {}
-
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    // 1xx informational responses come before the real one.
-    if (statusCode < 200) return true;
-    this.status = statusCode;
-    if (this.request !== undefined && this.request.checks.length > 0) this.rawHeaders = rawHeaders;
-    return true;
-  }
-
-  onData(chunk: Buffer): boolean {
-    // Bodies nobody reads are dropped as they arrive: no copy, no decode.
-    this.chunks?.push(chunk);
-    return true;
-  }
-
-  onComplete(): void {
-    this.finish(this.judge());
-  }
-
-  onError(err: Error): void {
-    this.finish(failure(err));
-  }
-
-  close(): Promise<void> {
-    return this.client.destroy();
+  private onClose(socket: Socket): void {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    const r = this.request;
+    if (r === undefined) return; // an idle keep-alive connection the server closed: reopened on the next send
+    if (this.parser.finishOnClose()) return this.finish(this.judge(), performance.now());
+    if (!this.fresh && !this.parser.started && !this.retried && IDEMPOTENT.has(r.method) && this.bytes !== undefined) {
+      // The server closed a reused connection as we wrote to it: resend once on a new one, as clients do.
+      this.retried = true;
+      this.open().write(this.bytes);
+      return;
+    }
+    this.finish(failure(this.socketError ?? closedEarly()), performance.now());
   }
 
   private judge(): Outcome {
     const r = this.request;
-    const status = this.status;
+    const status = this.parser.status;
     if (r === undefined) return OK;
     if (!statusOk(r, status)) return { error: 'status', hasLatency: true, status, message: `status ${status}` };
     if (r.checks.length > 0) {
-      const body = this.chunks === undefined ? undefined : Buffer.concat(this.chunks).toString('utf8');
-      const raw = this.rawHeaders;
-      const failed = runChecks(r.checks, { body, header: (name) => headerValue(raw, name) });
+      const parts = this.parser.body;
+      const body = parts === undefined ? undefined : Buffer.concat(parts).toString('utf8');
+      const block = this.parser.headerBlock;
+      const failed = runChecks(r.checks, { body, header: (name) => headerValue(block, name) });
       if (failed !== undefined) return { error: 'check', hasLatency: true, status, message: `check failed: ${failed}` };
     }
     return status === 200 ? OK : okWithStatus(status);
   }
 
-  private finish(outcome: Outcome): void {
-    const endedAt = performance.now();
+  private finish(outcome: Outcome, endedAt: number): void {
     this.request = undefined;
-    this.chunks = undefined;
-    this.rawHeaders = undefined;
-    // A failure raised inside dispatch() would otherwise re-enter the owner, which may send again at once.
-    if (this.dispatching) setImmediate(() => this.owner.completed(this, outcome, endedAt));
-    else this.owner.completed(this, outcome, endedAt);
+    this.bytes = undefined;
+    this.deadline = Infinity;
+    this.owner.completed(this, outcome, endedAt);
   }
 }
 
-/** A header from undici's raw [name, value, …] buffers; repeated headers are joined as Node does. */
-function headerValue(raw: Buffer[] | undefined, name: string): string | undefined {
-  if (raw === undefined) return undefined;
+/** A header from the raw header block; repeated headers are joined as Node does. */
+export function headerValue(block: string | undefined, name: string): string | undefined {
+  if (block === undefined) return undefined;
   const wanted = name.toLowerCase();
   const values: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    if ((raw[i] as Buffer).toString('latin1').toLowerCase() === wanted) values.push((raw[i + 1] as Buffer).toString('latin1'));
+  for (const line of block.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === wanted) values.push(line.slice(colon + 1).trim());
   }
   return values.length === 0 ? undefined : values.join(', ');
 }

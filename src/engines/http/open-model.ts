@@ -50,6 +50,6 @@ export class OpenModelEngine implements Engine {
     }
     sink.setTargetRate(0);
     await runner.drain(signal.aborted ? ABORT_DRAIN_MS : plan.timeoutMs + 1000);
-    await runner.close();
+    runner.close();
   }
 }

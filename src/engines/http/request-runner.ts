@@ -1,9 +1,10 @@
+import { performance } from 'node:perf_hooks';
 import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { DataFeed } from '../../scenario/data-feed.js';
 import type { ExecutionPlan } from '../../scenario/plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
 import type { SequenceNumbers } from '../sequence.js';
-import { type ConnectionOwner, HttpConnection } from './connection.js';
+import { type ConnectionOwner, HttpConnection, type Origin, originOf } from './connection.js';
 import type { Outcome } from './http-sender.js';
 import { PreparedRequest } from './prepared-request.js';
 import { WeightedPicker } from './request-picker.js';
@@ -21,18 +22,25 @@ export interface RunnerOptions {
   afterExchange: AfterExchange;
 }
 
+/** How often in-flight requests are checked against their deadline: a fraction of the timeout, within bounds. */
+function sweepEveryMs(timeoutMs: number): number {
+  return Math.min(100, Math.max(5, Math.floor(timeoutMs / 10)));
+}
+
 /**
  * Issues requests on behalf of a load model: picks which request (by weight), renders it only if it has
  * templates, sends it on the connection it is given, and records the outcome against the time the request was
- * *meant* to start. Connections are opened here (one undici Client each) and closed by `close()`.
+ * *meant* to start. Connections are made here and closed by `close()`; one sweep timer enforces every
+ * connection's request timeout, so no timer is armed per request.
  */
 export class RequestRunner implements ConnectionOwner {
   private inFlightCount = 0;
   private cut = false;
   private readonly picker: WeightedPicker;
   private readonly prepared: PreparedRequest[];
-  private readonly origin: string;
+  private readonly origin: Origin;
   private readonly connections: HttpConnection[] = [];
+  private readonly sweep: NodeJS.Timeout;
   private idle: (() => void) | undefined;
 
   constructor(
@@ -42,18 +50,22 @@ export class RequestRunner implements ConnectionOwner {
   ) {
     const url = new URL(options.baseUrl);
     const basePath = url.pathname.replace(/\/$/, '');
-    this.origin = url.origin;
-    this.prepared = plan.requests.map((r) => new PreparedRequest(r, basePath));
+    this.origin = originOf(url);
+    this.prepared = plan.requests.map((r) => new PreparedRequest(r, basePath, this.origin.authority));
     this.picker = new WeightedPicker(plan.requests.map((r) => r.weight));
+    this.sweep = setInterval(() => {
+      const now = performance.now();
+      for (const c of this.connections) c.expireIfDue(now);
+    }, sweepEveryMs(plan.timeoutMs)).unref();
   }
 
   get inFlight(): number {
     return this.inFlightCount;
   }
 
-  /** Opens a new connection (lazily: the socket connects on its first exchange). */
+  /** A new connection (lazily: the socket connects on its first exchange). */
   connect(): HttpConnection {
-    const connection = new HttpConnection({ origin: this.origin, timeoutMs: this.plan.timeoutMs }, this);
+    const connection = new HttpConnection(this.origin, this.plan.timeoutMs, this);
     this.connections.push(connection);
     return connection;
   }
@@ -101,8 +113,9 @@ export class RequestRunner implements ConnectionOwner {
     this.cut = true;
   }
 
-  async close(): Promise<void> {
+  close(): void {
     this.cut = true;
-    await Promise.all(this.connections.map((c) => c.close()));
+    clearInterval(this.sweep);
+    for (const c of this.connections) c.close();
   }
 }
