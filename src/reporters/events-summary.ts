@@ -16,6 +16,8 @@ import { borderlessTable, renderTable } from './table.js';
  * Pure: returns a string.
  */
 
+/** fmtMs writes long durations in seconds ("12.3s"); shorter ones get their unit here. */
+const msText = (ms: number): string => (ms >= 10_000 ? fmtMs(ms) : `${fmtMs(ms)} ms`);
 const countCell = (n: number, paint: (s: string) => string): string => (n > 0 ? paint(fmtCount(n)) : '0');
 const lagCell = (n: number | null, c: ChalkInstance): string => (n === null ? c.dim('n/a') : fmtCount(n));
 
@@ -33,7 +35,7 @@ function flowTable(events: EventsSection, c: ChalkInstance): string {
     countCell(m.undelivered, c.red),
     lagCell(m.lag.max, c),
     m.lag.final !== null && m.lag.final > 0 ? c.yellow(fmtCount(m.lag.final)) : lagCell(m.lag.final, c),
-    `${fmtMs(m.lag.timeLagMaxMs)} ms`,
+    msText(m.lag.timeLagMaxMs),
   ];
   const queues = Object.entries(events.byQueue);
   for (const [name, m] of queues) t.push(row(name, m, m.mode === 'produce-consume'));
@@ -95,9 +97,9 @@ export function formatEventProgress(u: LiveUpdate, events: LiveEvents, c: ChalkI
     `${formatDuration(u.elapsedMs)}/${formatDuration(u.durationMs)}${draining ? c.dim(' draining') : ''}`,
     `pub ${fmtCount(p.acked)}/s`,
     `cons ${fmtCount(p.consumed)}/s`,
-    `e2e p99 ${fmtMs(p.e2eP99)} ms`,
+    `e2e p99 ${msText(p.e2eP99)}`,
     lag,
-    c.dim(`backlog ${fmtCount(p.backlog)}, oldest ${fmtMs(p.timeLagMs)} ms`),
+    c.dim(`backlog ${fmtCount(p.backlog)}, oldest ${msText(p.timeLagMs)}`),
     u.totalErrors > 0 ? c.red(`${fmtCount(u.totalErrors)} err`) : '0 err',
   ];
   if (u.point.targetRate > 0) parts.splice(2, 0, c.dim(`target ${fmtRate(u.point.targetRate)}`));

@@ -30,6 +30,13 @@ const BLOCK_MS = 500;
 const HEADER_PREFIX = 'h:';
 const BODY_FIELD = 'body';
 
+/** Orders two stream ids ("ms-seq"). */
+function compareIds(a: string, b: string): number {
+  const [am = 0n, as = 0n] = a.split('-').map(BigInt);
+  const [bm = 0n, bs = 0n] = b.split('-').map(BigInt);
+  return am !== bm ? (am < bm ? -1 : 1) : as === bs ? 0 : as < bs ? -1 : 1;
+}
+
 const isReplyError = (err: unknown): boolean => err instanceof Error && err.name === 'ReplyError';
 
 /** XINFO GROUPS replies a flat [key, value, key, value…] list per group. */
@@ -155,20 +162,34 @@ export class RedisStreamsAdapter implements BrokerAdapter {
     const info = (await this.groups()).find((g) => g.get('name') === group);
     if (info === undefined) throw new Error(`no consumer group "${group}" on stream "${stream}"`);
     const pending = Number(info.get('pending') ?? 0);
-    const lag = info.get('lag');
-    if (lag !== null && lag !== undefined) {
-      const unread = Number(lag);
-      return { messages: unread + pending, parts: { lag: unread, pending }, source: 'redis XINFO GROUPS (lag + pending)', excludesUnacked: false };
-    }
-    // Redis cannot compute `lag` once entries were deleted or trimmed: count what lies past the group's position.
-    const last = String(info.get('last-delivered-id') ?? '0-0');
-    const unread = await this.countAfter(last);
-    return {
-      messages: unread + pending,
-      parts: { unread, pending },
-      source: 'redis XRANGE after last-delivered-id + XINFO GROUPS pending (lag unavailable after a trim)',
-      excludesUnacked: false,
-    };
+    const lastDelivered = String(info.get('last-delivered-id') ?? '0-0');
+    const unread = await this.unread(info.get('lag'), lastDelivered);
+    const source =
+      unread.how === 'lag'
+        ? 'redis XINFO GROUPS (lag + pending)'
+        : `redis XINFO GROUPS pending + unread entries counted with ${unread.how} (the group's lag is stale after a trim or delete)`;
+    return { messages: unread.count + pending, parts: { lag: unread.count, pending }, source, excludesUnacked: false };
+  }
+
+  /**
+   * Entries not yet delivered to the group. Redis 7's `lag` is entries-added − entries-read, which XTRIM does not
+   * correct (it leaves max-deleted-entry-id alone), so it is checked against what the stream holds: nothing is
+   * unread once the group has read the newest entry; everything left is unread when the oldest entry is past the
+   * group's position; and a lag longer than the stream, or none at all, is replaced by counting the entries.
+   */
+  private async unread(lag: unknown, lastDelivered: string): Promise<{ count: number; how: 'lag' | 'XLEN' | 'XRANGE' }> {
+    const stream = pairs(await this.redis.call('XINFO', ['STREAM', this.target.destination]));
+    const length = Number(stream.get('length') ?? 0);
+    const lastGenerated = String(stream.get('last-generated-id') ?? '0-0');
+    const first = stream.get('first-entry');
+    const firstId = Array.isArray(first) ? String(first[0]) : undefined;
+    const reported = lag === null || lag === undefined ? undefined : Number(lag);
+    const checked = (count: number, how: 'XLEN' | 'XRANGE'): { count: number; how: 'lag' | 'XLEN' | 'XRANGE' } =>
+      ({ count, how: reported === count ? 'lag' : how });
+    if (length === 0 || compareIds(lastDelivered, lastGenerated) >= 0) return checked(0, 'XLEN');
+    if (firstId !== undefined && compareIds(firstId, lastDelivered) > 0) return checked(length, 'XLEN');
+    if (reported === undefined || reported > length) return checked(await this.countAfter(lastDelivered), 'XRANGE');
+    return { count: reported, how: 'lag' };
   }
 
   private async countAfter(id: string): Promise<number> {

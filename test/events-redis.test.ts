@@ -1,0 +1,155 @@
+/**
+ * Event runs on the local Redis (127.0.0.1:6379) Streams, end to end through the built CLI. The tool's lag is
+ * checked against XINFO GROUPS read here, loss against an XTRIM done behind its back, and recovery against
+ * CLIENT KILL of its own (named) connections only.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lagRose, runEvents, sleep, uniqueName, waitFor, writeEventScenario } from './support/events.js';
+
+const BROKER = 'redis://127.0.0.1:6379';
+const streams: string[] = [];
+let redis: Redis;
+
+const newStream = (what: string): string => {
+  const s = uniqueName(what);
+  streams.push(s);
+  return s;
+};
+
+beforeAll(() => {
+  redis = new Redis(BROKER, { protocol: 2 });
+});
+
+afterAll(async () => {
+  if (streams.length > 0) await redis.del(...streams);
+  await redis.quit();
+});
+
+/** XINFO GROUPS for one group, as a map of its fields. */
+async function groupInfo(stream: string, group: string): Promise<Map<string, unknown>> {
+  const reply = (await redis.call('XINFO', 'GROUPS', stream)) as unknown[][];
+  for (const entry of reply) {
+    const m = new Map<string, unknown>();
+    for (let i = 0; i + 1 < entry.length; i += 2) m.set(String(entry[i]), entry[i + 1]);
+    if (m.get('name') === group) return m;
+  }
+  throw new Error(`no group ${group} on ${stream}`);
+}
+
+/** Connection ids of the tool's connections for `stream` (it names them backend-bench:<stream>). */
+async function ourClientIds(stream: string): Promise<string[]> {
+  const list = String(await redis.call('CLIENT', 'LIST'));
+  return list
+    .split('\n')
+    .filter((l) => l.includes(` name=backend-bench:${stream} `))
+    .map((l) => /(?:^|\s)id=(\d+)/.exec(l)?.[1] ?? '')
+    .filter((id) => id !== '');
+}
+
+describe('events on Redis Streams (real Redis on 127.0.0.1:6379)', () => {
+  it('healthy run: everything consumed, nothing lost, small e2e p50, group lag 0 at the end, exit 0', async () => {
+    const stream = newStream('healthy');
+    const file = writeEventScenario({
+      broker: BROKER,
+      queue: [`stream: ${stream}`, 'group: g', 'consumers: 2', 'json: { id: "{{seq}}", pad: "{{randomString 200}}" }'],
+      load: '{ rate: 200, duration: 3s }',
+      slos: ['lost = 0', 'lag_final = 0', 'consume_rate >= 99%', 'e2e_p50 < 50ms'],
+    });
+    const { run, events: e } = await runEvents(file);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(e).toMatchObject({ attempted: 600, acked: 600, consumed: 600, lost: 0, undelivered: 0, duplicates: 0, failed: 0 });
+    expect(e?.e2eLatencyMs.p50).toBeLessThan(50);
+    expect(e?.lag.final).toBe(0);
+    expect(e?.lag.source).toBe('redis XINFO GROUPS (lag + pending)');
+    const info = await groupInfo(stream, 'g');
+    expect([info.get('lag'), info.get('pending')]).toEqual([0, 0]);
+  });
+
+  it('slow consumer: lag rises, the lag SLO fails (exit 1), and the final lag matches XINFO GROUPS', async () => {
+    const stream = newStream('slow');
+    const file = writeEventScenario({
+      broker: BROKER,
+      queue: [`stream: ${stream}`, 'group: g', 'consumers: 1', 'prefetch: 10', 'processingDelay: 25ms'],
+      load: '{ rate: 100, duration: 4s }',
+      drain: '1s',
+      slos: ['queue:orders lag_max < 50', 'lost = 0'],
+    });
+    const { run, events: e } = await runEvents(file);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/✗ FAIL\s+queue:orders lag_max < 50/);
+    expect(e).toBeDefined();
+    if (e === undefined) return;
+    expect(lagRose(e)).toBe(true);
+    expect(e.lag.max).toBeGreaterThan(100);
+    const info = await groupInfo(stream, 'g');
+    const brokerLag = Number(info.get('lag')) + Number(info.get('pending'));
+    expect(Math.abs(brokerLag - (e.lag.final ?? -1))).toBeLessThanOrEqual(2);
+    expect(e.undelivered).toBe(brokerLag);
+    expect(e.consumed + e.undelivered).toBe(e.acked);
+    expect(e.lost).toBe(0);
+  });
+
+  it('loss detection: entries trimmed behind the tool\'s back are reported as lost', async () => {
+    const stream = newStream('trim');
+    const prefetch = 5;
+    const file = writeEventScenario({
+      broker: BROKER,
+      queue: [`stream: ${stream}`, 'group: g', 'consumers: 1', `prefetch: ${prefetch}`, 'processingDelay: 20ms'],
+      load: '{ rate: 150, duration: 3s }',
+      drain: '20s',
+    });
+    let trimmed = 0;
+    const trimming = (async () => {
+      await waitFor(async () => (await redis.xlen(stream)) >= 150, 15_000);
+      trimmed = Number(await redis.call('XTRIM', stream, 'MAXLEN', 0));
+    })();
+    const { run, events: e } = await runEvents(file);
+    await trimming;
+    expect(run.code, run.stderr).toBe(0);
+    expect(trimmed).toBeGreaterThanOrEqual(100);
+    // Entries already handed to the consumer when the trim came still arrive: at most one prefetch of them.
+    expect(e?.lost).toBeGreaterThan(trimmed - prefetch - 50);
+    expect(e?.lost).toBeLessThanOrEqual(trimmed);
+    expect((e?.consumed ?? 0) + (e?.lost ?? 0)).toBe(e?.acked);
+    expect(e?.undelivered).toBe(0);
+  });
+
+  it('connections killed by the server mid-run (CLIENT KILL): the run reconnects, counts it and writes its result', async () => {
+    const stream = newStream('kill');
+    const file = writeEventScenario({
+      broker: BROKER,
+      queue: [`stream: ${stream}`, 'group: g', 'consumers: 1'],
+      load: '{ rate: 100, duration: 5s }',
+    });
+    let killed = 0;
+    const killing = (async () => {
+      await waitFor(async () => (await ourClientIds(stream)).length >= 2, 15_000);
+      await sleep(1500);
+      for (const id of await ourClientIds(stream)) killed += Number(await redis.call('CLIENT', 'KILL', 'ID', id));
+    })();
+    const { run, events: e } = await runEvents(file);
+    await killing;
+    expect(killed).toBeGreaterThanOrEqual(2);
+    expect([0, 1]).toContain(run.code);
+    expect(run.stderr).not.toMatch(/unexpected error|Unhandled/);
+    expect(e?.connectionDrops).toBeGreaterThanOrEqual(1);
+    expect(e?.attempted).toBe(500);
+    expect((e?.acked ?? 0) + (e?.failed ?? 0)).toBe(500);
+    expect(e?.acked).toBeGreaterThan(350);
+    expect(e?.consumed).toBeGreaterThan(350);
+  });
+
+  it('an unreachable broker is exit 3, naming the URL without its password', async () => {
+    const file = writeEventScenario({
+      broker: 'redis://default:s3cret-pw@127.0.0.1:1',
+      queue: ['stream: never-created'],
+      load: '{ rate: 10, duration: 1s }',
+    });
+    const { run, events } = await runEvents(file, { timeoutMs: 30_000 });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/cannot connect to redis:\/\/\*\*\*@127\.0\.0\.1:1/);
+    expect(run.stderr + run.stdout).not.toContain('s3cret-pw');
+    expect(events).toBeUndefined();
+  });
+});
