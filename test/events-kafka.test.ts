@@ -13,7 +13,12 @@ import { closedPort } from './support/servers.js';
 import { kafkaTestTarget, startKafkaTestCluster, type KafkaTestCluster } from './kafka-mock/kafka-test-cluster.js';
 
 const suffix = `${process.pid}-${Date.now()}`;
-const topics = { healthy: `bb-e2e-healthy-${suffix}`, slow: `bb-e2e-slow-${suffix}`, outage: `bb-e2e-outage-${suffix}` };
+const topics = {
+  healthy: `bb-e2e-healthy-${suffix}`,
+  slow: `bb-e2e-slow-${suffix}`,
+  watched: `bb-e2e-watched-${suffix}`,
+  outage: `bb-e2e-outage-${suffix}`,
+};
 // Taking a broker away needs the mock's controls; a real cluster is not ours to stop.
 const realCluster = Boolean(process.env.BACKEND_BENCH_KAFKA_BROKERS?.trim());
 let cluster: KafkaTestCluster;
@@ -28,7 +33,7 @@ afterAll(async () => {
 });
 
 /** Writes a scenario publishing to `topic` on the test cluster; `queue` and `rest` are YAML fragments. */
-function scenario(topic: string, queue: string, rest: string): string {
+function scenario(topic: string, queue: string, rest: string, group = `${topic}-group`): string {
   const file = join(tempDir(), 's.yaml');
   writeFileSync(
     file,
@@ -40,7 +45,7 @@ events:
   queues:
     - name: orders
       topic: ${topic}
-      group: ${topic}-group
+      group: ${group}
 ${queue}
 ${rest}`,
   );
@@ -114,6 +119,48 @@ describe(`backend-bench run on Kafka (${kafkaTestTarget()})`, () => {
     expect(e?.undelivered).toBe(independent);
     expect((e?.consumed ?? 0) + (e?.undelivered ?? 0)).toBe(e?.acked);
     expect(run.stdout).toMatch(/✗ FAIL\s+lag_max < 50\s+\d+/);
+  });
+
+  it("produce-only: publishes and samples the lag of the application's own consumer group; the drain waits for it", async () => {
+    const appGroup = `${topics.watched}-app`;
+    const app = new Kafka({ clientId: 'bb-e2e-app', brokers: cluster.brokers, logLevel: logLevel.NOTHING }).consumer({
+      groupId: appGroup,
+      // The mock holds a fetch that finds nothing for its whole wait (a real broker answers when records arrive).
+      maxWaitTimeInMs: 100,
+    });
+    let appConsumed = 0;
+    await app.connect();
+    try {
+      await app.subscribe({ topic: topics.watched });
+      const joined = new Promise((resolve) => app.on(app.events.GROUP_JOIN, resolve));
+      // The application: 10 ms per record, so it trails a 60/s publisher a little and catches up in the drain.
+      await app.run({
+        eachMessage: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          appConsumed++;
+        },
+      });
+      await joined;
+      const file = scenario(
+        topics.watched,
+        '      mode: produce-only',
+        'load: { rate: 60, duration: 3s }\nslos:\n  - lag_final = 0\n  - lag_max > 0',
+        appGroup,
+      );
+      const out = join(tempDir(), 'r.json');
+      const run = await runCli(['run', file, '--out', out], { env: env(), timeoutMs: 60_000 });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const e = readResult(out).events;
+      expect(e?.acked).toBeGreaterThanOrEqual(150);
+      expect(e?.consumed).toBe(0); // we consume nothing: the application does
+      expect(e?.byQueue.orders).toMatchObject({ mode: 'produce-only', group: appGroup, consumers: 0 });
+      expect(e?.lag.final).toBe(0);
+      expect(e?.lag.max).toBeGreaterThan(0);
+      expect(e?.lag.source).toMatch(/consumer-group lag/);
+      expect(appConsumed).toBeGreaterThanOrEqual(e?.acked ?? Infinity);
+    } finally {
+      await app.disconnect();
+    }
   });
 
   it.skipIf(realCluster)(

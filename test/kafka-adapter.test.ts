@@ -138,7 +138,7 @@ describe(`Kafka adapter (${kafkaTestTarget()})`, () => {
     expect(bodies).toHaveLength(30);
   });
 
-  it("produce-only: samples the lag of the application's own group, and refuses a group that does not exist", async () => {
+  it("produce-only: samples the lag of the application's own group", async () => {
     const appGroup = `${topics.watched}-app`;
     const app = kafka.consumer({ groupId: appGroup });
     await app.connect();
@@ -159,8 +159,12 @@ describe(`Kafka adapter (${kafkaTestTarget()})`, () => {
     expect((await watching.lag()).messages).toBe(25);
     expect(await independentLag(topics.watched, appGroup)).toBe(25);
     await app.disconnect();
+  });
 
-    const typo = await createKafkaAdapter(target(topics.watched, { group: `${appGroup}-typo`, create: false }), noConnectionTrouble);
+  // Only a broker that serves DescribeGroups can tell a missing group from one that has not committed yet;
+  // librdkafka's mock cluster does not (the adapter then takes the group on trust: see kafka-group.ts).
+  it.skipIf(!process.env.BACKEND_BENCH_KAFKA_BROKERS)('produce-only refuses a consumer group that does not exist', async () => {
+    const typo = await createKafkaAdapter(target(topics.watched, { group: `${topics.watched}-typo`, create: false }), noConnectionTrouble);
     adapters.push(typo);
     await typo.connect();
     await expect(typo.prepare()).rejects.toThrow(/consumer group ".*-typo" has no members and no committed offsets/);

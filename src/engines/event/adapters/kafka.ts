@@ -13,6 +13,7 @@ import {
 import { kafkaClientConfig, KafkaOptions, parseKafkaUrl } from './kafka-config.js';
 import { type RunStart, startKafkaConsumer } from './kafka-consumer.js';
 import { kafkaErrorMessage, toPublishError } from './kafka-errors.js';
+import { watchedGroupProblem } from './kafka-group.js';
 import { SendBatcher } from './kafka-send-batcher.js';
 import { consumerGroupLag, logEndByPartition } from './kafka-lag.js';
 import { parseAdapterOptions } from './options.js';
@@ -108,19 +109,15 @@ class KafkaAdapter implements BrokerAdapter {
     }
   }
 
-  /**
-   * Produce-only mode watches the application's group, so it must exist: a typo would otherwise read as a lag that
-   * only grows. A group is known when the broker describes it as live, or when it has committed on this topic.
-   */
+  /** Produce-only mode: the application's group must exist (see watchedGroupProblem). */
   private async checkGroup(admin: Admin, committed: readonly { offset: string }[]): Promise<void> {
-    if (committed.some((p) => Number(p.offset) >= 0)) return;
-    const group = this.target.group;
-    // DescribeGroups is not served by every Kafka-protocol broker (librdkafka's mock cluster lacks it).
-    const described = await admin.describeGroups([group]).catch(() => undefined);
-    const state = described?.groups.find((g) => g.groupId === group)?.state;
-    if (state !== undefined && state !== 'Dead') return;
-    const topic = this.target.destination;
-    throw new Error(`Kafka consumer group "${group}" has no members and no committed offsets on "${topic}"`);
+    const { group, destination } = this.target;
+    const state = await admin.describeGroups([group]).then(
+      (described) => described.groups.find((g) => g.groupId === group)?.state,
+      () => 'unanswered' as const,
+    );
+    const problem = watchedGroupProblem(group, destination, committed, state);
+    if (problem !== undefined) throw new Error(problem);
   }
 
   async publish(message: OutgoingMessage): Promise<void> {
