@@ -11,6 +11,7 @@ import { closeReporters, createOutputs, OUTPUTS, type OutputDef, type OutputFlag
 import type { Reporter } from './reporters/reporter.js';
 import { TerminalReporter, colorEnabled } from './reporters/terminal.js';
 import { describeFlows } from './scenario/flow-plan.js';
+import { describeEvents } from './scenario/event-plan.js';
 import { scenarioJsonSchema } from './scenario/schema.js';
 import { DEMOS, demoNames, startDemo, type DemoName } from './targets/launch.js';
 import { VERSION } from './version.js';
@@ -69,7 +70,7 @@ async function validateCommand(files: string[]): Promise<number> {
   for (const file of files) {
     const plan = await resolvePlan(file, {});
     process.stdout.write(
-      `${file}: ok (${plan.load.model} model, ${plan.flows ? describeFlows(plan.flows) : `${plan.requests.length} requests`}, ${plan.slos.length} SLOs)\n`,
+      `${file}: ok (${plan.load.model} model, ${plan.events ? describeEvents(plan.events) : plan.flows ? describeFlows(plan.flows) : `${plan.requests.length} requests`}, ${plan.slos.length} SLOs)\n`,
     );
   }
   return ExitCode.Pass;

@@ -129,3 +129,8 @@ export function planEvents(config: EventsConfig | undefined, problems: EventPlan
     cleanup: config.cleanup,
   };
 }
+
+/** "2 queues on amqp://***@host:5672", for `validate`. */
+export function describeEvents(plan: EventsPlan): string {
+  return `${plan.queues.length} ${plan.queues.length === 1 ? 'queue' : 'queues'} on ${plan.display}`;
+}
