@@ -14,12 +14,13 @@ import type {
   LagReading,
   OutgoingMessage,
 } from '../engines/event/broker-adapter.js';
+import { InFlight } from '../engines/event/adapters/in-flight.js';
 import type { AdapterSource } from '../engines/event/queue-run.js';
 
 interface Subscriber {
   handler: DeliveryHandler;
   prefetch: number;
-  held: number;
+  held: InFlight;
   active: boolean;
 }
 
@@ -34,6 +35,14 @@ class DemoQueue {
 
   get readyCount(): number {
     return this.ready.length - this.head;
+  }
+
+  /** Drops every ready message, as a queue purge does (unacknowledged ones stay with their consumers). */
+  purge(): number {
+    const n = this.readyCount;
+    this.ready = [];
+    this.head = 0;
+    return n;
   }
 
   push(message: OutgoingMessage): void {
@@ -61,16 +70,16 @@ class DemoQueue {
     let idle = 0;
     while (this.readyCount > 0 && live.length > 0 && idle < live.length) {
       const s = live[this.next++ % live.length] as Subscriber;
-      if (s.held >= s.prefetch) {
+      if (s.held.count >= s.prefetch) {
         idle++;
         continue;
       }
       idle = 0;
       const delivery = this.ready[this.head++] as Delivery;
-      s.held++;
+      s.held.add();
       this.unacked++;
       void s.handler(delivery).then(() => {
-        s.held--;
+        s.held.done();
         this.unacked--;
         this.schedule();
       });
@@ -123,11 +132,12 @@ class DemoBrokerAdapter implements BrokerAdapter {
   }
 
   async consume(spec: ConsumerSpec, handler: DeliveryHandler): Promise<ConsumerHandle> {
-    const s: Subscriber = { handler, prefetch: spec.prefetch, held: 0, active: true };
+    const s: Subscriber = { handler, prefetch: spec.prefetch, held: new InFlight(), active: true };
     this.demo.queue(this.target.destination).subscribe(s);
     return {
       stop: async () => {
         s.active = false;
+        await s.held.idle(10_000);
       },
     };
   }
