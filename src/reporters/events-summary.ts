@@ -77,7 +77,7 @@ function notes(events: EventsSection, c: ChalkInstance): string[] {
 export function formatEvents(result: RunResult, c: ChalkInstance): string | undefined {
   const events = result.events;
   if (events === undefined) return undefined;
-  const demo = events.demo ? c.yellow(' (demo broker: in-process, its latencies say nothing about a real broker)') : '';
+  const demo = events.demo ? c.yellow(' (in-process, not a real broker: its latencies say nothing about one)') : '';
   return [
     `${c.bold('Events')} ${c.dim(events.broker)}${demo}`,
     flowTable(events, c),

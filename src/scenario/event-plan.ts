@@ -98,7 +98,7 @@ function queuePlan(config: EventsConfig, q: EventQueueConfig, index: number, pro
     key: q.key === undefined ? undefined : compileText(q.key, [...at, 'key'], problems),
     target: {
       url: config.broker,
-      display: config.broker === DEMO_BROKER ? 'demo broker (in-process)' : redactUrl(config.broker),
+      display: config.broker === DEMO_BROKER ? 'demo broker' : redactUrl(config.broker),
       destination,
       group: q.group ?? DEFAULT_GROUP,
       create: q.create ?? consume,
@@ -122,7 +122,7 @@ export function planEvents(config: EventsConfig | undefined, problems: EventPlan
   const demo = config.broker === DEMO_BROKER;
   return {
     demo,
-    display: demo ? 'demo broker (in-process, not a real broker)' : redactUrl(config.broker),
+    display: demo ? 'demo broker' : redactUrl(config.broker),
     queues,
     drainMs: config.drain ?? DEFAULT_DRAIN_MS,
     publishTimeoutMs: config.publishTimeout ?? DEFAULT_PUBLISH_TIMEOUT_MS,

@@ -60,11 +60,13 @@ export class QueuePublisher {
     const tracker = this.trackers[producer] as SequenceTracker;
     const seq = Math.floor(n / this.producers.length);
     const message = this.message(n, producer, seq, intendedMs);
-    tracker.published(seq, intendedMs);
+    // Sequences are tracked only when we consume: in produce-only mode nobody would ever settle them.
+    const tracked = this.plan.consumers > 0;
+    if (tracked) tracker.published(seq, intendedMs);
     this.sinks.events.publishStarted(this.plan.index, nowMs() - intendedMs);
     this.pending++;
     void this.send(adapter, message, intendedMs).then((kind) => {
-      if (kind !== undefined) tracker.failed(seq);
+      if (kind !== undefined && tracked) tracker.failed(seq);
       this.pending--;
       if (this.pending === 0) this.idle?.();
     });

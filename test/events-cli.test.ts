@@ -1,0 +1,150 @@
+/**
+ * Event scenarios through the built CLI: the shipped scenarios on the local brokers and the demo broker, input
+ * errors caught before any traffic (exit 2), and produce-only mode watching an application's consumer group.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readResult, runCli, tempDir } from './support/cli.js';
+import { runEvents, sleep, uniqueName, writeEventScenario } from './support/events.js';
+
+describe('shipped event scenarios', () => {
+  it.each(['events-rabbitmq', 'events-nats', 'events-redis'])('scenarios/%s.yaml passes its SLOs on the local broker', async (name) => {
+    const out = join(tempDir(), 'r.json');
+    const run = await runCli(['run', `scenarios/${name}.yaml`, '--out', out, '--quiet'], { timeoutMs: 90_000 });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const e = readResult(out).events;
+    expect(e).toMatchObject({ attempted: 3500, acked: 3500, consumed: 3500, lost: 0, undelivered: 0, demo: false });
+    expect(run.stdout).toMatch(/PASS\s+6\/6 SLOs met/);
+  });
+
+  it('scenarios/events-demo.yaml runs with nothing installed, and says it is a demo broker', async () => {
+    const out = join(tempDir(), 'r.json');
+    const run = await runCli(['run', 'scenarios/events-demo.yaml', '--out', out]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const r = readResult(out);
+    expect(r.target).toBe('demo broker');
+    expect(r.events).toMatchObject({ demo: true, attempted: 2100, consumed: 2100, lost: 0 });
+    expect(r.events?.byQueue.orders?.lag.series.length).toBeGreaterThanOrEqual(8);
+    expect(run.stdout).toMatch(/Events demo broker \(in-process, not a real broker/);
+    expect(run.stdout).toMatch(/produce → consume/);
+    // The live line shows the lag (plain lines every 5 s without a TTY).
+    expect(run.stderr).toMatch(/pub \d+\/s .*cons \d+\/s .*lag \d+/);
+  });
+});
+
+describe('event scenario input errors: exit 2 before any traffic', () => {
+  const write = (body: string): string => {
+    const file = join(tempDir(), 's.yaml');
+    writeFileSync(file, body);
+    return file;
+  };
+
+  it('lists every problem of the events block with its line and field', async () => {
+    const file = write(`events:
+  broker: demo
+  queues:
+    - queue: a
+      stream: b
+    - queue: c
+      mode: produce-only
+      consumers: 2
+load: { rate: 5, duration: 1s }
+`);
+    const run = await runCli(['run', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/s\.yaml:4:7 events\.queues\[0\]: set exactly one of queue, stream, subject, topic/);
+    expect(run.stderr).toMatch(/s\.yaml:7:13 events\.queues\[1\]\.mode: produce-only runs no consumers/);
+  });
+
+  it('then the plan: a scheme without an adapter (password hidden), a closed model, an unknown queue scope', async () => {
+    const file = write(`events:
+  broker: ftp://user:pw@127.0.0.1:21
+  queues:
+    - queue: orders
+load: { connections: 5, duration: 1s }
+slos: ["queue:nope lag_max < 10"]
+`);
+    const run = await runCli(['run', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/events\.broker: no adapter for ftp:\/\/ in ftp:\/\/\*\*\*@127\.0\.0\.1\/ \(supported: amqp:\/\/, amqps:\/\/, .*nats:\/\/.*redis:\/\/.* or "demo"\)/);
+    expect(run.stderr).toMatch(/load: event runs publish at a rate/);
+    expect(run.stderr).toMatch(/no queue named "nope" \(known: orders\)/);
+    expect(run.stderr).not.toContain(':pw@');
+  });
+
+  it('an unknown broker option is refused by its adapter, naming the key', async () => {
+    const file = writeEventScenario({
+      broker: 'redis://127.0.0.1:6379',
+      queue: ['stream: never-used', 'options: { maxLenght: 10 }'],
+      load: '{ rate: 10, duration: 1s }',
+    });
+    const run = await runCli(['run', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/options \(redis\): maxLenght: not an option of this broker/);
+  });
+
+  it('a queue scope an SLO names must exist', async () => {
+    const file = writeEventScenario({ broker: 'demo', queue: ['queue: orders'], load: '{ rate: 10, duration: 1s }', slos: ['queue:ordres lag_max < 5'] });
+    const run = await runCli(['validate', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/no queue named "ordres" \(known: orders\)/);
+  });
+});
+
+describe('produce-only: the application owns the consumer group', () => {
+  const redis = new Redis('redis://127.0.0.1:6379', { protocol: 2 });
+  const stream = uniqueName('app');
+  afterAll(async () => {
+    await redis.del(stream);
+    await redis.quit();
+  });
+
+  it('publishes, consumes nothing, and reports the lag of the application\'s group as Redis does', async () => {
+    await redis.call('XGROUP', 'CREATE', stream, 'app', '$', 'MKSTREAM');
+    // The "application": one consumer taking 10 entries every 200 ms (50/s) while 100/s arrive.
+    let appRead = 0;
+    let running = true;
+    const app = (async () => {
+      const reader = new Redis('redis://127.0.0.1:6379', { protocol: 2 });
+      while (running) {
+        const reply = (await reader.call('XREADGROUP', 'GROUP', 'app', 'worker', 'COUNT', 10, 'STREAMS', stream, '>')) as
+          | [string, [string, string[]][]][]
+          | null;
+        const ids = reply?.[0]?.[1].map(([id]) => id) ?? [];
+        if (ids.length > 0) await reader.call('XACK', stream, 'app', ...ids);
+        appRead += ids.length;
+        await sleep(200);
+      }
+      await reader.quit();
+    })();
+    const file = writeEventScenario({
+      broker: 'redis://127.0.0.1:6379',
+      queue: [`stream: ${stream}`, 'group: app', 'mode: produce-only'],
+      load: '{ rate: 100, duration: 3s }',
+      drain: '1s',
+      slos: ['lag_final = 0'],
+    });
+    const { run, events: e } = await runEvents(file);
+    running = false;
+    await app;
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(e).toMatchObject({ attempted: 300, acked: 300, consumed: 0, lost: 0, undelivered: 0 });
+    expect(e?.byQueue.orders?.mode).toBe('produce-only');
+    expect(e?.lag.max).toBeGreaterThan(50);
+    expect(e?.lag.final).toBeGreaterThan(0);
+    expect(appRead).toBeGreaterThan(0);
+    // Redis' own figure now: what the application has not read. The run's final reading came a little earlier,
+    // before the application's last few reads (10 per 200 ms).
+    const groups = (await redis.call('XINFO', 'GROUPS', stream)) as unknown[][];
+    const info = groups[0] ?? [];
+    const redisLag = Number(info[info.indexOf('lag') + 1]) + Number(info[info.indexOf('pending') + 1]);
+    expect(redisLag).toBe(300 - appRead);
+    expect(e?.lag.final).toBeGreaterThanOrEqual(redisLag);
+    expect((e?.lag.final ?? 0) - redisLag).toBeLessThanOrEqual(30);
+    expect(e?.lag.source).toBe('redis XINFO GROUPS (lag + pending)');
+    expect(run.stdout).toMatch(/not consumed/);
+    expect(run.stdout).toMatch(/✗ FAIL\s+lag_final = 0/);
+  });
+});
