@@ -5,6 +5,7 @@ import { compareCommand, type CompareOptions } from './commands/compare.js';
 import { REPORT_FORMATS, reportCommand } from './commands/report.js';
 import { executeRun, resolvePlan } from './commands/run.js';
 import type { RunFlags } from './commands/run-options.js';
+import { runScale } from './commands/scale.js';
 import { BenchError, ExitCode } from './errors.js';
 import { deletePushedRun } from './reporters/prometheus/prometheus.js';
 import { closeReporters, createOutputs, OUTPUTS, type OutputDef, type OutputFlags } from './reporters/registry.js';
@@ -20,6 +21,8 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 interface RunCliOptions extends RunFlags, OutputFlags {
   quiet?: boolean;
+  shard?: string;
+  workers?: string;
 }
 
 /** Ctrl-C: the first stops the run gracefully (the result is still written); a second one exits at once. */
@@ -43,6 +46,7 @@ function interruptSignal(): { signal: AbortSignal; dispose(): void } {
 
 async function runCommand(file: string | undefined, options: RunCliOptions): Promise<number> {
   const plan = await resolvePlan(file, options);
+  const scale = runScale(file, options);
   const reporters: Reporter[] = [
     new TerminalReporter({
       progress: process.stderr,
@@ -57,7 +61,7 @@ async function runCommand(file: string | undefined, options: RunCliOptions): Pro
     const warn = (line: string): void => void process.stderr.write(`${line}\n`);
     reporters.push(...(await createOutputs(options, { signal: interrupt.signal, env: process.env, log, warn })));
     try {
-      return (await executeRun(plan, reporters, interrupt.signal)).exitCode;
+      return (await executeRun(plan, reporters, interrupt.signal, scale)).exitCode;
     } finally {
       await closeReporters(reporters);
     }
@@ -113,7 +117,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--timeout <d>', 'per-request timeout (default 10s)')
     .option('--max-in-flight <n>', 'open model: cap on requests in flight')
     .option('--slo <expr>', "SLO, e.g. 'p95 < 200ms' (repeatable; replaces the scenario's)", collect)
-    .option('-q, --quiet', 'no live progress, only the summary');
+    .option('-q, --quiet', 'no live progress, only the summary')
+    .option('--workers <n>', 'worker threads generating load (default: one per core, less one for a local target)')
+    .option('--shard <i/n>', 'run shard i of n of the load (e.g. 2/4); merge the shard results with `merge`');
   for (const def of Object.values(OUTPUTS) as OutputDef[]) for (const [flags, help] of def.options) run.option(flags, help);
   run.action(async (file: string | undefined, options: RunCliOptions) => setExit(await runCommand(file, options)));
 

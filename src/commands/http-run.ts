@@ -8,38 +8,64 @@ import type { DataFeed } from '../scenario/data-feed.js';
 import type { ExecutionPlan, LoadPlan } from '../scenario/plan.js';
 import { redactUrl } from '../scenario/redact.js';
 import { startDemo, type RunningDemo } from '../targets/launch.js';
+import { WHOLE } from '../scenario/shard.js';
 import type { PreparedRun, RunKit } from './run-kit.js';
+import { type RunScale, workerCount } from './scale.js';
+import { WorkerGroup } from './worker-group.js';
 
-const ENGINES = {
+/** The request engines by load model; worker threads pick theirs from here too. */
+export const HTTP_ENGINES = {
   open: () => new OpenModelEngine(),
   closed: () => new ClosedModelEngine(),
 } satisfies Record<LoadPlan['model'], () => Engine>;
 
-/** Weighted requests against one target: one scope per request. */
+/** Weighted requests against one target: one scope per request. A shard keeps per-second histograms for `merge`. */
 export function httpKit(plan: ExecutionPlan, context: RunContext): RunKit {
   const names = plan.requests.map((r) => r.name);
   const recorder = new IntervalRecorder(names);
-  const aggregator = new RunAggregator(names);
+  const aggregator = new RunAggregator(names, { keepPointHistograms: context.shard !== undefined });
   return {
     scopeNames: names,
     requestMethods: Object.fromEntries(plan.requests.map((r) => [r.name, r.method])),
     serverUrl: redactUrl(context.baseUrl),
     recorder,
     aggregator,
-    run: (signal) => ENGINES[plan.load.model]().run(plan, context, recorder, signal),
+    run: (signal) => HTTP_ENGINES[plan.load.model]().run(plan, context, recorder, signal),
     metricSource: () => metricSource(aggregator),
     finish: (result) => result,
   };
 }
 
-/** Starts the target's demo if it names one. */
-export async function prepareHttpRun(plan: ExecutionPlan, feed: DataFeed | undefined): Promise<PreparedRun> {
+/** The same kit with the load run by worker threads, whose intervals are folded into its recorder. */
+function withWorkers(kit: RunKit, group: WorkerGroup): RunKit {
+  return {
+    ...kit,
+    run: (signal) => group.run(signal),
+    collect: () => group.collect(),
+    generatorSample: () => group.sample(),
+    generatorHealth: (model, sendDelayP99Ms) => group.health(model, sendDelayP99Ms),
+  };
+}
+
+/** Starts the target's demo if it names one, and the worker threads when the run uses more than one. */
+export async function prepareHttpRun(plan: ExecutionPlan, feed: DataFeed | undefined, scale: RunScale = {}): Promise<PreparedRun> {
   const demo: RunningDemo | undefined =
     plan.target.kind === 'demo' ? await startDemo(plan.target.demo) : undefined;
-  const baseUrl = plan.target.kind === 'url' ? plan.target.url : (demo as RunningDemo).url;
-  return {
-    kit: httpKit(plan, { baseUrl, feed }),
-    targetDisplay: demo === undefined ? plan.targetDisplay : `${plan.targetDisplay} (${demo.url})`,
-    stop: async () => demo?.stop(),
-  };
+  try {
+    const baseUrl = plan.target.kind === 'url' ? plan.target.url : (demo as RunningDemo).url;
+    const kit = httpKit(plan, { baseUrl, feed, ...(scale.shard && { shard: scale.shard }) });
+    const workers = workerCount(plan, baseUrl, scale);
+    const group =
+      workers > 1 && scale.source !== undefined
+        ? await WorkerGroup.start(kit.recorder, scale.source, baseUrl, scale.shard ?? WHOLE, workers)
+        : undefined;
+    return {
+      kit: group === undefined ? kit : withWorkers(kit, group),
+      targetDisplay: demo === undefined ? plan.targetDisplay : `${plan.targetDisplay} (${demo.url})`,
+      stop: async () => demo?.stop(),
+    };
+  } catch (err) {
+    await demo?.stop();
+    throw err;
+  }
 }

@@ -1,5 +1,7 @@
 import type { LiveEvents } from '../metrics/event-run-recorder.js';
 import type { IntervalRecorder } from '../metrics/interval-recorder.js';
+import type { GeneratorSample } from '../metrics/live-saturation.js';
+import type { GeneratorHealth } from '../metrics/saturation.js';
 import type { RunAggregator } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import type { MetricSource } from '../slo/evaluate.js';
@@ -25,6 +27,11 @@ export interface RunKit {
   finish(result: RunResult): RunResult;
   /** Event runs: the event side of the second being reported (called during the recorder's flush). */
   liveEvents?(): LiveEvents | undefined;
+  /** Load in worker threads: gathers their intervals into the recorder; each tick awaits it before flushing. */
+  collect?(): Promise<void>;
+  /** Load in worker threads: their health (the worst of them) rather than the main thread's. */
+  generatorSample?(): GeneratorSample;
+  generatorHealth?(model: 'open' | 'closed', sendDelayP99Ms: number): GeneratorHealth;
 }
 
 /** A kit ready to run, the target as shown to users, and how to release what was started for it (demos). */

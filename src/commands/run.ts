@@ -9,6 +9,7 @@ import { buildResult, type RunResult } from '../result/run-result.js';
 import { type DataFeed, loadCsvFeed } from '../scenario/data-feed.js';
 import { loadScenario } from '../scenario/load.js';
 import { type ExecutionPlan, planScenario } from '../scenario/plan.js';
+import type { Shard } from '../scenario/shard.js';
 import { validateScenario } from '../scenario/load.js';
 import { evaluateSlos, slosToAbort } from '../slo/evaluate.js';
 import { VERSION } from '../version.js';
@@ -17,12 +18,16 @@ import { prepareFlowRun } from './flow-run.js';
 import { prepareHttpRun } from './http-run.js';
 import { adHocScenario, applyFlags, type RunFlags } from './run-options.js';
 import type { RunKit } from './run-kit.js';
+import { checkScale, type RunScale } from './scale.js';
 
 const INTERVAL_MS = 1000;
 
-/** Loads the CSV feed and checks it has every column the templates read, before any traffic. */
-function openFeed(data: NonNullable<ExecutionPlan['data']>): DataFeed {
-  const feed = loadCsvFeed(data.file, data.order);
+/**
+ * Loads the CSV feed and checks it has every column the templates read, before any traffic. A generator that runs
+ * a shard of the load (a --shard, a worker thread) keeps only its rows, so generators never send each other's.
+ */
+export function openFeed(data: NonNullable<ExecutionPlan['data']>, shard?: Shard): DataFeed {
+  const feed = loadCsvFeed(data.file, data.order, shard);
   const missing = data.columns.filter((c) => !feed.columns.includes(c));
   if (missing.length > 0) {
     throw new InputError(`${data.file}: no column ${missing.map((c) => `"${c}"`).join(', ')} (columns: ${feed.columns.join(', ')})`);
@@ -51,14 +56,20 @@ function exitCodeOf(result: RunResult): ExitCode {
  * load → plan → execute → evaluate → report. `signal` is the user's stop (Ctrl-C): the run ends early,
  * and the result is still evaluated and written, marked interrupted.
  */
-export async function executeRun(plan: ExecutionPlan, reporters: readonly Reporter[], signal: AbortSignal): Promise<RunOutcome> {
-  const feed = plan.data && openFeed(plan.data);
+export async function executeRun(
+  plan: ExecutionPlan,
+  reporters: readonly Reporter[],
+  signal: AbortSignal,
+  scale: RunScale = {},
+): Promise<RunOutcome> {
+  checkScale(plan, scale);
+  const feed = plan.data && openFeed(plan.data, scale.shard);
   const prepared =
     plan.events !== undefined ? await prepareEventRun(plan, plan.events)
     : plan.flows !== undefined ? await prepareFlowRun(plan, plan.flows, feed)
-    : await prepareHttpRun(plan, feed);
+    : await prepareHttpRun(plan, feed, scale);
   try {
-    return await drive(plan, prepared.kit, prepared.targetDisplay, reporters, signal);
+    return await drive(plan, prepared.kit, prepared.targetDisplay, reporters, signal, scale.shard);
   } finally {
     await prepared.stop();
   }
@@ -70,6 +81,7 @@ async function drive(
   targetDisplay: string,
   reporters: readonly Reporter[],
   userStop: AbortSignal,
+  shard: Shard | undefined,
 ): Promise<RunOutcome> {
   const { scopeNames: names, recorder, aggregator } = kit;
   const stop = new AbortController();
@@ -96,12 +108,21 @@ async function drive(
     const update = {
       elapsedMs, durationMs: plan.load.durationMs, point, totalRequests: aggregator.total.requests,
       totalErrors: aggregator.total.errors, totalDropped: aggregator.total.dropped, interval,
-      verdicts: plan.slos.length > 0 ? evaluateSlos(plan.slos, kit.metricSource()) : [], generator: live.sample(),
+      verdicts: plan.slos.length > 0 ? evaluateSlos(plan.slos, kit.metricSource()) : [],
+      generator: kit.generatorSample?.() ?? live.sample(),
       events: kit.liveEvents?.(),
     };
     for (const r of reporters) void r.onInterval?.(update);
   });
-  const tick = (): void => {
+  let collecting = false;
+  let ended = false;
+  const tick = async (): Promise<void> => {
+    // Worker threads report on request; a tick that finds the last one still waiting skips its turn.
+    if (collecting) return;
+    collecting = true;
+    await kit.collect?.();
+    collecting = false;
+    if (ended) return;
     const elapsedMs = performance.now() - t0;
     publish(elapsedMs);
     const blown = slosToAbort(plan.slos, kit.metricSource(), elapsedMs)[0];
@@ -110,20 +131,23 @@ async function drive(
       stop.abort();
     }
   };
-  const timer = setInterval(tick, INTERVAL_MS);
+  const timer = setInterval(() => void tick(), INTERVAL_MS);
   try {
     await kit.run(stop.signal);
   } finally {
+    ended = true;
     clearInterval(timer);
     userStop.removeEventListener('abort', onUserStop);
   }
   publish(performance.now() - t0);
   live.stop();
-  const generator = monitor.finish(plan.load.model, summarizeHistogram(aggregator.sendDelay).p99);
+  const sendDelayP99Ms = summarizeHistogram(aggregator.sendDelay).p99;
+  const own = monitor.finish(plan.load.model, sendDelayP99Ms);
+  const generator = kit.generatorHealth?.(plan.load.model, sendDelayP99Ms) ?? own;
   const verdicts = evaluateSlos(plan.slos, kit.metricSource());
   const result = kit.finish(buildResult(
     { runId, version: VERSION, scenario: plan.name, target: targetDisplay, model: plan.load.model, startedAt,
-      interrupted: userStop.aborted, abortedBy },
+      interrupted: userStop.aborted, abortedBy, slos: plan.slos, shard, pointHistograms: aggregator.pointHistograms },
     aggregator, verdicts, generator,
   ));
   for (const r of reporters) await r.onEnd(result);

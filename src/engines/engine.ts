@@ -1,14 +1,17 @@
 import type { SampleSink } from '../metrics/interval-recorder.js';
 import type { DataFeed } from '../scenario/data-feed.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
-import type { SequenceNumbers } from './sequence.js';
+import type { Shard } from '../scenario/shard.js';
 
 /** What a run resolved before starting: where load goes (a demo has been started) and the data rows. */
 export interface RunContext {
   baseUrl: string;
   feed: DataFeed | undefined;
-  /** `{{seq}}` values for this generator; distinct across shards and worker threads (default 0, 1, 2 …). */
-  seq?: SequenceNumbers;
+  /**
+   * This generator's part of the run when it is split across shards and worker threads: it runs its share of
+   * connections or arrivals, and its own stride of `{{seq}}` values. Absent: the whole run.
+   */
+  shard?: Shard;
 }
 
 /**

@@ -40,6 +40,16 @@ export interface SampleSink {
 
 export const MAX_ERROR_SAMPLES = 20;
 
+/** Another recorder's interval (a worker thread's), scopes by index, to fold into this one. */
+export interface ForeignInterval {
+  scopes: readonly { requests: number; errors: number; dropped: number; latency: Histogram | undefined }[];
+  errorsByKind: Readonly<ErrorCounts>;
+  sendDelay: Histogram | undefined;
+  inFlight: number;
+  targetRate: number;
+  errorSamples: Iterable<readonly [string, number]>;
+}
+
 function emptyScope(): ScopeCounts {
   return { requests: 0, errors: 0, dropped: 0, latency: createHistogram() };
 }
@@ -64,6 +74,9 @@ export class IntervalRecorder implements SampleSink {
   private readonly errorSamples = new Map<string, number>();
   private inFlight = 0;
   private targetRate = 0;
+  /** Gauges of folded-in intervals: summed for the next flush only. */
+  private foreignInFlight = 0;
+  private foreignTargetRate = 0;
 
   constructor(scopeNames: readonly string[]) {
     this.names = scopeNames;
@@ -110,6 +123,30 @@ export class IntervalRecorder implements SampleSink {
     this.targetRate = rate;
   }
 
+  /** Adds another recorder's interval to the current one: counts and histograms exactly, gauges summed. */
+  absorb(part: ForeignInterval): void {
+    part.scopes.forEach((from, i) => {
+      const s = this.scopes[i];
+      if (s === undefined) throw new RangeError(`unknown scope ${i}`);
+      s.requests += from.requests;
+      s.errors += from.errors;
+      s.dropped += from.dropped;
+      if (from.latency !== undefined) s.latency.add(from.latency);
+      this.total.requests += from.requests;
+      this.total.errors += from.errors;
+      this.total.dropped += from.dropped;
+    });
+    for (const k of Object.keys(this.errorsByKind) as ErrorKind[]) this.errorsByKind[k] += part.errorsByKind[k];
+    if (part.sendDelay !== undefined) this.sendDelayHistogram.add(part.sendDelay);
+    for (const [key, count] of part.errorSamples) {
+      const seen = this.errorSamples.get(key);
+      if (seen !== undefined) this.errorSamples.set(key, seen + count);
+      else if (this.errorSamples.size < MAX_ERROR_SAMPLES) this.errorSamples.set(key, count);
+    }
+    this.foreignInFlight += part.inFlight;
+    this.foreignTargetRate += part.targetRate;
+  }
+
   /** Hands the interval to `consume`, then clears it for the next one. */
   flush(elapsedMs: number, consume: (snapshot: IntervalSnapshot) => void): void {
     const scopes = new Map<string, ScopeCounts>();
@@ -124,10 +161,12 @@ export class IntervalRecorder implements SampleSink {
       scopes,
       errorsByKind: this.errorsByKind,
       sendDelay: this.sendDelayHistogram,
-      inFlight: this.inFlight,
+      inFlight: this.inFlight + this.foreignInFlight,
       errorSamples: this.errorSamples,
-      targetRate: this.targetRate,
+      targetRate: this.targetRate + this.foreignTargetRate,
     });
+    this.foreignInFlight = 0;
+    this.foreignTargetRate = 0;
     resetScope(this.total);
     this.scopes.forEach(resetScope);
     for (const k of Object.keys(this.errorsByKind) as ErrorKind[]) this.errorsByKind[k] = 0;

@@ -1,5 +1,12 @@
 import { type ErrorCounts, addErrorCounts, emptyErrorCounts } from './error-kinds.js';
-import { type Histogram, type LatencySummary, createHistogram, summarizeHistogram } from './histogram.js';
+import {
+  type Histogram,
+  type LatencySummary,
+  createHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  summarizeHistogram,
+} from './histogram.js';
 import { type IntervalSnapshot, MAX_ERROR_SAMPLES, type ScopeCounts } from './interval-recorder.js';
 
 /** The figures reported for the whole run and for each scope; the shape SLOs and reports read. */
@@ -73,8 +80,12 @@ export class RunAggregator {
   private last: TimeseriesPoint | undefined;
   private pointSpanMs = 0;
 
-  constructor(scopeNames: readonly string[]) {
+  /** Each point's latency histogram, encoded, when asked for (shard runs: merged points get exact percentiles). */
+  readonly pointHistograms: string[] | undefined;
+
+  constructor(scopeNames: readonly string[], options: { keepPointHistograms?: boolean } = {}) {
     for (const name of scopeNames) this.scopes.set(name, emptyTotals());
+    this.pointHistograms = options.keepPointHistograms ? [] : undefined;
   }
 
   add(snapshot: IntervalSnapshot): void {
@@ -103,6 +114,12 @@ export class RunAggregator {
       prev.dropped += snapshot.total.dropped;
       this.pointSpanMs = prevSpanMs + spanMs;
       prev.rps = Math.round((prev.requests * 10000) / this.pointSpanMs) / 10;
+      const kept = this.pointHistograms;
+      if (kept !== undefined && snapshot.total.latency.totalCount > 0) {
+        const folded = decodeHistogram(kept[kept.length - 1] as string);
+        folded.add(snapshot.total.latency);
+        kept[kept.length - 1] = encodeHistogram(folded);
+      }
       return;
     }
     const latency = summarizeHistogram(snapshot.total.latency);
@@ -119,6 +136,7 @@ export class RunAggregator {
       targetRate: Math.round(snapshot.targetRate * 10) / 10,
     };
     this.pointSpanMs = spanMs;
+    this.pointHistograms?.push(encodeHistogram(snapshot.total.latency));
     this.last = point;
     this.timeseries.push(point);
   }

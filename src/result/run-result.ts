@@ -3,6 +3,8 @@ import { encodeHistogram, type LatencySummary, summarizeHistogram } from '../met
 import type { RunAggregator, ScopeMetrics, TimeseriesPoint } from '../metrics/run-aggregator.js';
 import type { GeneratorHealth } from '../metrics/saturation.js';
 import type { MetricSource, SloVerdict } from '../slo/evaluate.js';
+import type { SloSpec } from '../slo/parse.js';
+import type { Shard } from '../scenario/shard.js';
 import type { EventsSection } from './events-result.js';
 import type { FlowHistograms, FlowResultParts } from './flow-result.js';
 
@@ -32,9 +34,19 @@ export interface RunResult {
   sendDelayMs: LatencySummary;
   slos: SloVerdict[];
   generator: GeneratorHealth;
-  /** HDR histograms (compressed base64, microseconds) so results can be merged and compared exactly. */
-  histograms: { total: string; byRequest: Record<string, string> } & Partial<FlowHistograms>;
+  /**
+   * HDR histograms (compressed base64, microseconds) so results can be merged and compared exactly. `sendDelay`
+   * is the open model's send delay; `timeseries` (shard runs) holds each time-series point's latency histogram,
+   * so merged points get exact percentiles.
+   */
+  histograms: { total: string; byRequest: Record<string, string>; sendDelay?: string; timeseries?: string[] } & Partial<FlowHistograms>;
   timeseries: TimeseriesPoint[];
+  /** The SLOs as specified (expression, abort rule, minimum samples), so `merge` can judge merged shards once. */
+  sloSpecs?: SloSpecRecord[];
+  /** Set by `run --shard i/n`: which part of a split run this is (index 1-based, as given). */
+  shard?: { index: number; count: number };
+  /** Set by `merge`: the shard results this one was made from. */
+  mergedFrom?: { runId: string; startedAt: string; shard?: { index: number; count: number } }[];
   /** Flow runs only: per flow (iterations), step and service, and the trace ids of notable iterations. */
   byFlow?: FlowResultParts['byFlow'];
   byStep?: FlowResultParts['byStep'];
@@ -42,6 +54,14 @@ export interface RunResult {
   traces?: FlowResultParts['traces'];
   /** Event runs only: publish/consume figures, loss, lag (the run's `metrics` count publishes as requests). */
   events?: EventsSection;
+}
+
+/** An SLO as the scenario gave it: re-parsed from `expr` when a result is judged again. */
+export interface SloSpecRecord {
+  expr: string;
+  abortOnFail: boolean;
+  graceMs: number;
+  minSamples: number;
 }
 
 export interface RunFacts {
@@ -53,6 +73,11 @@ export interface RunFacts {
   startedAt: Date;
   interrupted: boolean;
   abortedBy: string | null;
+  /** The part of a split run this process ran (0-based index internally). */
+  shard?: Shard;
+  slos?: readonly SloSpec[];
+  /** Keep each time-series point's latency histogram (for merging shard results exactly). */
+  pointHistograms?: readonly string[];
 }
 
 /** The SLO evaluator's view of a run in progress or finished. */
@@ -87,7 +112,14 @@ export function buildResult(
     sendDelayMs: summarizeHistogram(aggregator.sendDelay),
     slos: verdicts,
     generator,
-    histograms: { total: encodeHistogram(aggregator.total.latency), byRequest: byRequestHistograms },
+    histograms: {
+      total: encodeHistogram(aggregator.total.latency),
+      byRequest: byRequestHistograms,
+      sendDelay: encodeHistogram(aggregator.sendDelay),
+      ...(facts.pointHistograms && { timeseries: [...facts.pointHistograms] }),
+    },
     timeseries: aggregator.timeseries,
+    sloSpecs: (facts.slos ?? []).map((s) => ({ expr: s.expr, abortOnFail: s.abortOnFail, graceMs: s.graceMs, minSamples: s.minSamples })),
+    ...(facts.shard && { shard: { index: facts.shard.index + 1, count: facts.shard.count } }),
   };
 }

@@ -3,6 +3,7 @@ import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { ExecutionPlan } from '../../scenario/plan.js';
 import { ABORT_DRAIN_MS, type Engine, type RunContext, sleep } from '../engine.js';
 import { valueAt } from '../schedule.js';
+import { splitCount, WHOLE } from '../../scenario/shard.js';
 import { SequenceNumbers } from '../sequence.js';
 import type { HttpConnection } from './connection.js';
 import { RequestRunner } from './request-runner.js';
@@ -15,10 +16,12 @@ const CONTROL_TICK_MS = 100;
  * answers, the classic max-throughput benchmark. Stages ramp N up and down. Each loop owns one connection and
  * sends its next request from the completion of the previous one, with no promise, timer or clock read in
  * between: the control tick alone follows the stages, and a loop numbered at or above its count parks.
+ * A shard of the run keeps its part of the connections (the parts sum to the whole).
  */
 export class ClosedModelEngine implements Engine {
   async run(plan: ExecutionPlan, context: RunContext, sink: SampleSink, signal: AbortSignal): Promise<void> {
     const { stages, durationMs } = plan.load;
+    const shard = context.shard ?? WHOLE;
     const t0 = performance.now();
     const elapsed = (): number => performance.now() - t0;
     let wanted = 0;
@@ -27,7 +30,7 @@ export class ClosedModelEngine implements Engine {
     const runner = new RequestRunner(plan, sink, {
       baseUrl: context.baseUrl,
       feed: context.feed,
-      seq: context.seq ?? new SequenceNumbers(),
+      seq: new SequenceNumbers(shard.index, shard.count),
       afterExchange: (connection, endedAt) => {
         if (connection.slot < wanted && !signal.aborted) runner.fire(connection, endedAt);
         else running.delete(connection.slot);
@@ -35,7 +38,7 @@ export class ClosedModelEngine implements Engine {
     });
 
     while (!signal.aborted && elapsed() < durationMs) {
-      wanted = Math.round(valueAt(stages, elapsed()));
+      wanted = splitCount(Math.round(valueAt(stages, elapsed())), shard);
       for (let id = 0; id < wanted; id++) {
         if (running.has(id)) continue;
         let connection = loops[id];

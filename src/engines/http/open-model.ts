@@ -3,6 +3,7 @@ import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { ExecutionPlan } from '../../scenario/plan.js';
 import { ABORT_DRAIN_MS, type Engine, type RunContext, sleep, yieldToLoop } from '../engine.js';
 import { ArrivalSchedule, valueAt } from '../schedule.js';
+import { splitCount, WHOLE, wholeArrival } from '../../scenario/shard.js';
 import { SequenceNumbers } from '../sequence.js';
 import type { HttpConnection } from './connection.js';
 import { RequestRunner } from './request-runner.js';
@@ -15,24 +16,27 @@ const MAX_STARTS_PER_TICK = 500;
  * the intended start, so a stalled server cannot hide its stall (no coordinated omission). When the in-flight
  * cap is reached the start is counted as dropped, never silently skipped. Connections are opened as needed
  * (at most one per request in flight) and reused most-recently-idle first, which keeps few of them warm.
+ * A shard of the run starts every count-th arrival of the whole schedule, so shards interleave exactly.
  */
 export class OpenModelEngine implements Engine {
   async run(plan: ExecutionPlan, context: RunContext, sink: SampleSink, signal: AbortSignal): Promise<void> {
-    const { stages, maxInFlight } = plan.load;
+    const { stages } = plan.load;
+    const shard = context.shard ?? WHOLE;
+    const maxInFlight = Math.max(1, splitCount(plan.load.maxInFlight, shard));
     const idle: HttpConnection[] = [];
     const runner = new RequestRunner(plan, sink, {
       baseUrl: context.baseUrl,
       feed: context.feed,
-      seq: context.seq ?? new SequenceNumbers(),
+      seq: new SequenceNumbers(shard.index, shard.count),
       afterExchange: (connection) => void idle.push(connection),
     });
     const schedule = new ArrivalSchedule(stages);
     const t0 = performance.now();
     let k = 0;
-    let due = schedule.timeOf(0);
+    let due = schedule.timeOf(wholeArrival(0, shard));
     while (due !== undefined && !signal.aborted) {
       const now = performance.now() - t0;
-      sink.setTargetRate(valueAt(stages, now));
+      sink.setTargetRate(valueAt(stages, now) / shard.count);
       for (let burst = 0; due !== undefined && due <= now && burst < MAX_STARTS_PER_TICK; burst++) {
         if (runner.inFlight >= maxInFlight) {
           runner.drop();
@@ -40,7 +44,7 @@ export class OpenModelEngine implements Engine {
           sink.sendDelay(now - due);
           runner.fire(idle.pop() ?? runner.connect(), t0 + due);
         }
-        due = schedule.timeOf(++k);
+        due = schedule.timeOf(wholeArrival(++k, shard));
       }
       if (due === undefined) break;
       // Timers are coarse (≈1 ms): sleep until just before the next start, then yield until it is due.

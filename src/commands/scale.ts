@@ -1,0 +1,76 @@
+import { availableParallelism } from 'node:os';
+import { InputError } from '../errors.js';
+import type { ExecutionPlan } from '../scenario/plan.js';
+import { parseShard, type Shard, splitCount, WHOLE } from '../scenario/shard.js';
+import { type RunFlags } from './run-options.js';
+import type { PlanSource } from './worker-protocol.js';
+
+/** How a run is spread: its part of a split run (--shard) and the worker threads that run that part. */
+export interface RunScale {
+  shard?: Shard;
+  /** --workers as given; undefined lets the machine decide. */
+  workers?: number;
+  /** Where workers re-load the plan from (required for more than one worker). */
+  source?: PlanSource;
+}
+
+/** The flags that shape a plan: what a worker needs to plan the same run again. */
+const PLAN_FLAGS = ['url', 'method', 'header', 'body', 'rate', 'connections', 'duration', 'timeout', 'maxInFlight', 'slo'] as const;
+// Fails to compile when RunFlags gains a flag that workers would not receive.
+const everyPlanFlag: Exclude<keyof RunFlags, (typeof PLAN_FLAGS)[number]> extends never ? true : never = true;
+void everyPlanFlag;
+
+/** --shard and --workers as given to `run`, with the plan's source for the workers. */
+export function runScale(file: string | undefined, options: RunFlags & { shard?: string; workers?: string }): RunScale {
+  const flags: RunFlags = {};
+  for (const key of PLAN_FLAGS) if (options[key] !== undefined) Object.assign(flags, { [key]: options[key] });
+  return {
+    ...(options.shard !== undefined && { shard: parseShard(options.shard) }),
+    ...(options.workers !== undefined && { workers: parseWorkers(options.workers) }),
+    source: { file, flags },
+  };
+}
+
+/** Splitting into shards divides request load; flows and event runs have their own engines and do not split yet. */
+export function checkScale(plan: ExecutionPlan, scale: RunScale): void {
+  if (scale.shard !== undefined && scale.shard.count > 1 && (plan.flows !== undefined || plan.events !== undefined)) {
+    throw new InputError('--shard: only request scenarios can be split into shards for now (this one has flows or events)');
+  }
+}
+
+export function parseWorkers(text: string): number {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InputError(`--workers "${text}": expected a whole number of threads, 1 or more (1 runs in the main thread)`);
+  }
+  return n;
+}
+
+/** Loopback (or a demo we start here): the target then shares the machine, so it keeps a core for itself. */
+export function isLocalTarget(baseUrl: string): boolean {
+  const host = new URL(baseUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** The most connections any stage asks of this shard: threads beyond that would have nothing to do. */
+function peakConnections(plan: ExecutionPlan, shard: Shard): number {
+  return Math.max(0, ...plan.load.stages.map((s) => splitCount(Math.round(Math.max(s.from, s.to)), shard)));
+}
+
+/**
+ * How many worker threads run this shard: --workers when given, else every core (one less when the target is
+ * local). Request scenarios only: flows and events keep their own engines in the main thread. In the closed
+ * model no thread is started without a connection of its own.
+ */
+export function workerCount(plan: ExecutionPlan, baseUrl: string, scale: RunScale, cores = availableParallelism()): number {
+  const requests = plan.flows === undefined && plan.events === undefined;
+  if (!requests) {
+    if (scale.workers !== undefined && scale.workers > 1) {
+      throw new InputError('--workers: flows and event scenarios run in one thread; use --shard to split them across processes');
+    }
+    return 1;
+  }
+  const wanted = scale.workers ?? Math.max(1, isLocalTarget(baseUrl) ? cores - 1 : cores);
+  const useful = plan.load.model === 'closed' ? Math.max(1, peakConnections(plan, scale.shard ?? WHOLE)) : wanted;
+  return Math.min(wanted, useful);
+}

@@ -1,0 +1,33 @@
+import type { ExitCode } from '../errors.js';
+import type { GeneratorSample } from '../metrics/live-saturation.js';
+import type { WireInterval } from '../metrics/snapshot-wire.js';
+import type { ThreadFigures } from '../metrics/thread-load.js';
+import type { Shard } from '../scenario/shard.js';
+import type { RunFlags } from './run-options.js';
+
+/**
+ * The messages between `run` and its worker threads. A worker re-loads the scenario from its source (compiled
+ * templates cannot cross threads), runs its slot of the load, and answers each flush with its interval.
+ */
+
+/** Where a plan comes from: the scenario file and the flags over it, or flags alone (ad-hoc run). */
+export interface PlanSource {
+  file: string | undefined;
+  flags: RunFlags;
+}
+
+export interface WorkerSetup {
+  source: PlanSource;
+  /** Where load goes (a demo the main thread started, or the scenario's target). */
+  baseUrl: string;
+  /** This worker's generator slot: its thread nested in the run's --shard. */
+  shard: Shard;
+}
+
+export type ToWorker = { type: 'start' } | { type: 'flush' } | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'interval'; interval: WireInterval; sample: GeneratorSample }
+  | { type: 'done'; interval: WireInterval; figures: ThreadFigures }
+  | { type: 'failed'; message: string; exitCode: ExitCode };

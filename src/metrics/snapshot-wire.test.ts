@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { encodeHistogram, summarizeHistogram } from './histogram.js';
+import { IntervalRecorder, type IntervalSnapshot } from './interval-recorder.js';
+import { decodeInterval, encodeInterval, type WireInterval } from './snapshot-wire.js';
+
+const NAMES = ['a', 'b'];
+
+/** What the reporting side keeps of a flushed interval (the snapshot itself is reused after consume). */
+function keep(s: IntervalSnapshot): unknown {
+  return {
+    total: { ...s.total, latency: encodeHistogram(s.total.latency) },
+    scopes: [...s.scopes].map(([name, c]) => [name, { ...c, latency: encodeHistogram(c.latency) }]),
+    errorsByKind: { ...s.errorsByKind },
+    sendDelay: summarizeHistogram(s.sendDelay),
+    inFlight: s.inFlight,
+    targetRate: s.targetRate,
+    errorSamples: [...s.errorSamples].sort(),
+  };
+}
+
+function flushed(recorder: IntervalRecorder): unknown {
+  let out: unknown;
+  recorder.flush(1000, (s) => (out = keep(s)));
+  return out;
+}
+
+/** Deterministic traffic for worker w: latencies, errors, drops, send delays and gauges. */
+function drive(recorder: IntervalRecorder, w: number): void {
+  for (let i = 0; i < 500; i++) {
+    const latency = i % 7 === 0 ? undefined : 1 + ((i * 37 + w * 11) % 900) / 10;
+    recorder.request(i % 2, latency, i % 7 === 0 ? 'connect_refused' : i % 13 === 0 ? 'status' : undefined);
+    if (i % 13 === 0) recorder.errorSample('status', `status ${500 + w}`);
+    recorder.sendDelay(((i + w) % 50) / 100);
+  }
+  recorder.dropped(1);
+  recorder.setInFlight(3 + w);
+  recorder.setTargetRate(100);
+}
+
+describe('worker intervals on the wire', () => {
+  it('folded into one recorder, several workers give exactly what one recorder seeing everything gives', () => {
+    const direct = new IntervalRecorder(NAMES);
+    const merged = new IntervalRecorder(NAMES);
+    for (let w = 0; w < 3; w++) {
+      const worker = new IntervalRecorder(NAMES);
+      drive(worker, w);
+      drive(direct, w);
+      let wire: WireInterval | undefined;
+      worker.flush(1000, (s) => (wire = structuredClone(encodeInterval(s))));
+      merged.absorb(decodeInterval(wire as WireInterval));
+    }
+    // Gauges are per generator: the merged interval sums them; the direct recorder only knows the last set.
+    const m = flushed(merged) as { inFlight: number; targetRate: number };
+    const d = flushed(direct) as { inFlight: number; targetRate: number };
+    expect(m.inFlight).toBe(3 + 4 + 5);
+    expect(m.targetRate).toBe(300);
+    expect({ ...m, inFlight: 0, targetRate: 0 }).toEqual({ ...d, inFlight: 0, targetRate: 0 });
+  });
+
+  it('an idle worker costs a few bytes and folds in as nothing', () => {
+    const idle = new IntervalRecorder(NAMES);
+    let wire: WireInterval | undefined;
+    idle.flush(1000, (s) => (wire = encodeInterval(s)));
+    expect(JSON.stringify(wire).length).toBeLessThan(400);
+    const merged = new IntervalRecorder(NAMES);
+    merged.absorb(decodeInterval(wire as WireInterval));
+    expect(flushed(merged)).toEqual(flushed(new IntervalRecorder(NAMES)));
+  });
+});

@@ -1,0 +1,47 @@
+import type { ErrorCounts } from './error-kinds.js';
+import { type Histogram, decodeHistogram, encodeHistogram } from './histogram.js';
+import type { ForeignInterval, IntervalSnapshot } from './interval-recorder.js';
+
+/**
+ * One interval of a worker thread, as posted to the main thread: plain data (structured-clone safe), with the
+ * HDR histograms compressed, so the main thread adds them exactly. Empty histograms travel as "".
+ */
+export interface WireInterval {
+  /** In the recorder's scope order (the plan's request order). */
+  scopes: { requests: number; errors: number; dropped: number; latency: string }[];
+  errorsByKind: ErrorCounts;
+  sendDelay: string;
+  inFlight: number;
+  targetRate: number;
+  errorSamples: [string, number][];
+}
+
+const encode = (h: Histogram): string => (h.totalCount === 0 ? '' : encodeHistogram(h));
+const decode = (text: string): Histogram | undefined => (text === '' ? undefined : decodeHistogram(text));
+
+export function encodeInterval(snapshot: IntervalSnapshot): WireInterval {
+  return {
+    scopes: [...snapshot.scopes.values()].map((s) => ({
+      requests: s.requests,
+      errors: s.errors,
+      dropped: s.dropped,
+      latency: encode(s.latency),
+    })),
+    errorsByKind: { ...snapshot.errorsByKind },
+    sendDelay: encode(snapshot.sendDelay),
+    inFlight: snapshot.inFlight,
+    targetRate: snapshot.targetRate,
+    errorSamples: [...snapshot.errorSamples],
+  };
+}
+
+export function decodeInterval(wire: WireInterval): ForeignInterval {
+  return {
+    scopes: wire.scopes.map((s) => ({ ...s, latency: decode(s.latency) })),
+    errorsByKind: wire.errorsByKind,
+    sendDelay: decode(wire.sendDelay),
+    inFlight: wire.inFlight,
+    targetRate: wire.targetRate,
+    errorSamples: wire.errorSamples,
+  };
+}
