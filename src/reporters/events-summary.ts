@@ -4,7 +4,6 @@ import type { LiveEvents } from '../metrics/event-run-recorder.js';
 import { PUBLISH_ERROR_KINDS } from '../metrics/event-recorder.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { EventsSection } from '../result/events-result.js';
-import type { RunResult } from '../result/run-result.js';
 import { formatDuration } from '../scenario/duration.js';
 import { fmtCount, fmtMs, fmtPercent, fmtRate } from './format.js';
 import type { LiveUpdate } from './reporter.js';
@@ -74,8 +73,7 @@ function notes(events: EventsSection, c: ChalkInstance): string[] {
 }
 
 /** The events block, or undefined for runs without events. */
-export function formatEvents(result: RunResult, c: ChalkInstance): string | undefined {
-  const events = result.events;
+export function formatEvents(events: EventsSection | undefined, c: ChalkInstance): string | undefined {
   if (events === undefined) return undefined;
   const demo = events.demo ? c.yellow(' (in-process, not a real broker: its latencies say nothing about one)') : '';
   return [

@@ -116,7 +116,7 @@ function saturationWarning(result: RunResult, c: ChalkInstance): string | undefi
 export function formatSummary(result: RunResult, c: ChalkInstance): string {
   const blocks = [
     headline(result, c),
-    result.events === undefined ? requestsTable(result, c) : formatEvents(result, c),
+    result.events === undefined ? requestsTable(result, c) : formatEvents(result.events, c),
     formatFlows(result, c),
     errorsTable(result, c),
     slosTable(result, c),
