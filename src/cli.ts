@@ -144,6 +144,19 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(await compareCommand(baseline, current, options, { write: (t) => process.stdout.write(t), color: new Chalk({ level: colorEnabled(process.stdout) ? 1 : 0 }) })),
     );
 
+  const merge = program
+    .command('merge')
+    .description('merge the results of the shards of one run (run --shard i/n) into one result, and judge its SLOs once')
+    .argument('<results...>', 'shard result JSON files (run --out)');
+  for (const name of ['json', 'junit', 'markdown', 'html'] as const) for (const [flags, help] of OUTPUTS[name].options) merge.option(flags, help);
+  merge.action(async (files: string[], options: OutputFlags) => {
+    const { mergeCommand } = await import('./commands/merge.js');
+    const terminal = new TerminalReporter({ progress: process.stderr, summary: process.stdout, color: colorEnabled(process.stdout) });
+    const warn = (line: string): void => void process.stderr.write(`${line}\n`);
+    const ctx = { signal: new AbortController().signal, env: process.env, log: warn, warn };
+    setExit((await mergeCommand(files, options, terminal, ctx)).exitCode);
+  });
+
   program
     .command('pushgateway-delete')
     .description("delete a run's metrics group from a Prometheus Pushgateway")

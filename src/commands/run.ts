@@ -47,7 +47,8 @@ export interface RunOutcome {
   exitCode: ExitCode;
 }
 
-function exitCodeOf(result: RunResult): ExitCode {
+/** The exit code a result calls for; `merge` ends the same way as `run`. */
+export function exitCodeOf(result: RunResult): ExitCode {
   if (result.interrupted) return ExitCode.Interrupted;
   return result.pass ? ExitCode.Pass : ExitCode.SloFailed;
 }

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { ExitCode } from '../errors.js';
+import { InputError } from '../errors.js';
+import { OUTPUTS, type OutputContext, type OutputDef, type OutputFlags } from '../reporters/registry.js';
+import type { Reporter } from '../reporters/reporter.js';
+import { checkMergeable, type MergeInput } from '../result/merge-check.js';
+import { mergeResults } from '../result/merge-results.js';
+import { readResultFile } from '../result/read-result.js';
+import type { RunResult, SloSpecRecord } from '../result/run-result.js';
+import { evaluateSlos } from '../slo/evaluate.js';
+import { parseThreshold, type SloSpec } from '../slo/parse.js';
+import { VERSION } from '../version.js';
+import { exitCodeOf } from './run.js';
+
+/** The outputs that make sense for a finished result (files); live ones (/metrics, OTLP) belong to `run`. */
+export const MERGE_OUTPUTS = { json: OUTPUTS.json, junit: OUTPUTS.junit, markdown: OUTPUTS.markdown, html: OUTPUTS.html };
+
+export type MergeFlags = Pick<OutputFlags, 'out' | 'junit' | 'markdown' | 'html'>;
+
+/** The stored specs parsed again, so the merged result is judged by the same rules as each shard was. */
+function parseSpecs(records: readonly SloSpecRecord[], file: string): SloSpec[] {
+  return records.map((r) => {
+    try {
+      return { ...parseThreshold(r.expr), abortOnFail: r.abortOnFail, graceMs: r.graceMs, minSamples: r.minSamples };
+    } catch (err) {
+      throw new InputError(`${file}: SLO "${r.expr}": ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+}
+
+/**
+ * shard results → one result: checks they are parts of one run, merges them exactly, judges the SLOs once
+ * on the merged figures, and hands the result to the terminal summary and the file outputs asked for.
+ * Ends as `run` would: 0 when every SLO passes, 1 when one fails.
+ */
+export async function mergeCommand(
+  files: readonly string[],
+  flags: MergeFlags,
+  terminal: Reporter,
+  ctx: OutputContext,
+): Promise<{ result: RunResult; exitCode: ExitCode }> {
+  const inputs: MergeInput[] = await Promise.all(files.map(async (file) => ({ file, result: await readResultFile(file) })));
+  const { specs, warnings } = checkMergeable(inputs);
+  for (const w of warnings) ctx.warn(`backend-bench: ${w}`);
+  const slos = parseSpecs(specs, (inputs[0] as MergeInput).file);
+  const merged = mergeResults(inputs.map((i) => i.result), { runId: randomUUID().slice(0, 8), version: VERSION });
+  const verdicts = evaluateSlos(slos, { global: merged.metrics, scopes: { request: merged.byRequest } });
+  const result: RunResult = { ...merged, pass: verdicts.every((v) => v.pass), slos: verdicts };
+  const reporters: Reporter[] = [terminal];
+  for (const def of Object.values(MERGE_OUTPUTS) as OutputDef[]) {
+    const r = await def.create(flags, ctx);
+    if (r !== undefined) reporters.push(r);
+  }
+  for (const r of reporters) await r.onEnd(result);
+  return { result, exitCode: exitCodeOf(result) };
+}

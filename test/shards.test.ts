@@ -1,0 +1,129 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeHistogram, mergeHistograms, summarizeHistogram } from '../src/metrics/histogram.js';
+import type { RunResult } from '../src/result/run-result.js';
+import { readResult, runCli, tempDir } from './support/cli.js';
+import { fixedDelay, startServer, type TestServer } from './support/servers.js';
+
+const SHARDS = 3;
+
+/** Paths "GET /r/<seq>/<row>" the server answered, as [seq, row] pairs. */
+function seqRows(server: TestServer): [number, string][] {
+  const out: [number, string][] = [];
+  for (const [key, n] of server.counts) {
+    const m = /^GET \/r\/(\d+)\/(\w+)$/.exec(key);
+    if (m !== null) for (let i = 0; i < n; i++) out.push([Number(m[1]), m[2] as string]);
+  }
+  return out;
+}
+
+describe('--shard i/n and merge: shards of one run merge exactly into one result with one SLO verdict', () => {
+  let server: TestServer;
+  let dir: string;
+  let shardFiles: string[];
+  let shards: RunResult[];
+  let shardCodes: (number | null)[];
+
+  beforeAll(async () => {
+    server = await startServer(fixedDelay(3));
+    dir = tempDir();
+    writeFileSync(join(dir, 'rows.csv'), `id\n${['a', 'b', 'c', 'd', 'e', 'f'].join('\n')}\n`);
+    // Each shard alone fails "requests >= 500" (it sends 200); together they pass it.
+    writeFileSync(
+      join(dir, 's.yaml'),
+      `name: split\ntarget: ${server.url}\nload: { rate: 300, duration: 2s }\ndata: { file: rows.csv }\n` +
+        `requests: [{ name: item, path: "/r/{{seq}}/{{row.id}}" }]\nslos: ["requests >= 500", "item: p99 < 2s"]\n`,
+    );
+    shardFiles = Array.from({ length: SHARDS }, (_, i) => join(dir, `shard-${i + 1}.json`));
+    const runs = await Promise.all(
+      shardFiles.map((out, i) => runCli(['run', join(dir, 's.yaml'), '--shard', `${i + 1}/${SHARDS}`, '-q', '--out', out])),
+    );
+    shardCodes = runs.map((r) => r.code);
+    shards = shardFiles.map(readResult);
+  });
+  afterAll(() => server.close());
+
+  it('each shard ran its third of the arrivals, with its own rows and sequence numbers, and says which shard it was', () => {
+    expect(shardCodes).toEqual([1, 1, 1]);
+    expect(shards.map((r) => r.shard)).toEqual([1, 2, 3].map((index) => ({ index, count: SHARDS })));
+    expect(shards.map((r) => r.metrics.requests)).toEqual([200, 200, 200]);
+    const seen = seqRows(server);
+    expect(seen.map(([seq]) => seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i));
+    const rowsOf = (s: number): string[] => [...new Set(seen.filter(([seq]) => seq % SHARDS === s).map(([, row]) => row))].sort();
+    expect([rowsOf(0), rowsOf(1), rowsOf(2)]).toEqual([['a', 'd'], ['b', 'e'], ['c', 'f']]);
+    for (const r of shards) expect(r.histograms.timeseries?.length).toBe(r.timeseries.length);
+  });
+
+  it('merge: counts equal what the server saw, percentiles equal all shards histograms added, SLOs judged once', async () => {
+    const out = join(dir, 'merged.json');
+    const run = await runCli(['merge', ...shardFiles, '--out', out, '--junit', join(dir, 'merged.xml')]);
+    expect(run.code, run.stderr).toBe(0);
+    const m = readResult(out);
+    expect(m.metrics.requests).toBe(600);
+    expect(m.metrics.requests).toBe(seqRows(server).length);
+    expect(m.metrics.errors).toBe(0);
+    expect(m.byRequest.item?.requests).toBe(600);
+    const all = mergeHistograms(shards.map((r) => decodeHistogram(r.histograms.total)));
+    expect(all.totalCount).toBe(600);
+    expect(m.metrics.latencyMs).toEqual(summarizeHistogram(all));
+    expect(m.byRequest.item?.latencyMs).toEqual(summarizeHistogram(all));
+    expect(m.metrics.rps).toBeCloseTo(shards.reduce((n, r) => n + r.metrics.rps, 0), 5);
+    expect(m.timeseries.reduce((n, p) => n + p.requests, 0)).toBe(600);
+    expect(m.mergedFrom?.map((f) => f.shard?.index)).toEqual([1, 2, 3]);
+    expect(m.slos.map((v) => [v.expr, v.pass, v.value])).toEqual([
+      ['requests >= 500', true, 600],
+      ['item: p99 < 2000ms', true, m.byRequest.item?.latencyMs.p99],
+    ]);
+    expect(run.stdout).toMatch(/600 requests/);
+    expect(readFileSync(join(dir, 'merged.xml'), 'utf8')).toMatch(/requests &gt;= 500/);
+  });
+
+  it('a missing shard is merged with a warning, and the verdict is judged on what is there', async () => {
+    const run = await runCli(['merge', shardFiles[0] as string, shardFiles[2] as string]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/merging 2 of 3 shards: missing 2\/3/);
+    expect(run.stdout).toMatch(/400 requests/);
+  });
+
+  it('foreign, mismatched and repeated files exit 2 naming the file', async () => {
+    const foreign = join(dir, 'foreign.json');
+    writeFileSync(foreign, '{"hello": "world"}');
+    const other = join(dir, 'other.json');
+    writeFileSync(other, JSON.stringify({ ...shards[1], scenario: 'something else' }));
+    const cases: [string[], RegExp][] = [
+      [[shardFiles[0] as string, foreign], /foreign\.json: not a backend-bench result/],
+      [[shardFiles[0] as string, other], /other\.json: scenario "something else" \(open model\) does not match/],
+      [[shardFiles[0] as string, shardFiles[0] as string], /shard-1\.json: shard 1\/3 again/],
+      [[shardFiles[0] as string, join(dir, 'nope.json')], /nope\.json: cannot read/],
+    ];
+    for (const [files, message] of cases) {
+      const run = await runCli(['merge', ...files]);
+      expect(run.code, files.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(message);
+    }
+  });
+});
+
+describe('--shard in the closed model', () => {
+  it('splits the connections so the shards sum to the whole, remainders to the first', async () => {
+    const server = await startServer(fixedDelay(20));
+    try {
+      const dir = tempDir();
+      const files = [1, 2, 3].map((i) => join(dir, `c${i}.json`));
+      const runs = await Promise.all(
+        files.map((out, i) =>
+          runCli(['run', '--url', server.url, '--connections', '10', '--duration', '2s', '--shard', `${i + 1}/3`, '-q', '--out', out]),
+        ),
+      );
+      expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
+      const results = files.map(readResult);
+      expect(results.map((r) => Math.max(...r.timeseries.map((p) => p.inFlight)))).toEqual([4, 3, 3]);
+      const merged = join(dir, 'm.json');
+      expect((await runCli(['merge', ...files, '--out', merged])).code).toBe(0);
+      expect(readResult(merged).metrics.requests).toBe(server.counts.get('GET /'));
+    } finally {
+      await server.close();
+    }
+  });
+});
