@@ -175,9 +175,10 @@ export interface BrokerAdapter {
 
   /**
    * Reads the broker's own lag figure for `target.group` on `target.destination` (see LagReading). Called about
-   * once a second; rejects on failure (the engine counts it and keeps sampling).
+   * once a second; rejects on failure (the engine counts it and keeps sampling). Left out by brokers that keep no
+   * such figure (MQTT): the run then reports lag as null, with the client-side backlog and time lag beside it.
    */
-  lag(): Promise<LagReading>;
+  lag?(): Promise<LagReading>;
 
   /**
    * Deletes what prepare() created (queue, stream, consumer group). Called at the end only when the scenario

@@ -26,6 +26,9 @@ export interface QueueRunDeps {
 
 const LAG_READ_TIMEOUT_MS = 3000;
 
+/** The broker has no lag figure to read (not an error to report every second). */
+class NoLagFigure extends Error {}
+
 /** The password of a broker URL, as written and decoded: error texts from client libraries may quote either. */
 export function secretsOf(target: BrokerTarget): string[] {
   try {
@@ -147,12 +150,19 @@ export class QueueRun {
     if (this.lagBusy) return this.lastBrokerLag;
     this.lagBusy = true;
     let broker: number | null = null;
+    const adapter = this.producers[0] as BrokerAdapter;
     try {
-      const reading = await withTimeout((this.producers[0] as BrokerAdapter).lag(), LAG_READ_TIMEOUT_MS, 'reading lag');
+      if (adapter.lag === undefined) {
+        this.lagSource = `${adapter.broker} keeps no per-group lag: client-side backlog only`;
+        throw new NoLagFigure();
+      }
+      const reading = await withTimeout(adapter.lag(), LAG_READ_TIMEOUT_MS, 'reading lag');
       broker = reading.messages + (reading.excludesUnacked ? (this.host?.held ?? 0) : 0);
       this.lagSource = this.describeSource(reading);
     } catch (err) {
-      this.deps.samples.errorSample('other', `lag of ${this.plan.name}: ${describeError(err, this.plan.target)}`);
+      if (!(err instanceof NoLagFigure)) {
+        this.deps.samples.errorSample('other', `lag of ${this.plan.name}: ${describeError(err, this.plan.target)}`);
+      }
     } finally {
       this.lagBusy = false;
     }
