@@ -16,6 +16,7 @@ export function eventKit(plan: ExecutionPlan, events: EventsPlan, adapters: Adap
   const context = adapters === undefined ? { sink: recorder.events } : { sink: recorder.events, adapters };
   return {
     scopeNames: names,
+    scopeNoun: 'queue',
     requestMethods: {},
     serverUrl: undefined,
     recorder,

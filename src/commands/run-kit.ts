@@ -14,6 +14,8 @@ import type { MetricSource } from '../slo/evaluate.js';
 export interface RunKit {
   /** Scope names of the recorder, shown at start and used as exporter labels (requests, or flow steps). */
   readonly scopeNames: readonly string[];
+  /** What one scope is, for people: "request" unless said otherwise (an event run's scopes are queues). */
+  readonly scopeNoun?: string;
   /** HTTP method per scope name, for exporters' attributes. */
   readonly requestMethods: Readonly<Record<string, string>>;
   /** The one base URL load goes to (credentials removed), when there is one. */

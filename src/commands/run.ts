@@ -94,7 +94,7 @@ async function drive(
   for (const r of reporters) {
     await r.onStart?.({
       runId, scenario: plan.name, target: targetDisplay, model: plan.load.model,
-      durationMs: plan.load.durationMs, requests: names, sloCount: plan.slos.length,
+      durationMs: plan.load.durationMs, requests: names, scopeNoun: kit.scopeNoun, sloCount: plan.slos.length,
       requestMethods: kit.requestMethods, serverUrl: kit.serverUrl,
     });
   }

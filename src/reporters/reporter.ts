@@ -15,6 +15,8 @@ export interface RunStart {
   model: 'open' | 'closed';
   durationMs: number;
   requests: readonly string[];
+  /** What one of `requests` is: "request" unless said otherwise ("queue" in event runs). */
+  scopeNoun?: string;
   sloCount: number;
   /** HTTP method per request name, and the base URL load goes to (credentials removed), for OTel attributes. */
   requestMethods?: Readonly<Record<string, string>>;

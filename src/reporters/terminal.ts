@@ -59,7 +59,7 @@ export class TerminalReporter implements Reporter {
     const slos = start.sloCount > 0 ? `, ${start.sloCount} SLOs` : '';
     this.options.progress.write(
       `${this.c.bold('backend-bench')} ${start.scenario} → ${start.target} · ${start.model} model · ` +
-        `${formatDuration(start.durationMs)} · ${start.requests.length} request${start.requests.length === 1 ? '' : 's'}${slos}\n`,
+        `${formatDuration(start.durationMs)} · ${start.requests.length} ${start.scopeNoun ?? 'request'}${start.requests.length === 1 ? '' : 's'}${slos}\n`,
     );
   }
 

@@ -117,6 +117,14 @@ export class PublishError extends Error {
   }
 }
 
+/** lag() of a broker that keeps no lag figure at all; the message says what to look at instead. */
+export class LagUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LagUnavailable';
+  }
+}
+
 /** Told about connection trouble, so the run can count it and show it; the adapter does the reconnecting. */
 export interface ConnectionObserver {
   /** The connection (or channel) dropped after connect() succeeded; the adapter is now reconnecting. */
@@ -175,10 +183,11 @@ export interface BrokerAdapter {
 
   /**
    * Reads the broker's own lag figure for `target.group` on `target.destination` (see LagReading). Called about
-   * once a second; rejects on failure (the engine counts it and keeps sampling). Left out by brokers that keep no
-   * such figure (MQTT): the run then reports lag as null, with the client-side backlog and time lag beside it.
+   * once a second; rejects on failure (the engine counts it and keeps sampling). A broker that keeps no such figure
+   * (MQTT) rejects with LagUnavailable: the run then reports lag as null, with the client-side backlog and time
+   * lag beside it, and does not count it as an error.
    */
-  lag?(): Promise<LagReading>;
+  lag(): Promise<LagReading>;
 
   /**
    * Deletes what prepare() created (queue, stream, consumer group). Called at the end only when the scenario

@@ -3,7 +3,7 @@ import type { EventSink } from '../../metrics/event-recorder.js';
 import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { EventQueuePlan } from '../../scenario/event-plan.js';
 import { scrubSecrets } from '../../scenario/redact.js';
-import type { BrokerAdapter, BrokerTarget, ConnectionObserver, LagReading } from './broker-adapter.js';
+import { type BrokerAdapter, type BrokerTarget, type ConnectionObserver, LagUnavailable, type LagReading } from './broker-adapter.js';
 import { type ConsumerHost, InlineConsumerHost, WorkerConsumerHost } from './consumer-host.js';
 import { FOREIGN } from './consumer-runner.js';
 import { nowMs } from './envelope.js';
@@ -25,9 +25,6 @@ export interface QueueRunDeps {
 }
 
 const LAG_READ_TIMEOUT_MS = 3000;
-
-/** The broker has no lag figure to read (not an error to report every second). */
-class NoLagFigure extends Error {}
 
 /** The password of a broker URL, as written and decoded: error texts from client libraries may quote either. */
 export function secretsOf(target: BrokerTarget): string[] {
@@ -152,17 +149,12 @@ export class QueueRun {
     let broker: number | null = null;
     const adapter = this.producers[0] as BrokerAdapter;
     try {
-      if (adapter.lag === undefined) {
-        this.lagSource = `${adapter.broker} keeps no per-group lag: client-side backlog only`;
-        throw new NoLagFigure();
-      }
       const reading = await withTimeout(adapter.lag(), LAG_READ_TIMEOUT_MS, 'reading lag');
       broker = reading.messages + (reading.excludesUnacked ? (this.host?.held ?? 0) : 0);
       this.lagSource = this.describeSource(reading);
     } catch (err) {
-      if (!(err instanceof NoLagFigure)) {
-        this.deps.samples.errorSample('other', `lag of ${this.plan.name}: ${describeError(err, this.plan.target)}`);
-      }
+      if (err instanceof LagUnavailable) this.lagSource = err.message;
+      else this.deps.samples.errorSample('other', `lag of ${this.plan.name}: ${describeError(err, this.plan.target)}`);
     } finally {
       this.lagBusy = false;
     }

@@ -8,6 +8,8 @@ import {
   type ConsumerHandle,
   type ConsumerSpec,
   type DeliveryHandler,
+  type LagReading,
+  LagUnavailable,
   type OutgoingMessage,
   PublishError,
 } from '../broker-adapter.js';
@@ -17,8 +19,8 @@ import { parseAdapterOptions } from './options.js';
 /**
  * MQTT 5 with mqtt.js, where it fits: publish at QoS 1 and wait for the PUBACK; consumers share a subscription
  * (`$share/<group>/<topic>`), each on its own connection with Receive Maximum = prefetch, and PUBACK a message only
- * once it is processed. Headers travel as MQTT 5 user properties. MQTT keeps no per-subscription lag, so there is
- * no lag() here: the run reports the client-side backlog and the age of the oldest unconsumed message instead.
+ * once it is processed. Headers travel as MQTT 5 user properties. MQTT keeps no per-subscription lag, so lag()
+ * says so (LagUnavailable) and the run reports the client-side backlog and the age of the oldest unconsumed message instead.
  * A subscription exists only while its session does: messages published before our consumers subscribe, or while
  * they are disconnected, are not kept for them.
  */
@@ -129,6 +131,11 @@ export class MqttAdapter implements BrokerAdapter {
         await held.idle(STOP_WAIT_MS);
       },
     };
+  }
+
+  /** MQTT keeps no per-subscription lag (see the class comment). */
+  async lag(): Promise<LagReading> {
+    throw new LagUnavailable('MQTT keeps no per-group lag: client-side backlog only');
   }
 
   async close(): Promise<void> {
