@@ -45,6 +45,11 @@ async function run(queue: QueueConfig, rate: number, durationMs: number, drainMs
 }
 
 describe('EventEngine on the demo broker', () => {
+  it('spreads publishes over producers, each numbering its own messages, and all of them arrive once', async () => {
+    const m = await run({ consumers: 3, producers: 3 }, 300, 1000, 2000);
+    expect(m).toMatchObject({ attempted: 300, acked: 300, consumed: 300, duplicates: 0, lost: 0, foreign: 0 });
+  });
+
   it('publishes on schedule and consumes everything: nothing lost, lag back to zero', async () => {
     const m = await run({ consumers: 2 }, 400, 1000, 2000);
     expect(m).toMatchObject({ attempted: 400, acked: 400, consumed: 400, lost: 0, undelivered: 0, duplicates: 0, failed: 0 });
