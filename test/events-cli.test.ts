@@ -34,6 +34,36 @@ describe('shipped event scenarios', () => {
   });
 });
 
+describe('several queues', () => {
+  it('share the rate by weight, each with its own figures and SLO scope', async () => {
+    const file = join(tempDir(), 's.yaml');
+    writeFileSync(
+      file,
+      `events:
+  broker: demo
+  queues:
+    - { name: fast, queue: fast, consumers: 1, weight: 3 }
+    - { name: slow, queue: slow, consumers: 1, weight: 1, processingDelay: 40ms, prefetch: 5 }
+  drain: 500ms
+load: { rate: 200, duration: 2s }
+slos: ["queue:fast lag_max < 100", "queue:slow lag_max < 20", "queue:slow undelivered = 0"]
+`,
+    );
+    const out = join(tempDir(), 'r.json');
+    const run = await runCli(['run', file, '--out', out]);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const e = readResult(out).events;
+    expect(e?.byQueue.fast).toMatchObject({ attempted: 300, consumed: 300, undelivered: 0 });
+    expect(e?.byQueue.slow?.attempted).toBe(100);
+    expect(e?.byQueue.slow?.undelivered).toBeGreaterThan(20);
+    expect(e?.attempted).toBe(400);
+    expect(run.stdout).toMatch(/✓ pass\s+queue:fast lag_max < 100/);
+    expect(run.stdout).toMatch(/✗ FAIL\s+queue:slow lag_max < 20/);
+    expect(run.stdout).toMatch(/✗ FAIL\s+queue:slow undelivered = 0/);
+    expect(run.stdout).toMatch(/\n all +400 /);
+  });
+});
+
 describe('event scenario input errors: exit 2 before any traffic', () => {
   const write = (body: string): string => {
     const file = join(tempDir(), 's.yaml');
