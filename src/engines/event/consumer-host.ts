@@ -91,12 +91,16 @@ export class WorkerConsumerHost implements ConsumerHost {
     this.worker = worker;
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     return new Promise((resolve, reject) => {
+      let ready = false;
       worker.on('message', (msg: WorkerMessage) => {
-        if (msg.type === 'ready') resolve();
-        else if (msg.type === 'failed') reject(new Error(msg.message));
+        if (msg.type === 'ready') {
+          ready = true;
+          resolve();
+        } else if (msg.type === 'failed') reject(new Error(msg.message));
         else this.handle(msg);
       });
-      worker.once('error', (err) => reject(err));
+      // After start, a dead worker means consumption stopped: say so (counted like a lost connection).
+      worker.on('error', (err) => (ready ? this.events.lost(new Error(`consumer worker failed: ${err.message}`)) : reject(err)));
       worker.once('exit', (code) => reject(new Error(`consumer worker exited with code ${code} before it was ready`)));
     });
   }

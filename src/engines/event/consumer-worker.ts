@@ -54,9 +54,13 @@ async function main(): Promise<void> {
     await adapter.close();
     throw err;
   }
+  let lastHeld = -1;
   const timer = setInterval(() => {
+    const held = runner?.held ?? 0;
     if (filled > 0) flush();
-    else send({ type: 'receipts', data: new Float64Array(0), held: runner?.held ?? 0 });
+    // The held count alone, when it changed: the engine adds it to a broker figure that leaves it out.
+    else if (held !== lastHeld) send({ type: 'receipts', data: new Float64Array(0), held });
+    lastHeld = held;
   }, FLUSH_EVERY_MS);
   send({ type: 'ready' });
   port?.once('message', () => {
