@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readResult } from './support/cli.js';
 import { lagRose, runEvents, sleep, uniqueName, waitFor, writeEventScenario } from './support/events.js';
 
 const BROKER = 'redis://127.0.0.1:6379';
@@ -138,6 +139,32 @@ describe('events on Redis Streams (real Redis on 127.0.0.1:6379)', () => {
     expect((e?.acked ?? 0) + (e?.failed ?? 0)).toBe(500);
     expect(e?.acked).toBeGreaterThan(350);
     expect(e?.consumed).toBeGreaterThan(350);
+  });
+
+  it('publishes the broker refuses are counted as nacks, by kind, and the run still ends with its result', async () => {
+    const stream = newStream('nack');
+    const file = writeEventScenario({
+      broker: BROKER,
+      queue: [`stream: ${stream}`, 'group: g', 'consumers: 1'],
+      load: '{ rate: 100, duration: 3s }',
+      drain: '1s',
+      slos: ['publish_errors = 0'],
+    });
+    // Mid-run the stream's key becomes a plain string: every XADD then fails with WRONGTYPE.
+    const breaking = (async () => {
+      await waitFor(async () => (await redis.xlen(stream).catch(() => 0)) >= 100, 15_000);
+      await redis.multi().del(stream).set(stream, 'not a stream').exec();
+    })();
+    const { run, out, events: e } = await runEvents(file);
+    await breaking;
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(e?.publishErrors.nack).toBeGreaterThan(50);
+    expect(e?.failed).toBe(e?.publishErrors.nack);
+    expect((e?.acked ?? 0) + (e?.failed ?? 0)).toBe(300);
+    expect(run.stdout).toMatch(/publish errors: nack \d+/);
+    const result = readResult(out);
+    expect(result.errorsByKind.nack).toBe(e?.failed);
+    expect(Object.keys(result.errorSamples).some((k) => /^nack: publish to orders: WRONGTYPE/.test(k))).toBe(true);
   });
 
   it('an unreachable broker is exit 3, naming the URL without its password', async () => {
