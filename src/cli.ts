@@ -5,6 +5,7 @@ import { compareCommand, type CompareOptions } from './commands/compare.js';
 import { REPORT_FORMATS, reportCommand } from './commands/report.js';
 import { executeRun, resolvePlan } from './commands/run.js';
 import type { RunFlags } from './commands/run-options.js';
+import type { K8sRenderFlags } from './commands/k8s-render.js';
 import { runScale } from './commands/scale.js';
 import { BenchError, ExitCode } from './errors.js';
 import { deletePushedRun } from './reporters/prometheus/prometheus.js';
@@ -156,6 +157,26 @@ function buildProgram(setExit: (code: number) => void): Command {
     const ctx = { signal: new AbortController().signal, env: process.env, log: warn, warn };
     setExit((await mergeCommand(files, options, terminal, ctx)).exitCode);
   });
+
+  program
+    .command('k8s')
+    .description('Kubernetes: run a scenario as shards of an Indexed Job')
+    .command('render')
+    .description('print a ConfigMap (the scenario) and an Indexed Job whose pod k runs --shard k/N (apply with kubectl)')
+    .argument('<scenario>', 'scenario file (with its CSV data file, if any)')
+    .requiredOption('--shards <n>', 'number of pods, each running one shard')
+    .requiredOption('--image <image>', 'container image of backend-bench (see the Dockerfile)')
+    .option('--namespace <ns>', 'namespace of the ConfigMap and Job')
+    .option('--name <name>', 'name of the ConfigMap and Job (default: bb-<scenario>)')
+    .option('--cpu <quantity>', 'CPU request per pod; one worker thread per whole CPU (default 1)')
+    .option('--memory <quantity>', 'memory request and limit per pod (default 512Mi)')
+    .option('--pushgateway <url>', 'each pod also pushes its metrics to this Pushgateway')
+    .option('--env-from-secret <secret>', "a Secret whose keys become the pods' environment (for ${VARS} in the scenario)")
+    .action(async (file: string, options: K8sRenderFlags) => {
+      const { k8sRenderCommand } = await import('./commands/k8s-render.js');
+      const warn = (line: string): void => void process.stderr.write(`${line}\n`);
+      setExit(await k8sRenderCommand(file, options, { write: (t) => process.stdout.write(t), warn }));
+    });
 
   program
     .command('pushgateway-delete')

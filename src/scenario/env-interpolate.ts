@@ -45,3 +45,10 @@ export function interpolateEnv(
   }
   return { value, problems };
 }
+
+/** The variables a scenario's text refers to without a default: what a process that loads it elsewhere must be given. */
+export function requiredVariables(text: string): string[] {
+  const names = new Set<string>();
+  for (const m of text.matchAll(PATTERN)) if (m[1] !== undefined && m[2] === undefined) names.add(m[1]);
+  return [...names];
+}
