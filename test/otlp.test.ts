@@ -72,14 +72,24 @@ describe('OpenTelemetry export (OTLP/HTTP)', () => {
 
     const duration = metrics.get('http.client.request.duration');
     expect(duration?.unit).toBe('s');
-    const point = duration?.histogram?.dataPoints[0];
-    expect(point?.explicitBounds).toEqual([...LATENCY_BUCKETS_SECONDS]);
-    expect(attrs(point?.attributes)).toMatchObject({
+    const points = duration?.histogram?.dataPoints ?? [];
+    const byStatus = new Map(points.map((p) => [attrs(p.attributes)['http.response.status_code'], p]));
+    expect([...byStatus.keys()].sort()).toEqual([200, 503]);
+    const ok = byStatus.get(200);
+    const unavailable = byStatus.get(503);
+    expect(ok?.explicitBounds).toEqual([...LATENCY_BUCKETS_SECONDS]);
+    expect(attrs(ok?.attributes)).toMatchObject({
       'http.request.method': 'POST', 'server.address': '127.0.0.1', 'server.port': server.port,
       'backend_bench.request': 'POST /orders', 'backend_bench.run_id': r.runId,
     });
-    // Every request with an answer is in the histogram, and the totals agree with the JSON result.
-    expect(Number(point?.count)).toBe(r.metrics.requests);
+    // error.type only on failures, and for a 5xx it is the status code as a string.
+    expect(attrs(ok?.attributes)).not.toHaveProperty('error.type');
+    expect(attrs(unavailable?.attributes)).toMatchObject({ 'http.response.status_code': 503, 'error.type': '503' });
+    // Every request with an answer is in a histogram, split exactly as the server answered (one in five 503).
+    expect(Number(unavailable?.count)).toBe(r.errorsByKind.status);
+    expect(Number(ok?.count)).toBe(r.metrics.requests - r.errorsByKind.status);
+    expect(Number(unavailable?.count) / r.metrics.requests).toBeGreaterThan(0.15);
+    expect(Number(unavailable?.count) / r.metrics.requests).toBeLessThan(0.25);
     const requests = metrics.get('backend_bench.requests')?.sum?.dataPoints[0];
     expect(Number(requests?.asInt ?? requests?.asDouble)).toBe(r.metrics.requests);
 

@@ -29,6 +29,7 @@ function overview(): dashboard.DashboardBuilder {
     .withRow(new RowBuilder('Errors'))
     .withPanel(series('Error rate', 'percentunit', [[`${rate(m('requestErrors'), 'run_id')} / ${rate(requests, 'run_id')}`, '{{run_id}}']]))
     .withPanel(series('Errors by kind', 'reqps', [[rate(m('errors'), 'kind'), '{{kind}}']]))
+    .withPanel(series('Responses / s by status code', 'reqps', [[rate(m('responses'), 'code'), '{{code}}']]))
     .withRow(new RowBuilder('Per request (steps of a flow)'))
     .withPanel(series('Requests / s by request', 'reqps', [[rate(requests, 'request'), '{{request}}']]))
     .withPanel(series('p95 by request', 's', [[quantile(0.95, duration, 'request'), '{{request}}']]))

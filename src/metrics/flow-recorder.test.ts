@@ -34,13 +34,13 @@ describe('FlowRecorder', () => {
   it('counts steps as requests of the run, and services, flows and skipped steps beside them', () => {
     const totals = new FlowTotals(SCOPES);
     const recorder = new FlowRecorder(SCOPES, totals);
-    recorder.step(0, 0, 10, undefined);
-    recorder.step(1, 1, 30, 'status');
+    recorder.step(0, 0, 10, undefined, 200);
+    recorder.step(1, 1, 30, 'status', 503);
     recorder.iteration(0, 50, true, 'a'.repeat(32));
-    recorder.step(0, 0, 12, undefined);
+    recorder.step(0, 0, 12, undefined, 200);
     recorder.skipped(1, 0);
     recorder.iteration(0, 20, true, 'b'.repeat(32));
-    recorder.step(2, 0, 5, undefined);
+    recorder.step(2, 0, 5, undefined, 200);
     recorder.iteration(1, 5, false, 'c'.repeat(32));
     recorder.flowDropped(1);
     const interval = flush(recorder, 1000);
@@ -61,10 +61,10 @@ describe('FlowRecorder', () => {
   it('starts each interval from zero and keeps adding to the totals', () => {
     const totals = new FlowTotals(SCOPES);
     const recorder = new FlowRecorder(SCOPES, totals);
-    recorder.step(0, 0, 10, undefined);
+    recorder.step(0, 0, 10, undefined, 200);
     recorder.skipped(1, 0);
     flush(recorder, 1000);
-    recorder.step(0, 0, 10, undefined);
+    recorder.step(0, 0, 10, undefined, 200);
     expect(flush(recorder, 2000).requests).toBe(1);
     expect(totals.services.rows[0]?.requests).toBe(2);
     expect(totals.stepSkipped).toEqual([0, 1, 0]);

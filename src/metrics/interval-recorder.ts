@@ -1,5 +1,6 @@
 import { type ErrorCounts, type ErrorKind, emptyErrorCounts } from './error-kinds.js';
 import { type Histogram, createHistogram, recordMs } from './histogram.js';
+import { type StatusRow, StatusTable } from './status-table.js';
 
 /** Counters and latency for one scope (a request name, or the whole run) over one interval. */
 export interface ScopeCounts {
@@ -7,6 +8,11 @@ export interface ScopeCounts {
   errors: number;
   dropped: number;
   latency: Histogram;
+  /**
+   * The same requests split by response status and error kind (HTTP scopes; the run total has none). Rows
+   * persist across intervals: a row with 0 requests saw none this interval.
+   */
+  statuses?: readonly StatusRow[];
 }
 
 /** What the hot path produced during one interval. Consumed synchronously, then the recorder reuses it. */
@@ -27,8 +33,11 @@ export interface IntervalSnapshot {
 
 /** Anything an engine may push samples into; engines never know who listens. */
 export interface SampleSink {
-  /** A finished request. `latencyMs` is omitted for failures that got no answer (refused, reset, dns). */
-  request(scope: number, latencyMs: number | undefined, error: ErrorKind | undefined): void;
+  /**
+   * A finished request. `latencyMs` is omitted for failures that got no answer (refused, reset, dns).
+   * `status` is the HTTP response status, 0 when none came; omitted by non-HTTP work (event publishes).
+   */
+  request(scope: number, latencyMs: number | undefined, error: ErrorKind | undefined, status?: number): void;
   /** An open-model start the generator could not make (in-flight cap reached). */
   dropped(scope: number): void;
   sendDelay(ms: number): void;
@@ -42,7 +51,14 @@ export const MAX_ERROR_SAMPLES = 20;
 
 /** Another recorder's interval (a worker thread's), scopes by index, to fold into this one. */
 export interface ForeignInterval {
-  scopes: readonly { requests: number; errors: number; dropped: number; latency: Histogram | undefined }[];
+  scopes: readonly {
+    requests: number;
+    errors: number;
+    dropped: number;
+    /** The scope's whole latency; when `statuses` has rows it is their sum, and the rows are added instead. */
+    latency: Histogram | undefined;
+    statuses?: readonly { status: number; error: ErrorKind | undefined; requests: number; latency: Histogram | undefined }[];
+  }[];
   errorsByKind: Readonly<ErrorCounts>;
   sendDelay: Histogram | undefined;
   inFlight: number;
@@ -68,6 +84,8 @@ function resetScope(s: ScopeCounts): void {
 export class IntervalRecorder implements SampleSink {
   private readonly total = emptyScope();
   private readonly scopes: ScopeCounts[];
+  /** By scope index: the scope's requests split by status (its `statuses` are these tables' rows). */
+  private readonly tables: StatusTable[];
   private readonly names: readonly string[];
   private readonly errorsByKind = emptyErrorCounts();
   private readonly sendDelayHistogram = createHistogram();
@@ -80,10 +98,11 @@ export class IntervalRecorder implements SampleSink {
 
   constructor(scopeNames: readonly string[]) {
     this.names = scopeNames;
-    this.scopes = scopeNames.map(emptyScope);
+    this.tables = scopeNames.map(() => new StatusTable());
+    this.scopes = this.tables.map((table) => ({ ...emptyScope(), statuses: table.rows }));
   }
 
-  request(scope: number, latencyMs: number | undefined, error: ErrorKind | undefined): void {
+  request(scope: number, latencyMs: number | undefined, error: ErrorKind | undefined, status?: number): void {
     const s = this.scopes[scope];
     if (s === undefined) throw new RangeError(`unknown scope ${scope}`);
     s.requests++;
@@ -93,8 +112,10 @@ export class IntervalRecorder implements SampleSink {
       this.total.errors++;
       this.errorsByKind[error]++;
     }
-    // The total's histogram is the sum of the scopes', built once per flush rather than recorded twice per request.
-    if (latencyMs !== undefined) recordMs(s.latency, latencyMs);
+    // One histogram record per request: the scope's histogram is the sum of its status rows, and the total's the
+    // sum of the scopes', both built once per flush.
+    if (status !== undefined) (this.tables[scope] as StatusTable).record(status, error, latencyMs);
+    else if (latencyMs !== undefined) recordMs(s.latency, latencyMs);
   }
 
   dropped(scope: number): void {
@@ -131,7 +152,8 @@ export class IntervalRecorder implements SampleSink {
       s.requests += from.requests;
       s.errors += from.errors;
       s.dropped += from.dropped;
-      if (from.latency !== undefined) s.latency.add(from.latency);
+      if (from.statuses !== undefined && from.statuses.length > 0) (this.tables[i] as StatusTable).add(from.statuses);
+      else if (from.latency !== undefined) s.latency.add(from.latency);
       this.total.requests += from.requests;
       this.total.errors += from.errors;
       this.total.dropped += from.dropped;
@@ -154,7 +176,10 @@ export class IntervalRecorder implements SampleSink {
       const s = this.scopes[i];
       if (s !== undefined) scopes.set(name, s);
     });
-    for (const scope of this.scopes) this.total.latency.add(scope.latency);
+    this.scopes.forEach((scope, i) => {
+      this.tables[i]?.addLatencyTo(scope.latency);
+      this.total.latency.add(scope.latency);
+    });
     consume({
       elapsedMs,
       total: this.total,
@@ -169,6 +194,7 @@ export class IntervalRecorder implements SampleSink {
     this.foreignTargetRate = 0;
     resetScope(this.total);
     this.scopes.forEach(resetScope);
+    for (const table of this.tables) table.reset();
     for (const k of Object.keys(this.errorsByKind) as ErrorKind[]) this.errorsByKind[k] = 0;
     this.sendDelayHistogram.reset();
     this.errorSamples.clear();

@@ -49,6 +49,7 @@ export const METRICS = {
   requests: def('http', 'counter', 'requests_total', 'Requests completed (failed ones included)', ['request']),
   requestErrors: def('http', 'counter', 'request_errors_total', 'Requests that failed', ['request']),
   errors: def('http', 'counter', 'errors_total', 'Failed requests by error kind', ['kind']),
+  responses: def('http', 'counter', 'responses_total', 'Responses received, by status code ("other" past the bound)', ['request', 'code']),
   requestDuration: def(
     'http',
     'histogram',

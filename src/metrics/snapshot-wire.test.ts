@@ -9,7 +9,15 @@ const NAMES = ['a', 'b'];
 function keep(s: IntervalSnapshot): unknown {
   return {
     total: { ...s.total, latency: encodeHistogram(s.total.latency) },
-    scopes: [...s.scopes].map(([name, c]) => [name, { ...c, latency: encodeHistogram(c.latency) }]),
+    scopes: [...s.scopes].map(([name, c]) => [name, {
+      ...c,
+      latency: encodeHistogram(c.latency),
+      // Rows in a canonical order: a merged recorder meets the pairs in the order its workers report them.
+      statuses: (c.statuses ?? [])
+        .filter((r) => r.requests > 0)
+        .map((r) => ({ status: r.status, error: r.error, requests: r.requests, latency: encodeHistogram(r.latency) }))
+        .sort((x, y) => x.status - y.status || String(x.error).localeCompare(String(y.error))),
+    }]),
     errorsByKind: { ...s.errorsByKind },
     sendDelay: summarizeHistogram(s.sendDelay),
     inFlight: s.inFlight,
@@ -28,7 +36,8 @@ function flushed(recorder: IntervalRecorder): unknown {
 function drive(recorder: IntervalRecorder, w: number): void {
   for (let i = 0; i < 500; i++) {
     const latency = i % 7 === 0 ? undefined : 1 + ((i * 37 + w * 11) % 900) / 10;
-    recorder.request(i % 2, latency, i % 7 === 0 ? 'connect_refused' : i % 13 === 0 ? 'status' : undefined);
+    const error = i % 7 === 0 ? 'connect_refused' : i % 13 === 0 ? 'status' : undefined;
+    recorder.request(i % 2, latency, error, error === 'connect_refused' ? 0 : error === 'status' ? 500 + w : 200);
     if (i % 13 === 0) recorder.errorSample('status', `status ${500 + w}`);
     recorder.sendDelay(((i + w) % 50) / 100);
   }

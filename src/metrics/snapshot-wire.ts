@@ -1,4 +1,4 @@
-import type { ErrorCounts } from './error-kinds.js';
+import type { ErrorCounts, ErrorKind } from './error-kinds.js';
 import { type Histogram, decodeHistogram, encodeHistogram } from './histogram.js';
 import type { ForeignInterval, IntervalSnapshot } from './interval-recorder.js';
 
@@ -8,12 +8,20 @@ import type { ForeignInterval, IntervalSnapshot } from './interval-recorder.js';
  */
 export interface WireInterval {
   /** In the recorder's scope order (the plan's request order). */
-  scopes: { requests: number; errors: number; dropped: number; latency: string }[];
+  scopes: { requests: number; errors: number; dropped: number; latency: string; statuses?: WireStatusRow[] }[];
   errorsByKind: ErrorCounts;
   sendDelay: string;
   inFlight: number;
   targetRate: number;
   errorSamples: [string, number][];
+}
+
+/** A scope's requests of one (status, error) pair; `error` is null for successes (undefined does not survive JSON). */
+export interface WireStatusRow {
+  status: number;
+  error: ErrorKind | null;
+  requests: number;
+  latency: string;
 }
 
 const encode = (h: Histogram): string => (h.totalCount === 0 ? '' : encodeHistogram(h));
@@ -26,6 +34,13 @@ export function encodeInterval(snapshot: IntervalSnapshot): WireInterval {
       errors: s.errors,
       dropped: s.dropped,
       latency: encode(s.latency),
+      // Rows without requests this interval stay home.
+      statuses: (s.statuses ?? []).filter((r) => r.requests > 0).map((r) => ({
+        status: r.status,
+        error: r.error ?? null,
+        requests: r.requests,
+        latency: encode(r.latency),
+      })),
     })),
     errorsByKind: { ...snapshot.errorsByKind },
     sendDelay: encode(snapshot.sendDelay),
@@ -37,7 +52,11 @@ export function encodeInterval(snapshot: IntervalSnapshot): WireInterval {
 
 export function decodeInterval(wire: WireInterval): ForeignInterval {
   return {
-    scopes: wire.scopes.map((s) => ({ ...s, latency: decode(s.latency) })),
+    scopes: wire.scopes.map((s) => ({
+      ...s,
+      latency: decode(s.latency),
+      statuses: (s.statuses ?? []).map((r) => ({ status: r.status, error: r.error ?? undefined, requests: r.requests, latency: decode(r.latency) })),
+    })),
     errorsByKind: wire.errorsByKind,
     sendDelay: decode(wire.sendDelay),
     inFlight: wire.inFlight,

@@ -13,7 +13,9 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import { InputError } from '../errors.js';
 import { forEachRecorded } from '../metrics/buckets.js';
 import { ERROR_KINDS } from '../metrics/error-kinds.js';
+import type { ScopeCounts } from '../metrics/interval-recorder.js';
 import { LATENCY_BUCKETS_SECONDS, OTLP_METRICS } from '../metrics/names.js';
+import { OTHER_STATUS, type StatusRow } from '../metrics/status-table.js';
 import type { RunResult } from '../result/run-result.js';
 import type { SloVerdict } from '../slo/evaluate.js';
 import { VERSION } from '../version.js';
@@ -106,6 +108,20 @@ const MESSAGING_SYSTEMS: Readonly<Record<string, string>> = {
   amqp: 'rabbitmq', amqps: 'rabbitmq', kafka: 'kafka', nats: 'nats', redis: 'redis', rediss: 'redis', mqtt: 'mqtt', mqtts: 'mqtt',
 };
 
+/**
+ * http.response.status_code and error.type of one status row, as the HTTP client conventions want them:
+ * error.type is the status code (a string) for 4xx/5xx, our error kind for failures without a response
+ * (timeout, connect_refused, …) or with an acceptable status that failed a check, and "_OTHER" for the overflow
+ * row of failures (statuses beyond the per-request bound, whose codes were not kept).
+ */
+export function statusAttributes(row: Pick<StatusRow, 'status' | 'error'>): Attributes {
+  if (row.status === OTHER_STATUS) return row.error === undefined ? {} : { 'error.type': '_OTHER' };
+  const attrs: Attributes = row.status > 0 ? { 'http.response.status_code': row.status } : {};
+  if (row.status >= 400) attrs['error.type'] = String(row.status);
+  else if (row.error !== undefined) attrs['error.type'] = row.error;
+  return attrs;
+}
+
 /** The SDK has no "record n times": each HDR bucket is replayed at its value; buckets are few, samples are not. */
 function replay(histogram: Histogram, source: Parameters<typeof forEachRecorded>[0], attrs: Attributes): void {
   forEachRecorded(source, (seconds, count) => {
@@ -116,6 +132,8 @@ function replay(histogram: Histogram, source: Parameters<typeof forEachRecorded>
 export class OtlpReporter implements Reporter {
   private readonly m: Instruments;
   private perRequest = new Map<string, Attributes>();
+  /** Request attributes plus a status row's, by request and (status, error): made once, reused each interval. */
+  private perStatus = new Map<string, Attributes>();
   private server: Attributes = {};
   private messagingSystem: string | undefined;
   private closed = false;
@@ -161,7 +179,7 @@ export class OtlpReporter implements Reporter {
     for (const [name, s] of interval.scopes) {
       const attrs = this.perRequest.get(name) ?? { ...this.server, 'backend_bench.request': name };
       // Event runs count publishes as their requests; they are not HTTP requests, so no HTTP duration for them.
-      if (update.events === undefined) replay(this.m.duration, s.latency, attrs);
+      if (update.events === undefined) this.recordDurations(name, s, attrs);
       if (s.requests > 0) this.m.requests.add(s.requests, attrs);
       if (s.dropped > 0) this.m.dropped.add(s.dropped, attrs);
     }
@@ -174,6 +192,22 @@ export class OtlpReporter implements Reporter {
     if (update.generator !== undefined) this.m.saturated.record(update.generator.saturated ? 1 : 0, this.server);
     this.recordVerdicts(update.verdicts ?? []);
     if (update.events !== undefined) this.recordEvents(update.events);
+  }
+
+  /** One duration series per response status (and error type), from the interval's status rows. */
+  private recordDurations(name: string, s: ScopeCounts, attrs: Attributes): void {
+    const rows = s.statuses ?? [];
+    if (rows.length === 0) {
+      replay(this.m.duration, s.latency, attrs);
+      return;
+    }
+    for (const row of rows) {
+      if (row.latency.totalCount === 0) continue;
+      const key = `${name}\u0000${row.status}\u0000${row.error ?? ''}`;
+      let withStatus = this.perStatus.get(key);
+      if (withStatus === undefined) this.perStatus.set(key, (withStatus = { ...attrs, ...statusAttributes(row) }));
+      replay(this.m.duration, row.latency, withStatus);
+    }
   }
 
   private recordEvents(events: NonNullable<LiveUpdate['events']>): void {

@@ -107,7 +107,7 @@ export class FlowRunner {
     const outcome = await sender.send(step, ctx, vars, traceparent(traceId, newSpanId()));
     if (this.cut) return undefined;
     const latency = outcome.hasLatency ? performance.now() - startAt : undefined;
-    this.sink.step(step.index, step.service, latency, outcome.error);
+    this.sink.step(step.index, step.service, latency, outcome.error, outcome.status);
     if (outcome.error === undefined) return true;
     if (outcome.message !== undefined) this.sink.errorSample(outcome.error, `${step.name}: ${outcome.message}`);
     return false;

@@ -6,7 +6,7 @@ import { classifyError, errorMessage } from '../http/error-kind.js';
 import { type Outcome, renderHeaders, renderPath, statusOk } from '../http/http-sender.js';
 import { applyCaptures } from './capture.js';
 
-const OK: Outcome = Object.freeze({ error: undefined, hasLatency: true, status: 0, message: undefined });
+const OK: Outcome = Object.freeze({ error: undefined, hasLatency: true, status: 200, message: undefined });
 
 /** One keep-alive undici pool per origin, shared by the services that live on it. */
 export class PoolSet {

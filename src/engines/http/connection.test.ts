@@ -68,7 +68,7 @@ async function exchanges(base: string, request: Record<string, unknown>, count: 
   });
 }
 
-const ok = (status = 0): Outcome => ({ error: undefined, hasLatency: true, status, message: undefined });
+const ok = (status = 200): Outcome => ({ error: undefined, hasLatency: true, status, message: undefined });
 
 describe('HttpConnection against real servers', () => {
   it('reuses one keep-alive connection for every exchange, and the server sees our request as sent', async () => {

@@ -9,7 +9,8 @@ import { type Outcome, statusOk } from './http-sender.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { ResponseParser } from './response-parser.js';
 
-const OK: Outcome = Object.freeze({ error: undefined, hasLatency: true, status: 0, message: undefined });
+/** A 200 that passed every check: the common answer, shared rather than made per response. */
+const OK: Outcome = Object.freeze({ error: undefined, hasLatency: true, status: 200, message: undefined });
 
 /** Successful outcomes with a status other than 200, made once per status rather than once per response. */
 const OK_WITH_STATUS = new Map<number, Outcome>();
@@ -180,7 +181,7 @@ export class HttpConnection {
   private judge(): Outcome {
     const r = this.request;
     const status = this.parser.status;
-    if (r === undefined) return OK;
+    if (r === undefined) return status === 200 ? OK : okWithStatus(status);
     if (!statusOk(r, status)) return { error: 'status', hasLatency: true, status, message: `status ${status}` };
     if (r.checks.length > 0) {
       const parts = this.parser.body;

@@ -93,7 +93,7 @@ export class RequestRunner implements ConnectionOwner {
     // Requests cut short by a stop are the generator's doing, not the target's: they are not counted.
     if (this.cut) return;
     const latency = outcome.hasLatency ? endedAt - connection.intendedAt : undefined;
-    this.sink.request(connection.scope, latency, outcome.error);
+    this.sink.request(connection.scope, latency, outcome.error, outcome.status);
     if (outcome.error !== undefined && outcome.message !== undefined) this.sink.errorSample(outcome.error, outcome.message);
     if (this.inFlightCount === 0) this.idle?.();
     this.options.afterExchange(connection, endedAt);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHistogram, recordMs } from '../../metrics/histogram.js';
 import { emptyErrorCounts } from '../../metrics/error-kinds.js';
-import type { IntervalSnapshot, ScopeCounts } from '../../metrics/interval-recorder.js';
+import { IntervalRecorder, type IntervalSnapshot, type ScopeCounts } from '../../metrics/interval-recorder.js';
 import type { LiveUpdate } from '../reporter.js';
 import { PrometheusReporter } from './prometheus.js';
 
@@ -55,6 +55,28 @@ describe('Prometheus exposition of a run', () => {
     expect(line(text, `backend_bench_requests_in_flight${L('')}`)).toBe(3);
     expect(line(text, `backend_bench_target_rate_per_second${L('')}`)).toBe(100);
     expect(line(text, `backend_bench_generator_cpu_ratio${L('')}`)).toBeCloseTo(0.4);
+    await r.close();
+  });
+
+  it('counts responses by status code across intervals; failures without a response are not responses', async () => {
+    const r = await PrometheusReporter.create({ lingerMs: 0, log: () => undefined, warn: () => undefined });
+    r.onStart({ runId: 'r3', scenario: 's', target: 't', model: 'open', durationMs: 2000, requests: ['get'], sloCount: 0 });
+    const recorder = new IntervalRecorder(['get']);
+    const publish = (elapsedMs: number): void => recorder.flush(elapsedMs, (interval) => r.onInterval({ ...update(elapsedMs, {}), interval }));
+    for (let i = 0; i < 10; i++) recorder.request(0, 5, undefined, 200);
+    for (let i = 0; i < 3; i++) recorder.request(0, 40, 'status', 503);
+    recorder.request(0, 6, 'check', 200);
+    recorder.request(0, undefined, 'connect_refused', 0);
+    publish(1000);
+    recorder.request(0, 5, undefined, 200);
+    publish(2000);
+    const text = await r.registry.metrics();
+    const code = (c: string): number => line(text, `backend_bench_responses_total{run_id="r3",scenario="s",request="get",code="${c}"}`);
+    expect(code('200')).toBe(12);
+    expect(code('503')).toBe(3);
+    expect(text).not.toContain('code="0"');
+    expect(line(text, 'backend_bench_requests_total{run_id="r3",scenario="s",request="get"}')).toBe(16);
+    expect(line(text, 'backend_bench_request_duration_seconds_count{run_id="r3",scenario="s",request="get"}')).toBe(15);
     await r.close();
   });
 

@@ -1,5 +1,7 @@
 import { ERROR_KINDS } from '../../metrics/error-kinds.js';
 import { PUBLISH_ERROR_KINDS } from '../../metrics/event-recorder.js';
+import type { ScopeCounts } from '../../metrics/interval-recorder.js';
+import { OTHER_STATUS } from '../../metrics/status-table.js';
 import { decodeHistogram } from '../../metrics/histogram.js';
 import type { RunResult } from '../../result/run-result.js';
 import type { SloVerdict } from '../../slo/evaluate.js';
@@ -26,6 +28,17 @@ const run: PromSection = {
   },
 };
 
+/**
+ * Responses by status code: a counter label only. Latency histograms stay per request, without the code, so a
+ * request costs 17 histogram series rather than 17 per status; OTLP carries duration by status instead.
+ */
+function countResponses(m: Instruments, labels: BaseLabels & { request: string }, s: ScopeCounts): void {
+  for (const row of s.statuses ?? []) {
+    if (row.requests === 0 || row.status === 0) continue;
+    m.responses.inc({ ...labels, code: row.status === OTHER_STATUS ? 'other' : String(row.status) }, row.requests);
+  }
+}
+
 const http: PromSection = {
   // Series start at zero, so rate() and increase() see the first interval's requests.
   onStart: (m, base, start) => {
@@ -45,6 +58,7 @@ const http: PromSection = {
       m.requestErrors.inc(labels, s.errors);
       m.dropped.inc(labels, s.dropped);
       m.requestDuration.addHdr(labels, s.latency);
+      countResponses(m, labels, s);
     }
     for (const kind of ERROR_KINDS) m.errors.inc({ ...base, kind }, interval.errorsByKind[kind]);
     m.sendDelay.addHdr(base, interval.sendDelay);
