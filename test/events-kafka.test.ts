@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResult, runCli, tempDir } from './support/cli.js';
+import { e2eRecorded } from './support/events.js';
 import { closedPort } from './support/servers.js';
 import { kafkaTestTarget, startKafkaTestCluster, type KafkaTestCluster } from './kafka-mock/kafka-test-cluster.js';
 
@@ -144,7 +145,7 @@ describe(`backend-bench run on Kafka (${kafkaTestTarget()})`, () => {
       const file = scenario(
         topics.watched,
         '      mode: produce-only',
-        'load: { rate: 60, duration: 3s }\nslos:\n  - lag_final = 0\n  - lag_max > 0',
+        'load: { rate: 60, duration: 3s }\nslos:\n  - lag_final = 0\n  - lag_max > 0\n  - lost = 0',
         appGroup,
       );
       const out = join(tempDir(), 'r.json');
@@ -153,6 +154,10 @@ describe(`backend-bench run on Kafka (${kafkaTestTarget()})`, () => {
       const e = readResult(out).events;
       expect(e?.acked).toBeGreaterThanOrEqual(150);
       expect(e?.consumed).toBe(0); // we consume nothing: the application does
+      // Its records are the application's to account for: none lost or undelivered by us, no e2e figure.
+      expect(e).toMatchObject({ lost: 0, undelivered: 0 });
+      expect(e2eRecorded(e)).toBe(0);
+      expect(run.stdout).toMatch(/✓ pass\s+lost = 0/);
       expect(e?.byQueue.orders).toMatchObject({ mode: 'produce-only', group: appGroup, consumers: 0 });
       expect(e?.lag.final).toBe(0);
       expect(e?.lag.max).toBeGreaterThan(0);

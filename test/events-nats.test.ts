@@ -3,10 +3,10 @@
  * tool's lag is checked against the durable consumer's info read here, loss against a stream purge done behind its
  * back, and recovery by cutting its connections at a TCP relay (the shared server is never restarted).
  */
-import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lagRose, runEvents, sleep, uniqueName, waitFor, writeEventScenario } from './support/events.js';
+import { e2eRecorded, lagRose, runEvents, sleep, uniqueName, waitFor, writeEventScenario } from './support/events.js';
 import { type TcpProxy, startTcpProxy } from './support/tcp-proxy.js';
 
 const BROKER = 'nats://127.0.0.1:4222';
@@ -133,6 +133,41 @@ describe('events on NATS JetStream (real server on 127.0.0.1:4222)', () => {
     } finally {
       await proxy?.close();
     }
+  });
+
+  it("produce-only: publishes to the application's stream and reports its durable's lag; nothing lost, no e2e figures", async () => {
+    const { subject, stream } = newSubject('app');
+    await jsm.streams.add({ name: stream, subjects: [subject] });
+    await jsm.consumers.add(stream, { durable_name: 'app', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New });
+    // The application: pulls from its durable and acknowledges every message at once. Its lag ends at zero, so if
+    // the run tracked sequences without consuming, every message would look gone from the broker: lost.
+    let appConsumed = 0;
+    const messages = await (await jetstream(nc).consumers.get(stream, 'app')).consume({ max_messages: 10 });
+    const app = (async () => {
+      for await (const m of messages) {
+        appConsumed++;
+        m.ack();
+      }
+    })();
+    const file = writeEventScenario({
+      broker: BROKER,
+      queue: [`subject: ${subject}`, 'group: app', 'mode: produce-only'],
+      load: '{ rate: 100, duration: 2s }',
+      drain: '5s',
+      slos: ['lost = 0', 'lag_final = 0'],
+    });
+    const { run, events: e } = await runEvents(file);
+    await waitFor(() => appConsumed >= 200, 5000);
+    await messages.close();
+    await app;
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(e).toMatchObject({ attempted: 200, acked: 200, consumed: 0, lost: 0, undelivered: 0, duplicates: 0 });
+    expect(appConsumed).toBe(200);
+    expect(e2eRecorded(e)).toBe(0);
+    expect(e?.lag.final).toBe(0);
+    expect(e?.lag.source).toBe('jetstream consumer info (num_pending + num_ack_pending)');
+    expect(await durableLag(stream, 'app')).toEqual({ pending: 0, ackPending: 0 });
+    expect(run.stdout).not.toMatch(/produce → consume/);
   });
 
   it('an unreachable broker is exit 3, naming the URL without its password', async () => {

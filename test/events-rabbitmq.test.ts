@@ -5,7 +5,7 @@
  */
 import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exec, lagRose, runEvents, sleep, uniqueName, waitFor, writeEventScenario } from './support/events.js';
+import { e2eRecorded, exec, lagRose, runEvents, sleep, uniqueName, waitFor, writeEventScenario } from './support/events.js';
 
 const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
 const queues: string[] = [];
@@ -149,6 +149,39 @@ describe('events on RabbitMQ (real broker on 127.0.0.1:5672)', () => {
     expect(e?.acked).toBeGreaterThan(350);
     expect(e?.consumed).toBeGreaterThan(350);
     expect(run.stdout).toMatch(/broker connection lost \d+× \(reconnected with backoff\)/);
+  });
+
+  it("produce-only: publishes to the application's queue and reports its depth; nothing lost, no e2e figures", async () => {
+    const queue = newQueue('app');
+    await ch.assertQueue(queue, { durable: true });
+    // The application: a consumer of its own that acknowledges every message at once. Its queue ends empty, so
+    // if the run tracked sequences without consuming, every message would look gone from the broker: lost.
+    const app = await conn.createChannel();
+    let appConsumed = 0;
+    await app.prefetch(10);
+    await app.consume(queue, (m) => {
+      if (m === null) return;
+      appConsumed++;
+      app.ack(m);
+    });
+    const file = writeEventScenario({
+      broker: BROKER,
+      queue: [`queue: ${queue}`, 'mode: produce-only'],
+      load: '{ rate: 100, duration: 2s }',
+      drain: '5s',
+      slos: ['lost = 0', 'lag_final = 0'],
+    });
+    const { run, events: e } = await runEvents(file);
+    await waitFor(() => appConsumed >= 200, 5000);
+    await app.close();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(e).toMatchObject({ attempted: 200, acked: 200, consumed: 0, lost: 0, undelivered: 0, duplicates: 0 });
+    expect(appConsumed).toBe(200);
+    expect(e2eRecorded(e)).toBe(0);
+    expect(e?.lag.final).toBe(0);
+    expect(e?.lag.source).toBe('rabbitmq checkQueue (messages ready); unacknowledged not included (a lower bound: see the adapter\'s options)');
+    expect(run.stdout).toMatch(/not consumed/);
+    expect(run.stdout).not.toMatch(/produce → consume/);
   });
 
   it('an unreachable broker is exit 3, naming the URL without its password', async () => {

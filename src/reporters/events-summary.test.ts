@@ -55,6 +55,25 @@ describe('events summary', () => {
     );
   });
 
+  it('a produce-only queue is marked not consumed, with no e2e row and no time lag of ours', () => {
+    const config = {
+      broker: 'redis://127.0.0.1:6379',
+      cleanup: false,
+      queues: [{ stream: 'watched', group: 'app', mode: 'produce-only', prefetch: 10, producers: 1, weight: 1 }],
+    } as EventsConfig;
+    const agg = new EventAggregator(['watched']);
+    agg.add({
+      elapsedMs: 1000,
+      queues: [counts({ attempted: 50, acked: 50 }, Array<number>(50).fill(2), [])],
+      lag: [{ broker: 7, client: 0, timeLagMs: 0 }],
+      lagSource: ['redis XINFO GROUPS (lag + pending)'],
+      phases: { publishing: 0, draining: 1000, done: 1000 },
+    });
+    const text = formatEvents(eventsSection(agg, planEvents(config, { add: () => undefined })!), plain) ?? '';
+    expect(text).toMatch(/\n watched +50 +[\d.]+ +not consumed +- +0 +0 +0 +7 +7 +-\n/);
+    expect(text).not.toMatch(/produce → consume/);
+  });
+
   it('the live line shows rates, e2e p99 and the lag, and says when the run is draining', () => {
     const line = formatEventProgress(
       { elapsedMs: 12_000, durationMs: 10_000, point: { t: 12, requests: 0, errors: 0, dropped: 0, rps: 0, p50: 0, p95: 0, p99: 0, inFlight: 0, targetRate: 0 }, totalRequests: 1000, totalErrors: 0, totalDropped: 0 },

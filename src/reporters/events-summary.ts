@@ -34,7 +34,8 @@ function flowTable(events: EventsSection, c: ChalkInstance): string {
     countCell(m.undelivered, c.red),
     lagCell(m.lag.max, c),
     m.lag.final !== null && m.lag.final > 0 ? c.yellow(fmtCount(m.lag.final)) : lagCell(m.lag.final, c),
-    msText(m.lag.timeLagMaxMs),
+    // Time lag is the age of the oldest message we have not consumed: without consumers of ours there is none.
+    consuming ? msText(m.lag.timeLagMaxMs) : c.dim('-'),
   ];
   const queues = Object.entries(events.byQueue);
   for (const [name, m] of queues) t.push(row(name, m, m.mode === 'produce-consume'));

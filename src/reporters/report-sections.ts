@@ -1,4 +1,5 @@
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
+import type { QueueEventMetrics } from '../result/events-result.js';
 import type { RunResult } from '../result/run-result.js';
 import { fmtCount, fmtMs, fmtPercent, fmtRate } from './format.js';
 
@@ -29,10 +30,12 @@ function scopeTable(title: string, first: string, byScope: Readonly<Record<strin
 function eventsTable(result: RunResult): ReportTable | undefined {
   const events = result.events;
   if (events === undefined) return undefined;
+  // A produce-only queue has no e2e or time-lag figure (nothing of ours consumed): n/a, not a reassuring 0.
+  const consumed = (q: QueueEventMetrics, text: string): string => (q.mode === 'produce-only' ? 'n/a' : text);
   const rows = Object.entries(events.byQueue).map(([name, q]) => [
-    name, fmtCount(q.acked), fmtCount(q.consumed), fmtCount(q.lost), fmtCount(q.undelivered), fmtCount(q.duplicates),
-    fmtMs(q.publishLatencyMs.p99), fmtMs(q.e2eLatencyMs.p50), fmtMs(q.e2eLatencyMs.p99),
-    q.lag.max === null ? 'n/a' : fmtCount(q.lag.max), fmtMs(q.lag.timeLagMaxMs),
+    name, fmtCount(q.acked), consumed(q, fmtCount(q.consumed)), fmtCount(q.lost), fmtCount(q.undelivered), fmtCount(q.duplicates),
+    fmtMs(q.publishLatencyMs.p99), consumed(q, fmtMs(q.e2eLatencyMs.p50)), consumed(q, fmtMs(q.e2eLatencyMs.p99)),
+    q.lag.max === null ? 'n/a' : fmtCount(q.lag.max), consumed(q, fmtMs(q.lag.timeLagMaxMs)),
   ]);
   const head = ['queue', 'published', 'consumed', 'lost', 'undelivered', 'dup', 'publish p99 ms', 'e2e p50 ms', 'e2e p99 ms', 'lag max', 'time lag max ms'];
   return { title: `Events (${events.broker})`, head, rows };

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { decodeHistogram } from '../../src/metrics/histogram.js';
 import type { EventsSection } from '../../src/result/events-result.js';
 import { type CliRun, readResult, runCli, tempDir } from './cli.js';
 
@@ -69,4 +70,9 @@ export function lagRose(e: EventsSection): boolean {
   const values = e.lag.series.map((p) => p.lag).filter((v): v is number => v !== null);
   const firstHalf = values.slice(0, Math.ceil(values.length / 2));
   return values.length >= 3 && Math.max(...values) > Math.max(0, ...firstHalf.slice(0, 2)) && (e.lag.max ?? 0) > 0;
+}
+
+/** Messages in a result's produce→consume histogram (whole run): none at all when nothing of ours consumed. */
+export function e2eRecorded(e: EventsSection | undefined): number {
+  return e === undefined ? -1 : decodeHistogram(e.histograms.e2e).totalCount;
 }

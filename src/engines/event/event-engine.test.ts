@@ -31,7 +31,9 @@ async function run(queue: QueueConfig, rate: number, durationMs: number, drainMs
   const events = new EventRecorder(1);
   const totals = new EventAggregator(['orders']);
   const samples = new IntervalRecorder(['orders']);
-  const flush = (): void => events.flush(0, (s) => totals.add(s));
+  // Real elapsed times, so each flush makes its own point of the lag series (a 0 ms span folds into the last one).
+  const t0 = performance.now();
+  const flush = (): void => events.flush(performance.now() - t0, (s) => totals.add(s));
   const timer = setInterval(flush, 250);
   const hook = during === undefined ? undefined : setTimeout(() => during(broker), durationMs / 2);
   try {
@@ -85,5 +87,31 @@ describe('EventEngine on the demo broker', () => {
     expect(m.undelivered).toBe(0);
     expect(m.consumed + m.lost).toBe(m.acked);
     expect(performance.now() - started).toBeLessThan(8000);
+  });
+
+  it('produce-only: the application consumes; nothing is tracked, so nothing is lost and the e2e histogram stays empty', async () => {
+    // The "application" starts halfway through at ~100/s while 200/s arrive, then catches up in the drain: the
+    // broker's lag for it rises, then ends at zero. Were sequences tracked without consumers of ours, every message would be counted lost in the e2e tail.
+    let appConsumed = 0;
+    const m = await run({ mode: 'produce-only' }, 200, 1000, 2000, (broker) => {
+      void broker
+        .adapters()
+        .create(
+          { url: 'demo', display: 'demo broker', destination: 'orders', group: 'app', create: false, publishTimeoutMs: 1000, options: {} },
+          { lost: () => undefined, restored: () => undefined },
+        )
+        .then((app) =>
+          app.consume({ index: 0, prefetch: 1 }, async () => {
+            await new Promise((resolve) => setTimeout(resolve, 10));
+            appConsumed++;
+          }),
+        );
+    });
+    expect(m).toMatchObject({ attempted: 200, acked: 200, consumed: 0, lost: 0, undelivered: 0, duplicates: 0 });
+    expect(appConsumed).toBe(200);
+    expect(m.e2eLatencyMs).toMatchObject({ p50: 0, p99: 0, max: 0 });
+    expect(m.lag.max).toBeGreaterThan(50);
+    expect(m.lag.final).toBe(0);
+    expect(m.lag.clientMax).toBe(0);
   });
 });
