@@ -1,85 +1,30 @@
 import { writeFile } from 'node:fs/promises';
-import { Chalk } from 'chalk';
 import { Command, CommanderError, Option } from 'commander';
-import { compareCommand, type CompareOptions } from './commands/compare.js';
-import { REPORT_FORMATS, reportCommand } from './commands/report.js';
-import { executeRun, resolvePlan } from './commands/run.js';
-import type { RunFlags } from './commands/run-options.js';
+import type { CompareOptions } from './commands/compare.js';
 import type { K8sRenderFlags } from './commands/k8s-render.js';
-import { runScale } from './commands/scale.js';
+import type { ReportFormat } from './commands/report.js';
+import type { RunCliOptions } from './commands/run-cli.js';
 import { BenchError, ExitCode } from './errors.js';
-import { deletePushedRun } from './reporters/prometheus/prometheus.js';
-import { closeReporters, createOutputs, OUTPUTS, type OutputDef, type OutputFlags } from './reporters/registry.js';
-import type { Reporter } from './reporters/reporter.js';
-import { TerminalReporter, colorEnabled } from './reporters/terminal.js';
-import { describeFlows } from './scenario/flow-plan.js';
-import { describeEvents } from './scenario/event-plan.js';
-import { scenarioJsonSchema } from './scenario/schema.js';
+import { OUTPUTS, type OutputFlags } from './reporters/registry.js';
 import { DEMOS, demoNames, startDemo, type DemoName } from './targets/launch.js';
 import { VERSION } from './version.js';
 
+/*
+ * Start-up stays fast (`--help`, `validate`): each command's module, with the engines, reporters and broker
+ * clients it needs, is imported by its action, only when that command runs.
+ */
+
+/** `report --format` choices; the type check keeps them in step with REPORT_FORMATS. */
+const REPORT_FORMAT_NAMES = ['md', 'junit', 'html'] as const satisfies readonly ReportFormat[];
+const everyReportFormat: Exclude<ReportFormat, (typeof REPORT_FORMAT_NAMES)[number]> extends never ? true : never = true;
+void everyReportFormat;
+
+async function terminalColor(): Promise<{ color: boolean }> {
+  const { colorEnabled } = await import('./reporters/terminal.js');
+  return { color: colorEnabled(process.stdout) };
+}
+
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-interface RunCliOptions extends RunFlags, OutputFlags {
-  quiet?: boolean;
-  shard?: string;
-  workers?: string;
-}
-
-/** Ctrl-C: the first stops the run gracefully (the result is still written); a second one exits at once. */
-function interruptSignal(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(ExitCode.Interrupted);
-    process.stderr.write('\nstopping… (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
-
-async function runCommand(file: string | undefined, options: RunCliOptions): Promise<number> {
-  const plan = await resolvePlan(file, options);
-  const scale = runScale(file, options);
-  const reporters: Reporter[] = [
-    new TerminalReporter({
-      progress: process.stderr,
-      summary: process.stdout,
-      color: colorEnabled(process.stdout),
-      quiet: options.quiet,
-    }),
-  ];
-  const interrupt = interruptSignal();
-  try {
-    const log = (line: string): void => void (options.quiet ? undefined : process.stderr.write(`${line}\n`));
-    const warn = (line: string): void => void process.stderr.write(`${line}\n`);
-    reporters.push(...(await createOutputs(options, { signal: interrupt.signal, env: process.env, log, warn })));
-    try {
-      return (await executeRun(plan, reporters, interrupt.signal, scale)).exitCode;
-    } finally {
-      await closeReporters(reporters);
-    }
-  } finally {
-    interrupt.dispose();
-  }
-}
-
-async function validateCommand(files: string[]): Promise<number> {
-  for (const file of files) {
-    const plan = await resolvePlan(file, {});
-    process.stdout.write(
-      `${file}: ok (${plan.load.model} model, ${plan.events ? describeEvents(plan.events) : plan.flows ? describeFlows(plan.flows) : `${plan.requests.length} requests`}, ${plan.slos.length} SLOs)\n`,
-    );
-  }
-  return ExitCode.Pass;
-}
 
 async function demoCommand(name: string, options: { port: string }): Promise<number> {
   const demo = await startDemo(name as DemoName, { port: Number(options.port) });
@@ -121,18 +66,22 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('-q, --quiet', 'no live progress, only the summary')
     .option('--workers <n>', 'worker threads generating load (default: one per core, less one for a local target)')
     .option('--shard <i/n>', 'run shard i of n of the load (e.g. 2/4); merge the shard results with `merge`');
-  for (const def of Object.values(OUTPUTS) as OutputDef[]) for (const [flags, help] of def.options) run.option(flags, help);
-  run.action(async (file: string | undefined, options: RunCliOptions) => setExit(await runCommand(file, options)));
+  for (const def of Object.values(OUTPUTS)) for (const [flags, help] of def.options) run.option(flags, help);
+  run.action(async (file: string | undefined, options: RunCliOptions) => {
+    const { runCommand } = await import('./commands/run-cli.js');
+    setExit(await runCommand(file, options));
+  });
 
   program
     .command('report')
     .description('re-render a saved JSON result (from run --out) as Markdown, JUnit XML or HTML')
     .argument('<result>', 'result JSON file')
-    .addOption(new Option('--format <format>', 'output format').choices(Object.keys(REPORT_FORMATS)).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMAT_NAMES).makeOptionMandatory())
     .option('--out <file>', 'write to this file instead of stdout')
-    .action(async (file: string, options: { format: string; out?: string }) =>
-      setExit(await reportCommand(file, options, process.stdout)),
-    );
+    .action(async (file: string, options: { format: string; out?: string }) => {
+      const { reportCommand } = await import('./commands/report.js');
+      setExit(await reportCommand(file, options, process.stdout));
+    });
 
   program
     .command('compare')
@@ -141,9 +90,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<current>', 'current result JSON')
     .option('--max-regression <metric=N%>', "budget override, e.g. p95=10%, error_rate=0.5%, rps=5%, p999=off (repeatable)", collect)
     .option('--markdown <file>', 'also write the comparison as Markdown (for a PR comment)')
-    .action(async (baseline: string, current: string, options: CompareOptions) =>
-      setExit(await compareCommand(baseline, current, options, { write: (t) => process.stdout.write(t), color: new Chalk({ level: colorEnabled(process.stdout) ? 1 : 0 }) })),
-    );
+    .action(async (baseline: string, current: string, options: CompareOptions) => {
+      const [{ compareCommand }, { Chalk }, { color }] = await Promise.all([import('./commands/compare.js'), import('chalk'), terminalColor()]);
+      setExit(await compareCommand(baseline, current, options, { write: (t) => process.stdout.write(t), color: new Chalk({ level: color ? 1 : 0 }) }));
+    });
 
   const merge = program
     .command('merge')
@@ -151,8 +101,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<results...>', 'shard result JSON files (run --out)');
   for (const name of ['json', 'junit', 'markdown', 'html'] as const) for (const [flags, help] of OUTPUTS[name].options) merge.option(flags, help);
   merge.action(async (files: string[], options: OutputFlags) => {
-    const { mergeCommand } = await import('./commands/merge.js');
-    const terminal = new TerminalReporter({ progress: process.stderr, summary: process.stdout, color: colorEnabled(process.stdout) });
+    const [{ mergeCommand }, { TerminalReporter }, { color }] = await Promise.all([import('./commands/merge.js'), import('./reporters/terminal.js'), terminalColor()]);
+    const terminal = new TerminalReporter({ progress: process.stderr, summary: process.stdout, color });
     const warn = (line: string): void => void process.stderr.write(`${line}\n`);
     const ctx = { signal: new AbortController().signal, env: process.env, log: warn, warn };
     setExit((await mergeCommand(files, options, terminal, ctx)).exitCode);
@@ -184,6 +134,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<url>', 'Pushgateway URL, e.g. http://127.0.0.1:9091')
     .argument('<run-id>', 'the run id (printed by run, and in the JSON result)')
     .action(async (url: string, runId: string) => {
+      const { deletePushedRun } = await import('./reporters/prometheus/prometheus.js');
       await deletePushedRun(url, runId);
       process.stdout.write(`deleted run ${runId} from ${url}\n`);
       setExit(ExitCode.Pass);
@@ -193,7 +144,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('validate')
     .description('check scenario files without sending any traffic')
     .argument('<files...>', 'scenario files')
-    .action(async (files: string[]) => setExit(await validateCommand(files)));
+    .action(async (files: string[]) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      setExit(await validateCommand(files));
+    });
 
   program
     .command('demo')
@@ -207,6 +161,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('print the JSON Schema of scenario files (for editor completion)')
     .option('--out <file>', 'write it to a file instead of stdout')
     .action(async (options: { out?: string }) => {
+      const { scenarioJsonSchema } = await import('./scenario/schema.js');
       const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
       if (options.out === undefined) process.stdout.write(text);
       else await writeFile(options.out, text);

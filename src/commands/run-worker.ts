@@ -4,7 +4,8 @@ import { IntervalRecorder } from '../metrics/interval-recorder.js';
 import { encodeInterval } from '../metrics/snapshot-wire.js';
 import { ThreadLoad } from '../metrics/thread-load.js';
 import { HTTP_ENGINES } from './http-run.js';
-import { openFeed, resolvePlan } from './run.js';
+import { openFeed } from './open-feed.js';
+import { resolvePlan } from './resolve-plan.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 
 /**

@@ -1,46 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ExitCode, InputError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { LiveSaturation } from '../metrics/live-saturation.js';
 import { SaturationMonitor } from '../metrics/saturation.js';
 import { summarizeHistogram } from '../metrics/histogram.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { buildResult, type RunResult } from '../result/run-result.js';
-import { type DataFeed, loadCsvFeed } from '../scenario/data-feed.js';
-import { loadScenario } from '../scenario/load.js';
-import { type ExecutionPlan, planScenario } from '../scenario/plan.js';
+import type { ExecutionPlan } from '../scenario/plan.js';
 import type { Shard } from '../scenario/shard.js';
-import { validateScenario } from '../scenario/load.js';
 import { evaluateSlos, slosToAbort } from '../slo/evaluate.js';
 import { VERSION } from '../version.js';
 import { prepareEventRun } from './event-run.js';
 import { prepareFlowRun } from './flow-run.js';
 import { prepareHttpRun } from './http-run.js';
-import { adHocScenario, applyFlags, type RunFlags } from './run-options.js';
+import { openFeed } from './open-feed.js';
 import type { RunKit } from './run-kit.js';
 import { checkScale, type RunScale } from './scale.js';
 
 const INTERVAL_MS = 1000;
 
-/**
- * Loads the CSV feed and checks it has every column the templates read, before any traffic. A generator that runs
- * a shard of the load (a --shard, a worker thread) keeps only its rows, so generators never send each other's.
- */
-export function openFeed(data: NonNullable<ExecutionPlan['data']>, shard?: Shard): DataFeed {
-  const feed = loadCsvFeed(data.file, data.order, shard);
-  const missing = data.columns.filter((c) => !feed.columns.includes(c));
-  if (missing.length > 0) {
-    throw new InputError(`${data.file}: no column ${missing.map((c) => `"${c}"`).join(', ')} (columns: ${feed.columns.join(', ')})`);
-  }
-  return feed;
-}
-
-/** Loads a scenario file (flags override its values) or builds one from flags alone. */
-export async function resolvePlan(file: string | undefined, flags: RunFlags): Promise<ExecutionPlan> {
-  if (file === undefined) return planScenario(validateScenario(adHocScenario(flags), '(command line)'));
-  const loaded = await loadScenario(file, (data) => applyFlags(data, flags));
-  return planScenario(loaded.config, loaded);
-}
+export { openFeed } from './open-feed.js';
+export { resolvePlan } from './resolve-plan.js';
 
 export interface RunOutcome {
   result: RunResult;
@@ -112,6 +92,7 @@ async function drive(
       verdicts: plan.slos.length > 0 ? evaluateSlos(plan.slos, kit.metricSource()) : [],
       generator: kit.generatorSample?.() ?? live.sample(),
       events: kit.liveEvents?.(),
+      flows: kit.liveFlows?.(),
     };
     for (const r of reporters) void r.onInterval?.(update);
   });

@@ -1,11 +1,6 @@
 import { InputError } from '../errors.js';
 import { parseDuration } from '../scenario/duration.js';
-import { HtmlReporter } from './html.js';
-import { JsonReporter } from './json.js';
-import { JunitReporter } from './junit.js';
-import { MarkdownReporter } from './markdown.js';
 import { parseListenAddress } from './prometheus/listen-address.js';
-import { PrometheusReporter } from './prometheus/prometheus.js';
 import type { Awaitable, Reporter } from './reporter.js';
 
 /** The output flags of `run`, as commander hands them over. */
@@ -54,12 +49,13 @@ const prometheus: OutputDef = {
     ['--linger <duration>', `with --prometheus: keep /metrics up this long after the run (default ${DEFAULT_LINGER_MS / 1000}s)`],
     ['--pushgateway <url>', 'push the end-of-run metrics to a Prometheus Pushgateway, grouped by run_id'],
   ],
-  create: (flags, ctx) => {
+  create: async (flags, ctx) => {
     if (flags.prometheus === undefined && flags.linger !== undefined) throw new InputError('--linger needs --prometheus');
     if (flags.prometheus === undefined && flags.pushgateway === undefined) return undefined;
     if (flags.pushgateway !== undefined && !/^https?:\/\//.test(flags.pushgateway)) {
       throw new InputError(`--pushgateway "${flags.pushgateway}": expected an http(s) URL, e.g. http://127.0.0.1:9091`);
     }
+    const { PrometheusReporter } = await import('./prometheus/prometheus.js');
     return PrometheusReporter.create({
       listen: flags.prometheus === undefined ? undefined : parseListenAddress(flags.prometheus, '--prometheus'),
       pushgateway: flags.pushgateway,
@@ -85,24 +81,30 @@ const otlp: OutputDef = {
   },
 };
 
-/** Every output of `run`, by name; cli.ts adds their flags and builds the ones asked for. */
+/**
+ * Every output of `run`, by name; cli.ts adds their flags and builds the ones asked for. Each reporter's module
+ * (and the libraries behind it: XML builder, prom-client, the OTel SDK) is imported only when its flag is given,
+ * so the CLI starts fast.
+ */
 export const OUTPUTS = {
   json: {
     options: [['--out <file>', 'write the JSON result to this file']],
-    create: (f) => (f.out === undefined ? undefined : new JsonReporter(f.out)),
+    create: async (f) => (f.out === undefined ? undefined : new (await import('./json.js')).JsonReporter(f.out)),
   },
   junit: {
     options: [['--junit <file>', 'write JUnit XML: one test case per SLO']],
-    create: (f) => (f.junit === undefined ? undefined : new JunitReporter(f.junit)),
+    create: async (f) => (f.junit === undefined ? undefined : new (await import('./junit.js')).JunitReporter(f.junit)),
   },
   markdown: {
     options: [['--markdown <file>', 'write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)']],
-    create: (f, ctx) =>
-      f.markdown === undefined ? undefined : new MarkdownReporter({ file: f.markdown, stepSummary: ctx.env.GITHUB_STEP_SUMMARY || undefined }),
+    create: async (f, ctx) =>
+      f.markdown === undefined
+        ? undefined
+        : new (await import('./markdown.js')).MarkdownReporter({ file: f.markdown, stepSummary: ctx.env.GITHUB_STEP_SUMMARY || undefined }),
   },
   html: {
     options: [['--html <file>', 'write a self-contained HTML report with charts']],
-    create: (f) => (f.html === undefined ? undefined : new HtmlReporter(f.html)),
+    create: async (f) => (f.html === undefined ? undefined : new (await import('./html.js')).HtmlReporter(f.html)),
   },
   prometheus,
   otlp,
