@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { COMPARE_METRICS, type CompareMetric, type CompareRow } from '../result/compare.js';
-import { fmtMs, fmtPercent, fmtRate } from './format.js';
+import { fmtMs, fmtMsUnit, fmtPercent, fmtRate } from './format.js';
 
 /** Same borderless look as the run summary. */
 const TABLE_STYLE = {
@@ -14,7 +14,7 @@ const TABLE_STYLE = {
 };
 
 const VALUE_FORMAT = {
-  latency: (x: number) => `${fmtMs(x)} ms`,
+  latency: (x: number) => fmtMsUnit(x),
   ratio: (x: number) => fmtPercent(x),
   rate: (x: number) => `${fmtRate(x)}/s`,
 } satisfies Record<(typeof COMPARE_METRICS)[CompareMetric]['kind'], (x: number) => string>;

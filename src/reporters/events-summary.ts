@@ -5,7 +5,7 @@ import { PUBLISH_ERROR_KINDS } from '../metrics/event-recorder.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { EventsSection } from '../result/events-result.js';
 import { formatDuration } from '../scenario/duration.js';
-import { fmtCount, fmtMs, fmtPercent, fmtRate } from './format.js';
+import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate } from './format.js';
 import type { LiveUpdate } from './reporter.js';
 import { borderlessTable, renderTable } from './table.js';
 
@@ -15,8 +15,6 @@ import { borderlessTable, renderTable } from './table.js';
  * Pure: returns a string.
  */
 
-/** fmtMs writes long durations in seconds ("12.3s"); shorter ones get their unit here. */
-const msText = (ms: number): string => (ms >= 10_000 ? fmtMs(ms) : `${fmtMs(ms)} ms`);
 const countCell = (n: number, paint: (s: string) => string): string => (n > 0 ? paint(fmtCount(n)) : '0');
 const lagCell = (n: number | null, c: ChalkInstance): string => (n === null ? c.dim('n/a') : fmtCount(n));
 
@@ -35,7 +33,7 @@ function flowTable(events: EventsSection, c: ChalkInstance): string {
     lagCell(m.lag.max, c),
     m.lag.final !== null && m.lag.final > 0 ? c.yellow(fmtCount(m.lag.final)) : lagCell(m.lag.final, c),
     // Time lag is the age of the oldest message we have not consumed: without consumers of ours there is none.
-    consuming ? msText(m.lag.timeLagMaxMs) : c.dim('-'),
+    consuming ? fmtMsUnit(m.lag.timeLagMaxMs) : c.dim('-'),
   ];
   const queues = Object.entries(events.byQueue);
   for (const [name, m] of queues) t.push(row(name, m, m.mode === 'produce-consume'));
@@ -96,9 +94,9 @@ export function formatEventProgress(u: LiveUpdate, events: LiveEvents, c: ChalkI
     `${formatDuration(u.elapsedMs)}/${formatDuration(u.durationMs)}${draining ? c.dim(' draining') : ''}`,
     `pub ${fmtCount(p.acked)}/s`,
     `cons ${fmtCount(p.consumed)}/s`,
-    `e2e p99 ${msText(p.e2eP99)}`,
+    `e2e p99 ${fmtMsUnit(p.e2eP99)}`,
     lag,
-    c.dim(`backlog ${fmtCount(p.backlog)}, oldest ${msText(p.timeLagMs)}`),
+    c.dim(`backlog ${fmtCount(p.backlog)}, oldest ${fmtMsUnit(p.timeLagMs)}`),
     u.totalErrors > 0 ? c.red(`${fmtCount(u.totalErrors)} err`) : '0 err',
   ];
   if (u.point.targetRate > 0) parts.splice(2, 0, c.dim(`target ${fmtRate(u.point.targetRate)}`));

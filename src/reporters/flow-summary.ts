@@ -3,7 +3,7 @@ import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { GroupScopeMetrics } from '../metrics/scope-table.js';
 import type { ServiceMetrics, StepMetrics } from '../result/flow-result.js';
 import type { RunResult } from '../result/run-result.js';
-import { fmtCount, fmtMs, fmtPercent } from './format.js';
+import { fmtCount, fmtMs, fmtMsUnit, fmtPercent } from './format.js';
 import { borderlessTable, renderTable } from './table.js';
 
 /**
@@ -70,7 +70,7 @@ function tracesBlock(result: RunResult, c: ChalkInstance): string | undefined {
   const failed = result.traces?.failed.slice(0, EXEMPLARS_SHOWN) ?? [];
   if (slowest.length === 0 && failed.length === 0) return undefined;
   const line = (e: { traceId: string; flow: string; durationMs: number }): string =>
-    `  ${e.traceId}  ${c.dim(`${e.flow}, ${fmtMs(e.durationMs)} ms`)}`;
+    `  ${e.traceId}  ${c.dim(`${e.flow}, ${fmtMsUnit(e.durationMs)}`)}`;
   const lines = [c.bold('Traces') + c.dim(' (W3C trace ids, to open in Jaeger or Tempo; all in the JSON result)')];
   if (slowest.length > 0) lines.push(c.dim(' slowest:'), ...slowest.map(line));
   if (failed.length > 0) lines.push(c.dim(' failed:'), ...failed.map(line));

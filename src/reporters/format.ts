@@ -6,6 +6,14 @@ export function fmtMs(ms: number): string {
   return ms.toFixed(2);
 }
 
+/**
+ * A duration with its unit, for text outside an "ms" column: "2.35 ms", "850 ms", "11.5s" (fmtMs switches to
+ * seconds at 10 s and says so itself, so " ms" must not be appended to it).
+ */
+export function fmtMsUnit(ms: number): string {
+  return ms >= 10_000 ? fmtMs(ms) : `${fmtMs(ms)} ms`;
+}
+
 export function fmtCount(n: number): string {
   return n.toLocaleString('en-US');
 }
@@ -24,7 +32,7 @@ export function fmtSloValue(value: number | null, unit: 'ms' | 'ratio' | 'rps' |
   if (value === null) return 'n/a';
   switch (unit) {
     case 'ms':
-      return `${fmtMs(value)} ms`;
+      return fmtMsUnit(value);
     case 'ratio':
       return fmtPercent(value);
     case 'rps':

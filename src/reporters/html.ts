@@ -1,7 +1,7 @@
 import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
-import { fmtCount, fmtMs, fmtPercent, fmtRate, fmtSloValue } from './format.js';
+import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue } from './format.js';
 import { type ChartAssets, loadChartAssets } from './html-assets.js';
 import { CHART_SCRIPT } from './html-charts.js';
 import { optionalTables } from './report-sections.js';
@@ -89,7 +89,7 @@ export function formatHtml(result: RunResult, assets: ChartAssets): string {
 <h1>backend-bench: ${esc(result.scenario)}</h1>
 <p class="muted">${esc(result.target)} · ${result.model} model · run ${esc(result.runId)} · ${esc(result.startedAt)} · ${(result.durationMs / 1000).toFixed(1)} s</p>
 <p class="verdict">${verdict}</p>
-<p>${fmtCount(m.requests)} requests · ${fmtRate(m.rps)} rps · ${fmtPercent(m.errorRate)} errors · p50 ${fmtMs(m.latencyMs.p50)} ms · p95 ${fmtMs(m.latencyMs.p95)} ms · p99 ${fmtMs(m.latencyMs.p99)} ms</p>
+<p>${fmtCount(m.requests)} requests · ${fmtRate(m.rps)} rps · ${fmtPercent(m.errorRate)} errors · p50 ${fmtMsUnit(m.latencyMs.p50)} · p95 ${fmtMsUnit(m.latencyMs.p95)} · p99 ${fmtMsUnit(m.latencyMs.p99)}</p>
 ${warnings}
 <h2>SLOs</h2>
 ${sloTable(result)}

@@ -1,7 +1,7 @@
 import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
-import { fmtCount, fmtMs, fmtPercent, fmtRate, fmtSloValue } from './format.js';
+import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue } from './format.js';
 import { optionalTables } from './report-sections.js';
 import type { Reporter } from './reporter.js';
 import { writeReport } from './write-report.js';
@@ -64,7 +64,7 @@ export function formatMarkdown(result: RunResult): string {
   const m = result.metrics;
   const headline =
     `${fmtCount(m.requests)} requests in ${(result.durationMs / 1000).toFixed(1)} s · ${fmtRate(m.rps)} rps · ` +
-    `${fmtPercent(m.errorRate)} errors · p95 ${fmtMs(m.latencyMs.p95)} ms · p99 ${fmtMs(m.latencyMs.p99)} ms`;
+    `${fmtPercent(m.errorRate)} errors · p95 ${fmtMsUnit(m.latencyMs.p95)} · p99 ${fmtMsUnit(m.latencyMs.p99)}`;
   const blocks = [
     `## backend-bench: ${cell(result.scenario)}`,
     `${verdict(result)}  \n${headline}  \n<sub>target ${cell(result.target)} · ${result.model} model · run \`${result.runId}\` · ${result.startedAt}</sub>`,

@@ -30,7 +30,7 @@ function eventRun(): RunResult {
   agg.add({
     elapsedMs: 1000,
     queues: [orders, watched],
-    lag: [{ broker: 0, client: 0, timeLagMs: 12 }, { broker: 40, client: 0, timeLagMs: 0 }],
+    lag: [{ broker: 0, client: 0, timeLagMs: 11_500 }, { broker: 40, client: 0, timeLagMs: 0 }],
     lagSource: ['redis XINFO GROUPS (lag + pending)', 'redis XINFO GROUPS (lag + pending)'],
     phases: { publishing: 0, draining: 1000, done: 1000 },
   });
@@ -40,10 +40,15 @@ function eventRun(): RunResult {
 describe('report sections (Markdown and HTML tables)', () => {
   it('a produce-only queue shows no e2e or time-lag figure: n/a, not a reassuring 0', () => {
     const table = optionalTables(eventRun()).find((t) => t.title.startsWith('Events'));
-    expect(table?.head).toEqual(['queue', 'published', 'consumed', 'lost', 'undelivered', 'dup', 'publish p99 ms', 'e2e p50 ms', 'e2e p99 ms', 'lag max', 'time lag max ms']);
     expect(table?.rows).toEqual([
-      ['orders', '100', '100', '0', '0', '0', '2.00', '4.00', '4.00', '0', '12.0'],
-      ['watched', '100', 'n/a', '0', '0', '0', '2.00', 'n/a', 'n/a', '40', 'n/a'],
+      ['orders', '100', '100', '0', '0', '0', '2.00 ms', '4.00 ms', '4.00 ms', '0', '11.5s'],
+      ['watched', '100', 'n/a', '0', '0', '0', '2.00 ms', 'n/a', 'n/a', '40', 'n/a'],
     ]);
+  });
+
+  it('every time carries its own unit: a time lag of 11.5 s is "11.5s", not "11.5s" under an "ms" heading', () => {
+    const table = optionalTables(eventRun()).find((t) => t.title.startsWith('Events'));
+    expect(table?.head).toEqual(['queue', 'published', 'consumed', 'lost', 'undelivered', 'dup', 'publish p99', 'e2e p50', 'e2e p99', 'lag max', 'time lag max']);
+    expect(table?.rows[0]?.at(-1)).toBe('11.5s');
   });
 });

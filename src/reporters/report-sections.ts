@@ -1,7 +1,7 @@
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { QueueEventMetrics } from '../result/events-result.js';
 import type { RunResult } from '../result/run-result.js';
-import { fmtCount, fmtMs, fmtPercent, fmtRate } from './format.js';
+import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate } from './format.js';
 
 /**
  * The optional parts of a result that the Markdown and HTML reports render when present, as plain tables
@@ -34,10 +34,11 @@ function eventsTable(result: RunResult): ReportTable | undefined {
   const consumed = (q: QueueEventMetrics, text: string): string => (q.mode === 'produce-only' ? 'n/a' : text);
   const rows = Object.entries(events.byQueue).map(([name, q]) => [
     name, fmtCount(q.acked), consumed(q, fmtCount(q.consumed)), fmtCount(q.lost), fmtCount(q.undelivered), fmtCount(q.duplicates),
-    fmtMs(q.publishLatencyMs.p99), consumed(q, fmtMs(q.e2eLatencyMs.p50)), consumed(q, fmtMs(q.e2eLatencyMs.p99)),
-    q.lag.max === null ? 'n/a' : fmtCount(q.lag.max), consumed(q, fmtMs(q.lag.timeLagMaxMs)),
+    fmtMsUnit(q.publishLatencyMs.p99), consumed(q, fmtMsUnit(q.e2eLatencyMs.p50)), consumed(q, fmtMsUnit(q.e2eLatencyMs.p99)),
+    q.lag.max === null ? 'n/a' : fmtCount(q.lag.max), consumed(q, fmtMsUnit(q.lag.timeLagMaxMs)),
   ]);
-  const head = ['queue', 'published', 'consumed', 'lost', 'undelivered', 'dup', 'publish p99 ms', 'e2e p50 ms', 'e2e p99 ms', 'lag max', 'time lag max ms'];
+  // Each time carries its unit: time lag and the e2e ages of undelivered messages run into seconds.
+  const head = ['queue', 'published', 'consumed', 'lost', 'undelivered', 'dup', 'publish p99', 'e2e p50', 'e2e p99', 'lag max', 'time lag max'];
   return { title: `Events (${events.broker})`, head, rows };
 }
 

@@ -68,6 +68,13 @@ describe('terminal summary (what users see)', () => {
     expect(text).toMatch(/interrupted: partial result/);
   });
 
+  it('a time-lag SLO measured in seconds reads "11.5s", never "11.5s ms"', () => {
+    const verdict = { expr: 'time_lag_max < 5s', metric: 'time_lag_max', op: '<', threshold: 5000, value: 11_500, unit: 'ms', samples: 900, pass: false } as const;
+    const text = formatSummary(fixture({ slos: [verdict] }), plain);
+    expect(text).toMatch(/✗ FAIL +time_lag_max < 5s +11\.5s\n/);
+    expect(text).not.toMatch(/s ms/);
+  });
+
   it('colour only when asked', () => {
     expect(formatSummary(fixture(), plain)).not.toMatch(/\x1b\[/);
     expect(formatSummary(fixture(), new Chalk({ level: 1 }))).toMatch(/\x1b\[31m✗ FAIL/);

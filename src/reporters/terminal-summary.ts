@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
-import { fmtCount, fmtMs, fmtPercent, fmtRate, fmtSloValue } from './format.js';
+import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue } from './format.js';
 import { formatEvents } from './events-summary.js';
 import { formatFlows } from './flow-summary.js';
 
@@ -86,7 +86,7 @@ function headline(result: RunResult, c: ChalkInstance): string {
     `${m.errors > 0 ? c.red(fmtCount(m.errors)) : '0'} errors (${fmtPercent(m.errorRate)})`,
   ];
   if (m.dropped > 0) parts.push(c.yellow(`${fmtCount(m.dropped)} dropped starts`));
-  if (result.model === 'open') parts.push(`send delay p99 ${fmtMs(result.sendDelayMs.p99)} ms`);
+  if (result.model === 'open') parts.push(`send delay p99 ${fmtMsUnit(result.sendDelayMs.p99)}`);
   return `${c.bold(result.scenario)} → ${result.target} ${c.dim(`(${result.model} model, run ${result.runId})`)}\n${parts.join(' · ')}`;
 }
 

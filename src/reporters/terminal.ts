@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { RunResult } from '../result/run-result.js';
 import { formatDuration } from '../scenario/duration.js';
 import { formatEventProgress } from './events-summary.js';
-import { fmtCount, fmtMs, fmtRate } from './format.js';
+import { fmtCount, fmtMsUnit, fmtRate } from './format.js';
 import type { LiveUpdate, Reporter, RunStart } from './reporter.js';
 import { formatSummary } from './terminal-summary.js';
 
@@ -30,7 +30,7 @@ export function formatProgress(u: LiveUpdate, c: ChalkInstance): string {
   const parts = [
     `${formatDuration(u.elapsedMs)}/${formatDuration(u.durationMs)}`,
     `${fmtRate(u.point.rps)} rps`,
-    `p95 ${fmtMs(u.point.p95)} ms`,
+    `p95 ${fmtMsUnit(u.point.p95)}`,
     errors,
     `${fmtCount(u.totalRequests)} req`,
   ];
