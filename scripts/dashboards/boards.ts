@@ -2,6 +2,15 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { board, m, quantile, RUN, rate, series, single, withRunVariables } from './panels.js';
 
+/** The overview's row of flow panels: flow runs fill it; request and event runs leave it empty. */
+export const FLOW_ROW = 'Flows, steps and services (microservice runs)';
+
+/** Of the time flow requests spent waiting on services, the share each service took (per run). */
+function serviceShare(): string {
+  const time = `rate(${m('serviceDuration')}_sum{${RUN}}[$__rate_interval])`;
+  return `sum by (run_id, service) (${time}) / on (run_id) group_left () sum by (run_id) (${time})`;
+}
+
 /** Stable uids: links and provisioning keep working across regenerations. */
 export const UIDS = { overview: 'backend-bench-overview', events: 'backend-bench-events' } as const;
 
@@ -27,12 +36,25 @@ function overview(): dashboard.DashboardBuilder {
       [quantile(0.99, duration), 'p99'],
     ]))
     .withRow(new RowBuilder('Errors'))
-    .withPanel(series('Error rate', 'percentunit', [[`${rate(m('requestErrors'), 'run_id')} / ${rate(requests, 'run_id')}`, '{{run_id}}']]))
-    .withPanel(series('Errors by kind', 'reqps', [[rate(m('errors'), 'kind'), '{{kind}}']]))
-    .withPanel(series('Responses / s by status code', 'reqps', [[rate(m('responses'), 'code'), '{{code}}']]))
+    .withPanel(series('Error rate', 'percentunit', [[`${rate(m('requestErrors'), 'run_id')} / ${rate(requests, 'run_id')}`, '{{run_id}}']], 8))
+    .withPanel(series('Errors by kind', 'reqps', [[rate(m('errors'), 'kind'), '{{kind}}']], 8))
+    .withPanel(series('Responses / s by status code', 'reqps', [[rate(m('responses'), 'code'), '{{code}}']], 8))
     .withRow(new RowBuilder('Per request (steps of a flow)'))
     .withPanel(series('Requests / s by request', 'reqps', [[rate(requests, 'request'), '{{request}}']]))
     .withPanel(series('p95 by request', 's', [[quantile(0.95, duration, 'request'), '{{request}}']]))
+    .withRow(new RowBuilder(FLOW_ROW))
+    .withPanel(series('Flow success rate', 'percentunit', [
+      [`1 - ${rate(m('flowErrors'), 'flow')} / ${rate(m('flowIterations'), 'flow')}`, '{{flow}}'],
+    ], 8))
+    .withPanel(series('Flow iterations / s', 'short', [[rate(m('flowIterations'), 'flow'), '{{flow}}']], 8))
+    .withPanel(series('Flow duration p95', 's', [[quantile(0.95, m('flowDuration'), 'flow'), '{{flow}}']], 8))
+    .withPanel(series('Share of time by service', 'percentunit', [[serviceShare(), '{{service}}']], 8))
+    .withPanel(series('p95 by service', 's', [[quantile(0.95, m('serviceDuration'), 'service'), '{{service}}']], 8))
+    .withPanel(series('Service errors and skipped steps / s', 'short', [
+      [rate(m('serviceErrors'), 'service'), 'errors {{service}}'],
+      [rate(m('stepsSkipped'), 'step'), 'skipped {{step}}'],
+    ], 8))
+    .withPanel(series('p95 by step', 's', [[quantile(0.95, m('stepDuration'), 'flow, step, service'), '{{flow}} / {{step}} → {{service}}']], 24))
     .withRow(new RowBuilder('SLOs'))
     .withPanel(series('SLO status (1 = pass)', 'short', [[`${m('sloPass')}{${RUN}}`, '{{slo}}']]))
     .withPanel(series('SLO measured / budget (base units)', 'short', [

@@ -44,6 +44,7 @@ export function flowKit(
     aggregator,
     run: (signal) => FLOW_ENGINES[plan.load.model]().run(flows, plan.load, { serviceUrls, feed }, recorder, signal),
     metricSource: () => flowMetricSource(aggregator, totals),
+    liveFlows: () => recorder.live(),
     finish: (result) => withFlows(result, aggregator, totals),
   };
 }

@@ -1,4 +1,5 @@
 import type { LiveEvents } from '../metrics/event-run-recorder.js';
+import type { LiveFlows } from '../metrics/flow-recorder.js';
 import type { IntervalRecorder } from '../metrics/interval-recorder.js';
 import type { GeneratorSample } from '../metrics/live-saturation.js';
 import type { GeneratorHealth } from '../metrics/saturation.js';
@@ -29,6 +30,8 @@ export interface RunKit {
   finish(result: RunResult): RunResult;
   /** Event runs: the event side of the second being reported (called during the recorder's flush). */
   liveEvents?(): LiveEvents | undefined;
+  /** Flow runs: flows, services and skipped steps of the second being reported (called during the flush). */
+  liveFlows?(): LiveFlows | undefined;
   /** Load in worker threads: gathers their intervals into the recorder; each tick awaits it before flushing. */
   collect?(): Promise<void>;
   /** Load in worker threads: their health (the worst of them) rather than the main thread's. */

@@ -71,6 +71,34 @@ describe('FlowRecorder', () => {
   });
 });
 
+describe('FlowRecorder live view', () => {
+  it('hands out the flows, services and skipped steps of the interval being flushed, then starts afresh', () => {
+    const recorder = new FlowRecorder(SCOPES, new FlowTotals(SCOPES));
+    expect(recorder.live()).toBeUndefined();
+    recorder.step(0, 0, 10, undefined, 201);
+    recorder.step(1, 1, 30, 'status', 503);
+    recorder.iteration(0, 50, true, 'a'.repeat(32));
+    recorder.skipped(1, 0);
+    const seen: unknown[] = [];
+    const look = (): void => {
+      const live = recorder.live();
+      if (live === undefined) throw new Error('no live flows during the flush');
+      seen.push({
+        flows: live.flows.rows.map((r) => [r.requests, r.errors, r.latency.totalCount]),
+        services: live.services.rows.map((r) => [r.requests, r.errors]),
+        skipped: [...live.stepSkipped],
+      });
+    };
+    recorder.flush(1000, look);
+    recorder.flush(2000, look);
+    expect(seen).toEqual([
+      { flows: [[1, 1, 1], [0, 0, 0]], services: [[1, 0], [1, 1]], skipped: [0, 1, 0] },
+      { flows: [[0, 0, 0], [0, 0, 0]], services: [[0, 0], [0, 0]], skipped: [0, 0, 0] },
+    ]);
+    expect(recorder.live()).toBeUndefined();
+  });
+});
+
 describe('TraceExemplars', () => {
   it('keeps the slowest iterations and the first failed ones, bounded', () => {
     const kept = new TraceExemplars(3);

@@ -59,12 +59,28 @@ interface FlowRecorderInterval {
 }
 
 /**
+ * The flow side of the second being reported, beside the request interval (whose scopes are the steps), for
+ * exporters that keep their own totals. Valid only during the synchronous part of the flush's consumer.
+ */
+export interface LiveFlows {
+  scopes: FlowScopes;
+  /** By flow index: iterations (`requests`), failed ones, drops, skipped steps, and iteration durations. */
+  flows: ScopeTable;
+  /** By service index: the flow requests each service answered, and their latency. */
+  services: ScopeTable;
+  /** By step index: steps that could not run for want of a captured value. */
+  stepSkipped: readonly number[];
+}
+
+/**
  * The hot-path sink of a flow run: an IntervalRecorder whose scopes are the steps, plus fixed tables for
  * flows and services. Nothing is allocated per request or per iteration (an exemplar only when it is kept).
  * Each flush hands the flow scopes to their totals first, so SLOs read one consistent interval.
  */
 export class FlowRecorder extends IntervalRecorder implements FlowSink {
   private readonly interval: FlowRecorderInterval;
+  /** Set while a flush hands the interval out. */
+  private current: LiveFlows | undefined;
 
   constructor(
     private readonly flowScopes: FlowScopes,
@@ -108,11 +124,22 @@ export class FlowRecorder extends IntervalRecorder implements FlowSink {
   override flush(elapsedMs: number, consume: (snapshot: IntervalSnapshot) => void): void {
     const { flows, services, stepSkipped, stepTimeMs, exemplars } = this.interval;
     this.totals.add(this.interval);
+    // The flow tables are reset after the request interval is consumed, so exporters see both of one second.
+    this.current = { scopes: this.flowScopes, flows, services, stepSkipped };
+    try {
+      super.flush(elapsedMs, consume);
+    } finally {
+      this.current = undefined;
+    }
     flows.reset();
     services.reset();
     stepSkipped.fill(0);
     stepTimeMs.fill(0);
     exemplars.reset();
-    super.flush(elapsedMs, consume);
+  }
+
+  /** During a flush's `consume`: the flow side of the same second. */
+  live(): LiveFlows | undefined {
+    return this.current;
   }
 }

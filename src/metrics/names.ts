@@ -85,6 +85,12 @@ export const METRICS = {
   serviceRequests: def('flow', 'counter', 'service_requests_total', 'Flow requests sent to a service', ['service']),
   serviceErrors: def('flow', 'counter', 'service_request_errors_total', 'Flow requests to a service that failed', ['service']),
   serviceDuration: def('flow', 'histogram', 'service_request_duration_seconds', 'Latency of flow requests by service', ['service']),
+  stepDuration: def('flow', 'histogram', 'step_duration_seconds', 'Latency of a flow step (its request), with its flow and service', [
+    'flow',
+    'step',
+    'service',
+  ]),
+  stepsSkipped: def('flow', 'counter', 'step_skipped_total', 'Steps not run because a value they need was never captured', ['flow', 'step']),
 
   published: def('event', 'counter', 'messages_published_total', 'Messages the broker confirmed', ['queue']),
   publishErrors: def('event', 'counter', 'message_publish_errors_total', 'Publishes that failed, by kind', ['queue', 'kind']),

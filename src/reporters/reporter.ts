@@ -1,4 +1,5 @@
 import type { LiveEvents } from '../metrics/event-run-recorder.js';
+import type { LiveFlows } from '../metrics/flow-recorder.js';
 import type { IntervalSnapshot } from '../metrics/interval-recorder.js';
 import type { GeneratorSample } from '../metrics/live-saturation.js';
 import type { TimeseriesPoint } from '../metrics/run-aggregator.js';
@@ -42,6 +43,8 @@ export interface LiveUpdate {
   generator?: GeneratorSample;
   /** Event runs: consume rate, e2e latency and queue lag of the last second, with the raw event interval. */
   events?: LiveEvents;
+  /** Flow runs: the last second's flows, services and skipped steps (steps are the `interval` scopes). */
+  flows?: LiveFlows;
 }
 
 /** Every hook but onEnd is optional, so a small reporter stays small. */

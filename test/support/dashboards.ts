@@ -5,6 +5,8 @@ import { ROOT } from './cli.js';
 export interface DashboardQuery {
   board: string;
   panel: string;
+  /** The title of the row the panel sits under ('' above the first row). */
+  row: string;
   refId: string;
   expr: string;
 }
@@ -31,8 +33,10 @@ export function panelsOf(board: Record<string, unknown>): PanelJson[] {
 export function dashboardQueries(): DashboardQuery[] {
   const out: DashboardQuery[] = [];
   for (const [file, board] of readDashboards()) {
+    let row = '';
     for (const p of panelsOf(board)) {
-      for (const t of p.targets ?? []) out.push({ board: file, panel: p.title ?? '?', refId: t.refId ?? '?', expr: t.expr ?? '' });
+      if (p.type === 'row') row = p.title ?? '';
+      for (const t of p.targets ?? []) out.push({ board: file, panel: p.title ?? '?', row, refId: t.refId ?? '?', expr: t.expr ?? '' });
     }
   }
   return out;

@@ -2,7 +2,6 @@ import { ERROR_KINDS } from '../../metrics/error-kinds.js';
 import { PUBLISH_ERROR_KINDS } from '../../metrics/event-recorder.js';
 import type { ScopeCounts } from '../../metrics/interval-recorder.js';
 import { OTHER_STATUS } from '../../metrics/status-table.js';
-import { decodeHistogram } from '../../metrics/histogram.js';
 import type { RunResult } from '../../result/run-result.js';
 import type { SloVerdict } from '../../slo/evaluate.js';
 import { VERSION } from '../../version.js';
@@ -128,25 +127,35 @@ const event: PromSection = {
 };
 
 /**
- * Flow runs: steps are the live `request` series; flows and services are exported from the result at the end
- * (the last scrape during --linger, and the Pushgateway), from its exact histograms.
+ * Flow runs, live like the request series: flows, services and steps (with their flow and service, so a board
+ * can say which service a slow step waits on) from each second's interval. The last flush precedes onEnd, so the
+ * final scrape and the Pushgateway hold the run's totals.
  */
 const flow: PromSection = {
-  onEnd: (m, base, r) => {
-    for (const [name, f] of Object.entries(r.byFlow ?? {})) {
+  onInterval: (m, base, u) => {
+    const flows = u.flows;
+    if (flows === undefined) return;
+    const { scopes } = flows;
+    scopes.flows.forEach(({ name }, i) => {
+      const row = flows.flows.row(i);
       const labels = { ...base, flow: name };
-      m.flowIterations.inc(labels, f.requests);
-      m.flowErrors.inc(labels, f.errors);
-      const h = r.histograms.byFlow?.[name];
-      if (h !== undefined) m.flowDuration.addHdr(labels, decodeHistogram(h));
-    }
-    for (const [name, s] of Object.entries(r.byService ?? {})) {
+      m.flowIterations.inc(labels, row.requests);
+      m.flowErrors.inc(labels, row.errors);
+      m.flowDuration.addHdr(labels, row.latency);
+    });
+    scopes.services.forEach((name, i) => {
+      const row = flows.services.row(i);
       const labels = { ...base, service: name };
-      m.serviceRequests.inc(labels, s.requests);
-      m.serviceErrors.inc(labels, s.errors);
-      const h = r.histograms.byService?.[name];
-      if (h !== undefined) m.serviceDuration.addHdr(labels, decodeHistogram(h));
-    }
+      m.serviceRequests.inc(labels, row.requests);
+      m.serviceErrors.inc(labels, row.errors);
+      m.serviceDuration.addHdr(labels, row.latency);
+    });
+    scopes.steps.forEach((step, i) => {
+      const flowName = scopes.flows[step.flow]?.name ?? '';
+      const latency = u.interval?.scopes.get(step.name)?.latency;
+      if (latency !== undefined) m.stepDuration.addHdr({ ...base, flow: flowName, step: step.name, service: scopes.services[step.service] ?? '' }, latency);
+      m.stepsSkipped.inc({ ...base, flow: flowName, step: step.name }, flows.stepSkipped[i] ?? 0);
+    });
   },
 };
 
