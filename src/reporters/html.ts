@@ -41,12 +41,23 @@ function scopeTable(title: string, byScope: Readonly<Record<string, ScopeMetrics
   return table([title, 'count', 'rps', 'errors', 'dropped', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'], rows);
 }
 
+/**
+ * The open model's target per point. Engines set the target to 0 once the schedule is over, so live gauges show
+ * the end; a point flushed after that carries a 0 no stage asked for. Trailing zeros are left out (null: uPlot
+ * draws no line there) rather than drawn as a plunge at the end of every run.
+ */
+function targetValues(ts: RunResult['timeseries']): (number | null)[] {
+  const values: (number | null)[] = ts.map((p) => p.targetRate);
+  for (let i = values.length - 1; i >= 0 && values[i] === 0; i--) values[i] = null;
+  return values;
+}
+
 /** The series the charts draw, one value per second of the run. */
 export function chartData(result: RunResult): Record<string, unknown> {
   const ts = result.timeseries;
   const col = (f: (p: (typeof ts)[number]) => number): number[] => ts.map(f);
-  const throughput = [{ label: 'achieved rps', values: col((p) => p.rps) }];
-  if (result.model === 'open') throughput.push({ label: 'target rps', values: col((p) => p.targetRate) });
+  const throughput: { label: string; values: (number | null)[] }[] = [{ label: 'achieved rps', values: col((p) => p.rps) }];
+  if (result.model === 'open') throughput.push({ label: 'target rps', values: targetValues(ts) });
   return {
     t: col((p) => p.t),
     throughput,
