@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readResult, runCli, tempDir } from './support/cli.js';
+import { closedPort } from './support/servers.js';
 import { e2eRecorded, runEvents, sleep, uniqueName, writeEventScenario } from './support/events.js';
 
 describe('shipped event scenarios', () => {
@@ -104,15 +105,43 @@ slos: ["queue:nope lag_max < 10"]
     expect(run.stderr).not.toContain(':pw@');
   });
 
-  it('an unknown broker option is refused by its adapter, naming the key', async () => {
-    const file = writeEventScenario({
+  it("broker options are checked against the adapter's own schema at plan time: validate and run exit 2 before connecting", async () => {
+    // Nothing listens on the port: were the options checked only once connected, run would be exit 3 instead.
+    const port = await closedPort();
+    const file = write(`events:
+  broker: kafka://127.0.0.1:${port}
+  queues:
+    - topic: orders
+      options:
+        acks: 0
+        partitons: 3
+    - topic: audit
+      options: { commitIntervalMs: -5 }
+load: { rate: 10, duration: 1s }
+`);
+    for (const command of ['validate', 'run']) {
+      const run = await runCli([command, file], { timeoutMs: 15_000 });
+      expect(run.code, `${command}: ${run.stdout}${run.stderr}`).toBe(2);
+      expect(run.stderr).toMatch(/s\.yaml:6:\d+ events\.queues\[0\]\.options\.acks: Invalid option: expected one of "all"\|"leader"/);
+      expect(run.stderr).toMatch(/s\.yaml:7:\d+ events\.queues\[0\]\.options\.partitons: not an option of kafka:\/\/ \(known: acks, partitions, /);
+      expect(run.stderr).toMatch(/s\.yaml:9:\d+ events\.queues\[1\]\.options\.commitIntervalMs: Too small/);
+      expect(run.stderr).not.toMatch(/ECONNREFUSED|cannot connect/);
+    }
+  });
+
+  it('a typo in the options of a Redis queue, or any option for the demo broker, is named with its field', async () => {
+    const redis = writeEventScenario({
       broker: 'redis://127.0.0.1:6379',
       queue: ['stream: never-used', 'options: { maxLenght: 10 }'],
       load: '{ rate: 10, duration: 1s }',
     });
-    const run = await runCli(['run', file]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/options \(redis\): maxLenght: not an option of this broker/);
+    const a = await runCli(['validate', redis]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/events\.queues\[0\]\.options\.maxLenght: not an option of redis:\/\/ \(known: maxLen\)/);
+    const demo = writeEventScenario({ broker: 'demo', queue: ['queue: orders', 'options: { durable: true }'], load: '{ rate: 10, duration: 1s }' });
+    const b = await runCli(['validate', demo]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/events\.queues\[0\]\.options\.durable: the demo broker takes no options/);
   });
 
   it('a queue scope an SLO names must exist', async () => {

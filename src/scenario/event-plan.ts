@@ -1,4 +1,6 @@
-import { adapterFor, brokerSchemes } from '../engines/event/adapter-registry.js';
+import { z } from 'zod';
+import { BROKER_ADAPTERS, adapterFor, brokerSchemeOf, brokerSchemes } from '../engines/event/adapter-registry.js';
+import { optionProblems } from '../engines/event/adapters/options.js';
 import type { BrokerTarget } from '../engines/event/broker-adapter.js';
 import { type EventsConfig, type EventQueueConfig, destinationOf } from './event-schema.js';
 import { redactUrl } from './redact.js';
@@ -61,6 +63,25 @@ function checkBroker(url: string): string | undefined {
   return `no adapter for ${parsed.protocol}// in ${redactUrl(url)} (supported: ${known}, or "demo")`;
 }
 
+/** The demo broker has nothing to tune: any key is a mistake. */
+const DEMO_OPTIONS = z.object({}).strict();
+
+/**
+ * A queue's `options:` against its broker's own schema, before any connection: an unknown key or a bad value is
+ * reported with its file, line and field by `validate` and `run` alike. An unknown scheme is checkBroker's to report.
+ */
+function checkOptions(broker: string, q: EventQueueConfig, at: FieldPath, problems: EventPlanProblems): void {
+  const found = optionsSchemaOf(broker);
+  if (q.options === undefined || found === undefined) return;
+  for (const p of optionProblems(found.schema, q.options, found.name)) problems.add([...at, 'options', ...p.path], p.message);
+}
+
+function optionsSchemaOf(broker: string): { schema: z.ZodType; name: string } | undefined {
+  if (broker === DEMO_BROKER) return { schema: DEMO_OPTIONS, name: 'the demo broker' };
+  const scheme = brokerSchemeOf(broker);
+  return scheme === undefined ? undefined : { schema: BROKER_ADAPTERS[scheme].options, name: `${scheme}://` };
+}
+
 function compileBody(q: EventQueueConfig, at: FieldPath, problems: EventPlanProblems): MessageBody {
   try {
     if (q.json !== undefined) return { kind: 'json', template: compileJson(q.json) };
@@ -84,6 +105,7 @@ function queuePlan(config: EventsConfig, q: EventQueueConfig, index: number, pro
   const at = ['events', 'queues', index];
   const destination = destinationOf(q);
   const consume = q.mode === 'produce-consume';
+  checkOptions(config.broker, q, at, problems);
   return {
     index,
     name: q.name ?? destination,

@@ -33,8 +33,9 @@ export interface BrokerTarget {
   readonly publishTimeoutMs: number;
   /**
    * Broker-specific settings from the scenario's `options:` map (e.g. RabbitMQ `managementUrl`, JetStream
-   * `stream`). An adapter validates the keys it knows in its constructor and rejects unknown ones with an
-   * InputError naming the key, so a typo is not silently ignored.
+   * `stream`). Each adapter's zod schema lives in its config file and is registered beside its factory
+   * (adapter-registry.ts): the planner checks the map against it, so a typo is exit 2 before any connection; the
+   * constructor parses it again (defaults applied) with the same schema.
    */
   readonly options: Readonly<Record<string, string | number | boolean>>;
 }

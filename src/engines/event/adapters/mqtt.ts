@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { type IClientOptions, type MqttClient, connectAsync } from 'mqtt';
-import { z } from 'zod';
 import {
   type BrokerAdapter,
   type BrokerTarget,
@@ -14,6 +13,7 @@ import {
   PublishError,
 } from '../broker-adapter.js';
 import { InFlight } from './in-flight.js';
+import { MqttOptions } from './mqtt-config.js';
 import { parseAdapterOptions } from './options.js';
 
 /**
@@ -25,12 +25,6 @@ import { parseAdapterOptions } from './options.js';
  * they are disconnected, are not kept for them.
  */
 
-const Options = z
-  .object({
-    qos: z.union([z.literal(1), z.literal(2)]).default(1).meta({ description: 'Publish and subscribe QoS (1 or 2)' }),
-  })
-  .strict();
-
 const CONNECT_TIMEOUT_MS = 3000;
 const RECONNECT_MS = 250;
 const STOP_WAIT_MS = 15_000;
@@ -41,7 +35,7 @@ function headerText(v: string | string[]): string {
 
 export class MqttAdapter implements BrokerAdapter {
   readonly broker = 'MQTT';
-  private readonly options: z.output<typeof Options>;
+  private readonly options: MqttOptions;
   private readonly clients: MqttClient[] = [];
   private publisher: MqttClient | undefined;
   private closing = false;
@@ -50,7 +44,7 @@ export class MqttAdapter implements BrokerAdapter {
     private readonly target: BrokerTarget,
     private readonly observer: ConnectionObserver,
   ) {
-    this.options = parseAdapterOptions(Options, target, 'mqtt');
+    this.options = parseAdapterOptions(MqttOptions, target, 'mqtt');
   }
 
   /** One connection: a single attempt at first, then mqtt.js reconnects (and resubscribes) by itself. */

@@ -10,7 +10,6 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { type NatsConnection, connect, headers as natsHeaders } from '@nats-io/transport-node';
-import { z } from 'zod';
 import {
   type BrokerAdapter,
   type BrokerTarget,
@@ -23,6 +22,7 @@ import {
   PublishError,
 } from '../broker-adapter.js';
 import { InFlight } from './in-flight.js';
+import { NatsJetStreamOptions } from './nats-jetstream-config.js';
 import { parseAdapterOptions } from './options.js';
 
 /**
@@ -30,14 +30,6 @@ import { parseAdapterOptions } from './options.js';
  * durable pull consumer (explicit acks) shared by our consumers; lag from the consumer's own info
  * (num_pending + num_ack_pending). nats.js reconnects by itself; its pull consumers resume after a reconnect.
  */
-
-const Options = z
-  .object({
-    stream: z.string().regex(/^[^.*>\s]+$/).optional().meta({ description: 'Stream name (default: the subject, dots as _)' }),
-    storage: z.enum(['file', 'memory']).default('file'),
-    retention: z.enum(['limits', 'workqueue']).default('limits'),
-  })
-  .strict();
 
 const CONNECT_TIMEOUT_MS = 3000;
 /** How long stop() waits for deliveries already handed out to be processed and acknowledged. */
@@ -59,7 +51,7 @@ function publishError(err: unknown, connected: boolean): PublishError {
 
 export class NatsJetStreamAdapter implements BrokerAdapter {
   readonly broker = 'NATS JetStream';
-  private readonly options: z.output<typeof Options>;
+  private readonly options: NatsJetStreamOptions;
   private readonly stream: string;
   private nc: NatsConnection | undefined;
   private js: JetStreamClient | undefined;
@@ -72,7 +64,7 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
     private readonly target: BrokerTarget,
     private readonly observer: ConnectionObserver,
   ) {
-    this.options = parseAdapterOptions(Options, target, 'nats');
+    this.options = parseAdapterOptions(NatsJetStreamOptions, target, 'nats');
     this.stream = this.options.stream ?? streamNameOf(target.destination);
   }
 

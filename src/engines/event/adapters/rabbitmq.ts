@@ -1,5 +1,4 @@
 import { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel, connect } from 'amqplib';
-import { z } from 'zod';
 import {
   type BrokerAdapter,
   type BrokerTarget,
@@ -13,6 +12,7 @@ import {
 } from '../broker-adapter.js';
 import { InFlight } from './in-flight.js';
 import { parseAdapterOptions } from './options.js';
+import { RabbitMqOptions } from './rabbitmq-config.js';
 import { RabbitManagement } from './rabbitmq-management.js';
 
 /**
@@ -22,14 +22,6 @@ import { RabbitManagement } from './rabbitmq-management.js';
  * messages_unacknowledged from the management API when `options.managementUrl` is set; otherwise checkQueue's
  * ready count, to which the engine adds the unacknowledged deliveries its own consumers hold.
  */
-
-const Options = z
-  .object({
-    managementUrl: z.string().url().optional().meta({ description: 'e.g. http://guest:guest@127.0.0.1:15672' }),
-    durable: z.boolean().default(true).meta({ description: 'Declare the queue durable (when it is created)' }),
-    persistent: z.boolean().default(false).meta({ description: 'Publish with delivery mode 2 (written to disk)' }),
-  })
-  .strict();
 
 const CONNECT_TIMEOUT_MS = 3000;
 
@@ -51,7 +43,7 @@ function headerText(value: unknown): string {
 
 export class RabbitMqAdapter implements BrokerAdapter {
   readonly broker = 'RabbitMQ';
-  private readonly options: z.output<typeof Options>;
+  private readonly options: RabbitMqOptions;
   private readonly management: RabbitManagement | undefined;
   private model: RecoveringChannelModel | undefined;
   /** The live connection, replaced on every reconnect; undefined while disconnected. */
@@ -66,7 +58,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     private readonly target: BrokerTarget,
     private readonly observer: ConnectionObserver,
   ) {
-    this.options = parseAdapterOptions(Options, target, 'amqp');
+    this.options = parseAdapterOptions(RabbitMqOptions, target, 'amqp');
     const url = this.options.managementUrl;
     this.management = url === undefined ? undefined : new RabbitManagement(url, target);
   }

@@ -1,5 +1,4 @@
 import { Redis } from 'ioredis';
-import { z } from 'zod';
 import { sleep } from '../../engine.js';
 import {
   type BrokerAdapter,
@@ -13,17 +12,12 @@ import {
   PublishError,
 } from '../broker-adapter.js';
 import { parseAdapterOptions } from './options.js';
+import { RedisStreamsOptions } from './redis-streams-config.js';
 
 /**
  * Redis Streams with ioredis: XADD to publish, a consumer group read with XREADGROUP and acknowledged with XACK,
  * lag from XINFO GROUPS (`lag` + `pending`, Redis 7.0+). Headers travel as `h:<name>` fields beside a `body` field.
  */
-
-const Options = z
-  .object({
-    maxLen: z.number().int().positive().optional().meta({ description: 'XADD MAXLEN ~ n: cap the stream (trims unread entries!)' }),
-  })
-  .strict();
 
 const CONNECT_TIMEOUT_MS = 3000;
 const BLOCK_MS = 500;
@@ -49,7 +43,7 @@ function pairs(entry: unknown): Map<string, unknown> {
 
 export class RedisStreamsAdapter implements BrokerAdapter {
   readonly broker = 'Redis Streams';
-  private readonly options: z.output<typeof Options>;
+  private readonly options: RedisStreamsOptions;
   private readonly connections: Redis[] = [];
   private main: Redis | undefined;
   private closing = false;
@@ -58,7 +52,7 @@ export class RedisStreamsAdapter implements BrokerAdapter {
     private readonly target: BrokerTarget,
     private readonly observer: ConnectionObserver,
   ) {
-    this.options = parseAdapterOptions(Options, target, 'redis');
+    this.options = parseAdapterOptions(RedisStreamsOptions, target, 'redis');
   }
 
   /** One connection; after the first successful connect ioredis reconnects with backoff by itself. */
