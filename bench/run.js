@@ -1,0 +1,97 @@
+// npm run bench [-- --only throughput,open,memory,startup] [--rounds N] [--seconds S] [--connections C]
+//               [--open-seconds S] [--memory-seconds S] [--memory-rate R]
+// Proves the performance targets of docs/benchmarks.md on this machine: loopback targets only, every run
+// bounded in time, generators and target pinned to separate cores, only processes started here stopped.
+// Prints each section and writes bench/results/<date>.json and .md (the table docs/benchmarks.md takes).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatMemory, memory } from './memory.js';
+import { formatOpenAccuracy, openAccuracy } from './open-accuracy.js';
+import { portOpen } from './lib/proc.js';
+import { GEN_CPU, GEN_CPUS_ALL, ROOT, WORKERS, machine, missingPrerequisites, startTarget } from './lib/setup.js';
+import { formatStartup, startup } from './startup.js';
+import { formatThroughput, throughput } from './throughput.js';
+import { summaryMarkdown } from './summary.js';
+
+const PORTS = { node: 18180, nginx: 18181 };
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string', default: 'throughput,open,memory,startup' },
+    rounds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '50' },
+    'open-seconds': { type: 'string', default: '5' },
+    'memory-seconds': { type: 'string', default: '60' },
+    'memory-rate': { type: 'string' },
+  },
+});
+const sections = new Set(values.only.split(','));
+const rounds = Math.max(3, Number(values.rounds));
+const seconds = Math.min(9, Math.max(1, Number(values.seconds)));
+const log = (line) => console.log(line);
+
+/** The open-model sections, on nginx (the faster target, so the generator is what is measured). */
+async function openSections(report) {
+  const target = await startTarget('nginx', PORTS.nginx);
+  try {
+    const s = Number(values['open-seconds']);
+    if (sections.has('open')) {
+      log('\n== (b) open-model accuracy: one worker thread');
+      report.open = [await openAccuracy(target.url, { seconds: s, workers: 1, cpus: GEN_CPU, log })];
+      log(formatOpenAccuracy(report.open[0]));
+      const workers = Math.max(2, WORKERS);
+      log(`\n== (b) open-model accuracy: --workers ${workers} on cpus ${GEN_CPUS_ALL}${workers > WORKERS ? ' (more threads than cores: expect no gain)' : ''}`);
+      report.open.push(await openAccuracy(target.url, { seconds: s, workers, cpus: GEN_CPUS_ALL, log }));
+      log(formatOpenAccuracy(report.open[1]));
+    }
+    if (sections.has('memory')) {
+      const rate = Number(values['memory-rate'] ?? (report.open?.[0]?.topRate || 10_000));
+      log(`\n== (c) memory: ${values['memory-seconds']} s at ${rate}/s`);
+      report.memory = await memory(target.url, { rate, seconds: Number(values['memory-seconds']), cpus: GEN_CPU, log });
+      log(formatMemory(report.memory));
+    }
+  } finally {
+    await target.stop();
+  }
+}
+
+async function main() {
+  const missing = missingPrerequisites();
+  if (missing.length > 0) {
+    console.error(`bench: missing ${missing.join(', ')}`);
+    process.exit(2);
+  }
+  for (const [kind, port] of Object.entries(PORTS)) {
+    if (await portOpen(port)) {
+      console.error(`bench: port ${port} (for the ${kind} target) is in use`);
+      process.exit(2);
+    }
+  }
+  const report = { machine: machine(), settings: { rounds, seconds, connections: Number(values.connections) } };
+  log(`machine: ${JSON.stringify(report.machine)}`);
+  if (sections.has('throughput')) {
+    report.throughput = [];
+    for (const kind of ['node', 'nginx']) {
+      log(`\n== (a) closed-model throughput against the ${kind} target: ${rounds} rounds, ${seconds} s, ${values.connections} connections`);
+      const result = await throughput(kind, { rounds, seconds, connections: Number(values.connections), port: PORTS[kind], log });
+      report.throughput.push(result);
+      log(formatThroughput(result));
+    }
+  }
+  if (sections.has('open') || sections.has('memory')) await openSections(report);
+  if (sections.has('startup')) {
+    log('\n== (d) start-up');
+    report.startup = await startup({ runs: 20 });
+    log(formatStartup(report.startup));
+  }
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = report.machine.date.replace(/[:.]/g, '-');
+  writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(dir, `${stamp}.md`), summaryMarkdown(report));
+  log(`\nwritten: bench/results/${stamp}.json and .md`);
+}
+
+await main();
