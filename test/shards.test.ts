@@ -76,6 +76,7 @@ describe('--shard i/n and merge: shards of one run merge exactly into one result
       ['item: p99 < 2000ms', true, m.byRequest.item?.latencyMs.p99],
     ]);
     expect(run.stdout).toMatch(/600 requests/);
+    expect(run.stdout).toMatch(/\(open model, run \w+, merged from 3 results\)/);
     expect(readFileSync(join(dir, 'merged.xml'), 'utf8')).toMatch(/requests &gt;= 500/);
   });
 

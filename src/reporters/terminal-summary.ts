@@ -87,7 +87,13 @@ function headline(result: RunResult, c: ChalkInstance): string {
   ];
   if (m.dropped > 0) parts.push(c.yellow(`${fmtCount(m.dropped)} dropped starts`));
   if (result.model === 'open') parts.push(`send delay p99 ${fmtMsUnit(result.sendDelayMs.p99)}`);
-  return `${c.bold(result.scenario)} → ${result.target} ${c.dim(`(${result.model} model, run ${result.runId})`)}\n${parts.join(' · ')}`;
+  // A part of a split run, or the merge of parts, says so: its figures are not one generator's.
+  const split = result.shard
+    ? `, shard ${result.shard.index}/${result.shard.count}`
+    : result.mergedFrom
+      ? `, merged from ${result.mergedFrom.length} results`
+      : '';
+  return `${c.bold(result.scenario)} → ${result.target} ${c.dim(`(${result.model} model, run ${result.runId}${split})`)}\n${parts.join(' · ')}`;
 }
 
 function verdictLine(result: RunResult, c: ChalkInstance): string {
