@@ -54,7 +54,7 @@ export async function prepareHttpRun(plan: ExecutionPlan, feed: DataFeed | undef
   try {
     const baseUrl = plan.target.kind === 'url' ? plan.target.url : (demo as RunningDemo).url;
     const kit = httpKit(plan, { baseUrl, feed, ...(scale.shard && { shard: scale.shard }) });
-    const workers = workerCount(plan, baseUrl, scale);
+    const workers = workerCount(plan, baseUrl, scale, feed?.size);
     const group =
       workers > 1 && scale.source !== undefined
         ? await WorkerGroup.start(kit.recorder, scale.source, baseUrl, scale.shard ?? WHOLE, workers)

@@ -59,10 +59,16 @@ function peakConnections(plan: ExecutionPlan, shard: Shard): number {
 
 /**
  * How many worker threads run this shard: --workers when given, else every core (one less when the target is
- * local). Request scenarios only: flows and events keep their own engines in the main thread. In the closed
- * model no thread is started without a connection of its own.
+ * local). Request scenarios only: flows and events keep their own engines in the main thread. No thread is
+ * started without a connection (closed model) or a data row of its own.
  */
-export function workerCount(plan: ExecutionPlan, baseUrl: string, scale: RunScale, cores = availableParallelism()): number {
+export function workerCount(
+  plan: ExecutionPlan,
+  baseUrl: string,
+  scale: RunScale,
+  feedRows = Infinity,
+  cores = availableParallelism(),
+): number {
   const requests = plan.flows === undefined && plan.events === undefined;
   if (!requests) {
     if (scale.workers !== undefined && scale.workers > 1) {
@@ -72,5 +78,6 @@ export function workerCount(plan: ExecutionPlan, baseUrl: string, scale: RunScal
   }
   const wanted = scale.workers ?? Math.max(1, isLocalTarget(baseUrl) ? cores - 1 : cores);
   const useful = plan.load.model === 'closed' ? Math.max(1, peakConnections(plan, scale.shard ?? WHOLE)) : wanted;
-  return Math.min(wanted, useful);
+  // Each thread sends its own rows of the data file: no more threads than this shard has rows.
+  return Math.max(1, Math.min(wanted, useful, feedRows));
 }
