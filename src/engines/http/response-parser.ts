@@ -5,9 +5,10 @@
  * skipped in place, so a typical response (one read, a few headers, a small body) costs one native search for the
  * end of the head and a short scan of header names, with no string built.
  *
- * Why not undici's parser: measured on the closed model, undici's general-purpose machinery (request objects,
- * per-header callbacks out of its wasm parser, stream 'readable' plumbing) cost ~12 µs of CPU per request where
- * this path costs ~8; a load generator that is slower than its target measures itself.
+ * Why not undici's parser: profiled on the closed model, undici's general-purpose machinery (request objects,
+ * per-header callbacks out of its wasm parser, stream 'readable' plumbing) cost more CPU per request than
+ * autocannon's whole client, and this path less (docs/benchmarks.md); a load generator that is slower than its
+ * target measures itself.
  */
 
 /** A response that breaks the protocol; the connection is closed and the exchange counted as an error. */
