@@ -7,6 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerAdapter, BrokerTarget, Delivery } from '../src/engines/event/broker-adapter.js';
 import { createKafkaAdapter } from '../src/engines/event/adapters/kafka.js';
+import { ConsumerRunner } from '../src/engines/event/consumer-runner.js';
 import { closedPort } from './support/servers.js';
 import { kafkaTestTarget, startKafkaTestCluster, type KafkaTestCluster } from './kafka-mock/kafka-test-cluster.js';
 
@@ -16,6 +17,7 @@ const topics = {
   slow: `bb-adapter-slow-${suffix}`,
   history: `bb-adapter-history-${suffix}`,
   watched: `bb-adapter-watched-${suffix}`,
+  group: `bb-adapter-group-${suffix}`,
 };
 
 let cluster: KafkaTestCluster;
@@ -95,6 +97,31 @@ describe(`Kafka adapter (${kafkaTestTarget()})`, () => {
     expect(lag.messages).toBe(0);
     expect(lag.parts).toMatchObject({ log_end_offset: 600, committed_offset: 600, partitions: 3, partitions_without_commit: 0 });
     expect(lag.source).toMatch(/consumer-group lag/);
+  });
+
+  it('three consumers start together and join the group in one rebalance, not one rebalance each', async () => {
+    const t = target(topics.group);
+    const producer = await open(t);
+    const consumer = await open(t);
+    const byConsumer = [0, 0, 0];
+    const runner = new ConsumerRunner(consumer, { count: 3, prefetch: 10, processingDelayMs: 0, runId: 'r' }, (index) => {
+      byConsumer[index] = (byConsumer[index] ?? 0) + 1;
+    });
+    const t0 = Date.now();
+    await runner.start();
+    const startMs = Date.now() - t0;
+    try {
+      // On the mock a group forms in ~3 s and each member joining it later waits ~9 s: one after the other, three
+      // members take over 20 s to start.
+      expect(startMs).toBeLessThan(16_000);
+      await Promise.all(Array.from({ length: 300 }, (_, seq) => producer.publish(message(seq))));
+      await until(() => byConsumer.reduce((a, n) => a + n, 0) >= 300, 20_000);
+      expect(byConsumer.reduce((a, n) => a + n, 0)).toBe(300);
+      // Three partitions, three members: each got a share.
+      expect(byConsumer.every((n) => n > 0)).toBe(true);
+    } finally {
+      await runner.stop();
+    }
   });
 
   it('a slow consumer: lag rises while it works, and agrees with an independent read of committed vs log-end offsets', async () => {

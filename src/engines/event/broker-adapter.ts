@@ -178,7 +178,9 @@ export interface BrokerAdapter {
    * Starts one consumer in the target's group and resolves once it is subscribed (deliveries may follow at
    * once). At-least-once: each delivery is acknowledged after `handler` resolves; nothing is acknowledged
    * before. Competing consumers share the group's messages (AMQP queue, Redis group, JetStream durable, Kafka
-   * group). The consumer survives reconnects (see the class comment).
+   * group). The consumer survives reconnects (see the class comment). The engine starts a run's consumers with
+   * concurrent consume() calls (Kafka members joining together share one rebalance), so each call sets up its own
+   * channel / connection / group member without waiting on another's.
    */
   consume(spec: ConsumerSpec, handler: DeliveryHandler): Promise<ConsumerHandle>;
 

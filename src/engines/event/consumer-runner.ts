@@ -37,10 +37,24 @@ export class ConsumerRunner {
     return this.heldCount;
   }
 
+  /**
+   * Starts every consumer at once: on Kafka each member joining a running group costs the whole group a rebalance
+   * (about 9 s each on the mock cluster), while members joining together share one. If any fails, the others are
+   * stopped and the first failure is reported, naming the consumer.
+   */
   async start(): Promise<void> {
-    for (let index = 0; index < this.settings.count; index++) {
-      this.handles.push(await this.adapter.consume({ index, prefetch: this.settings.prefetch }, this.handler(index)));
-    }
+    const { count, prefetch } = this.settings;
+    const started = await Promise.allSettled(
+      Array.from({ length: count }, (_, index) => this.adapter.consume({ index, prefetch }, this.handler(index))),
+    );
+    for (const s of started) if (s.status === 'fulfilled') this.handles.push(s.value);
+    const failures = started.flatMap((s, index) => (s.status === 'rejected' ? [{ index, reason: s.reason as unknown }] : []));
+    const first = failures[0];
+    if (first === undefined) return;
+    await this.stop();
+    const text = first.reason instanceof Error ? first.reason.message : String(first.reason);
+    const which = count === 1 ? '' : `consumer ${first.index + 1} of ${count}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''}: `;
+    throw new Error(`${which}${text}`, { cause: first.reason });
   }
 
   async stop(): Promise<void> {

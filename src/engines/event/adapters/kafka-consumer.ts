@@ -1,6 +1,6 @@
 import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { ConnectionObserver, ConsumerHandle, Delivery, DeliveryHandler } from '../broker-adapter.js';
-import { kafkaErrorMessage } from './kafka-errors.js';
+import { isGroupJoinRace, kafkaErrorMessage } from './kafka-errors.js';
 
 /** A new member waits for the whole group to rebalance (every member rejoins on its next heartbeat). */
 const JOIN_TIMEOUT_MS = 30_000;
@@ -38,12 +38,31 @@ function toDelivery(message: KafkaMessage): Delivery {
   return { body: message.value ?? Buffer.alloc(0), headers: headerStrings(message.headers), redelivered: false };
 }
 
+/** How many times a member that lost a race with the group's rebalance tries to join afresh. */
+const JOIN_ATTEMPTS = 3;
+
 /**
  * One member of the consumer group. Records are handed to `handler` one at a time; kafkajs marks a record's
  * offset consumed only after the handler resolves, and commits at the end of each fetched batch and at least every
  * `commitIntervalMs`, so committed offsets (and the lag read from them) follow what was really processed.
+ * Members of a run start together (one rebalance for all); one that loses a race with it joins again.
  */
 export async function startKafkaConsumer(
+  kafka: Kafka,
+  settings: KafkaConsumerSettings,
+  handler: DeliveryHandler,
+  observer: ConnectionObserver,
+): Promise<ConsumerHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await joinGroup(kafka, settings, handler, observer);
+    } catch (error) {
+      if (attempt >= JOIN_ATTEMPTS || !isGroupJoinRace(error)) throw error;
+    }
+  }
+}
+
+async function joinGroup(
   kafka: Kafka,
   settings: KafkaConsumerSettings,
   handler: DeliveryHandler,
@@ -73,7 +92,7 @@ export async function startKafkaConsumer(
       resolve();
     });
     consumer.on(consumer.events.CRASH, (event) => {
-      if (!joined) return reject(new Error(kafkaErrorMessage(event.payload.error)));
+      if (!joined) return reject(new Error(kafkaErrorMessage(event.payload.error), { cause: event.payload.error }));
       if (!lost) observer.lost(new Error(`Kafka consumer: ${kafkaErrorMessage(event.payload.error)}`));
       lost = true;
     });

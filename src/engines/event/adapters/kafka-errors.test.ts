@@ -1,5 +1,6 @@
+import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { kafkaErrorKind, kafkaErrorMessage, toPublishError } from './kafka-errors.js';
+import { isGroupJoinRace, kafkaErrorKind, kafkaErrorMessage, toPublishError } from './kafka-errors.js';
 
 function named(name: string, message: string, cause?: unknown): Error {
   const e = new Error(message, { cause });
@@ -20,5 +21,20 @@ describe('Kafka publish errors', () => {
     expect(kafkaErrorKind(named('KafkaJSRequestTimeoutError', 'Request Produce(key: 0, version: 7) timed out'))).toBe('timeout');
     expect(kafkaErrorKind(new TypeError('x'))).toBe('other');
     expect(toPublishError(named('KafkaJSProtocolError', 'MESSAGE_TOO_LARGE'))).toMatchObject({ kind: 'nack', message: 'MESSAGE_TOO_LARGE' });
+  });
+});
+
+describe('Kafka group join errors', () => {
+  const protocolError = (type: string, code: number): Error =>
+    new kafkajs.KafkaJSProtocolError(Object.assign(new Error(`${type} from the broker`), { type, code }));
+
+  it('a member refused while the group settles joins again (the mock answers a late SyncGroup INVALID_REQUEST)', () => {
+    expect(isGroupJoinRace(protocolError('INVALID_REQUEST', 42))).toBe(true);
+    expect(isGroupJoinRace(new Error('consumer crashed', { cause: protocolError('REBALANCE_IN_PROGRESS', 27) }))).toBe(true);
+  });
+
+  it('anything else fails the start at once', () => {
+    expect(isGroupJoinRace(protocolError('GROUP_AUTHORIZATION_FAILED', 30))).toBe(false);
+    expect(isGroupJoinRace(named('KafkaJSConnectionError', 'Connection error: connect ECONNREFUSED 127.0.0.1:9092'))).toBe(false);
   });
 });

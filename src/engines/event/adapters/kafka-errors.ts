@@ -37,6 +37,20 @@ export function kafkaErrorMessage(error: unknown): string {
   return last?.message ?? String(error);
 }
 
+/**
+ * Group-protocol refusals that a fresh join resolves: the member raced the rebalance of members joining at the same
+ * moment. librdkafka's mock cluster answers a follower's SyncGroup that arrives after the leader's with
+ * INVALID_REQUEST (a real broker hands it its assignment), and kafkajs does not restart a consumer on that.
+ */
+const JOIN_RACE_TYPES = new Set(['INVALID_REQUEST', 'REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+
+export function isGroupJoinRace(error: unknown): boolean {
+  return causes(error).some((e) => {
+    const type = (e as { type?: unknown }).type;
+    return typeof type === 'string' && JOIN_RACE_TYPES.has(type);
+  });
+}
+
 export function toPublishError(error: unknown): PublishError {
   return new PublishError(kafkaErrorKind(error), kafkaErrorMessage(error), { cause: error });
 }

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { BrokerAdapter, ConsumerHandle, ConsumerSpec } from './broker-adapter.js';
+import { ConsumerRunner } from './consumer-runner.js';
+
+/** An adapter whose consume() takes `ms` to subscribe (as a group join does) and fails for the indexes given. */
+function slowSubscriber(ms: number, failing: ReadonlySet<number> = new Set()) {
+  const log = { inFlight: 0, peak: 0, started: [] as number[], stopped: [] as number[] };
+  const consume = async (spec: ConsumerSpec): Promise<ConsumerHandle> => {
+    log.inFlight++;
+    log.peak = Math.max(log.peak, log.inFlight);
+    await new Promise((resolve) => setTimeout(resolve, ms * (1 + spec.index / 10)));
+    log.inFlight--;
+    if (failing.has(spec.index)) throw new Error(`group join refused for member ${spec.index}`);
+    log.started.push(spec.index);
+    return { stop: async () => void log.stopped.push(spec.index) };
+  };
+  const unused = (): Promise<never> => Promise.reject(new Error('not used by ConsumerRunner'));
+  const adapter: BrokerAdapter = {
+    broker: 'test',
+    connect: async () => undefined,
+    prepare: async () => undefined,
+    publish: unused,
+    consume,
+    lag: unused,
+    close: async () => undefined,
+  };
+  return { log, adapter };
+}
+
+const settings = (count: number) => ({ count, prefetch: 10, processingDelayMs: 0, runId: 'r1' });
+
+describe('ConsumerRunner.start', () => {
+  it('subscribes every consumer at once, not one after the other', async () => {
+    const { log, adapter } = slowSubscriber(200);
+    const runner = new ConsumerRunner(adapter, settings(4), () => undefined);
+    const t0 = performance.now();
+    await runner.start();
+    expect(log.peak).toBe(4);
+    expect(log.started.sort()).toEqual([0, 1, 2, 3]);
+    // One after the other would be 200 + 220 + 240 + 260 ms.
+    expect(performance.now() - t0).toBeLessThan(700);
+    await runner.stop();
+    expect(log.stopped.sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('one consumer failing: the error names it, and the consumers that did start are stopped', async () => {
+    const { log, adapter } = slowSubscriber(50, new Set([1]));
+    const runner = new ConsumerRunner(adapter, settings(3), () => undefined);
+    await expect(runner.start()).rejects.toThrow(/^consumer 2 of 3: group join refused for member 1$/);
+    expect(log.started.sort()).toEqual([0, 2]);
+    expect(log.stopped.sort()).toEqual([0, 2]);
+  });
+
+  it('several failing: the first is named and the rest counted; a lone consumer is not numbered', async () => {
+    const many = slowSubscriber(10, new Set([0, 2]));
+    await expect(new ConsumerRunner(many.adapter, settings(3), () => undefined).start()).rejects.toThrow(
+      /^consumer 1 of 3 \(and 1 more\): group join refused for member 0$/,
+    );
+    expect(many.log.stopped).toEqual([1]);
+    const one = slowSubscriber(10, new Set([0]));
+    await expect(new ConsumerRunner(one.adapter, settings(1), () => undefined).start()).rejects.toThrow(/^group join refused for member 0$/);
+  });
+});
