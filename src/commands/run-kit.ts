@@ -1,7 +1,7 @@
 import type { LiveEvents } from '../metrics/event-run-recorder.js';
 import type { LiveFlows } from '../metrics/flow-recorder.js';
 import type { IntervalRecorder } from '../metrics/interval-recorder.js';
-import type { GeneratorSample } from '../metrics/live-saturation.js';
+import type { GeneratorSample } from '../metrics/saturation.js';
 import type { GeneratorHealth } from '../metrics/saturation.js';
 import type { RunAggregator } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';

@@ -18,7 +18,7 @@ async function work(port: NonNullable<typeof parentPort>, setup: WorkerSetup): P
   const plan = await resolvePlan(setup.source.file, setup.source.flags);
   const feed = plan.data && openFeed(plan.data, setup.shard);
   const recorder = new IntervalRecorder(plan.requests.map((r) => r.name));
-  const load = new ThreadLoad();
+  const load = new ThreadLoad(plan.load.model);
   const stop = new AbortController();
   let go: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (go = resolve));

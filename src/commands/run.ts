@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ExitCode } from '../errors.js';
-import { LiveSaturation } from '../metrics/live-saturation.js';
-import { SaturationMonitor } from '../metrics/saturation.js';
+import { judgeHealth } from '../metrics/saturation.js';
+import { ThreadLoad } from '../metrics/thread-load.js';
 import { summarizeHistogram } from '../metrics/histogram.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { buildResult, type RunResult } from '../result/run-result.js';
@@ -78,8 +78,7 @@ async function drive(
       requestMethods: kit.requestMethods, serverUrl: kit.serverUrl,
     });
   }
-  const monitor = new SaturationMonitor().start();
-  const live = new LiveSaturation().start();
+  const load = new ThreadLoad(plan.load.model).start();
   const t0 = performance.now();
   // Reporters see the raw interval synchronously (exporters keep their own totals from it), then it is reused.
   const publish = (elapsedMs: number): void => recorder.flush(elapsedMs, (interval) => {
@@ -90,7 +89,7 @@ async function drive(
       elapsedMs, durationMs: plan.load.durationMs, point, totalRequests: aggregator.total.requests,
       totalErrors: aggregator.total.errors, totalDropped: aggregator.total.dropped, interval,
       verdicts: plan.slos.length > 0 ? evaluateSlos(plan.slos, kit.metricSource()) : [],
-      generator: kit.generatorSample?.() ?? live.sample(),
+      generator: kit.generatorSample?.() ?? load.sample(),
       events: kit.liveEvents?.(),
       flows: kit.liveFlows?.(),
     };
@@ -122,10 +121,10 @@ async function drive(
     userStop.removeEventListener('abort', onUserStop);
   }
   publish(performance.now() - t0);
-  live.stop();
   const sendDelayP99Ms = summarizeHistogram(aggregator.sendDelay).p99;
-  const own = monitor.finish(plan.load.model, sendDelayP99Ms);
-  const generator = kit.generatorHealth?.(plan.load.model, sendDelayP99Ms) ?? own;
+  const own = load.finish();
+  const generator =
+    kit.generatorHealth?.(plan.load.model, sendDelayP99Ms) ?? judgeHealth(plan.load.model, { ...own, sendDelayP99Ms });
   const verdicts = evaluateSlos(plan.slos, kit.metricSource());
   const result = kit.finish(buildResult(
     { runId, version: VERSION, scenario: plan.name, target: targetDisplay, model: plan.load.model, startedAt,

@@ -2,10 +2,15 @@ import { Worker } from 'node:worker_threads';
 import { ABORT_DRAIN_MS } from '../engines/engine.js';
 import { BenchError, RunError } from '../errors.js';
 import type { IntervalRecorder } from '../metrics/interval-recorder.js';
-import type { GeneratorSample } from '../metrics/live-saturation.js';
-import { type GeneratorHealth, judgeHealth } from '../metrics/saturation.js';
+import {
+  type GeneratorHealth,
+  type GeneratorSample,
+  judgeHealth,
+  type ThreadFigures,
+  worstFigures,
+  worstSample,
+} from '../metrics/saturation.js';
 import { decodeInterval } from '../metrics/snapshot-wire.js';
-import { type ThreadFigures, worstFigures, worstSample } from '../metrics/thread-load.js';
 import { nestShard, type Shard } from '../scenario/shard.js';
 import type { FromWorker, PlanSource, ToWorker, WorkerSetup } from './worker-protocol.js';
 

@@ -1,7 +1,6 @@
 import type { ExitCode } from '../errors.js';
-import type { GeneratorSample } from '../metrics/live-saturation.js';
+import type { GeneratorSample, ThreadFigures } from '../metrics/saturation.js';
 import type { WireInterval } from '../metrics/snapshot-wire.js';
-import type { ThreadFigures } from '../metrics/thread-load.js';
 import type { Shard } from '../scenario/shard.js';
 import type { RunFlags } from './run-options.js';
 

@@ -1,7 +1,7 @@
 import type { LiveEvents } from '../metrics/event-run-recorder.js';
 import type { LiveFlows } from '../metrics/flow-recorder.js';
 import type { IntervalSnapshot } from '../metrics/interval-recorder.js';
-import type { GeneratorSample } from '../metrics/live-saturation.js';
+import type { GeneratorSample } from '../metrics/saturation.js';
 import type { TimeseriesPoint } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import type { SloVerdict } from '../slo/evaluate.js';
