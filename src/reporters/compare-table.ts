@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import { COMPARE_METRICS, type CompareMetric, type CompareRow } from '../result/compare.js';
-import { fmtMs, fmtMsUnit, fmtPercent, fmtRate } from './format.js';
+import { type CompareKind, type CompareMetric, type CompareRow, compareKind } from '../result/compare.js';
+import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate } from './format.js';
 
 /** Same borderless look as the run summary. */
 const TABLE_STYLE = {
@@ -17,22 +17,25 @@ const VALUE_FORMAT = {
   latency: (x: number) => fmtMsUnit(x),
   ratio: (x: number) => fmtPercent(x),
   rate: (x: number) => `${fmtRate(x)}/s`,
-} satisfies Record<(typeof COMPARE_METRICS)[CompareMetric]['kind'], (x: number) => string>;
+  count: (x: number) => fmtCount(x),
+} satisfies Record<CompareKind, (x: number) => string>;
 
-const fmtValue = (metric: CompareMetric, x: number): string => VALUE_FORMAT[COMPARE_METRICS[metric].kind](x);
+const fmtValue = (metric: CompareMetric, x: number): string => VALUE_FORMAT[compareKind(metric)](x);
 
 function fmtDelta(row: CompareRow): string {
-  const kind = COMPARE_METRICS[row.metric].kind;
+  const kind = compareKind(row.metric);
   const sign = row.delta > 0 ? '+' : row.delta < 0 ? '−' : '±';
   const abs = Math.abs(row.delta);
   if (kind === 'ratio') return `${sign}${(abs * 100).toFixed(2)} pp`;
+  if (kind === 'count') return `${sign}${fmtCount(abs)}`;
   const rel = row.relative === null ? '' : ` (${row.relative >= 0 ? '+' : '−'}${Math.abs(row.relative * 100).toFixed(1)}%)`;
   return `${sign}${kind === 'latency' ? fmtMs(abs) : fmtRate(abs)}${rel}`;
 }
 
 function fmtBudget(row: CompareRow): string {
   if (row.budget === null) return '—';
-  const kind = COMPARE_METRICS[row.metric].kind;
+  const kind = compareKind(row.metric);
+  if (kind === 'count') return `+${fmtCount(row.budget)}`;
   const pct = `${Number((row.budget * 100).toPrecision(6))}`;
   return kind === 'ratio' ? `+${pct} pp` : kind === 'rate' ? `−${pct}%` : `+${pct}%`;
 }

@@ -5,6 +5,7 @@
 import { InputError } from '../errors.js';
 import { decodeHistogram, type LatencySummary, summarizeHistogram } from '../metrics/histogram.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
+import { DEFAULT_EVENT_BUDGETS, EVENT_COMPARE_METRICS, type EventCompareMetric, eventScopesOf, expectedMessages } from './compare-events.js';
 import type { RunResult } from './run-result.js';
 
 interface CompareRule {
@@ -27,7 +28,19 @@ export const COMPARE_METRICS = {
   rps: { kind: 'rate', read: (m) => m.rps },
 } satisfies Record<string, CompareRule>;
 
-export type CompareMetric = keyof typeof COMPARE_METRICS;
+type RequestCompareMetric = keyof typeof COMPARE_METRICS;
+/** A request-scope figure (p95, error_rate, rps…) or an event one (e2e_p99, lost…). */
+export type CompareMetric = RequestCompareMetric | EventCompareMetric;
+/** latency: relative rise; ratio: absolute rise (percentage points); rate: relative fall; count: absolute rise. */
+export type CompareKind = 'latency' | 'ratio' | 'rate' | 'count';
+
+export function compareKind(metric: CompareMetric): CompareKind {
+  return Object.hasOwn(COMPARE_METRICS, metric)
+    ? COMPARE_METRICS[metric as RequestCompareMetric].kind
+    : EVENT_COMPARE_METRICS[metric as EventCompareMetric].kind;
+}
+
+const isCompareMetric = (name: string): name is CompareMetric => Object.hasOwn(COMPARE_METRICS, name) || Object.hasOwn(EVENT_COMPARE_METRICS, name);
 
 /**
  * Default budgets (documented in docs/ci.md): latency may rise 10 % (p99 15 %), the error rate 1 percentage
@@ -35,6 +48,7 @@ export type CompareMetric = keyof typeof COMPARE_METRICS;
  */
 export const DEFAULT_BUDGETS: Readonly<Record<CompareMetric, number | null>> = {
   p50: 0.1, p90: 0.1, p95: 0.1, p99: 0.15, p999: null, max: null, mean: 0.1, error_rate: 0.01, rps: 0.1,
+  ...DEFAULT_EVENT_BUDGETS,
 };
 
 /** Latency differences under this are timer noise on any machine, whatever the percentage. */
@@ -42,20 +56,26 @@ export const NOISE_FLOOR_MS = 1;
 /** Scopes with fewer requests on either side are shown, not gated. */
 export const MIN_SAMPLES = 20;
 
-const ALIASES: Readonly<Record<string, CompareMetric>> = { 'p99.9': 'p999', avg: 'mean' };
+const ALIASES: Readonly<Record<string, CompareMetric>> = { 'p99.9': 'p999', avg: 'mean', 'e2e_p99.9': 'e2e_p999' };
 
-/** "p95=10%", "error_rate=0.5%", "rps=5%", "p999=off": a budget override (the value of --max-regression). */
+/**
+ * "p95=10%", "error_rate=0.5%", "rps=5%", "p999=off", "e2e_p99=10%", "lost=0": a budget override (the value of
+ * --max-regression). Count metrics (lost, undelivered) take a number of messages, not a percentage.
+ */
 export function parseBudget(text: string): [CompareMetric, number | null] {
   const m = /^\s*([A-Za-z_][\w.]*)\s*=\s*(off|\d+(?:\.\d+)?%?)\s*$/.exec(text);
   const name = m?.[1] ?? '';
-  const metric = Object.hasOwn(COMPARE_METRICS, name) ? (name as CompareMetric) : ALIASES[name];
+  const metric = isCompareMetric(name) ? name : ALIASES[name];
   if (m === null || metric === undefined) {
-    throw new InputError(
-      `--max-regression "${text}": expected metric=N% with metric one of ${Object.keys(COMPARE_METRICS).join(', ')} (or =off)`,
-    );
+    const names = [...Object.keys(COMPARE_METRICS), ...Object.keys(EVENT_COMPARE_METRICS)].join(', ');
+    throw new InputError(`--max-regression "${text}": expected metric=N% with metric one of ${names} (or =off)`);
   }
   const raw = m[2] ?? '';
   if (raw === 'off') return [metric, null];
+  if (compareKind(metric) === 'count') {
+    if (raw.endsWith('%')) throw new InputError(`--max-regression "${text}": ${metric} counts messages: give a number (e.g. ${metric}=0)`);
+    return [metric, Number(raw)];
+  }
   return [metric, raw.endsWith('%') ? Number(raw.slice(0, -1)) / 100 : Number(raw)];
 }
 
@@ -103,12 +123,35 @@ export function scopesOf(result: RunResult): Map<string, ScopeView> {
   return out;
 }
 
+const REGRESSED = {
+  latency: (base, cur, budget) => base > 0 && cur > base * (1 + budget) && cur - base >= NOISE_FLOOR_MS,
+  ratio: (base, cur, budget) => cur - base > budget,
+  rate: (base, cur, budget) => cur < base * (1 - budget),
+  count: (base, cur, budget) => cur - base > budget,
+} satisfies Record<CompareKind, (base: number, cur: number, budget: number) => boolean>;
+
 function judge(metric: CompareMetric, base: number, cur: number, budget: number | null): boolean {
-  if (budget === null) return false;
-  const kind = COMPARE_METRICS[metric].kind;
-  if (kind === 'latency') return base > 0 && cur > base * (1 + budget) && cur - base >= NOISE_FLOOR_MS;
-  if (kind === 'ratio') return cur - base > budget;
-  return cur < base * (1 - budget);
+  return budget !== null && REGRESSED[compareKind(metric)](base, cur, budget);
+}
+
+interface RowInput {
+  scope: string;
+  metric: CompareMetric;
+  baseline: number;
+  current: number;
+  /** Why the row is shown but not gated (too few samples), if so. */
+  ungated: string | undefined;
+}
+
+function row(r: RowInput, overrides: ReadonlyMap<CompareMetric, number | null>): CompareRow {
+  const { scope, metric, baseline: x, current: y } = r;
+  const budget = overrides.has(metric) ? (overrides.get(metric) ?? null) : DEFAULT_BUDGETS[metric];
+  const out: CompareRow = {
+    scope, metric, baseline: x, current: y, delta: y - x, relative: x !== 0 ? (y - x) / x : null, budget,
+    regression: r.ungated === undefined && judge(metric, x, y, budget),
+  };
+  if (r.ungated !== undefined) out.note = r.ungated;
+  return out;
 }
 
 export function compareResults(
@@ -123,17 +166,28 @@ export function compareResults(
     const cur = b.get(scope);
     if (cur === undefined) continue;
     const few = Math.min(base.metrics.requests, cur.metrics.requests) < MIN_SAMPLES;
-    for (const metric of Object.keys(COMPARE_METRICS) as CompareMetric[]) {
+    const ungated = few ? `fewer than ${MIN_SAMPLES} requests: not gated` : undefined;
+    for (const metric of Object.keys(COMPARE_METRICS) as RequestCompareMetric[]) {
       const rule: CompareRule = COMPARE_METRICS[metric];
-      const x = rule.read(base.metrics, base.latency);
-      const y = rule.read(cur.metrics, cur.latency);
-      const budget = overrides.has(metric) ? (overrides.get(metric) ?? null) : DEFAULT_BUDGETS[metric];
-      const row: CompareRow = {
-        scope, metric, baseline: x, current: y, delta: y - x, relative: x !== 0 ? (y - x) / x : null, budget,
-        regression: !few && judge(metric, x, y, budget),
-      };
-      if (few) row.note = `fewer than ${MIN_SAMPLES} requests: not gated`;
-      rows.push(row);
+      const [baseline, current] = [rule.read(base.metrics, base.latency), rule.read(cur.metrics, cur.latency)];
+      rows.push(row({ scope, metric, baseline, current, ungated }, overrides));
+    }
+  }
+  return [...rows, ...compareEvents(baseline, current, overrides)];
+}
+
+/** Event scopes where both runs consumed: e2e percentiles and messages lost or left undelivered. */
+function compareEvents(baseline: RunResult, current: RunResult, overrides: ReadonlyMap<CompareMetric, number | null>): CompareRow[] {
+  const b = eventScopesOf(current);
+  const rows: CompareRow[] = [];
+  for (const [scope, base] of eventScopesOf(baseline)) {
+    const cur = b.get(scope);
+    if (cur === undefined || !base.consumes || !cur.consumes) continue;
+    const few = Math.min(expectedMessages(base), expectedMessages(cur)) < MIN_SAMPLES;
+    const ungated = few ? `fewer than ${MIN_SAMPLES} messages: not gated` : undefined;
+    for (const metric of Object.keys(EVENT_COMPARE_METRICS) as EventCompareMetric[]) {
+      const rule = EVENT_COMPARE_METRICS[metric];
+      rows.push(row({ scope, metric, baseline: rule.read(base), current: rule.read(cur), ungated }, overrides));
     }
   }
   return rows;
@@ -141,7 +195,8 @@ export function compareResults(
 
 /** Scope names present on one side only, so a renamed request is noticed rather than silently skipped. */
 export function unmatchedScopes(baseline: RunResult, current: RunResult): { onlyBaseline: string[]; onlyCurrent: string[] } {
-  const a = scopesOf(baseline);
-  const b = scopesOf(current);
+  const names = (r: RunResult): Set<string> => new Set([...scopesOf(r).keys(), ...eventScopesOf(r).keys()]);
+  const a = names(baseline);
+  const b = names(current);
   return { onlyBaseline: [...a.keys()].filter((k) => !b.has(k)), onlyCurrent: [...b.keys()].filter((k) => !a.has(k)) };
 }

@@ -9,6 +9,15 @@ import { RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
  */
 const Latency = z.object({ p50: z.number(), p90: z.number(), p95: z.number(), p99: z.number(), max: z.number() }).loose();
 const Scope = z.object({ requests: z.number(), rps: z.number(), errorRate: z.number(), latencyMs: Latency }).loose();
+/** What compare reads of an event run: the counts and the e2e histograms, whole run and per queue. */
+const EventCounts = { consumed: z.number(), lost: z.number(), undelivered: z.number(), e2eLatencyMs: Latency };
+const Events = z
+  .object({
+    ...EventCounts,
+    byQueue: z.record(z.string(), z.object({ ...EventCounts, mode: z.enum(['produce-consume', 'produce-only']) }).loose()),
+    histograms: z.object({ e2e: z.string(), byQueue: z.record(z.string(), z.object({ e2e: z.string() }).loose()) }).loose(),
+  })
+  .loose();
 const SavedResult = z
   .object({
     tool: z.object({ name: z.literal('backend-bench') }).loose(),
@@ -20,6 +29,7 @@ const SavedResult = z
     slos: z.array(z.object({ expr: z.string(), pass: z.boolean() }).loose()),
     histograms: z.object({ total: z.string(), byRequest: z.record(z.string(), z.string()) }).loose(),
     timeseries: z.array(z.object({ t: z.number() }).loose()),
+    events: Events.optional(),
   })
   .loose();
 

@@ -1,0 +1,68 @@
+/**
+ * The event part of a baseline comparison: produce→consume latency (recomputed from the stored e2e histograms, so
+ * both sides are exact) and the messages that never arrived, for the whole run and per queue. Pure; compare.ts
+ * judges the rows with the same budgets machinery as request scopes.
+ */
+import type { EventMetrics } from '../metrics/event-aggregator.js';
+import { decodeHistogram, type LatencySummary, summarizeHistogram } from '../metrics/histogram.js';
+import type { RunResult } from './run-result.js';
+
+/** One event scope of a result: its counts, and its e2e latency from the stored histogram. */
+export interface EventScopeView {
+  metrics: EventMetrics;
+  e2e: LatencySummary;
+  /** False for produce-only queues: no consumer of ours, so no e2e, lost or undelivered figure to compare. */
+  consumes: boolean;
+}
+
+interface EventCompareRule {
+  /** latency: relative rise; count: absolute rise in messages. */
+  kind: 'latency' | 'count';
+  read(v: EventScopeView): number;
+}
+
+const e2e = (key: keyof LatencySummary): EventCompareRule => ({ kind: 'latency', read: (v) => v.e2e[key] });
+const count = (key: 'lost' | 'undelivered'): EventCompareRule => ({ kind: 'count', read: (v) => v.metrics[key] });
+
+export const EVENT_COMPARE_METRICS = {
+  e2e_p50: e2e('p50'),
+  e2e_p90: e2e('p90'),
+  e2e_p95: e2e('p95'),
+  e2e_p99: e2e('p99'),
+  e2e_p999: e2e('p999'),
+  e2e_max: e2e('max'),
+  lost: count('lost'),
+  undelivered: count('undelivered'),
+} satisfies Record<string, EventCompareRule>;
+
+export type EventCompareMetric = keyof typeof EVENT_COMPARE_METRICS;
+
+/**
+ * Default budgets: e2e latency as request latency (10 %, p99 15 %, the tail shown only); a single message more lost
+ * or left undelivered than in the baseline is a regression.
+ */
+export const DEFAULT_EVENT_BUDGETS: Readonly<Record<EventCompareMetric, number | null>> = {
+  e2e_p50: 0.1, e2e_p90: 0.1, e2e_p95: 0.1, e2e_p99: 0.15, e2e_p999: null, e2e_max: null, lost: 0, undelivered: 0,
+};
+
+/** Messages with an e2e figure: consumed, or lost/undelivered at their age. */
+export const expectedMessages = (v: EventScopeView): number => v.metrics.consumed + v.metrics.lost + v.metrics.undelivered;
+
+function view(metrics: EventMetrics, histogram: string | undefined, consumes: boolean): EventScopeView {
+  const e2eLatency = histogram === undefined ? metrics.e2eLatencyMs : summarizeHistogram(decodeHistogram(histogram));
+  return { metrics, e2e: e2eLatency, consumes };
+}
+
+/** The event scopes of a result: "run" (every queue), then "queue:<name>" when there are several. */
+export function eventScopesOf(result: RunResult): Map<string, EventScopeView> {
+  const out = new Map<string, EventScopeView>();
+  const events = result.events;
+  if (events === undefined) return out;
+  const queues = Object.entries(events.byQueue);
+  const consuming = queues.some(([, q]) => q.mode === 'produce-consume');
+  out.set('run', view(events, events.histograms.e2e, consuming));
+  // A lone queue is the whole run again: one set of rows is enough.
+  if (queues.length === 1) return out;
+  for (const [name, q] of queues) out.set(`queue:${name}`, view(q, events.histograms.byQueue[name]?.e2e, q.mode === 'produce-consume'));
+  return out;
+}
