@@ -72,7 +72,12 @@ describe('Prometheus scrapes a live run and the overview dashboard has data', ()
   });
 
   it('has the run’s final counter values (the linger let the last scrape in)', async () => {
-    const r = await promQuery(prom, '/api/v1/query', { query: `backend_bench_requests_total{run_id="${runId}"}`, time: String(end) });
+    // last_over_time: once the tool has exited, Prometheus marks its series stale at the next failed scrape, which
+    // may come before `end` on a busy machine; the last value scraped is what must equal the result.
+    const r = await promQuery(prom, '/api/v1/query', {
+      query: `last_over_time(backend_bench_requests_total{run_id="${runId}"}[1m])`,
+      time: String(end),
+    });
     expect(r.status, r.error).toBe('success');
     const value = Number(r.data?.result[0]?.values?.[0]?.[1] ?? (r.data?.result[0] as unknown as { value: [number, string] })?.value[1]);
     expect(value).toBe(requests);
