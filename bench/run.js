@@ -22,7 +22,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '8' },
     connections: { type: 'string', default: '50' },
-    'open-seconds': { type: 'string', default: '5' },
+    'open-seconds': { type: 'string', default: '15' },
     'memory-seconds': { type: 'string', default: '60' },
     'memory-rate': { type: 'string' },
   },

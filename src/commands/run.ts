@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ExitCode } from '../errors.js';
 import { judgeHealth } from '../metrics/saturation.js';
+import { primeAggregation } from '../metrics/prime.js';
 import { ThreadLoad } from '../metrics/thread-load.js';
 import { summarizeHistogram } from '../metrics/histogram.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { buildResult, type RunResult } from '../result/run-result.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
 import type { Shard } from '../scenario/shard.js';
-import { evaluateSlos, slosToAbort } from '../slo/evaluate.js';
+import { evaluateSlos, type MetricSource, slosToAbort } from '../slo/evaluate.js';
 import { VERSION } from '../version.js';
 import { prepareEventRun } from './event-run.js';
 import { prepareFlowRun } from './flow-run.js';
@@ -78,17 +79,22 @@ async function drive(
       requestMethods: kit.requestMethods, serverUrl: kit.serverUrl,
     });
   }
+  primeAggregation();
   const load = new ThreadLoad(plan.load.model).start();
   const t0 = performance.now();
+  // The SLO view costs a percentile pass per scope: made once per second, and only when SLOs will read it.
+  const sloSource = (): MetricSource | undefined => (plan.slos.length > 0 ? kit.metricSource() : undefined);
+  let lastSource: MetricSource | undefined;
   // Reporters see the raw interval synchronously (exporters keep their own totals from it), then it is reused.
   const publish = (elapsedMs: number): void => recorder.flush(elapsedMs, (interval) => {
     aggregator.add(interval);
     const point = aggregator.latest;
     if (point === undefined) return;
+    lastSource = sloSource();
     const update = {
       elapsedMs, durationMs: plan.load.durationMs, point, totalRequests: aggregator.total.requests,
       totalErrors: aggregator.total.errors, totalDropped: aggregator.total.dropped, interval,
-      verdicts: plan.slos.length > 0 ? evaluateSlos(plan.slos, kit.metricSource()) : [],
+      verdicts: lastSource === undefined ? [] : evaluateSlos(plan.slos, lastSource),
       generator: kit.generatorSample?.() ?? load.sample(),
       events: kit.liveEvents?.(),
       flows: kit.liveFlows?.(),
@@ -105,8 +111,9 @@ async function drive(
     collecting = false;
     if (ended) return;
     const elapsedMs = performance.now() - t0;
+    lastSource = undefined;
     publish(elapsedMs);
-    const blown = slosToAbort(plan.slos, kit.metricSource(), elapsedMs)[0];
+    const blown = lastSource === undefined ? undefined : slosToAbort(plan.slos, lastSource, elapsedMs)[0];
     if (blown !== undefined && abortedBy === null) {
       abortedBy = blown.expr;
       stop.abort();

@@ -1,6 +1,6 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, TLSSocket } from 'node:tls';
 import type { RequestPlan } from '../../scenario/plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
 import { runChecks } from './checks.js';
@@ -103,6 +103,24 @@ export class HttpConnection {
     this.deadline = performance.now() + this.timeoutMs;
     this.parser.begin({ head: r.method === 'HEAD', wantHeaders: r.checks.length > 0, wantBody: r.needsBody });
     (this.socket ?? this.open()).write(bytes);
+  }
+
+  /**
+   * Opens the socket ahead of the first exchange, so a schedule that starts with a burst does not pay for many
+   * TCP (and TLS) handshakes in its first milliseconds. Resolves when connected; a failure is left for the first
+   * exchange to meet and count.
+   */
+  preconnect(): Promise<void> {
+    const socket = this.socket ?? this.open();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        socket.off(socket instanceof TLSSocket ? 'secureConnect' : 'connect', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', done);
+      socket.once('close', done);
+    });
   }
 
   /** Called by the owner's sweep: a request past its deadline is answered as a timeout and its socket closed. */

@@ -10,6 +10,10 @@ import { RequestRunner } from './request-runner.js';
 
 /** Starts due in one pass before yielding, so a late tick catches up without starving I/O. */
 const MAX_STARTS_PER_TICK = 500;
+/** Connections opened before the clock starts: a few, plus one per this many arrivals per second. */
+const PRECONNECT_MIN = 2;
+const PRECONNECT_PER = 1000;
+const PRECONNECT_WAIT_MS = 2000;
 
 /**
  * Open model (arrival rate): requests start on schedule whatever the target does. Latency is measured from
@@ -31,6 +35,11 @@ export class OpenModelEngine implements Engine {
       afterExchange: (connection) => void idle.push(connection),
     });
     const schedule = new ArrivalSchedule(stages);
+    // Enough warm connections for the opening rate's first milliseconds; more open as the target needs them.
+    const warm = Math.min(maxInFlight, PRECONNECT_MIN + Math.ceil(valueAt(stages, 0) / shard.count / PRECONNECT_PER));
+    const opened = Array.from({ length: warm }, () => runner.connect());
+    await Promise.race([Promise.all(opened.map((c) => c.preconnect())), sleep(PRECONNECT_WAIT_MS, signal)]);
+    idle.push(...opened);
     const t0 = performance.now();
     let k = 0;
     let due = schedule.timeOf(wholeArrival(0, shard));
