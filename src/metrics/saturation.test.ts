@@ -33,6 +33,13 @@ describe('generator saturation', () => {
     });
   });
 
+  it('an idle loop has no delay', async () => {
+    const load = new ThreadLoad('open').start();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(load.sample().eventLoopDelayP99Ms).toBeLessThan(3);
+    load.finish();
+  });
+
   it('sees a loop that is really blocked, and its busy share', async () => {
     const load = new ThreadLoad('closed').start();
     await new Promise((r) => setTimeout(r, 1100)); // past the warm-up
@@ -45,6 +52,7 @@ describe('generator saturation', () => {
     const live = load.sample();
     const whole = load.finish();
     expect(whole.eventLoopDelayMaxMs).toBeGreaterThan(40);
+    expect(whole.eventLoopDelayMaxMs).toBeLessThan(75); // the 10 ms sampling interval is not counted as delay
     expect(live.cpuPercent).toBeGreaterThan(50); // 300 ms busy of ~400 ms
     expect(whole.cpuPercent).toBeGreaterThan(10);
   });
