@@ -38,6 +38,7 @@ export function flowKit(
   const aggregator = new RunAggregator(names);
   return {
     scopeNames: names,
+    scopeNoun: 'step',
     requestMethods: Object.fromEntries(flows.steps.map((s) => [s.name, s.request.method])),
     serverUrl: undefined,
     recorder,
