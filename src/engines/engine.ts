@@ -40,4 +40,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Waits until the caller's work goes idle (it calls the `wake` it was handed) or `maxMs` passes, whichever is
+ * first: how a runner drains what is in flight at the end of a run, without waiting on a stalled target forever.
+ */
+export function idleOrTimeout(maxMs: number, register: (wake: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, maxMs);
+    register(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,17 +1,7 @@
 import type { ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import { type CompareKind, type CompareMetric, type CompareRow, compareKind } from '../result/compare.js';
+import { borderlessTable } from './table.js';
 import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate } from './format.js';
-
-/** Same borderless look as the run summary. */
-const TABLE_STYLE = {
-  chars: {
-    top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-    bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-    left: ' ', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-  },
-  style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-};
 
 const VALUE_FORMAT = {
   latency: (x: number) => fmtMsUnit(x),
@@ -48,7 +38,7 @@ export function compareCells(row: CompareRow): string[] {
 const HEAD = ['scope', 'metric', 'baseline', 'current', 'delta', 'budget', ''];
 
 export function formatCompare(rows: readonly CompareRow[], c: ChalkInstance, notes: readonly string[]): string {
-  const t = new Table({ head: HEAD.map((h) => c.bold(h)), colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'left'], ...TABLE_STYLE });
+  const t = borderlessTable(HEAD.map((h) => c.bold(h)), ['left', 'left', 'right', 'right', 'right', 'right', 'left']);
   for (const row of rows) {
     const mark = row.regression ? c.red('✗ REGRESSION') : row.note !== undefined ? c.dim(row.note) : c.green('ok');
     t.push([...compareCells(row), mark]);

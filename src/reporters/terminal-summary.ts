@@ -1,34 +1,11 @@
 import type { ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue } from './format.js';
 import { formatEvents } from './events-summary.js';
 import { formatFlows } from './flow-summary.js';
-
-/** Tables without vertical rules read well in narrow terminals and paste cleanly into issues. */
-const TABLE_STYLE = {
-  chars: {
-    top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-    bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-    left: ' ', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-  },
-  style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-};
-
-function table(head: string[], align: ('left' | 'right')[]): Table.Table {
-  return new Table({ head, colAligns: align, ...TABLE_STYLE });
-}
-
-/** Rendered table without the padding an empty last column leaves at line ends. */
-function render(t: Table.Table): string {
-  return t
-    .toString()
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n');
-}
+import { borderlessTable as table, renderTable as render } from './table.js';
 
 function requestRow(name: string, m: ScopeMetrics, c: ChalkInstance): string[] {
   const err = m.errors > 0 ? c.red(fmtPercent(m.errorRate)) : fmtPercent(m.errorRate);

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RunError } from '../errors.js';
-import type { ReadyMessage } from './monolith-main.js';
+import type { ReadyMessage } from './serve-demo.js';
 
 export type DemoName = 'monolith' | 'microservices';
 

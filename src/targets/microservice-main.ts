@@ -5,11 +5,10 @@
  *
  * Exit codes: 0 on a clean stop, 2 on bad arguments, 3 if it cannot listen (mirrors src/errors.ts).
  */
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createService, type Route, type ServiceName } from './microservices/service-kit.js';
 import { SERVICE_TIME_MS, gatewayRoutes, inventoryRoutes, ordersRoutes, usersRoutes } from './microservices/services.js';
-import type { ReadyMessage } from './monolith-main.js';
+import { failDemo, serveDemo } from './serve-demo.js';
 
 type Dependencies = Partial<Record<ServiceName, string>>;
 
@@ -29,8 +28,7 @@ const ROLES = {
 const isRole = (name: string): name is ServiceName => Object.hasOwn(ROLES, name);
 
 function fail(message: string, code: number): never {
-  process.stderr.write(`demo microservices: ${message}\n`);
-  process.exit(code);
+  return failDemo('demo microservices', message, code);
 }
 
 function readArgs(): { role: ServiceName; port: number; host: string; deps: Dependencies } {
@@ -61,24 +59,7 @@ function readArgs(): { role: ServiceName; port: number; host: string; deps: Depe
 function main(): void {
   const { role, port, host, deps } = readArgs();
   const server = createService(role, ROLES[role](deps), { serviceTimeMs: SERVICE_TIME_MS[role] });
-  server.on('error', (err) => fail(`${role} cannot listen on ${host}:${port}: ${err.message}`, 3));
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  // The supervisor died or let go of us: never linger as an orphan holding a port.
-  process.once('disconnect', stop);
-  server.listen(port, host, () => {
-    const bound = (server.address() as AddressInfo).port;
-    const ready: ReadyMessage = { type: 'ready', port: bound };
-    if (process.send !== undefined) process.send(ready);
-    else process.stdout.write(`demo service ${role} listening on http://${host}:${bound}\n`);
-  });
+  serveDemo(server, `demo service ${role}`, host, port);
 }
 
 main();

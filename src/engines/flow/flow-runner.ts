@@ -4,7 +4,7 @@ import type { DataFeed } from '../../scenario/data-feed.js';
 import type { FlowPlan, FlowsPlan, StepPlan } from '../../scenario/flow-plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
 import { WeightedPicker } from '../http/request-picker.js';
-import { sleep } from '../engine.js';
+import { sleep, idleOrTimeout } from '../engine.js';
 import type { FlowSender } from './flow-sender.js';
 import { newSpanId, newTraceId, traceparent } from './trace-context.js';
 
@@ -115,15 +115,7 @@ export class FlowRunner {
 
   /** Waits up to `maxMs` for running iterations; whatever is still running after that is cut. */
   async drain(maxMs: number): Promise<void> {
-    if (this.inFlightCount > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, maxMs);
-        this.idle = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    if (this.inFlightCount > 0) await idleOrTimeout(maxMs, (wake) => (this.idle = wake));
     this.cut = true;
   }
 }

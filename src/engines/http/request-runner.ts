@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { idleOrTimeout } from '../engine.js';
 import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { DataFeed } from '../../scenario/data-feed.js';
 import type { ExecutionPlan } from '../../scenario/plan.js';
@@ -101,15 +102,7 @@ export class RequestRunner implements ConnectionOwner {
 
   /** Waits up to `maxMs` for in-flight requests; whatever is still running after that is cut. */
   async drain(maxMs: number): Promise<void> {
-    if (this.inFlightCount > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, maxMs);
-        this.idle = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    if (this.inFlightCount > 0) await idleOrTimeout(maxMs, (wake) => (this.idle = wake));
     this.cut = true;
   }
 

@@ -1,0 +1,39 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Message sent to the parent over IPC once a demo server accepts connections. */
+export interface ReadyMessage {
+  readonly type: 'ready';
+  readonly port: number;
+}
+
+/** Prints why a demo process cannot go on, and exits with the code (2 bad arguments, 3 cannot listen). */
+export function failDemo(label: string, message: string, code: number): never {
+  process.stderr.write(`${label}: ${message}\n`);
+  process.exit(code);
+}
+
+/**
+ * Runs a demo server as its own process: listens on host:port, tells the parent (IPC) or the user (stdout) where,
+ * and stops on SIGTERM/SIGINT or when the parent goes away, so a demo never lingers as an orphan holding a port.
+ */
+export function serveDemo(server: Server, label: string, host: string, port: number): void {
+  server.on('error', (err) => failDemo(label, `cannot listen on ${host}:${port}: ${err.message}`, 3));
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    // Keep-alive sockets would hold close() open for 65 s; a demo has nothing worth draining.
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('disconnect', stop);
+  server.listen(port, host, () => {
+    const bound = (server.address() as AddressInfo).port;
+    const ready: ReadyMessage = { type: 'ready', port: bound };
+    if (process.send !== undefined) process.send(ready);
+    else process.stdout.write(`${label} listening on http://${host}:${bound}\n`);
+  });
+}
