@@ -22,7 +22,24 @@ function rssMiB(pid) {
 
 export async function memory(url, { rate, seconds, cpus, log }) {
   const out = join(tempDir(), 'memory.json');
-  const args = ['-c', cpus, process.execPath, CLI, 'run', '--url', url, '--rate', String(rate), '--duration', `${seconds}s`, '--workers', '1', '-q', '--out', out];
+  const args = [
+    '-c',
+    cpus,
+    process.execPath,
+    CLI,
+    'run',
+    '--url',
+    url,
+    '--rate',
+    String(rate),
+    '--duration',
+    `${seconds}s`,
+    '--workers',
+    '1',
+    '-q',
+    '--out',
+    out,
+  ];
   // taskset execs node in place, so the PID sampled is the generator's own.
   const child = spawn('taskset', args, { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
   const exited = new Promise((resolve) => child.on('close', resolve));

@@ -7,13 +7,29 @@ import { runBounded, sleep, tempDir } from './lib/proc.js';
 import { CLI } from './lib/setup.js';
 import { round, table } from './lib/stats.js';
 
-export const RATES = [1000, 2000, 5000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000, 60_000, 80_000, 100_000];
+export const RATES = [
+  1000, 2000, 5000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000, 60_000, 80_000, 100_000,
+];
 const MAX_SEND_DELAY_P99_MS = 1;
 const MAX_RATE_ERROR = 0.01;
 
 async function step(url, rate, { seconds, workers, cpus, dir }) {
   const out = join(dir, `open-${workers}-${rate}.json`);
-  const args = [CLI, 'run', '--url', url, '--rate', String(rate), '--duration', `${seconds}s`, '--workers', String(workers), '-q', '--out', out];
+  const args = [
+    CLI,
+    'run',
+    '--url',
+    url,
+    '--rate',
+    String(rate),
+    '--duration',
+    `${seconds}s`,
+    '--workers',
+    String(workers),
+    '-q',
+    '--out',
+    out,
+  ];
   const run = await runBounded(process.execPath, args, { cpus, timeoutMs: (seconds + 15) * 1000 });
   if (run.code !== 0) return { rate, ok: false, why: `exit ${run.code}` };
   const r = JSON.parse(readFileSync(out, 'utf8'));
@@ -22,8 +38,17 @@ async function step(url, rate, { seconds, workers, cpus, dir }) {
   const reasons = [];
   if (Math.abs(achieved / rate - 1) > MAX_RATE_ERROR) reasons.push(`achieved ${round(achieved)}/s`);
   if (sendDelayP99Ms >= MAX_SEND_DELAY_P99_MS) reasons.push(`send delay p99 ${sendDelayP99Ms} ms`);
-  if (r.metrics.errors > 0 || r.metrics.dropped > 0) reasons.push(`${r.metrics.errors} errors, ${r.metrics.dropped} dropped`);
-  return { rate, ok: reasons.length === 0, achieved: round(achieved, 1), sendDelayP99Ms, latencyP99Ms: r.metrics.latencyMs.p99, saturated: r.generator.saturated, why: reasons.join(', ') };
+  if (r.metrics.errors > 0 || r.metrics.dropped > 0)
+    reasons.push(`${r.metrics.errors} errors, ${r.metrics.dropped} dropped`);
+  return {
+    rate,
+    ok: reasons.length === 0,
+    achieved: round(achieved, 1),
+    sendDelayP99Ms,
+    latencyP99Ms: r.metrics.latencyMs.p99,
+    saturated: r.generator.saturated,
+    why: reasons.join(', '),
+  };
 }
 
 /**
@@ -49,6 +74,7 @@ export async function openAccuracy(url, { seconds, workers, cpus, log }) {
 
 export function formatOpenAccuracy(result) {
   const rows = [['rate/s', 'achieved/s', 'send delay p99 ms', 'latency p99 ms', 'verdict']];
-  for (const s of result.steps) rows.push([s.rate, s.achieved ?? '-', s.sendDelayP99Ms ?? '-', s.latencyP99Ms ?? '-', s.ok ? 'ok' : s.why]);
+  for (const s of result.steps)
+    rows.push([s.rate, s.achieved ?? '-', s.sendDelayP99Ms ?? '-', s.latencyP99Ms ?? '-', s.ok ? 'ok' : s.why]);
   return `${table(rows)}\nhighest accurate rate with ${result.workers} worker(s) on cpu ${result.cpus}: ${result.topRate}/s`;
 }

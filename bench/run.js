@@ -42,7 +42,9 @@ async function openSections(report) {
       report.open = [await openAccuracy(target.url, { seconds: s, workers: 1, cpus: GEN_CPU, log })];
       log(formatOpenAccuracy(report.open[0]));
       const workers = Math.max(2, WORKERS);
-      log(`\n== (b) open-model accuracy: --workers ${workers} on cpus ${GEN_CPUS_ALL}${workers > WORKERS ? ' (more threads than cores: expect no gain)' : ''}`);
+      log(
+        `\n== (b) open-model accuracy: --workers ${workers} on cpus ${GEN_CPUS_ALL}${workers > WORKERS ? ' (more threads than cores: expect no gain)' : ''}`,
+      );
       report.open.push(await openAccuracy(target.url, { seconds: s, workers, cpus: GEN_CPUS_ALL, log }));
       log(formatOpenAccuracy(report.open[1]));
     }
@@ -74,8 +76,16 @@ async function main() {
   if (sections.has('throughput')) {
     report.throughput = [];
     for (const kind of ['node', 'nginx']) {
-      log(`\n== (a) closed-model throughput against the ${kind} target: ${rounds} rounds, ${seconds} s, ${values.connections} connections`);
-      const result = await throughput(kind, { rounds, seconds, connections: Number(values.connections), port: PORTS[kind], log });
+      log(
+        `\n== (a) closed-model throughput against the ${kind} target: ${rounds} rounds, ${seconds} s, ${values.connections} connections`,
+      );
+      const result = await throughput(kind, {
+        rounds,
+        seconds,
+        connections: Number(values.connections),
+        port: PORTS[kind],
+        log,
+      });
       report.throughput.push(result);
       log(formatThroughput(result));
     }

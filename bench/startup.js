@@ -11,16 +11,28 @@ export const BUDGET_MS = 300;
 const COMMANDS = {
   'node -e 0': [process.execPath, ['-e', '0']],
   'backend-bench --help': [process.execPath, [CLI, '--help']],
-  'backend-bench validate scenarios/monolith.yaml': [process.execPath, [CLI, 'validate', join(ROOT, 'scenarios', 'monolith.yaml')]],
+  'backend-bench validate scenarios/monolith.yaml': [
+    process.execPath,
+    [CLI, 'validate', join(ROOT, 'scenarios', 'monolith.yaml')],
+  ],
 };
 
 async function withHyperfine(runs) {
   const out = join(tempDir(), 'hyperfine.json');
   const quoted = Object.values(COMMANDS).map(([cmd, args]) => [cmd, ...args].map((a) => `'${a}'`).join(' '));
-  const run = await runBounded('hyperfine', ['-N', '--warmup', '3', '--runs', String(runs), '--export-json', out, ...quoted], { timeoutMs: 180_000 });
+  const run = await runBounded(
+    'hyperfine',
+    ['-N', '--warmup', '3', '--runs', String(runs), '--export-json', out, ...quoted],
+    { timeoutMs: 180_000 },
+  );
   if (run.code !== 0) throw new Error(`hyperfine failed: ${run.stderr.slice(0, 300)}`);
   const { results } = JSON.parse(readFileSync(out, 'utf8'));
-  return Object.keys(COMMANDS).map((name, i) => ({ name, medianMs: round(results[i].median * 1000, 1), meanMs: round(results[i].mean * 1000, 1), tool: 'hyperfine' }));
+  return Object.keys(COMMANDS).map((name, i) => ({
+    name,
+    medianMs: round(results[i].median * 1000, 1),
+    meanMs: round(results[i].mean * 1000, 1),
+    tool: 'hyperfine',
+  }));
 }
 
 async function byHand(runs) {
@@ -31,7 +43,12 @@ async function byHand(runs) {
       const r = await runBounded(cmd, args, { timeoutMs: 10_000 });
       if (i >= 3) times.push(r.wallMs); // the first three warm the page cache, as hyperfine --warmup does
     }
-    figures.push({ name, medianMs: round(median(times), 1), meanMs: round(times.reduce((a, b) => a + b, 0) / times.length, 1), tool: 'repeated runs' });
+    figures.push({
+      name,
+      medianMs: round(median(times), 1),
+      meanMs: round(times.reduce((a, b) => a + b, 0) / times.length, 1),
+      tool: 'repeated runs',
+    });
   }
   return figures;
 }
@@ -43,6 +60,7 @@ export async function startup({ runs }) {
 
 export function formatStartup(figures) {
   const rows = [['command', 'median ms', 'mean ms', `< ${BUDGET_MS} ms`]];
-  for (const f of figures) rows.push([f.name, f.medianMs, f.meanMs, f.withinBudget === undefined ? '' : f.withinBudget ? 'yes' : 'NO']);
+  for (const f of figures)
+    rows.push([f.name, f.medianMs, f.meanMs, f.withinBudget === undefined ? '' : f.withinBudget ? 'yes' : 'NO']);
   return `${table(rows)}\n(measured with ${figures[0]?.tool})`;
 }

@@ -5,9 +5,19 @@ function throughputRows(report) {
   const rows = [];
   for (const t of report.throughput ?? []) {
     for (const [tool, f] of Object.entries(t.tools)) {
-      rows.push([`closed model, ${t.target} target, ${t.connections} connections, ${t.seconds} s × ${t.rounds} rounds`, tool, `${round(f.medianRps)} rps`, `${round(f.cpuUsPerRequest, 1)} µs CPU/req`]);
+      rows.push([
+        `closed model, ${t.target} target, ${t.connections} connections, ${t.seconds} s × ${t.rounds} rounds`,
+        tool,
+        `${round(f.medianRps)} rps`,
+        `${round(f.cpuUsPerRequest, 1)} µs CPU/req`,
+      ]);
     }
-    rows.push([`  ratios (${t.target})`, 'backend-bench', `${t.ratioToAutocannon}× autocannon`, `${t.ratioToWrk}× wrk`]);
+    rows.push([
+      `  ratios (${t.target})`,
+      'backend-bench',
+      `${t.ratioToAutocannon}× autocannon`,
+      `${t.ratioToWrk}× wrk`,
+    ]);
   }
   return rows;
 }
@@ -16,13 +26,24 @@ export function summaryMarkdown(report) {
   const m = report.machine;
   const rows = [['measure', 'tool', 'figure', 'detail'], ...throughputRows(report)];
   for (const o of report.open ?? []) {
-    rows.push([`open model, highest accurate rate (±1 %, send delay p99 < 1 ms)`, `backend-bench --workers ${o.workers}`, `${o.topRate}/s`, `cpus ${o.cpus}, ${o.seconds} s steps`]);
+    rows.push([
+      `open model, highest accurate rate (±1 %, send delay p99 < 1 ms)`,
+      `backend-bench --workers ${o.workers}`,
+      `${o.topRate}/s`,
+      `cpus ${o.cpus}, ${o.seconds} s steps`,
+    ]);
   }
   if (report.memory) {
     const mem = report.memory;
-    rows.push([`memory, ${mem.seconds} s at ${mem.rate}/s`, 'backend-bench', `peak ${mem.peakMiB} MiB`, `growth after ${mem.warmUpS} s: ${mem.growthMiB} MiB (${mem.slopeMiBPerMin} MiB/min)`]);
+    rows.push([
+      `memory, ${mem.seconds} s at ${mem.rate}/s`,
+      'backend-bench',
+      `peak ${mem.peakMiB} MiB`,
+      `growth after ${mem.warmUpS} s: ${mem.growthMiB} MiB (${mem.slopeMiBPerMin} MiB/min)`,
+    ]);
   }
-  for (const s of report.startup ?? []) rows.push([`start-up: ${s.name}`, s.tool, `${s.medianMs} ms median`, `${s.meanMs} ms mean`]);
+  for (const s of report.startup ?? [])
+    rows.push([`start-up: ${s.name}`, s.tool, `${s.medianMs} ms median`, `${s.meanMs} ms mean`]);
   return [
     `Run of ${m.date} on ${m.cpu} (${m.cores} cores, ${m.memoryGiB} GiB), Linux ${m.kernel}, Node ${m.node};`,
     `target on cpu ${m.targetCpu}, generators on cpu ${m.generatorCpu} (${m.generatorCpusForWorkers} with --workers). Command: \`npm run bench\`.`,

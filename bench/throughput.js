@@ -24,7 +24,24 @@ const TOOLS = {
   },
   'backend-bench': {
     // One thread, as autocannon and wrk -t1 run: the comparison is per core.
-    command: (url, c, d, out) => [process.execPath, [CLI, 'run', '--url', url, '--connections', String(c), '--duration', `${d}s`, '--workers', '1', '-q', '--out', out]],
+    command: (url, c, d, out) => [
+      process.execPath,
+      [
+        CLI,
+        'run',
+        '--url',
+        url,
+        '--connections',
+        String(c),
+        '--duration',
+        `${d}s`,
+        '--workers',
+        '1',
+        '-q',
+        '--out',
+        out,
+      ],
+    ],
     read: ({ out }) => {
       const r = JSON.parse(readFileSync(out, 'utf8'));
       return { requests: r.metrics.requests, seconds: r.durationMs / 1000 };
@@ -44,7 +61,15 @@ async function runOnce(tool, url, c, d, dir, round) {
   }
   const rps = figures ? figures.requests / figures.seconds : NaN;
   const cpuUsPerRequest = figures && run.cpuSeconds !== undefined ? (run.cpuSeconds * 1e6) / figures.requests : NaN;
-  return { round, tool, rps, requests: figures?.requests ?? NaN, cpuSeconds: run.cpuSeconds, cpuUsPerRequest, exit: run.code };
+  return {
+    round,
+    tool,
+    rps,
+    requests: figures?.requests ?? NaN,
+    cpuSeconds: run.cpuSeconds,
+    cpuUsPerRequest,
+    exit: run.code,
+  };
 }
 
 /** All rounds against one target kind ("node" or "nginx"). */
@@ -60,7 +85,9 @@ export async function throughput(kind, { rounds, seconds, connections, port, log
         const tool = names[(i + r - 1) % names.length];
         const run = await runOnce(tool, target.url, connections, seconds, dir, r);
         runs.push(run);
-        log(`  ${kind} round ${r} ${tool.padEnd(13)} ${Number.isFinite(run.rps) ? `${round(run.rps)} rps` : `failed (exit ${run.exit})`}`);
+        log(
+          `  ${kind} round ${r} ${tool.padEnd(13)} ${Number.isFinite(run.rps) ? `${round(run.rps)} rps` : `failed (exit ${run.exit})`}`,
+        );
         await sleep(1000);
       }
     }
@@ -75,7 +102,15 @@ function summarize(kind, runs, setup) {
     Object.keys(TOOLS).map((tool) => {
       const mine = runs.filter((r) => r.tool === tool);
       const rps = mine.map((r) => r.rps).filter(Number.isFinite);
-      return [tool, { medianRps: median(rps), minRps: Math.min(...rps), maxRps: Math.max(...rps), cpuUsPerRequest: median(mine.map((r) => r.cpuUsPerRequest)) }];
+      return [
+        tool,
+        {
+          medianRps: median(rps),
+          minRps: Math.min(...rps),
+          maxRps: Math.max(...rps),
+          cpuUsPerRequest: median(mine.map((r) => r.cpuUsPerRequest)),
+        },
+      ];
     }),
   );
   const bb = tools['backend-bench'].medianRps;

@@ -16,7 +16,8 @@ import { VERSION } from './version.js';
 
 /** `report --format` choices; the type check keeps them in step with REPORT_FORMATS. */
 const REPORT_FORMAT_NAMES = ['md', 'junit', 'html'] as const satisfies readonly ReportFormat[];
-const everyReportFormat: Exclude<ReportFormat, (typeof REPORT_FORMAT_NAMES)[number]> extends never ? true : never = true;
+const everyReportFormat: Exclude<ReportFormat, (typeof REPORT_FORMAT_NAMES)[number]> extends never ? true : never =
+  true;
 void everyReportFormat;
 
 async function terminalColor(): Promise<{ color: boolean }> {
@@ -88,20 +89,40 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('compare a run against a baseline result; exit 1 when a figure regressed beyond its budget')
     .argument('<baseline>', 'baseline result JSON')
     .argument('<current>', 'current result JSON')
-    .option('--max-regression <metric=N%>', "budget override, e.g. p95=10%, error_rate=0.5%, rps=5%, p999=off, e2e_p99=10%, lost=0 (repeatable)", collect)
+    .option(
+      '--max-regression <metric=N%>',
+      'budget override, e.g. p95=10%, error_rate=0.5%, rps=5%, p999=off, e2e_p99=10%, lost=0 (repeatable)',
+      collect,
+    )
     .option('--markdown <file>', 'also write the comparison as Markdown (for a PR comment)')
     .action(async (baseline: string, current: string, options: CompareOptions) => {
-      const [{ compareCommand }, { Chalk }, { color }] = await Promise.all([import('./commands/compare.js'), import('chalk'), terminalColor()]);
-      setExit(await compareCommand(baseline, current, options, { write: (t) => process.stdout.write(t), color: new Chalk({ level: color ? 1 : 0 }) }));
+      const [{ compareCommand }, { Chalk }, { color }] = await Promise.all([
+        import('./commands/compare.js'),
+        import('chalk'),
+        terminalColor(),
+      ]);
+      setExit(
+        await compareCommand(baseline, current, options, {
+          write: (t) => process.stdout.write(t),
+          color: new Chalk({ level: color ? 1 : 0 }),
+        }),
+      );
     });
 
   const merge = program
     .command('merge')
-    .description('merge the results of the shards of one run (run --shard i/n) into one result, and judge its SLOs once')
+    .description(
+      'merge the results of the shards of one run (run --shard i/n) into one result, and judge its SLOs once',
+    )
     .argument('<results...>', 'shard result JSON files (run --out)');
-  for (const name of ['json', 'junit', 'markdown', 'html'] as const) for (const [flags, help] of OUTPUTS[name].options) merge.option(flags, help);
+  for (const name of ['json', 'junit', 'markdown', 'html'] as const)
+    for (const [flags, help] of OUTPUTS[name].options) merge.option(flags, help);
   merge.action(async (files: string[], options: OutputFlags) => {
-    const [{ mergeCommand }, { TerminalReporter }, { color }] = await Promise.all([import('./commands/merge.js'), import('./reporters/terminal.js'), terminalColor()]);
+    const [{ mergeCommand }, { TerminalReporter }, { color }] = await Promise.all([
+      import('./commands/merge.js'),
+      import('./reporters/terminal.js'),
+      terminalColor(),
+    ]);
     const terminal = new TerminalReporter({ progress: process.stderr, summary: process.stdout, color });
     const warn = (line: string): void => void process.stderr.write(`${line}\n`);
     const ctx = { signal: new AbortController().signal, env: process.env, log: warn, warn };
@@ -112,7 +133,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('k8s')
     .description('Kubernetes: run a scenario as shards of an Indexed Job')
     .command('render')
-    .description('print a ConfigMap (the scenario) and an Indexed Job whose pod k runs --shard k/N (apply with kubectl)')
+    .description(
+      'print a ConfigMap (the scenario) and an Indexed Job whose pod k runs --shard k/N (apply with kubectl)',
+    )
     .argument('<scenario>', 'scenario file (with its CSV data file, if any)')
     .requiredOption('--shards <n>', 'number of pods, each running one shard')
     .requiredOption('--image <image>', 'container image of backend-bench (see the Dockerfile)')
@@ -121,7 +144,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--cpu <quantity>', 'CPU request per pod; one worker thread per whole CPU (default 1)')
     .option('--memory <quantity>', 'memory request and limit per pod (default 512Mi)')
     .option('--pushgateway <url>', 'each pod also pushes its metrics to this Pushgateway')
-    .option('--env-from-secret <secret>', "a Secret whose keys become the pods' environment (for ${VARS} in the scenario)")
+    .option(
+      '--env-from-secret <secret>',
+      "a Secret whose keys become the pods' environment (for ${VARS} in the scenario)",
+    )
     .action(async (file: string, options: K8sRenderFlags) => {
       const { k8sRenderCommand } = await import('./commands/k8s-render.js');
       const warn = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -151,7 +177,11 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('demo')
-    .description(`start an embedded demo system alone (${demoNames().map((n) => `${n}: ${DEMOS[n].description}`).join('; ')})`)
+    .description(
+      `start an embedded demo system alone (${demoNames()
+        .map((n) => `${n}: ${DEMOS[n].description}`)
+        .join('; ')})`,
+    )
     .addArgument(program.createArgument('<name>', 'demo name').choices(demoNames()))
     .addOption(new Option('--port <port>', 'port on 127.0.0.1').default('3000'))
     .action(async (name: string, options: { port: string }) => setExit(await demoCommand(name, options)));

@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResult, runCli, tempDir } from './support/cli.js';
 import { fixedDelay, startServer, type TestServer } from './support/servers.js';
 
-interface JunitCase { '@_name': string; failure?: { '@_message': string; '#text': string } }
+interface JunitCase {
+  '@_name': string;
+  failure?: { '@_message': string; '#text': string };
+}
 
 /** One run with one SLO met and one breached, reported every CI way at once. */
 describe('CI outputs: JUnit, Markdown (+ step summary), HTML, and report re-rendering', () => {
@@ -19,9 +22,28 @@ describe('CI outputs: JUnit, Markdown (+ step summary), HTML, and report re-rend
     dir = tempDir();
     writeFileSync(join(dir, 'summary.md'), '# earlier step\n');
     const run = await runCli(
-      ['run', '--url', `${server.url}/api`, '--rate', '40', '--duration', '4s', '--slo', 'p95 < 1ms', '--slo', 'error_rate < 5%',
-        '--junit', join(dir, 'junit.xml'), '--markdown', join(dir, 'summary-out.md'), '--html', join(dir, 'report.html'),
-        '--out', join(dir, 'r.json'), '-q'],
+      [
+        'run',
+        '--url',
+        `${server.url}/api`,
+        '--rate',
+        '40',
+        '--duration',
+        '4s',
+        '--slo',
+        'p95 < 1ms',
+        '--slo',
+        'error_rate < 5%',
+        '--junit',
+        join(dir, 'junit.xml'),
+        '--markdown',
+        join(dir, 'summary-out.md'),
+        '--html',
+        join(dir, 'report.html'),
+        '--out',
+        join(dir, 'r.json'),
+        '-q',
+      ],
       { env: { GITHUB_STEP_SUMMARY: join(dir, 'summary.md') } },
     );
     code = run.code;
@@ -61,7 +83,10 @@ describe('CI outputs: JUnit, Markdown (+ step summary), HTML, and report re-rend
   });
 
   it('report re-renders the saved result to the same Markdown and JUnit', async () => {
-    for (const [format, file] of [['md', 'summary-out.md'], ['junit', 'junit.xml']] as const) {
+    for (const [format, file] of [
+      ['md', 'summary-out.md'],
+      ['junit', 'junit.xml'],
+    ] as const) {
       const rendered = await runCli(['report', join(dir, 'r.json'), '--format', format]);
       expect(rendered.code, rendered.stderr).toBe(0);
       expect(rendered.stdout).toBe(readFileSync(join(dir, file), 'utf8'));
@@ -77,7 +102,14 @@ describe('CI outputs: JUnit, Markdown (+ step summary), HTML, and report re-rend
   it('HTML: opens offline in headless Chromium and draws its three charts, with no console errors', async () => {
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });

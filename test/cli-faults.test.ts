@@ -15,8 +15,17 @@ describe('faults: the run goes on, errors are counted by kind, the result is wri
     const port = await closedPort();
     const out = join(tempDir(), 'r.json');
     const run = await runCli([
-      'run', '--url', `http://127.0.0.1:${port}/`, '--rate', '50', '--duration', '2s',
-      '--slo', 'error_rate < 1%', '--out', out,
+      'run',
+      '--url',
+      `http://127.0.0.1:${port}/`,
+      '--rate',
+      '50',
+      '--duration',
+      '2s',
+      '--slo',
+      'error_rate < 1%',
+      '--out',
+      out,
     ]);
     expect(run.code).toBe(1);
     const r = readResult(out);
@@ -44,7 +53,17 @@ describe('faults: the run goes on, errors are counted by kind, the result is wri
     server = await startServer(() => undefined); // never answers
     const out = join(tempDir(), 'r.json');
     const run = await runCli([
-      'run', '--url', server.url, '--rate', '20', '--duration', '1s', '--timeout', '300ms', '--out', out,
+      'run',
+      '--url',
+      server.url,
+      '--rate',
+      '20',
+      '--duration',
+      '1s',
+      '--timeout',
+      '300ms',
+      '--out',
+      out,
     ]);
     expect(run.code, run.stderr).toBe(0);
     const r = readResult(out);
@@ -134,7 +153,17 @@ slos:
     const out = join(tempDir(), 'r.json');
     const url = server.url.replace('http://', 'http://alice:hunter2@');
     const run = await runCli([
-      'run', '--url', url, '--rate', '10', '--duration', '1s', '--header', 'Authorization: Bearer s3cr3t-token', '--out', out,
+      'run',
+      '--url',
+      url,
+      '--rate',
+      '10',
+      '--duration',
+      '1s',
+      '--header',
+      'Authorization: Bearer s3cr3t-token',
+      '--out',
+      out,
     ]);
     expect(run.code, run.stderr).toBe(0);
     // The server did receive the real header: redaction is for display only.

@@ -34,11 +34,23 @@ describe('bad input', () => {
       'a: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n',
       /bomb\.yaml: invalid YAML: .*alias/i,
     ],
-    ['badurl.yaml', GOOD.replace('http://127.0.0.1:9', 'ftp://user:hunter2@127.0.0.1/'), /badurl\.yaml[\s\S]*unsupported URL scheme ftp:/],
+    [
+      'badurl.yaml',
+      GOOD.replace('http://127.0.0.1:9', 'ftp://user:hunter2@127.0.0.1/'),
+      /badurl\.yaml[\s\S]*unsupported URL scheme ftp:/,
+    ],
     ['badslo.yaml', `${GOOD}slos: ["p96 < 200ms"]\n`, /badslo\.yaml[\s\S]*slos\[0\]: .*unknown metric "p96"/],
     ['badscope.yaml', `${GOOD}slos: ["nope: p95 < 200ms"]\n`, /badscope\.yaml[\s\S]*no request named "nope"/],
-    ['badtemplate.yaml', GOOD.replace('path: /', 'path: /{{sequ}}'), /badtemplate\.yaml[\s\S]*requests\[0\]\.path: .*\{\{sequ\}\}/],
-    ['noenv.yaml', GOOD.replace('path: /', 'path: /${BB_SURELY_UNSET_VAR}'), /noenv\.yaml:6:\d+ requests\[0\]\.path: environment variable BB_SURELY_UNSET_VAR is not set/],
+    [
+      'badtemplate.yaml',
+      GOOD.replace('path: /', 'path: /{{sequ}}'),
+      /badtemplate\.yaml[\s\S]*requests\[0\]\.path: .*\{\{sequ\}\}/,
+    ],
+    [
+      'noenv.yaml',
+      GOOD.replace('path: /', 'path: /${BB_SURELY_UNSET_VAR}'),
+      /noenv\.yaml:6:\d+ requests\[0\]\.path: environment variable BB_SURELY_UNSET_VAR is not set/,
+    ],
   ];
 
   for (const [name, content, expected] of cases) {
@@ -67,7 +79,9 @@ describe('bad input', () => {
   it('bad flags exit 2', async () => {
     expect((await runCli(['run', '--url', 'http://127.0.0.1:9', '--rate', 'lots'])).code).toBe(2);
     expect((await runCli(['run', '--url', 'not a url', '--rate', '5'])).code).toBe(2);
-    expect((await runCli(['run', '--url', 'http://127.0.0.1:9'])).stderr).toMatch(/needs --rate N .* or --connections N/);
+    expect((await runCli(['run', '--url', 'http://127.0.0.1:9'])).stderr).toMatch(
+      /needs --rate N .* or --connections N/,
+    );
     expect((await runCli(['run', '--bogus-flag'])).code).toBe(2);
     expect((await runCli(['frobnicate'])).code).toBe(2);
   });

@@ -14,7 +14,10 @@ describe('compare: event runs', () => {
 
   beforeAll(async () => {
     dir = tempDir();
-    for (const [name, delay] of [['baseline', '0ms'], ['current', '30ms']] as const) {
+    for (const [name, delay] of [
+      ['baseline', '0ms'],
+      ['current', '30ms'],
+    ] as const) {
       writeFileSync(
         file(`${name}.yaml`),
         `name: compare-events
@@ -34,7 +37,9 @@ load: { rate: 50, duration: 2s }
   it('a slower consumer fails the compare (exit 1), naming the e2e percentiles that regressed', async () => {
     const run = await runCli(['compare', file('baseline.json'), file('current.json')]);
     expect(run.code, run.stdout + run.stderr).toBe(1);
-    expect(run.stdout).toMatch(/run\s+e2e_p99\s+[\d.]+ ms\s+[\d.]+(?: ms|s)\s+\+[\d.]+s? \(\+\d+\.\d%\)\s+\+15%\s+✗ REGRESSION/);
+    expect(run.stdout).toMatch(
+      /run\s+e2e_p99\s+[\d.]+ ms\s+[\d.]+(?: ms|s)\s+\+[\d.]+s? \(\+\d+\.\d%\)\s+\+15%\s+✗ REGRESSION/,
+    );
     expect(run.stdout).toMatch(/run\s+lost\s+0\s+0\s+±0\s+\+0\s+ok/);
     expect(run.stdout).toMatch(/FAIL {2}\d+ regressions?: .*run e2e_p99/);
   });
@@ -45,7 +50,13 @@ load: { rate: 50, duration: 2s }
     const latency = ['p50', 'p90', 'p95', 'p99', 'mean', 'rps'].flatMap((m) => ['--max-regression', `${m}=off`]);
     const run = await runCli(['compare', file('baseline.json'), file('current.json'), ...off, ...latency]);
     expect(run.code, run.stdout).toBe(0);
-    const generous = await runCli(['compare', file('baseline.json'), file('current.json'), '--max-regression', 'e2e_p99=1000000%']);
+    const generous = await runCli([
+      'compare',
+      file('baseline.json'),
+      file('current.json'),
+      '--max-regression',
+      'e2e_p99=1000000%',
+    ]);
     expect(generous.stdout).toMatch(/run\s+e2e_p99\s.*\+1000000%\s+ok/);
   });
 
@@ -57,7 +68,14 @@ load: { rate: 50, duration: 2s }
     const run = await runCli(['compare', file('baseline.json'), file('lossy.json'), ...off]);
     expect(run.code, run.stdout).toBe(1);
     expect(run.stdout).toMatch(/run\s+lost\s+0\s+3\s+\+3\s+\+0\s+✗ REGRESSION/);
-    const allowed = await runCli(['compare', file('baseline.json'), file('lossy.json'), ...off, '--max-regression', 'lost=5']);
+    const allowed = await runCli([
+      'compare',
+      file('baseline.json'),
+      file('lossy.json'),
+      ...off,
+      '--max-regression',
+      'lost=5',
+    ]);
     expect(allowed.stdout).toMatch(/run\s+lost\s+0\s+3\s+\+3\s+\+5\s+ok/);
     const bad = await runCli(['compare', file('baseline.json'), file('lossy.json'), '--max-regression', 'lost=5%']);
     expect(bad.code).toBe(2);

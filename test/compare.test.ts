@@ -13,8 +13,22 @@ describe('compare: baseline vs current', () => {
     fast = await startServer(fixedDelay(5));
     slow = await startServer(fixedDelay(25));
     dir = tempDir();
-    for (const [server, file] of [[fast, 'baseline.json'], [slow, 'current.json']] as const) {
-      const run = await runCli(['run', '--url', `${server.url}/p`, '--rate', '50', '--duration', '3s', '--out', join(dir, file), '-q']);
+    for (const [server, file] of [
+      [fast, 'baseline.json'],
+      [slow, 'current.json'],
+    ] as const) {
+      const run = await runCli([
+        'run',
+        '--url',
+        `${server.url}/p`,
+        '--rate',
+        '50',
+        '--duration',
+        '3s',
+        '--out',
+        join(dir, file),
+        '-q',
+      ]);
       expect(run.code, run.stderr).toBe(0);
     }
   }, 60_000);
@@ -42,7 +56,13 @@ describe('compare: baseline vs current', () => {
     const off = ['p50', 'p90', 'p95', 'p99', 'mean'].flatMap((m) => ['--max-regression', `${m}=off`]);
     const run = await runCli(['compare', join(dir, 'baseline.json'), join(dir, 'current.json'), ...off]);
     expect(run.code, run.stdout).toBe(0);
-    const bad = await runCli(['compare', join(dir, 'baseline.json'), join(dir, 'current.json'), '--max-regression', 'p42=5%']);
+    const bad = await runCli([
+      'compare',
+      join(dir, 'baseline.json'),
+      join(dir, 'current.json'),
+      '--max-regression',
+      'p42=5%',
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--max-regression "p42=5%"');
   });
@@ -54,7 +74,10 @@ describe('compare: baseline vs current', () => {
     expect(a.code).toBe(2);
     expect(a.stderr).toContain(`${foreign}: not a backend-bench result`);
     const future = join(dir, 'future.json');
-    writeFileSync(future, JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8')), schemaVersion: 99 }));
+    writeFileSync(
+      future,
+      JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8')), schemaVersion: 99 }),
+    );
     const b = await runCli(['compare', join(dir, 'baseline.json'), future]);
     expect(b.code).toBe(2);
     expect(b.stderr).toContain(`${future}: result schemaVersion 99`);

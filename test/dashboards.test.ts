@@ -14,7 +14,8 @@ describe('Grafana dashboards in dashboards/', () => {
     const built: Record<string, dashboard.Dashboard> = buildDashboards();
     expect([...committed.keys()].sort()).toEqual(Object.keys(built).sort());
     // Through JSON: the SDK leaves undefined fields the file cannot hold.
-    for (const [file, json] of committed) expect(json, `${file} is stale: run npm run dashboards`).toEqual(JSON.parse(JSON.stringify(built[file])));
+    for (const [file, json] of committed)
+      expect(json, `${file} is stale: run npm run dashboards`).toEqual(JSON.parse(JSON.stringify(built[file])));
   });
 
   it('carry the schema’s required fields, stable uids and a layout inside the 24-column grid', () => {
@@ -33,9 +34,17 @@ describe('Grafana dashboards in dashboards/', () => {
 
   it('offer the DS_PROMETHEUS data-source variable and a run_id variable, and every reference uses the variable', () => {
     for (const [file, board] of committed) {
-      const vars = (board.templating as { list: { name: string; type: string; query?: string; datasource?: unknown }[] }).list;
-      expect(vars.find((v) => v.name === 'DS_PROMETHEUS'), file).toMatchObject({ type: 'datasource', query: 'prometheus' });
-      expect(vars.find((v) => v.name === 'run_id'), file).toMatchObject({ type: 'query', datasource: DS });
+      const vars = (
+        board.templating as { list: { name: string; type: string; query?: string; datasource?: unknown }[] }
+      ).list;
+      expect(
+        vars.find((v) => v.name === 'DS_PROMETHEUS'),
+        file,
+      ).toMatchObject({ type: 'datasource', query: 'prometheus' });
+      expect(
+        vars.find((v) => v.name === 'run_id'),
+        file,
+      ).toMatchObject({ type: 'query', datasource: DS });
       for (const p of panelsOf(board)) {
         if (p.type === 'row') continue;
         expect(p.datasource, `${file}: ${p.title}`).toEqual(DS);

@@ -11,14 +11,17 @@ import { closedPort } from './support/servers.js';
 import { e2eRecorded, runEvents, sleep, uniqueName, writeEventScenario } from './support/events.js';
 
 describe('shipped event scenarios', () => {
-  it.each(['events-rabbitmq', 'events-nats', 'events-redis'])('scenarios/%s.yaml passes its SLOs on the local broker', async (name) => {
-    const out = join(tempDir(), 'r.json');
-    const run = await runCli(['run', `scenarios/${name}.yaml`, '--out', out, '--quiet'], { timeoutMs: 90_000 });
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    const e = readResult(out).events;
-    expect(e).toMatchObject({ attempted: 3500, acked: 3500, consumed: 3500, lost: 0, undelivered: 0, demo: false });
-    expect(run.stdout).toMatch(/PASS\s+6\/6 SLOs met/);
-  });
+  it.each(['events-rabbitmq', 'events-nats', 'events-redis'])(
+    'scenarios/%s.yaml passes its SLOs on the local broker',
+    async (name) => {
+      const out = join(tempDir(), 'r.json');
+      const run = await runCli(['run', `scenarios/${name}.yaml`, '--out', out, '--quiet'], { timeoutMs: 90_000 });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const e = readResult(out).events;
+      expect(e).toMatchObject({ attempted: 3500, acked: 3500, consumed: 3500, lost: 0, undelivered: 0, demo: false });
+      expect(run.stdout).toMatch(/PASS\s+6\/6 SLOs met/);
+    },
+  );
 
   it('scenarios/events-demo.yaml runs with nothing installed, and says it is a demo broker', async () => {
     const out = join(tempDir(), 'r.json');
@@ -99,7 +102,9 @@ slos: ["queue:nope lag_max < 10"]
 `);
     const run = await runCli(['run', file]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/events\.broker: no adapter for ftp:\/\/ in ftp:\/\/\*\*\*@127\.0\.0\.1\/ \(supported: amqp:\/\/, amqps:\/\/, .*nats:\/\/.*redis:\/\/.* or "demo"\)/);
+    expect(run.stderr).toMatch(
+      /events\.broker: no adapter for ftp:\/\/ in ftp:\/\/\*\*\*@127\.0\.0\.1\/ \(supported: amqp:\/\/, amqps:\/\/, .*nats:\/\/.*redis:\/\/.* or "demo"\)/,
+    );
     expect(run.stderr).toMatch(/load: event runs publish at a rate/);
     expect(run.stderr).toMatch(/no queue named "nope" \(known: orders\)/);
     expect(run.stderr).not.toContain(':pw@');
@@ -122,8 +127,12 @@ load: { rate: 10, duration: 1s }
     for (const command of ['validate', 'run']) {
       const run = await runCli([command, file], { timeoutMs: 15_000 });
       expect(run.code, `${command}: ${run.stdout}${run.stderr}`).toBe(2);
-      expect(run.stderr).toMatch(/s\.yaml:6:\d+ events\.queues\[0\]\.options\.acks: Invalid option: expected one of "all"\|"leader"/);
-      expect(run.stderr).toMatch(/s\.yaml:7:\d+ events\.queues\[0\]\.options\.partitons: not an option of kafka:\/\/ \(known: acks, partitions, /);
+      expect(run.stderr).toMatch(
+        /s\.yaml:6:\d+ events\.queues\[0\]\.options\.acks: Invalid option: expected one of "all"\|"leader"/,
+      );
+      expect(run.stderr).toMatch(
+        /s\.yaml:7:\d+ events\.queues\[0\]\.options\.partitons: not an option of kafka:\/\/ \(known: acks, partitions, /,
+      );
       expect(run.stderr).toMatch(/s\.yaml:9:\d+ events\.queues\[1\]\.options\.commitIntervalMs: Too small/);
       expect(run.stderr).not.toMatch(/ECONNREFUSED|cannot connect/);
     }
@@ -138,14 +147,23 @@ load: { rate: 10, duration: 1s }
     const a = await runCli(['validate', redis]);
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/events\.queues\[0\]\.options\.maxLenght: not an option of redis:\/\/ \(known: maxLen\)/);
-    const demo = writeEventScenario({ broker: 'demo', queue: ['queue: orders', 'options: { durable: true }'], load: '{ rate: 10, duration: 1s }' });
+    const demo = writeEventScenario({
+      broker: 'demo',
+      queue: ['queue: orders', 'options: { durable: true }'],
+      load: '{ rate: 10, duration: 1s }',
+    });
     const b = await runCli(['validate', demo]);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/events\.queues\[0\]\.options\.durable: the demo broker takes no options/);
   });
 
   it('a queue scope an SLO names must exist', async () => {
-    const file = writeEventScenario({ broker: 'demo', queue: ['queue: orders'], load: '{ rate: 10, duration: 1s }', slos: ['queue:ordres lag_max < 5'] });
+    const file = writeEventScenario({
+      broker: 'demo',
+      queue: ['queue: orders'],
+      load: '{ rate: 10, duration: 1s }',
+      slos: ['queue:ordres lag_max < 5'],
+    });
     const run = await runCli(['validate', file]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/no queue named "ordres" \(known: orders\)/);
@@ -160,7 +178,7 @@ describe('produce-only: the application owns the consumer group', () => {
     await redis.quit();
   });
 
-  it('publishes, consumes nothing, and reports the lag of the application\'s group as Redis does', async () => {
+  it("publishes, consumes nothing, and reports the lag of the application's group as Redis does", async () => {
     await redis.call('XGROUP', 'CREATE', stream, 'app', '$', 'MKSTREAM');
     // The "application": one consumer taking 10 entries every 200 ms (50/s) while 100/s arrive.
     let appRead = 0;
@@ -168,9 +186,17 @@ describe('produce-only: the application owns the consumer group', () => {
     const app = (async () => {
       const reader = new Redis('redis://127.0.0.1:6379', { protocol: 2 });
       while (running) {
-        const reply = (await reader.call('XREADGROUP', 'GROUP', 'app', 'worker', 'COUNT', 10, 'STREAMS', stream, '>')) as
-          | [string, [string, string[]][]][]
-          | null;
+        const reply = (await reader.call(
+          'XREADGROUP',
+          'GROUP',
+          'app',
+          'worker',
+          'COUNT',
+          10,
+          'STREAMS',
+          stream,
+          '>',
+        )) as [string, [string, string[]][]][] | null;
         const ids = reply?.[0]?.[1].map(([id]) => id) ?? [];
         if (ids.length > 0) await reader.call('XACK', stream, 'app', ...ids);
         appRead += ids.length;

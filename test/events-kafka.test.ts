@@ -26,7 +26,10 @@ let cluster: KafkaTestCluster;
 
 beforeAll(async () => {
   // One broker: taking it down takes the whole cluster away, group coordinator included.
-  cluster = await startKafkaTestCluster(Object.values(topics).map((name) => ({ name, partitions: 3 })), 1);
+  cluster = await startKafkaTestCluster(
+    Object.values(topics).map((name) => ({ name, partitions: 3 })),
+    1,
+  );
 });
 
 afterAll(async () => {
@@ -61,7 +64,10 @@ async function independentLag(topic: string, groupId: string): Promise<number> {
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const logEnd = await admin.fetchTopicOffsets(topic);
     const byPartition = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]));
-    return logEnd.reduce((sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, byPartition.get(p.partition) ?? 0)), 0);
+    return logEnd.reduce(
+      (sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, byPartition.get(p.partition) ?? 0)),
+      0,
+    );
   } finally {
     await admin.disconnect();
   }
@@ -201,7 +207,10 @@ describe(`backend-bench run on Kafka (${kafkaTestTarget()})`, () => {
     const port = await closedPort();
     const file = scenario('bb-never', '      consumers: 1', 'load: { rate: 10, duration: 1s }');
     const started = Date.now();
-    const run = await runCli(['run', file], { env: { BB_KAFKA: `app:s3cret-pw@127.0.0.1:${port}` }, timeoutMs: 30_000 });
+    const run = await runCli(['run', file], {
+      env: { BB_KAFKA: `app:s3cret-pw@127.0.0.1:${port}` },
+      timeoutMs: 30_000,
+    });
     expect(run.code, run.stdout + run.stderr).toBe(3);
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(run.stderr).toContain(`kafka://***@127.0.0.1:${port}`);

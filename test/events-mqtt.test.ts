@@ -21,7 +21,12 @@ describe('events on MQTT (real Mosquitto on 127.0.0.1:1883)', () => {
     const { run, events: e } = await runEvents(file);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(e).toMatchObject({ attempted: 600, acked: 600, consumed: 600, lost: 0, undelivered: 0, duplicates: 0 });
-    expect(e?.lag).toMatchObject({ max: null, final: null, clientFinal: 0, source: 'MQTT keeps no per-group lag: client-side backlog only' });
+    expect(e?.lag).toMatchObject({
+      max: null,
+      final: null,
+      clientFinal: 0,
+      source: 'MQTT keeps no per-group lag: client-side backlog only',
+    });
     expect(run.stdout).toMatch(/lag: MQTT keeps no per-group lag/);
   });
 

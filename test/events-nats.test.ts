@@ -48,7 +48,15 @@ describe('events on NATS JetStream (real server on 127.0.0.1:4222)', () => {
     });
     const { run, events: e } = await runEvents(file);
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(e).toMatchObject({ attempted: 600, acked: 600, consumed: 600, lost: 0, undelivered: 0, duplicates: 0, failed: 0 });
+    expect(e).toMatchObject({
+      attempted: 600,
+      acked: 600,
+      consumed: 600,
+      lost: 0,
+      undelivered: 0,
+      duplicates: 0,
+      failed: 0,
+    });
     expect(e?.e2eLatencyMs.p50).toBeLessThan(50);
     expect(e?.lag.final).toBe(0);
     expect(e?.lag.source).toBe('jetstream consumer info (num_pending + num_ack_pending)');
@@ -78,7 +86,7 @@ describe('events on NATS JetStream (real server on 127.0.0.1:4222)', () => {
     expect(e.lost).toBe(0);
   });
 
-  it('loss detection: a stream purge behind the tool\'s back is reported as lost', async () => {
+  it("loss detection: a stream purge behind the tool's back is reported as lost", async () => {
     const { subject, stream } = newSubject('purge');
     const prefetch = 5;
     const file = writeEventScenario({
@@ -138,7 +146,11 @@ describe('events on NATS JetStream (real server on 127.0.0.1:4222)', () => {
   it("produce-only: publishes to the application's stream and reports its durable's lag; nothing lost, no e2e figures", async () => {
     const { subject, stream } = newSubject('app');
     await jsm.streams.add({ name: stream, subjects: [subject] });
-    await jsm.consumers.add(stream, { durable_name: 'app', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New });
+    await jsm.consumers.add(stream, {
+      durable_name: 'app',
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+    });
     // The application: pulls from its durable and acknowledges every message at once. Its lag ends at zero, so if
     // the run tracked sequences without consuming, every message would look gone from the broker: lost.
     let appConsumed = 0;

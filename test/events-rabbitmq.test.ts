@@ -5,7 +5,16 @@
  */
 import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eRecorded, exec, lagRose, runEvents, sleep, uniqueName, waitFor, writeEventScenario } from './support/events.js';
+import {
+  e2eRecorded,
+  exec,
+  lagRose,
+  runEvents,
+  sleep,
+  uniqueName,
+  waitFor,
+  writeEventScenario,
+} from './support/events.js';
 
 const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
 const queues: string[] = [];
@@ -30,7 +39,13 @@ afterAll(async () => {
 
 /** The broker's own figures, as the operator would read them. */
 async function rabbitmqctlDepth(queue: string): Promise<{ ready: number; unacked: number }> {
-  const { stdout } = await exec('rabbitmqctl', ['list_queues', '-q', 'name', 'messages_ready', 'messages_unacknowledged']);
+  const { stdout } = await exec('rabbitmqctl', [
+    'list_queues',
+    '-q',
+    'name',
+    'messages_ready',
+    'messages_unacknowledged',
+  ]);
   const line = stdout.split('\n').find((l) => l.split('\t')[0] === queue);
   if (line === undefined) throw new Error(`queue ${queue} not listed by rabbitmqctl`);
   const [, ready = '', unacked = ''] = line.split('\t');
@@ -59,7 +74,15 @@ describe('events on RabbitMQ (real broker on 127.0.0.1:5672)', () => {
     const { run, events: e } = await runEvents(file);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(e?.attempted).toBe(600);
-    expect(e).toMatchObject({ acked: 600, consumed: 600, lost: 0, undelivered: 0, duplicates: 0, failed: 0, foreign: 0 });
+    expect(e).toMatchObject({
+      acked: 600,
+      consumed: 600,
+      lost: 0,
+      undelivered: 0,
+      duplicates: 0,
+      failed: 0,
+      foreign: 0,
+    });
     expect(e?.e2eLatencyMs.p50).toBeLessThan(50);
     expect(e?.lag.final).toBe(0);
     expect(e?.lag.source).toBe('rabbitmq checkQueue (messages ready) + unacknowledged counted by our consumers');
@@ -96,7 +119,7 @@ describe('events on RabbitMQ (real broker on 127.0.0.1:5672)', () => {
     expect(e.e2eLatencyMs.max).toBeGreaterThan(1000);
   });
 
-  it('loss detection: a purge behind the tool\'s back is reported as lost', async () => {
+  it("loss detection: a purge behind the tool's back is reported as lost", async () => {
     const queue = newQueue('purge');
     const file = writeEventScenario({
       broker: BROKER,
@@ -179,7 +202,9 @@ describe('events on RabbitMQ (real broker on 127.0.0.1:5672)', () => {
     expect(appConsumed).toBe(200);
     expect(e2eRecorded(e)).toBe(0);
     expect(e?.lag.final).toBe(0);
-    expect(e?.lag.source).toBe('rabbitmq checkQueue (messages ready); unacknowledged not included (a lower bound: see the adapter\'s options)');
+    expect(e?.lag.source).toBe(
+      "rabbitmq checkQueue (messages ready); unacknowledged not included (a lower bound: see the adapter's options)",
+    );
     expect(run.stdout).toMatch(/not consumed/);
     expect(run.stdout).not.toMatch(/produce → consume/);
   });

@@ -59,7 +59,15 @@ describe('events on Redis Streams (real Redis on 127.0.0.1:6379)', () => {
     });
     const { run, events: e } = await runEvents(file);
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(e).toMatchObject({ attempted: 600, acked: 600, consumed: 600, lost: 0, undelivered: 0, duplicates: 0, failed: 0 });
+    expect(e).toMatchObject({
+      attempted: 600,
+      acked: 600,
+      consumed: 600,
+      lost: 0,
+      undelivered: 0,
+      duplicates: 0,
+      failed: 0,
+    });
     expect(e?.e2eLatencyMs.p50).toBeLessThan(50);
     expect(e?.lag.final).toBe(0);
     expect(e?.lag.source).toBe('redis XINFO GROUPS (lag + pending)');
@@ -91,7 +99,7 @@ describe('events on Redis Streams (real Redis on 127.0.0.1:6379)', () => {
     expect(e.lost).toBe(0);
   });
 
-  it('loss detection: entries trimmed behind the tool\'s back are reported as lost', async () => {
+  it("loss detection: entries trimmed behind the tool's back are reported as lost", async () => {
     const stream = newStream('trim');
     const prefetch = 5;
     const file = writeEventScenario({

@@ -112,7 +112,9 @@ describe('flows across services: one healthy run', () => {
     shop = await startShop();
     const dir = tempDir();
     const out = join(dir, 'r.json');
-    const file = scenario(dir, shop.users.url, shop.orders.url, '{ rate: 15, duration: 2s }', ['flow:checkout error_rate = 0']);
+    const file = scenario(dir, shop.users.url, shop.orders.url, '{ rate: 15, duration: 2s }', [
+      'flow:checkout error_rate = 0',
+    ]);
     run = await runCli(['run', file, '--out', out]);
     result = readResult(out);
   });
@@ -129,7 +131,9 @@ describe('flows across services: one healthy run', () => {
     expect(shop.issuedUsers.size).toBe(iterations);
     const getUser = shop.seen.filter((s) => s.route === 'get-user');
     expect(getUser).toHaveLength(iterations);
-    const placed = shop.seen.filter((s) => s.route === 'place-order').map((s) => (JSON.parse(s.body) as { userId: string }).userId);
+    const placed = shop.seen
+      .filter((s) => s.route === 'place-order')
+      .map((s) => (JSON.parse(s.body) as { userId: string }).userId);
     expect(new Set(placed)).toEqual(shop.issuedUsers);
     for (const step of ['create-user', 'get-user', 'place-order', 'get-order']) {
       expect(result.byStep?.[step], step).toMatchObject({ requests: iterations, errors: 0, skipped: 0 });
@@ -208,7 +212,12 @@ describe('flows across services: failures', () => {
     shop = await startShop(3);
     const dir = tempDir();
     const out = join(dir, 'r.json');
-    const run = await runCli(['run', scenario(dir, shop.users.url, shop.orders.url, '{ connections: 2, duration: 1500ms }'), '--out', out]);
+    const run = await runCli([
+      'run',
+      scenario(dir, shop.users.url, shop.orders.url, '{ connections: 2, duration: 1500ms }'),
+      '--out',
+      out,
+    ]);
     expect(run.code, run.stdout + run.stderr).toBe(0); // no SLOs: the result speaks
     const r = readResult(out);
     const { created, withoutId } = shop.counts();
@@ -216,12 +225,18 @@ describe('flows across services: failures', () => {
     const steps = r.byStep ?? {};
     expect(steps['create-user']).toMatchObject({ requests: created, errors: withoutId, skipped: 0 });
     for (const dependent of ['get-user', 'place-order']) {
-      expect(steps[dependent], dependent).toMatchObject({ requests: created - withoutId, errors: 0, skipped: withoutId });
+      expect(steps[dependent], dependent).toMatchObject({
+        requests: created - withoutId,
+        errors: 0,
+        skipped: withoutId,
+      });
     }
     expect(steps['get-order']?.skipped).toBe(withoutId);
     expect(r.byFlow?.checkout).toMatchObject({ requests: created, errors: withoutId, skipped: 3 * withoutId });
     expect(r.errorsByKind.check).toBe(withoutId);
-    expect(Object.keys(r.errorSamples).join('\n')).toContain('create-user: capture userId: jsonPath id not found in the response');
+    expect(Object.keys(r.errorSamples).join('\n')).toContain(
+      'create-user: capture userId: jsonPath id not found in the response',
+    );
     expect(r.traces?.failed.length).toBeGreaterThan(0);
     expect(run.stdout).toMatch(/checkout › get-user\s+users\s+\d+\s+0%\s+\d+/);
   });

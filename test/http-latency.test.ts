@@ -49,10 +49,28 @@ describe('HTTP load: measured latency matches the server', () => {
   it('a server that stalls 500 ms every 2 s: the open model shows the stall, the closed model hides it', async () => {
     server = await startServer(stalling(2000, 500));
     const dir = tempDir();
-    const open = await runCli(['run', '--url', server.url, '--rate', '200', '--duration', '6s', '--out', join(dir, 'open.json')]);
+    const open = await runCli([
+      'run',
+      '--url',
+      server.url,
+      '--rate',
+      '200',
+      '--duration',
+      '6s',
+      '--out',
+      join(dir, 'open.json'),
+    ]);
     expect(open.code, open.stderr).toBe(0);
     const closed = await runCli([
-      'run', '--url', server.url, '--connections', '4', '--duration', '6s', '--out', join(dir, 'closed.json'),
+      'run',
+      '--url',
+      server.url,
+      '--connections',
+      '4',
+      '--duration',
+      '6s',
+      '--out',
+      join(dir, 'closed.json'),
     ]);
     expect(closed.code, closed.stderr).toBe(0);
     const o = readResult(join(dir, 'open.json'));

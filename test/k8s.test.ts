@@ -16,12 +16,22 @@ interface Rendered {
   job: Job;
 }
 
-async function render(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string; rendered?: Rendered }> {
+async function render(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stderr: string; rendered?: Rendered }> {
   const run = await runCli(['k8s', 'render', ...args], { env });
   if (run.code !== 0) return { code: run.code, stderr: run.stderr };
   const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as Record<string, unknown>);
   expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'Job']);
-  return { code: run.code, stderr: run.stderr, rendered: { configMap: new ConfigMap(docs[0] as ConstructorParameters<typeof ConfigMap>[0]), job: new Job(docs[1] as ConstructorParameters<typeof Job>[0]) } };
+  return {
+    code: run.code,
+    stderr: run.stderr,
+    rendered: {
+      configMap: new ConfigMap(docs[0] as ConstructorParameters<typeof ConfigMap>[0]),
+      job: new Job(docs[1] as ConstructorParameters<typeof Job>[0]),
+    },
+  };
 }
 
 /** Runs one pod of the Job here: its shell line, with the ConfigMap laid out as the volume would be. */
@@ -37,7 +47,12 @@ function runPod(r: Rendered, index: number, dir: string, env: NodeJS.ProcessEnv)
   const script = `${(line ?? '').replace("'/scenario/", `'${mount}/`)} | ${EXTRACT_RESULT} > ${join(dir, `shard-${index + 1}.json`)}`;
   return new Promise((resolve) => {
     const child = spawn(shell ?? 'sh', [flag ?? '-c', script], {
-      env: { ...process.env, ...env, JOB_COMPLETION_INDEX: String(index), PATH: `${join(dir, 'bin')}:${process.env.PATH}` },
+      env: {
+        ...process.env,
+        ...env,
+        JOB_COMPLETION_INDEX: String(index),
+        PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+      },
       stdio: 'ignore',
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -72,16 +87,37 @@ describe('k8s render: a ConfigMap and an Indexed Job that run the shards and mer
   afterAll(() => server.close());
 
   it('renders objects that pass the Kubernetes API schemas, carrying the scenario and its data', async () => {
-    const args = [scenario, '--shards', '3', '--image', 'registry.example/backend-bench:1', '--namespace', 'load', '--cpu', '2'];
-    const { code, stderr, rendered } = await render([...args, '--pushgateway', 'http://pg.monitoring:9091'], { API_TOKEN: 't' });
+    const args = [
+      scenario,
+      '--shards',
+      '3',
+      '--image',
+      'registry.example/backend-bench:1',
+      '--namespace',
+      'load',
+      '--cpu',
+      '2',
+    ];
+    const { code, stderr, rendered } = await render([...args, '--pushgateway', 'http://pg.monitoring:9091'], {
+      API_TOKEN: 't',
+    });
     expect(code, stderr).toBe(0);
     const { configMap, job } = rendered as Rendered;
     configMap.validate();
     job.validate();
     expect(stderr).toMatch(/reads \$\{API_TOKEN\}: .*--env-from-secret/);
-    expect(configMap.data).toEqual({ 'checkout.yaml': readFileSync(scenario, 'utf8'), 'data.users.csv': 'id\nu1\nu2\nu3\nu4\nu5\nu6\n' });
+    expect(configMap.data).toEqual({
+      'checkout.yaml': readFileSync(scenario, 'utf8'),
+      'data.users.csv': 'id\nu1\nu2\nu3\nu4\nu5\nu6\n',
+    });
     expect(job.metadata).toMatchObject({ name: 'bb-checkout', namespace: 'load' });
-    expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 3, parallelism: 3, backoffLimit: 0, activeDeadlineSeconds: 602 });
+    expect(job.spec).toMatchObject({
+      completionMode: 'Indexed',
+      completions: 3,
+      parallelism: 3,
+      backoffLimit: 0,
+      activeDeadlineSeconds: 602,
+    });
     const container = job.spec?.template.spec?.containers[0];
     expect(container?.image).toBe('registry.example/backend-bench:1');
     expect(container?.command?.[2]).toBe(
@@ -92,18 +128,31 @@ describe('k8s render: a ConfigMap and an Indexed Job that run the shards and mer
       { key: 'data.users.csv', path: 'data/users.csv' },
     ]);
     const secret = await render([...args, '--env-from-secret', 'checkout-env'], { API_TOKEN: 't' });
-    expect(secret.rendered?.job.spec?.template.spec?.containers[0]?.envFrom).toEqual([{ secretRef: { name: 'checkout-env' } }]);
+    expect(secret.rendered?.job.spec?.template.spec?.containers[0]?.envFrom).toEqual([
+      { secretRef: { name: 'checkout-env' } },
+    ]);
     expect(secret.stderr).toBe('');
   });
 
   it('each pod, run as Kubernetes would run it, prints its shard result; merged they are the whole run', async () => {
     const { rendered } = await render([scenario, '--shards', '3', '--image', 'x'], { API_TOKEN: 't' });
-    const codes = await Promise.all([0, 1, 2].map((k) => runPod(rendered as Rendered, k, dir, { API_TOKEN: 'secret-token' })));
+    const codes = await Promise.all(
+      [0, 1, 2].map((k) => runPod(rendered as Rendered, k, dir, { API_TOKEN: 'secret-token' })),
+    );
     // Each shard alone sends 60 requests and fails "requests >= 150": the pipeline's status is sed's, so 0.
     expect(codes).toEqual([0, 0, 0]);
     const shards = [1, 2, 3].map((i) => readResult(join(dir, `shard-${i}.json`)));
-    expect(shards.map((s) => [s.shard?.index, s.metrics.requests, s.pass])).toEqual([[1, 60, false], [2, 60, false], [3, 60, false]]);
-    const merged = await runCli(['merge', ...[1, 2, 3].map((i) => join(dir, `shard-${i}.json`)), '--out', join(dir, 'merged.json')]);
+    expect(shards.map((s) => [s.shard?.index, s.metrics.requests, s.pass])).toEqual([
+      [1, 60, false],
+      [2, 60, false],
+      [3, 60, false],
+    ]);
+    const merged = await runCli([
+      'merge',
+      ...[1, 2, 3].map((i) => join(dir, `shard-${i}.json`)),
+      '--out',
+      join(dir, 'merged.json'),
+    ]);
     expect(merged.code, merged.stderr).toBe(0);
     expect(readResult(join(dir, 'merged.json')).metrics.requests).toBe(180);
     const total = [...server.counts].filter(([k]) => k.startsWith('GET /o/')).reduce((n, [, c]) => n + c, 0);
@@ -115,12 +164,18 @@ describe('k8s render: a ConfigMap and an Indexed Job that run the shards and mer
     const demo = join(dir, 'demo.yaml');
     writeFileSync(demo, 'target: { demo: monolith }\nload: { rate: 1, duration: 1s }\nrequests: [{ path: / }]\n');
     const outside = join(dir, 'data', 'outside.yaml');
-    writeFileSync(outside, `target: ${server.url}\nload: { rate: 1, duration: 1s }\ndata: { file: ../other.csv }\nrequests: [{ path: "/{{row.id}}" }]\n`);
+    writeFileSync(
+      outside,
+      `target: ${server.url}\nload: { rate: 1, duration: 1s }\ndata: { file: ../other.csv }\nrequests: [{ path: "/{{row.id}}" }]\n`,
+    );
     writeFileSync(join(dir, 'other.csv'), 'id\n1\n');
     const cases: [string[], RegExp][] = [
       [[scenario, '--shards', '0', '--image', 'x'], /--shards "0"/],
       [[scenario, '--shards', '2'], /required option '--image <image>'/],
-      [[scenario, '--shards', '2', '--image', 'x', '--name', 'Bad_Name'], /--name "Bad_Name": expected a DNS-1123 label/],
+      [
+        [scenario, '--shards', '2', '--image', 'x', '--name', 'Bad_Name'],
+        /--name "Bad_Name": expected a DNS-1123 label/,
+      ],
       [[scenario, '--shards', '2', '--image', 'x', '--cpu', 'lots'], /--cpu "lots"/],
       [[demo, '--shards', '2', '--image', 'x'], /demo\.yaml: target is the embedded demo/],
       [[outside, '--shards', '2', '--image', 'x'], /other\.csv: the data file must sit in the scenario's folder/],

@@ -25,7 +25,10 @@ let kafka: Kafka;
 const adapters: BrokerAdapter[] = [];
 
 beforeAll(async () => {
-  cluster = await startKafkaTestCluster(Object.values(topics).map((name) => ({ name, partitions: 3 })), 3);
+  cluster = await startKafkaTestCluster(
+    Object.values(topics).map((name) => ({ name, partitions: 3 })),
+    3,
+  );
   kafka = new Kafka({ clientId: 'bb-adapter-test', brokers: cluster.brokers, logLevel: logLevel.NOTHING });
 });
 
@@ -38,7 +41,16 @@ const noConnectionTrouble = { lost: (e: Error) => expect.fail(`connection lost: 
 
 function target(destination: string, overrides: Partial<BrokerTarget> = {}): BrokerTarget {
   const url = `kafka://${cluster.brokers.join(',')}`;
-  return { url, display: url, destination, group: `${destination}-group`, create: true, publishTimeoutMs: 5000, options: {}, ...overrides };
+  return {
+    url,
+    display: url,
+    destination,
+    group: `${destination}-group`,
+    create: true,
+    publishTimeoutMs: 5000,
+    options: {},
+    ...overrides,
+  };
 }
 
 async function open(t: BrokerTarget): Promise<BrokerAdapter> {
@@ -57,7 +69,10 @@ async function independentLag(topic: string, groupId: string): Promise<number> {
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const logEnd = await admin.fetchTopicOffsets(topic);
     const byPartition = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]));
-    return logEnd.reduce((sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, byPartition.get(p.partition) ?? 0)), 0);
+    return logEnd.reduce(
+      (sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, byPartition.get(p.partition) ?? 0)),
+      0,
+    );
   } finally {
     await admin.disconnect();
   }
@@ -68,7 +83,11 @@ async function until(condition: () => boolean, ms: number): Promise<void> {
   while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
-const message = (seq: number) => ({ body: Buffer.from(`body-${seq}`), headers: { 'x-bb-envelope': `seq ${seq}`, 'x-extra': 'é ✓' }, key: `k${seq}` });
+const message = (seq: number) => ({
+  body: Buffer.from(`body-${seq}`),
+  headers: { 'x-bb-envelope': `seq ${seq}`, 'x-extra': 'é ✓' },
+  key: `k${seq}`,
+});
 
 describe(`Kafka adapter (${kafkaTestTarget()})`, () => {
   it('publishes with acks; two consumers in one group share the records; headers and bodies arrive unchanged; lag ends at 0', async () => {
@@ -95,7 +114,12 @@ describe(`Kafka adapter (${kafkaTestTarget()})`, () => {
     await until(() => false, 1200); // one commit interval and a batch end
     const lag = await producer.lag();
     expect(lag.messages).toBe(0);
-    expect(lag.parts).toMatchObject({ log_end_offset: 600, committed_offset: 600, partitions: 3, partitions_without_commit: 0 });
+    expect(lag.parts).toMatchObject({
+      log_end_offset: 600,
+      committed_offset: 600,
+      partitions: 3,
+      partitions_without_commit: 0,
+    });
     expect(lag.source).toMatch(/consumer-group lag/);
   });
 
@@ -104,9 +128,13 @@ describe(`Kafka adapter (${kafkaTestTarget()})`, () => {
     const producer = await open(t);
     const consumer = await open(t);
     const byConsumer = [0, 0, 0];
-    const runner = new ConsumerRunner(consumer, { count: 3, prefetch: 10, processingDelayMs: 0, runId: 'r' }, (index) => {
-      byConsumer[index] = (byConsumer[index] ?? 0) + 1;
-    });
+    const runner = new ConsumerRunner(
+      consumer,
+      { count: 3, prefetch: 10, processingDelayMs: 0, runId: 'r' },
+      (index) => {
+        byConsumer[index] = (byConsumer[index] ?? 0) + 1;
+      },
+    );
     const t0 = Date.now();
     await runner.start();
     const startMs = Date.now() - t0;
@@ -190,12 +218,18 @@ describe(`Kafka adapter (${kafkaTestTarget()})`, () => {
 
   // Only a broker that serves DescribeGroups can tell a missing group from one that has not committed yet;
   // librdkafka's mock cluster does not (the adapter then takes the group on trust: see kafka-group.ts).
-  it.skipIf(!process.env.BACKEND_BENCH_KAFKA_BROKERS)('produce-only refuses a consumer group that does not exist', async () => {
-    const typo = await createKafkaAdapter(target(topics.watched, { group: `${topics.watched}-typo`, create: false }), noConnectionTrouble);
-    adapters.push(typo);
-    await typo.connect();
-    await expect(typo.prepare()).rejects.toThrow(/consumer group ".*-typo" has no members and no committed offsets/);
-  });
+  it.skipIf(!process.env.BACKEND_BENCH_KAFKA_BROKERS)(
+    'produce-only refuses a consumer group that does not exist',
+    async () => {
+      const typo = await createKafkaAdapter(
+        target(topics.watched, { group: `${topics.watched}-typo`, create: false }),
+        noConnectionTrouble,
+      );
+      adapters.push(typo);
+      await typo.connect();
+      await expect(typo.prepare()).rejects.toThrow(/consumer group ".*-typo" has no members and no committed offsets/);
+    },
+  );
 
   it('a topic that does not exist is refused when the scenario does not own it (create: false)', async () => {
     const adapter = await createKafkaAdapter(target(`bb-missing-${suffix}`, { create: false }), noConnectionTrouble);
@@ -207,7 +241,10 @@ describe(`Kafka adapter (${kafkaTestTarget()})`, () => {
   it('an unreachable broker: connect() fails within seconds, and the error carries no credentials', async () => {
     const port = await closedPort();
     const url = `kafka://app:s3cret-pw@127.0.0.1:${port}`;
-    const adapter = await createKafkaAdapter(target('t', { url, display: `kafka://***@127.0.0.1:${port}` }), noConnectionTrouble);
+    const adapter = await createKafkaAdapter(
+      target('t', { url, display: `kafka://***@127.0.0.1:${port}` }),
+      noConnectionTrouble,
+    );
     const started = Date.now();
     const error = await adapter.connect().then(
       () => undefined,

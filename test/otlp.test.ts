@@ -7,13 +7,33 @@ import { readResult, runCli, tempDir } from './support/cli.js';
 import { type Handler, startServer, type TestServer } from './support/servers.js';
 
 /** OTLP/HTTP JSON, the parts we read. */
-interface KeyValue { key: string; value: { stringValue?: string; intValue?: number | string; doubleValue?: number } }
-interface DataPoint { attributes?: KeyValue[]; count?: number | string; explicitBounds?: number[]; bucketCounts?: (number | string)[]; asInt?: number | string; asDouble?: number }
-interface Metric { name: string; unit?: string; histogram?: { dataPoints: DataPoint[] }; sum?: { dataPoints: DataPoint[] }; gauge?: { dataPoints: DataPoint[] } }
-interface Export { resourceMetrics: { resource: { attributes: KeyValue[] }; scopeMetrics: { metrics: Metric[] }[] }[] }
+interface KeyValue {
+  key: string;
+  value: { stringValue?: string; intValue?: number | string; doubleValue?: number };
+}
+interface DataPoint {
+  attributes?: KeyValue[];
+  count?: number | string;
+  explicitBounds?: number[];
+  bucketCounts?: (number | string)[];
+  asInt?: number | string;
+  asDouble?: number;
+}
+interface Metric {
+  name: string;
+  unit?: string;
+  histogram?: { dataPoints: DataPoint[] };
+  sum?: { dataPoints: DataPoint[] };
+  gauge?: { dataPoints: DataPoint[] };
+}
+interface Export {
+  resourceMetrics: { resource: { attributes: KeyValue[] }; scopeMetrics: { metrics: Metric[] }[] }[];
+}
 
 const attrs = (kvs: KeyValue[] = []): Record<string, string | number> =>
-  Object.fromEntries(kvs.map((kv) => [kv.key, kv.value.stringValue ?? Number(kv.value.intValue ?? kv.value.doubleValue)]));
+  Object.fromEntries(
+    kvs.map((kv) => [kv.key, kv.value.stringValue ?? Number(kv.value.intValue ?? kv.value.doubleValue)]),
+  );
 
 /** A minimal OTLP/HTTP receiver: keeps every JSON export it is sent. */
 async function startReceiver(): Promise<{ url: string; exports: Export[]; close(): Promise<void> }> {
@@ -22,13 +42,18 @@ async function startReceiver(): Promise<{ url: string; exports: Export[]; close(
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      if (req.url === '/v1/metrics' && req.headers['content-type']?.includes('json')) exports.push(JSON.parse(body) as Export);
+      if (req.url === '/v1/metrics' && req.headers['content-type']?.includes('json'))
+        exports.push(JSON.parse(body) as Export);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, exports, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    exports,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** The last export's metrics by name (cumulative temporality: the last one holds the totals). */
@@ -60,8 +85,30 @@ describe('OpenTelemetry export (OTLP/HTTP)', () => {
   it('sends http.client.request.duration and friends with semantic-convention names and attributes, flushed at the end', async () => {
     const out = join(tempDir(), 'r.json');
     const run = await runCli(
-      ['run', '--url', `${server.url}/orders`, '--method', 'POST', '--rate', '50', '--duration', '3s', '--slo', 'p95 < 1s', '--otlp', '--out', out, '-q'],
-      { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_METRIC_EXPORT_INTERVAL: '1000' } },
+      [
+        'run',
+        '--url',
+        `${server.url}/orders`,
+        '--method',
+        'POST',
+        '--rate',
+        '50',
+        '--duration',
+        '3s',
+        '--slo',
+        'p95 < 1s',
+        '--otlp',
+        '--out',
+        out,
+        '-q',
+      ],
+      {
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+          OTEL_METRIC_EXPORT_INTERVAL: '1000',
+        },
+      },
     );
     expect(run.code, run.stderr).toBe(0);
     const r = readResult(out);
@@ -79,8 +126,11 @@ describe('OpenTelemetry export (OTLP/HTTP)', () => {
     const unavailable = byStatus.get(503);
     expect(ok?.explicitBounds).toEqual([...LATENCY_BUCKETS_SECONDS]);
     expect(attrs(ok?.attributes)).toMatchObject({
-      'http.request.method': 'POST', 'server.address': '127.0.0.1', 'server.port': server.port,
-      'backend_bench.request': 'POST /orders', 'backend_bench.run_id': r.runId,
+      'http.request.method': 'POST',
+      'server.address': '127.0.0.1',
+      'server.port': server.port,
+      'backend_bench.request': 'POST /orders',
+      'backend_bench.run_id': r.runId,
     });
     // error.type only on failures, and for a 5xx it is the status code as a string.
     expect(attrs(ok?.attributes)).not.toHaveProperty('error.type');
@@ -106,7 +156,21 @@ describe('OpenTelemetry export (OTLP/HTTP)', () => {
     receiver.exports.length = 0;
     const out = join(tempDir(), 'events.json');
     const run = await runCli(
-      ['run', 'scenarios/events-redis.yaml', '--rate', '100', '--duration', '3s', '--slo', 'lost = 0', '--otlp', receiver.url, '--out', out, '-q'],
+      [
+        'run',
+        'scenarios/events-redis.yaml',
+        '--rate',
+        '100',
+        '--duration',
+        '3s',
+        '--slo',
+        'lost = 0',
+        '--otlp',
+        receiver.url,
+        '--out',
+        out,
+        '-q',
+      ],
       { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, timeoutMs: 45_000 },
     );
     expect(run.code, run.stderr).toBe(0);
@@ -117,7 +181,11 @@ describe('OpenTelemetry export (OTLP/HTTP)', () => {
       return Number(p?.asInt ?? p?.asDouble);
     };
     const sent = metrics.get('messaging.client.sent.messages')?.sum?.dataPoints[0];
-    expect(attrs(sent?.attributes)).toMatchObject({ 'messaging.system': 'redis', 'messaging.operation.name': 'send', 'backend_bench.queue': 'orders' });
+    expect(attrs(sent?.attributes)).toMatchObject({
+      'messaging.system': 'redis',
+      'messaging.operation.name': 'send',
+      'backend_bench.queue': 'orders',
+    });
     expect(value('messaging.client.consumed.messages')).toBeGreaterThanOrEqual(280);
     expect(value('messaging.client.sent.messages')).toBeGreaterThanOrEqual(280);
     const publish = metrics.get('messaging.client.operation.duration');

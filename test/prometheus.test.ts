@@ -22,11 +22,22 @@ const expand = (expr: string, runId: string): string =>
   expr.replaceAll('$run_id', runId).replaceAll('$__rate_interval', '4s').replaceAll('$__interval', '1s');
 
 /** The queries (as Grafana sends them) that return no finite value for the run over [start, end]. */
-async function panelsWithoutData(prom: Daemon, queries: readonly DashboardQuery[], runId: string, start: number, end: number): Promise<string[]> {
+async function panelsWithoutData(
+  prom: Daemon,
+  queries: readonly DashboardQuery[],
+  runId: string,
+  start: number,
+  end: number,
+): Promise<string[]> {
   const empty: string[] = [];
   for (const q of queries) {
     const expr = expand(q.expr, runId);
-    const r = await promQuery(prom, '/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: '1' });
+    const r = await promQuery(prom, '/api/v1/query_range', {
+      query: expr,
+      start: String(start),
+      end: String(end),
+      step: '1',
+    });
     expect(r.status, `${q.panel} ${q.refId}: ${r.error ?? ''}\n${expr}`).toBe('success');
     const values = (r.data?.result ?? []).flatMap((s) => s.values.map(([, v]) => Number(v)));
     if (!values.some((v) => Number.isFinite(v))) empty.push(`"${q.panel}" ${q.refId}: ${expr}`);
@@ -54,8 +65,25 @@ describe('Prometheus scrapes a live run and the overview dashboard has data', ()
     const out = join(tempDir(), 'r.json');
     start = Date.now() / 1000;
     const run = await runCli(
-      ['run', '--url', `${server.url}/items`, '--rate', '40', '--duration', '8s', '--slo', 'p95 < 1s', '--slo', 'error_rate < 1%',
-        '--prometheus', `127.0.0.1:${metricsPort}`, '--linger', '3s', '--out', out],
+      [
+        'run',
+        '--url',
+        `${server.url}/items`,
+        '--rate',
+        '40',
+        '--duration',
+        '8s',
+        '--slo',
+        'p95 < 1s',
+        '--slo',
+        'error_rate < 1%',
+        '--prometheus',
+        `127.0.0.1:${metricsPort}`,
+        '--linger',
+        '3s',
+        '--out',
+        out,
+      ],
       { timeoutMs: 40_000 },
     );
     end = Date.now() / 1000;
@@ -79,7 +107,9 @@ describe('Prometheus scrapes a live run and the overview dashboard has data', ()
       time: String(end),
     });
     expect(r.status, r.error).toBe('success');
-    const value = Number(r.data?.result[0]?.values?.[0]?.[1] ?? (r.data?.result[0] as unknown as { value: [number, string] })?.value[1]);
+    const value = Number(
+      r.data?.result[0]?.values?.[0]?.[1] ?? (r.data?.result[0] as unknown as { value: [number, string] })?.value[1],
+    );
     expect(value).toBe(requests);
   });
 
@@ -90,13 +120,18 @@ describe('Prometheus scrapes a live run and the overview dashboard has data', ()
   });
 
   it('labels series with the run id and request name, never the URL', async () => {
-    const r = await promQuery(prom, '/api/v1/series', { 'match[]': `{run_id="${runId}"}`, start: String(start), end: String(end) });
+    const r = await promQuery(prom, '/api/v1/series', {
+      'match[]': `{run_id="${runId}"}`,
+      start: String(start),
+      end: String(end),
+    });
     expect(r.status).toBe('success');
     const series = r.data as unknown as Record<string, string>[];
     expect(series.length).toBeGreaterThan(10);
     const requestLabels = new Set(series.map((s) => s.request).filter((x) => x !== undefined));
     expect([...requestLabels]).toEqual(['GET /items']);
-    for (const s of series) for (const v of Object.values(s)) expect(v).not.toContain('127.0.0.1:' + String(server.port));
+    for (const s of series)
+      for (const v of Object.values(s)) expect(v).not.toContain('127.0.0.1:' + String(server.port));
   });
 });
 
@@ -113,8 +148,23 @@ describe('Prometheus scrapes an event run and the events dashboard has data', ()
     const out = join(tempDir(), 'r.json');
     start = Date.now() / 1000;
     const run = await runCli(
-      ['run', 'scenarios/events-redis.yaml', '--rate', '100', '--duration', '6s', '--slo', 'lost = 0', '--prometheus', `127.0.0.1:${metricsPort}`,
-        '--linger', '3s', '--out', out, '-q'],
+      [
+        'run',
+        'scenarios/events-redis.yaml',
+        '--rate',
+        '100',
+        '--duration',
+        '6s',
+        '--slo',
+        'lost = 0',
+        '--prometheus',
+        `127.0.0.1:${metricsPort}`,
+        '--linger',
+        '3s',
+        '--out',
+        out,
+        '-q',
+      ],
       { timeoutMs: 60_000 },
     );
     end = Date.now() / 1000;
@@ -131,7 +181,10 @@ describe('Prometheus scrapes an event run and the events dashboard has data', ()
   });
 
   it('counts every consumed message of the run, by queue', async () => {
-    const r = await promQuery(prom, '/api/v1/query', { query: `backend_bench_messages_consumed_total{run_id="${runId}",queue="orders"}`, time: String(end) });
+    const r = await promQuery(prom, '/api/v1/query', {
+      query: `backend_bench_messages_consumed_total{run_id="${runId}",queue="orders"}`,
+      time: String(end),
+    });
     const value = Number((r.data?.result[0] as unknown as { value: [number, string] } | undefined)?.value[1]);
     expect(value).toBeGreaterThanOrEqual(550);
     expect(value).toBeLessThanOrEqual(601);
@@ -151,8 +204,21 @@ describe('Prometheus scrapes a flow run and the overview dashboard has data, flo
     const out = join(tempDir(), 'r.json');
     start = Date.now() / 1000;
     const run = await runCli(
-      ['run', 'scenarios/microservices.yaml', '--rate', '10', '--duration', '6s', '--prometheus', `127.0.0.1:${metricsPort}`,
-        '--linger', '3s', '--out', out, '-q'],
+      [
+        'run',
+        'scenarios/microservices.yaml',
+        '--rate',
+        '10',
+        '--duration',
+        '6s',
+        '--prometheus',
+        `127.0.0.1:${metricsPort}`,
+        '--linger',
+        '3s',
+        '--out',
+        out,
+        '-q',
+      ],
       { timeoutMs: 60_000 },
     );
     end = Date.now() / 1000;
@@ -173,12 +239,17 @@ describe('Prometheus scrapes a flow run and the overview dashboard has data, flo
       const r = await promQuery(prom, '/api/v1/query', { query, time: String(time) });
       expect(r.status, r.error).toBe('success');
       const rows = (r.data?.result ?? []) as unknown as { metric: Record<string, string>; value: [number, string] }[];
-      return new Map(rows.map((row) => [row.metric.flow ?? row.metric.service ?? row.metric.step ?? '', Number(row.value[1])]));
+      return new Map(
+        rows.map((row) => [row.metric.flow ?? row.metric.service ?? row.metric.step ?? '', Number(row.value[1])]),
+      );
     };
     const run = `run_id="${result.runId}"`;
     // Mid-run, by the run's own clock (the demo's services start first): iterations already counted.
     const elapsed = await promQuery(prom, '/api/v1/query_range', {
-      query: `backend_bench_run_elapsed_seconds{${run}}`, start: String(start), end: String(end), step: '1',
+      query: `backend_bench_run_elapsed_seconds{${run}}`,
+      start: String(start),
+      end: String(end),
+      step: '1',
     });
     const mid = elapsed.data?.result[0]?.values.find(([, v]) => Number(v) >= 3 && Number(v) < 5.5)?.[0];
     expect(mid, 'a scrape 3–5.5 s into the run').toBeDefined();
@@ -188,10 +259,16 @@ describe('Prometheus scrapes a flow run and the overview dashboard has data, flo
     for (const [flow, m] of Object.entries(result.byFlow ?? {})) expect(flows.get(flow), flow).toBe(m.requests);
     expect(midway.get('checkout')).toBeLessThan(flows.get('checkout') ?? 0);
     const services = await at(`backend_bench_service_request_duration_seconds_count{${run}}`, end);
-    for (const [service, m] of Object.entries(result.byService ?? {})) expect(services.get(service), service).toBe(m.requests);
+    for (const [service, m] of Object.entries(result.byService ?? {}))
+      expect(services.get(service), service).toBe(m.requests);
     const steps = await at(`sum by (step) (backend_bench_step_duration_seconds_count{${run}})`, end);
     for (const [step, m] of Object.entries(result.byStep ?? {})) expect(steps.get(step), step).toBe(m.requests);
-    const placeOrder = await promQuery(prom, '/api/v1/series', { 'match[]': `backend_bench_step_duration_seconds_count{${run},step="place-order"}` });
-    expect((placeOrder.data as unknown as Record<string, string>[])[0]).toMatchObject({ flow: 'checkout', service: 'gateway' });
+    const placeOrder = await promQuery(prom, '/api/v1/series', {
+      'match[]': `backend_bench_step_duration_seconds_count{${run},step="place-order"}`,
+    });
+    expect((placeOrder.data as unknown as Record<string, string>[])[0]).toMatchObject({
+      flow: 'checkout',
+      service: 'gateway',
+    });
   });
 });

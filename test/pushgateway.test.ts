@@ -32,8 +32,21 @@ describe('Pushgateway receives the end-of-run summary', () => {
   it('pushes totals, histograms and SLO verdicts grouped by run_id, and deletes them on request', async () => {
     const out = join(tempDir(), 'r.json');
     const run = await runCli([
-      'run', '--url', `${server.url}/p`, '--rate', '50', '--duration', '3s', '--slo', 'p95 < 1s', '--slo', 'rps > 100000',
-      '--pushgateway', gw.url, '--out', out,
+      'run',
+      '--url',
+      `${server.url}/p`,
+      '--rate',
+      '50',
+      '--duration',
+      '3s',
+      '--slo',
+      'p95 < 1s',
+      '--slo',
+      'rps > 100000',
+      '--pushgateway',
+      gw.url,
+      '--out',
+      out,
     ]);
     expect(run.code, run.stderr).toBe(1);
     const r = readResult(out);
@@ -56,8 +69,23 @@ describe('Pushgateway receives the end-of-run summary', () => {
   it('a flow run pushes per-flow and per-service series from its exact histograms; Markdown has the flow tables', async () => {
     const dir = tempDir();
     const run = await runCli(
-      ['run', 'scenarios/microservices.yaml', '--rate', '10', '--duration', '3s', '--slo', 'error_rate < 50%', '--pushgateway', gw.url,
-        '--out', join(dir, 'r.json'), '--markdown', join(dir, 's.md'), '-q'],
+      [
+        'run',
+        'scenarios/microservices.yaml',
+        '--rate',
+        '10',
+        '--duration',
+        '3s',
+        '--slo',
+        'error_rate < 50%',
+        '--pushgateway',
+        gw.url,
+        '--out',
+        join(dir, 'r.json'),
+        '--markdown',
+        join(dir, 's.md'),
+        '-q',
+      ],
       { timeoutMs: 45_000 },
     );
     expect(run.code, run.stderr).toBe(0);
@@ -76,7 +104,18 @@ describe('Pushgateway receives the end-of-run summary', () => {
   });
 
   it('a Pushgateway that is down is reported without changing the verdict', async () => {
-    const run = await runCli(['run', '--url', server.url, '--rate', '20', '--duration', '1s', '--pushgateway', 'http://127.0.0.1:9', '-q']);
+    const run = await runCli([
+      'run',
+      '--url',
+      server.url,
+      '--rate',
+      '20',
+      '--duration',
+      '1s',
+      '--pushgateway',
+      'http://127.0.0.1:9',
+      '-q',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/pushgateway: push to http:\/\/127\.0\.0\.1:9 failed/);
   });

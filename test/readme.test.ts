@@ -11,7 +11,9 @@ const examples = [...README.matchAll(/```yaml\n([\s\S]*?)```/g)]
   .filter((text) => /^load:/m.test(text));
 
 /** The commands a reader copies: every `npx backend-bench ...` line that names a shipped scenario. */
-const shippedRuns = [...README.matchAll(/^npx backend-bench run (scenarios\/[\w.-]+\.yaml)/gm)].map((m) => m[1] as string);
+const shippedRuns = [...README.matchAll(/^npx backend-bench run (scenarios\/[\w.-]+\.yaml)/gm)].map(
+  (m) => m[1] as string,
+);
 
 describe('README examples stay true', () => {
   it('has scenario examples to check', () => {

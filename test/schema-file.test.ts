@@ -17,6 +17,8 @@ describe('schema/scenario.schema.json (what editors use for completion)', () => 
     const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'scenario.schema.json'), 'utf8')) as {
       properties: Record<string, unknown>;
     };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['target', 'load', 'requests', 'flows', 'services', 'events', 'slos']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['target', 'load', 'requests', 'flows', 'services', 'events', 'slos']),
+    );
   });
 });

@@ -37,7 +37,9 @@ describe('--shard i/n and merge: shards of one run merge exactly into one result
     );
     shardFiles = Array.from({ length: SHARDS }, (_, i) => join(dir, `shard-${i + 1}.json`));
     const runs = await Promise.all(
-      shardFiles.map((out, i) => runCli(['run', join(dir, 's.yaml'), '--shard', `${i + 1}/${SHARDS}`, '-q', '--out', out])),
+      shardFiles.map((out, i) =>
+        runCli(['run', join(dir, 's.yaml'), '--shard', `${i + 1}/${SHARDS}`, '-q', '--out', out]),
+      ),
     );
     shardCodes = runs.map((r) => r.code);
     shards = shardFiles.map(readResult);
@@ -50,8 +52,13 @@ describe('--shard i/n and merge: shards of one run merge exactly into one result
     expect(shards.map((r) => r.metrics.requests)).toEqual([200, 200, 200]);
     const seen = seqRows(server);
     expect(seen.map(([seq]) => seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i));
-    const rowsOf = (s: number): string[] => [...new Set(seen.filter(([seq]) => seq % SHARDS === s).map(([, row]) => row))].sort();
-    expect([rowsOf(0), rowsOf(1), rowsOf(2)]).toEqual([['a', 'd'], ['b', 'e'], ['c', 'f']]);
+    const rowsOf = (s: number): string[] =>
+      [...new Set(seen.filter(([seq]) => seq % SHARDS === s).map(([, row]) => row))].sort();
+    expect([rowsOf(0), rowsOf(1), rowsOf(2)]).toEqual([
+      ['a', 'd'],
+      ['b', 'e'],
+      ['c', 'f'],
+    ]);
     for (const r of shards) expect(r.histograms.timeseries?.length).toBe(r.timeseries.length);
   });
 
@@ -68,7 +75,10 @@ describe('--shard i/n and merge: shards of one run merge exactly into one result
     expect(all.totalCount).toBe(600);
     expect(m.metrics.latencyMs).toEqual(summarizeHistogram(all));
     expect(m.byRequest.item?.latencyMs).toEqual(summarizeHistogram(all));
-    expect(m.metrics.rps).toBeCloseTo(shards.reduce((n, r) => n + r.metrics.rps, 0), 5);
+    expect(m.metrics.rps).toBeCloseTo(
+      shards.reduce((n, r) => n + r.metrics.rps, 0),
+      5,
+    );
     expect(m.timeseries.reduce((n, p) => n + p.requests, 0)).toBe(600);
     expect(m.mergedFrom?.map((f) => f.shard?.index)).toEqual([1, 2, 3]);
     expect(m.slos.map((v) => [v.expr, v.pass, v.value])).toEqual([
@@ -114,7 +124,20 @@ describe('--shard in the closed model', () => {
       const files = [1, 2, 3].map((i) => join(dir, `c${i}.json`));
       const runs = await Promise.all(
         files.map((out, i) =>
-          runCli(['run', '--url', server.url, '--connections', '10', '--duration', '2s', '--shard', `${i + 1}/3`, '-q', '--out', out]),
+          runCli([
+            'run',
+            '--url',
+            server.url,
+            '--connections',
+            '10',
+            '--duration',
+            '2s',
+            '--shard',
+            `${i + 1}/3`,
+            '-q',
+            '--out',
+            out,
+          ]),
         ),
       );
       expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);

@@ -40,8 +40,13 @@ describe('--workers: load from worker threads, merged exactly in the main thread
     // seq = k·3 + worker: together exactly 0..599, each once.
     expect(seen.map(([seq]) => seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i));
     // Worker w (seq % 3) sends rows w and w+3 only: rows never cross workers.
-    const rowsOf = (w: number): string[] => [...new Set(seen.filter(([seq]) => seq % 3 === w).map(([, row]) => row))].sort();
-    expect([rowsOf(0), rowsOf(1), rowsOf(2)]).toEqual([['a', 'd'], ['b', 'e'], ['c', 'f']]);
+    const rowsOf = (w: number): string[] =>
+      [...new Set(seen.filter(([seq]) => seq % 3 === w).map(([, row]) => row))].sort();
+    expect([rowsOf(0), rowsOf(1), rowsOf(2)]).toEqual([
+      ['a', 'd'],
+      ['b', 'e'],
+      ['c', 'f'],
+    ]);
     // The live series saw the merged target rate.
     expect(r.timeseries.some((p) => Math.abs(p.targetRate - 300) < 1)).toBe(true);
   });
@@ -49,7 +54,19 @@ describe('--workers: load from worker threads, merged exactly in the main thread
   it('closed model over 2 workers: connections split, counts equal the server, the series sums the workers', async () => {
     server = await startServer(fixedDelay(10));
     const out = join(tempDir(), 'r.json');
-    const run = await runCli(['run', '--url', `${server.url}/x`, '--connections', '5', '--duration', '2s', '--workers', '2', '--out', out]);
+    const run = await runCli([
+      'run',
+      '--url',
+      `${server.url}/x`,
+      '--connections',
+      '5',
+      '--duration',
+      '2s',
+      '--workers',
+      '2',
+      '--out',
+      out,
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const r = readResult(out);
     expect(server.counts.get('GET /x')).toBe(r.metrics.requests);
@@ -66,13 +83,16 @@ describe('--workers: load from worker threads, merged exactly in the main thread
     server = await startServer(fixedDelay(5));
     const out = join(tempDir(), 'r.json');
     let sentAt = 0;
-    const run = await runCli(['run', '--url', server.url, '--rate', '200', '--duration', '60s', '--workers', '2', '--out', out], {
-      onSpawn: (pid) =>
-        setTimeout(() => {
-          sentAt = Date.now();
-          process.kill(pid, 'SIGINT');
-        }, 2500),
-    });
+    const run = await runCli(
+      ['run', '--url', server.url, '--rate', '200', '--duration', '60s', '--workers', '2', '--out', out],
+      {
+        onSpawn: (pid) =>
+          setTimeout(() => {
+            sentAt = Date.now();
+            process.kill(pid, 'SIGINT');
+          }, 2500),
+      },
+    );
     expect(Date.now() - sentAt).toBeLessThan(2000);
     expect(run.code).toBe(130);
     const r = readResult(out);
@@ -100,7 +120,17 @@ describe('--workers: load from worker threads, merged exactly in the main thread
   });
 
   it('bad --workers values exit 2 with a one-line reason', async () => {
-    const run = await runCli(['run', '--url', 'http://127.0.0.1:9/', '--rate', '1', '--duration', '1s', '--workers', 'two']);
+    const run = await runCli([
+      'run',
+      '--url',
+      'http://127.0.0.1:9/',
+      '--rate',
+      '1',
+      '--duration',
+      '1s',
+      '--workers',
+      'two',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--workers "two": expected a whole number/);
   });

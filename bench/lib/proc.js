@@ -31,7 +31,11 @@ export function runBounded(command, args, { cpus, timeoutMs, cwd, env } = {}) {
   const argv = [...timed, ...pinned, command, ...args];
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -16,7 +16,11 @@ const cores = availableParallelism();
 export const TARGET_CPU = process.env.TARGET_CPU ?? String(cores - 1);
 export const GEN_CPU = process.env.GEN_CPU ?? '0';
 /** For --workers: every core but the target's. */
-export const GEN_CPUS_ALL = process.env.GEN_CPUS ?? Array.from({ length: cores }, (_, i) => String(i)).filter((c) => c !== TARGET_CPU).join(',');
+export const GEN_CPUS_ALL =
+  process.env.GEN_CPUS ??
+  Array.from({ length: cores }, (_, i) => String(i))
+    .filter((c) => c !== TARGET_CPU)
+    .join(',');
 export const WORKERS = Math.max(1, GEN_CPUS_ALL.split(',').length);
 
 export function machine() {
@@ -39,7 +43,8 @@ export function missingPrerequisites() {
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) missing.push('dist/ (run npm run build)');
   if (!existsSync(AUTOCANNON)) missing.push('autocannon (npm ci)');
   if (!existsSync(NODE_TARGET)) missing.push(`${NODE_TARGET} (or set BENCH_NODE_TARGET)`);
-  for (const b of ['taskset', 'wrk', 'nginx']) if (!has(b)) missing.push(`${b} (apt-get install -y ${b === 'taskset' ? 'util-linux' : b})`);
+  for (const b of ['taskset', 'wrk', 'nginx'])
+    if (!has(b)) missing.push(`${b} (apt-get install -y ${b === 'taskset' ? 'util-linux' : b})`);
   return missing;
 }
 

@@ -35,7 +35,12 @@ export function series(title: string, unit: string, queries: readonly Q[], width
     .span(width)
     .lineWidth(2)
     .fillOpacity(8)
-    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom));
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    );
   queries.forEach(([expr, legend], i) => panel.withTarget(query(expr, legend, REF_IDS[i] ?? `Q${i}`)));
   return panel;
 }

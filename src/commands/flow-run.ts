@@ -67,7 +67,11 @@ function serviceUrls(flows: FlowsPlan, demo: RunningDemo | undefined): string[] 
 }
 
 /** Starts the demo (if any), then checks every service answers before any load: a dead one is exit 3, named. */
-export async function prepareFlowRun(plan: ExecutionPlan, flows: FlowsPlan, feed: DataFeed | undefined): Promise<PreparedRun> {
+export async function prepareFlowRun(
+  plan: ExecutionPlan,
+  flows: FlowsPlan,
+  feed: DataFeed | undefined,
+): Promise<PreparedRun> {
   const demo = await startFlowDemo(flows);
   try {
     const urls = serviceUrls(flows, demo);

@@ -48,9 +48,12 @@ function withWorkers(kit: RunKit, group: WorkerGroup): RunKit {
 }
 
 /** Starts the target's demo if it names one, and the worker threads when the run uses more than one. */
-export async function prepareHttpRun(plan: ExecutionPlan, feed: DataFeed | undefined, scale: RunScale = {}): Promise<PreparedRun> {
-  const demo: RunningDemo | undefined =
-    plan.target.kind === 'demo' ? await startDemo(plan.target.demo) : undefined;
+export async function prepareHttpRun(
+  plan: ExecutionPlan,
+  feed: DataFeed | undefined,
+  scale: RunScale = {},
+): Promise<PreparedRun> {
+  const demo: RunningDemo | undefined = plan.target.kind === 'demo' ? await startDemo(plan.target.demo) : undefined;
   try {
     const baseUrl = plan.target.kind === 'url' ? plan.target.url : (demo as RunningDemo).url;
     const kit = httpKit(plan, { baseUrl, feed, ...(scale.shard && { shard: scale.shard }) });

@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { stringify } from 'yaml';
 import { ExitCode, InputError } from '../errors.js';
-import { SCENARIO_DIR, scenarioConfigMap, shardJob, type ShardJobOptions, type ShippedFile } from '../kubernetes/manifests.js';
+import {
+  SCENARIO_DIR,
+  scenarioConfigMap,
+  shardJob,
+  type ShardJobOptions,
+  type ShippedFile,
+} from '../kubernetes/manifests.js';
 import { requiredVariables } from '../scenario/env-interpolate.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
 import { resolvePlan } from './run.js';
@@ -27,13 +33,19 @@ const MAX_NAME = 52;
 
 function label(value: string, flag: string): string {
   if (!DNS_LABEL.test(value) || value.length > MAX_NAME) {
-    throw new InputError(`${flag} "${value}": expected a DNS-1123 label (a-z, 0-9, '-'; at most ${MAX_NAME} characters)`);
+    throw new InputError(
+      `${flag} "${value}": expected a DNS-1123 label (a-z, 0-9, '-'; at most ${MAX_NAME} characters)`,
+    );
   }
   return value;
 }
 
 function defaultName(plan: ExecutionPlan): string {
-  const slug = basename(plan.name).replace(/\.(ya?ml|json)$/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const slug = basename(plan.name)
+    .replace(/\.(ya?ml|json)$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return `bb-${slug || 'run'}`.slice(0, MAX_NAME).replace(/-+$/, '');
 }
 
@@ -47,10 +59,13 @@ function workersFor(cpu: string): number {
 
 function options(flags: K8sRenderFlags, plan: ExecutionPlan, files: ShippedFile[]): ShardJobOptions {
   const shards = Number(flags.shards);
-  if (!/^\d+$/.test(flags.shards) || shards < 1 || shards > 10_000) throw new InputError(`--shards "${flags.shards}": expected a whole number, 1 or more`);
-  if (flags.image.trim() === '' || /\s/.test(flags.image)) throw new InputError(`--image "${flags.image}": expected an image reference`);
+  if (!/^\d+$/.test(flags.shards) || shards < 1 || shards > 10_000)
+    throw new InputError(`--shards "${flags.shards}": expected a whole number, 1 or more`);
+  if (flags.image.trim() === '' || /\s/.test(flags.image))
+    throw new InputError(`--image "${flags.image}": expected an image reference`);
   const memory = flags.memory ?? '512Mi';
-  if (!/^\d+(\.\d+)?([KMGT]i?)?$/.test(memory)) throw new InputError(`--memory "${memory}": expected a memory quantity such as 512Mi or 2Gi`);
+  if (!/^\d+(\.\d+)?([KMGT]i?)?$/.test(memory))
+    throw new InputError(`--memory "${memory}": expected a memory quantity such as 512Mi or 2Gi`);
   if (flags.pushgateway !== undefined && !/^https?:\/\/\S+$/.test(flags.pushgateway)) {
     throw new InputError(`--pushgateway "${flags.pushgateway}": expected an http(s) URL reachable from the pods`);
   }
@@ -73,18 +88,27 @@ function options(flags: K8sRenderFlags, plan: ExecutionPlan, files: ShippedFile[
 /** The scenario as written (pods plan it themselves), and its CSV at the same relative path. */
 async function shippedFiles(file: string, plan: ExecutionPlan): Promise<ShippedFile[]> {
   const scenario = basename(file);
-  const files: ShippedFile[] = [{ key: scenario.replace(/[^-._a-zA-Z0-9]/g, '_'), path: scenario, content: await readFile(file, 'utf8') }];
+  const files: ShippedFile[] = [
+    { key: scenario.replace(/[^-._a-zA-Z0-9]/g, '_'), path: scenario, content: await readFile(file, 'utf8') },
+  ];
   if (plan.data !== undefined) {
     const path = relative(dirname(resolve(file)), plan.data.file);
     if (path.startsWith('..') || isAbsolute(path)) {
-      throw new InputError(`${plan.data.file}: the data file must sit in the scenario's folder (or below it) to travel in the ConfigMap`);
+      throw new InputError(
+        `${plan.data.file}: the data file must sit in the scenario's folder (or below it) to travel in the ConfigMap`,
+      );
     }
-    const key = path.split(sep).join('.').replace(/[^-._a-zA-Z0-9]/g, '_');
+    const key = path
+      .split(sep)
+      .join('.')
+      .replace(/[^-._a-zA-Z0-9]/g, '_');
     files.push({ key, path: path.split(sep).join('/'), content: await readFile(plan.data.file, 'utf8') });
   }
   const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
   if (bytes > MAX_CONFIGMAP_BYTES) {
-    throw new InputError(`${file}: scenario and data are ${Math.round(bytes / 1024)} KiB; a ConfigMap holds under 1 MiB (bake large data into the image)`);
+    throw new InputError(
+      `${file}: scenario and data are ${Math.round(bytes / 1024)} KiB; a ConfigMap holds under 1 MiB (bake large data into the image)`,
+    );
   }
   return files;
 }
@@ -93,17 +117,25 @@ async function shippedFiles(file: string, plan: ExecutionPlan): Promise<ShippedF
  * `k8s render`: prints a ConfigMap with the scenario and an Indexed Job whose pod k runs shard k+1 of N and
  * prints its result to stdout. Nothing is sent to a cluster: pipe it to `kubectl apply -f -`.
  */
-export async function k8sRenderCommand(file: string, flags: K8sRenderFlags, out: { write(text: string): void; warn(line: string): void }): Promise<ExitCode> {
+export async function k8sRenderCommand(
+  file: string,
+  flags: K8sRenderFlags,
+  out: { write(text: string): void; warn(line: string): void },
+): Promise<ExitCode> {
   const plan = await resolvePlan(file, {});
   if (plan.target.kind === 'demo') {
-    throw new InputError(`${file}: target is the embedded demo, which every pod would start for itself; point target at the system under test`);
+    throw new InputError(
+      `${file}: target is the embedded demo, which every pod would start for itself; point target at the system under test`,
+    );
   }
   const files = await shippedFiles(file, plan);
   const o = options(flags, plan, files);
   checkScale(plan, { shard: { index: 0, count: o.shards } });
   const vars = requiredVariables((files[0] as ShippedFile).content);
   if (vars.length > 0 && o.envFromSecret === undefined) {
-    out.warn(`backend-bench: the scenario reads ${vars.map((v) => `\${${v}}`).join(', ')}: give the pods a Secret holding them with --env-from-secret NAME`);
+    out.warn(
+      `backend-bench: the scenario reads ${vars.map((v) => `\${${v}}`).join(', ')}: give the pods a Secret holding them with --env-from-secret NAME`,
+    );
   }
   const header = [
     `# backend-bench: ${o.shards} shard${o.shards === 1 ? '' : 's'} of ${plan.name} (scenario mounted at ${SCENARIO_DIR}).`,

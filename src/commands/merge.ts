@@ -13,7 +13,12 @@ import { VERSION } from '../version.js';
 import { exitCodeOf } from './run.js';
 
 /** The outputs that make sense for a finished result (files); live ones (/metrics, OTLP) belong to `run`. */
-export const MERGE_OUTPUTS = { json: OUTPUTS.json, junit: OUTPUTS.junit, markdown: OUTPUTS.markdown, html: OUTPUTS.html };
+export const MERGE_OUTPUTS = {
+  json: OUTPUTS.json,
+  junit: OUTPUTS.junit,
+  markdown: OUTPUTS.markdown,
+  html: OUTPUTS.html,
+};
 
 export type MergeFlags = Pick<OutputFlags, 'out' | 'junit' | 'markdown' | 'html'>;
 
@@ -39,11 +44,16 @@ export async function mergeCommand(
   terminal: Reporter,
   ctx: OutputContext,
 ): Promise<{ result: RunResult; exitCode: ExitCode }> {
-  const inputs: MergeInput[] = await Promise.all(files.map(async (file) => ({ file, result: await readResultFile(file) })));
+  const inputs: MergeInput[] = await Promise.all(
+    files.map(async (file) => ({ file, result: await readResultFile(file) })),
+  );
   const { specs, warnings } = checkMergeable(inputs);
   for (const w of warnings) ctx.warn(`backend-bench: ${w}`);
   const slos = parseSpecs(specs, (inputs[0] as MergeInput).file);
-  const merged = mergeResults(inputs.map((i) => i.result), { runId: randomUUID().slice(0, 8), version: VERSION });
+  const merged = mergeResults(
+    inputs.map((i) => i.result),
+    { runId: randomUUID().slice(0, 8), version: VERSION },
+  );
   const verdicts = evaluateSlos(slos, { global: merged.metrics, scopes: { request: merged.byRequest } });
   const result: RunResult = { ...merged, pass: verdicts.every((v) => v.pass), slos: verdicts };
   const reporters: Reporter[] = [terminal];

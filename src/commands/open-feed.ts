@@ -11,7 +11,9 @@ export function openFeed(data: NonNullable<ExecutionPlan['data']>, shard?: Shard
   const feed = loadCsvFeed(data.file, data.order, shard);
   const missing = data.columns.filter((c) => !feed.columns.includes(c));
   if (missing.length > 0) {
-    throw new InputError(`${data.file}: no column ${missing.map((c) => `"${c}"`).join(', ')} (columns: ${feed.columns.join(', ')})`);
+    throw new InputError(
+      `${data.file}: no column ${missing.map((c) => `"${c}"`).join(', ')} (columns: ${feed.columns.join(', ')})`,
+    );
   }
   return feed;
 }

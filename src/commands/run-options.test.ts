@@ -5,7 +5,15 @@ import { applyFlags } from './run-options.js';
 describe('applyFlags on a flow scenario', () => {
   const data = {
     services: { a: 'http://127.0.0.1:1' },
-    flows: [{ name: 'f', steps: [{ service: 'a', headers: { x: '1' } }, { service: 'a', method: 'POST' }] }],
+    flows: [
+      {
+        name: 'f',
+        steps: [
+          { service: 'a', headers: { x: '1' } },
+          { service: 'a', method: 'POST' },
+        ],
+      },
+    ],
   };
 
   it('adds --header to every step and --timeout to the target, leaving the file untouched', () => {

@@ -24,7 +24,8 @@ async function work(port: NonNullable<typeof parentPort>, setup: WorkerSetup): P
   const started = new Promise<void>((resolve) => (go = resolve));
   const handlers = {
     start: () => go(),
-    flush: () => recorder.flush(0, (s) => post({ type: 'interval', interval: encodeInterval(s), sample: load.sample() })),
+    flush: () =>
+      recorder.flush(0, (s) => post({ type: 'interval', interval: encodeInterval(s), sample: load.sample() })),
     stop: () => {
       go();
       stop.abort();
@@ -34,7 +35,12 @@ async function work(port: NonNullable<typeof parentPort>, setup: WorkerSetup): P
   post({ type: 'ready' });
   await started;
   load.start();
-  await HTTP_ENGINES[plan.load.model]().run(plan, { baseUrl: setup.baseUrl, feed, shard: setup.shard }, recorder, stop.signal);
+  await HTTP_ENGINES[plan.load.model]().run(
+    plan,
+    { baseUrl: setup.baseUrl, feed, shard: setup.shard },
+    recorder,
+    stop.signal,
+  );
   recorder.flush(0, (s) => post({ type: 'done', interval: encodeInterval(s), figures: load.finish() }));
 }
 
@@ -43,7 +49,11 @@ if (port !== null) {
   work(port, workerData as WorkerSetup)
     .catch((err: unknown) => {
       const exitCode = err instanceof BenchError ? err.exitCode : ExitCode.RunFailed;
-      port.postMessage({ type: 'failed', message: err instanceof Error ? err.message : String(err), exitCode } satisfies FromWorker);
+      port.postMessage({
+        type: 'failed',
+        message: err instanceof Error ? err.message : String(err),
+        exitCode,
+      } satisfies FromWorker);
     })
     .finally(() => port.close());
 }

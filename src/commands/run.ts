@@ -47,9 +47,11 @@ export async function executeRun(
   checkScale(plan, scale);
   const feed = plan.data && openFeed(plan.data, scale.shard);
   const prepared =
-    plan.events !== undefined ? await prepareEventRun(plan, plan.events)
-    : plan.flows !== undefined ? await prepareFlowRun(plan, plan.flows, feed)
-    : await prepareHttpRun(plan, feed, scale);
+    plan.events !== undefined
+      ? await prepareEventRun(plan, plan.events)
+      : plan.flows !== undefined
+        ? await prepareFlowRun(plan, plan.flows, feed)
+        : await prepareHttpRun(plan, feed, scale);
   try {
     return await drive(plan, prepared.kit, prepared.targetDisplay, reporters, signal, scale.shard);
   } finally {
@@ -74,9 +76,16 @@ async function drive(
   let abortedBy: string | null = null;
   for (const r of reporters) {
     await r.onStart?.({
-      runId, scenario: plan.name, target: targetDisplay, model: plan.load.model,
-      durationMs: plan.load.durationMs, requests: names, scopeNoun: kit.scopeNoun, sloCount: plan.slos.length,
-      requestMethods: kit.requestMethods, serverUrl: kit.serverUrl,
+      runId,
+      scenario: plan.name,
+      target: targetDisplay,
+      model: plan.load.model,
+      durationMs: plan.load.durationMs,
+      requests: names,
+      scopeNoun: kit.scopeNoun,
+      sloCount: plan.slos.length,
+      requestMethods: kit.requestMethods,
+      serverUrl: kit.serverUrl,
     });
   }
   primeAggregation();
@@ -86,21 +95,27 @@ async function drive(
   const sloSource = (): MetricSource | undefined => (plan.slos.length > 0 ? kit.metricSource() : undefined);
   let lastSource: MetricSource | undefined;
   // Reporters see the raw interval synchronously (exporters keep their own totals from it), then it is reused.
-  const publish = (elapsedMs: number): void => recorder.flush(elapsedMs, (interval) => {
-    aggregator.add(interval);
-    const point = aggregator.latest;
-    if (point === undefined) return;
-    lastSource = sloSource();
-    const update = {
-      elapsedMs, durationMs: plan.load.durationMs, point, totalRequests: aggregator.total.requests,
-      totalErrors: aggregator.total.errors, totalDropped: aggregator.total.dropped, interval,
-      verdicts: lastSource === undefined ? [] : evaluateSlos(plan.slos, lastSource),
-      generator: kit.generatorSample?.() ?? load.sample(),
-      events: kit.liveEvents?.(),
-      flows: kit.liveFlows?.(),
-    };
-    for (const r of reporters) void r.onInterval?.(update);
-  });
+  const publish = (elapsedMs: number): void =>
+    recorder.flush(elapsedMs, (interval) => {
+      aggregator.add(interval);
+      const point = aggregator.latest;
+      if (point === undefined) return;
+      lastSource = sloSource();
+      const update = {
+        elapsedMs,
+        durationMs: plan.load.durationMs,
+        point,
+        totalRequests: aggregator.total.requests,
+        totalErrors: aggregator.total.errors,
+        totalDropped: aggregator.total.dropped,
+        interval,
+        verdicts: lastSource === undefined ? [] : evaluateSlos(plan.slos, lastSource),
+        generator: kit.generatorSample?.() ?? load.sample(),
+        events: kit.liveEvents?.(),
+        flows: kit.liveFlows?.(),
+      };
+      for (const r of reporters) void r.onInterval?.(update);
+    });
   let collecting = false;
   let ended = false;
   const tick = async (): Promise<void> => {
@@ -133,11 +148,26 @@ async function drive(
   const generator =
     kit.generatorHealth?.(plan.load.model, sendDelayP99Ms) ?? judgeHealth(plan.load.model, { ...own, sendDelayP99Ms });
   const verdicts = evaluateSlos(plan.slos, kit.metricSource());
-  const result = kit.finish(buildResult(
-    { runId, version: VERSION, scenario: plan.name, target: targetDisplay, model: plan.load.model, startedAt,
-      interrupted: userStop.aborted, abortedBy, slos: plan.slos, shard, pointHistograms: aggregator.pointHistograms },
-    aggregator, verdicts, generator,
-  ));
+  const result = kit.finish(
+    buildResult(
+      {
+        runId,
+        version: VERSION,
+        scenario: plan.name,
+        target: targetDisplay,
+        model: plan.load.model,
+        startedAt,
+        interrupted: userStop.aborted,
+        abortedBy,
+        slos: plan.slos,
+        shard,
+        pointHistograms: aggregator.pointHistograms,
+      },
+      aggregator,
+      verdicts,
+      generator,
+    ),
+  );
   for (const r of reporters) await r.onEnd(result);
   return { result, exitCode: exitCodeOf(result) };
 }

@@ -4,8 +4,10 @@ import { validateScenario } from '../scenario/load.js';
 import { planScenario } from '../scenario/plan.js';
 import { checkScale, isLocalTarget, runScale, workerCount } from './scale.js';
 
-const plan = (load: Record<string, unknown>, extra: Record<string, unknown> = { target: 'http://10.0.0.5:8080', requests: [{ path: '/' }] }) =>
-  planScenario(validateScenario({ load, ...extra }, 'test'));
+const plan = (
+  load: Record<string, unknown>,
+  extra: Record<string, unknown> = { target: 'http://10.0.0.5:8080', requests: [{ path: '/' }] },
+) => planScenario(validateScenario({ load, ...extra }, 'test'));
 
 describe('worker threads and shards of a run', () => {
   it('defaults to every core, one less when the target shares the machine', () => {
@@ -23,7 +25,9 @@ describe('worker threads and shards of a run', () => {
     const closed = plan({ connections: 10, duration: '1s' });
     expect(workerCount(closed, 'http://10.0.0.5', { workers: 16 }, Infinity, 16)).toBe(10);
     // Shard 3 of 4 holds 2 of the 10 connections.
-    expect(workerCount(closed, 'http://10.0.0.5', { workers: 16, shard: { index: 2, count: 4 } }, Infinity, 16)).toBe(2);
+    expect(workerCount(closed, 'http://10.0.0.5', { workers: 16, shard: { index: 2, count: 4 } }, Infinity, 16)).toBe(
+      2,
+    );
     expect(workerCount(plan({ rate: 50, duration: '1s' }), 'http://10.0.0.5', { workers: 8 }, 3, 8)).toBe(3);
   });
 
@@ -42,7 +46,11 @@ describe('worker threads and shards of a run', () => {
     // What commander hands over for `run`: the plan flags among the others (output, terminal).
     const options = { shard: '2/4', workers: '3', rate: '50', quiet: true, out: 'r.json' };
     const scale = runScale('x.yaml', options);
-    expect(scale).toEqual({ shard: { index: 1, count: 4 }, workers: 3, source: { file: 'x.yaml', flags: { rate: '50' } } });
+    expect(scale).toEqual({
+      shard: { index: 1, count: 4 },
+      workers: 3,
+      source: { file: 'x.yaml', flags: { rate: '50' } },
+    });
     expect(() => runScale(undefined, { workers: '0' })).toThrow(/--workers "0"/);
     expect(() => runScale(undefined, { workers: '1.5' })).toThrow(InputError);
   });

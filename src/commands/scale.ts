@@ -15,7 +15,18 @@ export interface RunScale {
 }
 
 /** The flags that shape a plan: what a worker needs to plan the same run again. */
-const PLAN_FLAGS = ['url', 'method', 'header', 'body', 'rate', 'connections', 'duration', 'timeout', 'maxInFlight', 'slo'] as const;
+const PLAN_FLAGS = [
+  'url',
+  'method',
+  'header',
+  'body',
+  'rate',
+  'connections',
+  'duration',
+  'timeout',
+  'maxInFlight',
+  'slo',
+] as const;
 // Fails to compile when RunFlags gains a flag that workers would not receive.
 const everyPlanFlag: Exclude<keyof RunFlags, (typeof PLAN_FLAGS)[number]> extends never ? true : never = true;
 void everyPlanFlag;
@@ -34,14 +45,18 @@ export function runScale(file: string | undefined, options: RunFlags & { shard?:
 /** Splitting into shards divides request load; flows and event runs have their own engines and do not split yet. */
 export function checkScale(plan: ExecutionPlan, scale: RunScale): void {
   if (scale.shard !== undefined && scale.shard.count > 1 && (plan.flows !== undefined || plan.events !== undefined)) {
-    throw new InputError('--shard: only request scenarios can be split into shards for now (this one has flows or events)');
+    throw new InputError(
+      '--shard: only request scenarios can be split into shards for now (this one has flows or events)',
+    );
   }
 }
 
 export function parseWorkers(text: string): number {
   const n = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InputError(`--workers "${text}": expected a whole number of threads, 1 or more (1 runs in the main thread)`);
+    throw new InputError(
+      `--workers "${text}": expected a whole number of threads, 1 or more (1 runs in the main thread)`,
+    );
   }
   return n;
 }
@@ -72,7 +87,9 @@ export function workerCount(
   const requests = plan.flows === undefined && plan.events === undefined;
   if (!requests) {
     if (scale.workers !== undefined && scale.workers > 1) {
-      throw new InputError('--workers: flows and event scenarios run in one thread; use --shard to split them across processes');
+      throw new InputError(
+        '--workers: flows and event scenarios run in one thread; use --shard to split them across processes',
+      );
     }
     return 1;
   }

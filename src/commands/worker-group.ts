@@ -45,7 +45,13 @@ export class WorkerGroup {
   }
 
   /** Starts `count` workers on `shard` of the run and waits until each has loaded its plan. */
-  static async start(recorder: IntervalRecorder, source: PlanSource, baseUrl: string, shard: Shard, count: number): Promise<WorkerGroup> {
+  static async start(
+    recorder: IntervalRecorder,
+    source: PlanSource,
+    baseUrl: string,
+    shard: Shard,
+    count: number,
+  ): Promise<WorkerGroup> {
     const group = new WorkerGroup(recorder);
     const ready: Promise<void>[] = [];
     for (let index = 0; index < count; index++) {
@@ -83,9 +89,12 @@ export class WorkerGroup {
       failed: (m) => this.fail(new BenchError(`worker ${this.members.indexOf(member) + 1}: ${m.message}`, m.exitCode)),
     };
     worker.on('message', (m: FromWorker) => (handlers[m.type] as (x: FromWorker) => void)(m));
-    worker.on('error', (err) => this.fail(new RunError(`worker ${this.members.indexOf(member) + 1} crashed: ${err.message}`, { cause: err })));
+    worker.on('error', (err) =>
+      this.fail(new RunError(`worker ${this.members.indexOf(member) + 1} crashed: ${err.message}`, { cause: err })),
+    );
     worker.on('exit', (code) => {
-      if (!member.done) this.fail(new RunError(`worker ${this.members.indexOf(member) + 1} exited (code ${code}) before reporting`));
+      if (!member.done)
+        this.fail(new RunError(`worker ${this.members.indexOf(member) + 1} exited (code ${code}) before reporting`));
     });
   }
 

@@ -92,7 +92,12 @@ export function shardJob(o: ShardJobOptions): IJob {
           restartPolicy: 'Never',
           // Spread shards over nodes when there are enough: generators sharing a node share its CPU and NIC.
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels(o.name) } },
+            {
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: labels(o.name) },
+            },
           ],
           containers: [
             {
@@ -104,10 +109,21 @@ export function shardJob(o: ShardJobOptions): IJob {
               resources: { requests: { cpu: o.cpu, memory: o.memory }, limits: { memory: o.memory } },
               volumeMounts: [{ name: 'scenario', mountPath: SCENARIO_DIR, readOnly: true }],
               // The image's `node` user, by number: the kubelet can only check runAsNonRoot against a numeric user.
-              securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: 1000,
+                runAsGroup: 1000,
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+              },
             },
           ],
-          volumes: [{ name: 'scenario', configMap: { name: o.name, items: o.files.map((f) => ({ key: f.key, path: f.path })) } }],
+          volumes: [
+            {
+              name: 'scenario',
+              configMap: { name: o.name, items: o.files.map((f) => ({ key: f.key, path: f.path })) },
+            },
+          ],
         },
       },
     },

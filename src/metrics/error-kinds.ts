@@ -5,7 +5,16 @@
  * - status: an answer whose status was not expected. check: an answer that failed a check.
  * - nack: a message broker refused a publish (events).
  */
-export const ERROR_KINDS = ['connect_refused', 'connect_reset', 'timeout', 'dns', 'status', 'check', 'nack', 'other'] as const;
+export const ERROR_KINDS = [
+  'connect_refused',
+  'connect_reset',
+  'timeout',
+  'dns',
+  'status',
+  'check',
+  'nack',
+  'other',
+] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export type ErrorCounts = Record<ErrorKind, number>;

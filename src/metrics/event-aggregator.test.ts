@@ -3,14 +3,22 @@ import { EventAggregator } from './event-aggregator.js';
 import { type EventCounts, type EventIntervalSnapshot, type LagSample, emptyEventCounts } from './event-recorder.js';
 import { recordMs } from './histogram.js';
 
-function counts(fill: Partial<Record<'attempted' | 'acked' | 'consumed' | 'lost' | 'undelivered', number>>, e2eMs: number[] = []): EventCounts {
+function counts(
+  fill: Partial<Record<'attempted' | 'acked' | 'consumed' | 'lost' | 'undelivered', number>>,
+  e2eMs: number[] = [],
+): EventCounts {
   const c = emptyEventCounts();
   Object.assign(c, fill);
   for (const ms of e2eMs) recordMs(c.e2e, ms);
   return c;
 }
 
-function snapshot(elapsedMs: number, queues: EventCounts[], lag: (LagSample | undefined)[], phases = {}): EventIntervalSnapshot {
+function snapshot(
+  elapsedMs: number,
+  queues: EventCounts[],
+  lag: (LagSample | undefined)[],
+  phases = {},
+): EventIntervalSnapshot {
   return { elapsedMs, queues, lag, lagSource: queues.map(() => 'test source'), phases };
 }
 
@@ -48,7 +56,13 @@ describe('EventAggregator', () => {
   it('rates run over the phases, not the set-up: publishing for publishes, publish + drain for consumption', () => {
     const agg = new EventAggregator(['a']);
     const t = 10_000;
-    agg.add(snapshot(5000, [counts({ attempted: 400, acked: 400, consumed: 300 })], [undefined], { publishing: t, draining: t + 2000, done: t + 4000 }));
+    agg.add(
+      snapshot(5000, [counts({ attempted: 400, acked: 400, consumed: 300 })], [undefined], {
+        publishing: t,
+        draining: t + 2000,
+        done: t + 4000,
+      }),
+    );
     expect(agg.metrics().rates).toEqual({ attempted: 200, acked: 200, consumed: 75 });
     expect(agg.metrics().consumeRatio).toBe(0.75);
   });

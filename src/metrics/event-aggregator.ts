@@ -96,9 +96,17 @@ function point(t: number, c: EventCounts, lag: LagSample | undefined): EventPoin
   const p = summarizeHistogram(c.publish);
   const e = summarizeHistogram(c.e2e);
   return {
-    t, attempted: c.attempted, acked: c.acked, consumed: c.consumed, failed: c.failed,
-    publishP99: p.p99, e2eP50: e.p50, e2eP99: e.p99,
-    lag: lag?.broker ?? null, backlog: lag?.client ?? 0, timeLagMs: Math.round(lag?.timeLagMs ?? 0),
+    t,
+    attempted: c.attempted,
+    acked: c.acked,
+    consumed: c.consumed,
+    failed: c.failed,
+    publishP99: p.p99,
+    e2eP50: e.p50,
+    e2eP99: e.p99,
+    lag: lag?.broker ?? null,
+    backlog: lag?.client ?? 0,
+    timeLagMs: Math.round(lag?.timeLagMs ?? 0),
   };
 }
 
@@ -194,10 +202,22 @@ export class EventAggregator {
     const brokerValues = series.map((p) => p.lag).filter((x): x is number => x !== null);
     const last = series[series.length - 1];
     return {
-      attempted: t.attempted, acked: t.acked, failed: t.failed, dropped: t.dropped, consumed: t.consumed,
-      duplicates: t.duplicates, outOfOrder: t.outOfOrder, lost: t.lost, undelivered: t.undelivered,
-      foreign: t.foreign, connectionDrops: t.connectionDrops,
-      rates: { attempted: rate(t.attempted, publishMs), acked: rate(t.acked, publishMs), consumed: rate(t.consumed, consumeMs) },
+      attempted: t.attempted,
+      acked: t.acked,
+      failed: t.failed,
+      dropped: t.dropped,
+      consumed: t.consumed,
+      duplicates: t.duplicates,
+      outOfOrder: t.outOfOrder,
+      lost: t.lost,
+      undelivered: t.undelivered,
+      foreign: t.foreign,
+      connectionDrops: t.connectionDrops,
+      rates: {
+        attempted: rate(t.attempted, publishMs),
+        acked: rate(t.acked, publishMs),
+        consumed: rate(t.consumed, consumeMs),
+      },
       consumeRatio: t.acked > 0 ? t.consumed / t.acked : 1,
       publishErrors: { ...t.errors },
       publishLatencyMs: summarizeHistogram(t.publish),

@@ -51,14 +51,35 @@ export interface EventCounts {
 
 export function emptyEventCounts(): EventCounts {
   return {
-    attempted: 0, acked: 0, failed: 0, dropped: 0, consumed: 0, duplicates: 0, outOfOrder: 0, lost: 0,
-    undelivered: 0, foreign: 0, connectionDrops: 0, errors: emptyPublishErrors(),
-    publish: createHistogram(), e2e: createHistogram(), sendDelay: createHistogram(),
+    attempted: 0,
+    acked: 0,
+    failed: 0,
+    dropped: 0,
+    consumed: 0,
+    duplicates: 0,
+    outOfOrder: 0,
+    lost: 0,
+    undelivered: 0,
+    foreign: 0,
+    connectionDrops: 0,
+    errors: emptyPublishErrors(),
+    publish: createHistogram(),
+    e2e: createHistogram(),
+    sendDelay: createHistogram(),
   };
 }
 
 const COUNTERS = [
-  'attempted', 'acked', 'failed', 'dropped', 'consumed', 'duplicates', 'outOfOrder', 'lost', 'undelivered', 'foreign',
+  'attempted',
+  'acked',
+  'failed',
+  'dropped',
+  'consumed',
+  'duplicates',
+  'outOfOrder',
+  'lost',
+  'undelivered',
+  'foreign',
   'connectionDrops',
 ] as const;
 
@@ -185,7 +206,13 @@ export class EventRecorder implements EventSink {
   }
 
   flush(elapsedMs: number, consume: (snapshot: EventIntervalSnapshot) => void): void {
-    consume({ elapsedMs, queues: this.queues, lag: this.lagSamples, lagSource: this.lagSources, phases: { ...this.phases } });
+    consume({
+      elapsedMs,
+      queues: this.queues,
+      lag: this.lagSamples,
+      lagSource: this.lagSources,
+      phases: { ...this.phases },
+    });
     this.queues.forEach(resetEventCounts);
   }
 }

@@ -16,7 +16,10 @@ const SCOPES: FlowScopes = {
   services: ['users', 'orders'],
 };
 
-function flush(recorder: FlowRecorder, elapsedMs: number): { requests: number; errors: number; dropped: number; steps: Record<string, number> } {
+function flush(
+  recorder: FlowRecorder,
+  elapsedMs: number,
+): { requests: number; errors: number; dropped: number; steps: Record<string, number> } {
   let seen: { requests: number; errors: number; dropped: number; steps: Record<string, number> } | undefined;
   recorder.flush(elapsedMs, (s: IntervalSnapshot) => {
     seen = {
@@ -44,7 +47,12 @@ describe('FlowRecorder', () => {
     recorder.iteration(1, 5, false, 'c'.repeat(32));
     recorder.flowDropped(1);
     const interval = flush(recorder, 1000);
-    expect(interval).toEqual({ requests: 4, errors: 1, dropped: 1, steps: { 'create-user': 2, 'place-order': 1, list: 1 } });
+    expect(interval).toEqual({
+      requests: 4,
+      errors: 1,
+      dropped: 1,
+      steps: { 'create-user': 2, 'place-order': 1, list: 1 },
+    });
     expect(totals.services.rows.map((r) => [r.requests, r.errors])).toEqual([
       [3, 0],
       [1, 1],
@@ -92,8 +100,28 @@ describe('FlowRecorder live view', () => {
     recorder.flush(1000, look);
     recorder.flush(2000, look);
     expect(seen).toEqual([
-      { flows: [[1, 1, 1], [0, 0, 0]], services: [[1, 0], [1, 1]], skipped: [0, 1, 0] },
-      { flows: [[0, 0, 0], [0, 0, 0]], services: [[0, 0], [0, 0]], skipped: [0, 0, 0] },
+      {
+        flows: [
+          [1, 1, 1],
+          [0, 0, 0],
+        ],
+        services: [
+          [1, 0],
+          [1, 1],
+        ],
+        skipped: [0, 1, 0],
+      },
+      {
+        flows: [
+          [0, 0, 0],
+          [0, 0, 0],
+        ],
+        services: [
+          [0, 0],
+          [0, 0],
+        ],
+        skipped: [0, 0, 0],
+      },
     ]);
     expect(recorder.live()).toBeUndefined();
   });
@@ -109,7 +137,11 @@ describe('TraceExemplars', () => {
     const merged = new TraceExemplars(3);
     merged.offer('slow', 0, 500, false);
     merged.addFrom(kept);
-    expect(merged.list(['a', 'b']).slowest.map((e) => e.traceId)).toEqual(['slow', expect.any(String), expect.any(String)]);
+    expect(merged.list(['a', 'b']).slowest.map((e) => e.traceId)).toEqual([
+      'slow',
+      expect.any(String),
+      expect.any(String),
+    ]);
     expect(merged.list(['a', 'b']).slowest[0]?.flow).toBe('a');
   });
 });

@@ -16,7 +16,13 @@ export interface FlowScopes {
  */
 export interface FlowSink extends SampleSink {
   /** A step's request finished: counted for the step, the run total and the step's service; `status` 0 when no response came. */
-  step(step: number, service: number, latencyMs: number | undefined, error: ErrorKind | undefined, status: number): void;
+  step(
+    step: number,
+    service: number,
+    latencyMs: number | undefined,
+    error: ErrorKind | undefined,
+    status: number,
+  ): void;
   /** A step that could not run because a variable it needs was never captured. */
   skipped(step: number, flow: number): void;
   /** An iteration finished, from its intended start; failed when any step failed or was skipped. */
@@ -96,7 +102,13 @@ export class FlowRecorder extends IntervalRecorder implements FlowSink {
     };
   }
 
-  step(step: number, service: number, latencyMs: number | undefined, error: ErrorKind | undefined, status: number): void {
+  step(
+    step: number,
+    service: number,
+    latencyMs: number | undefined,
+    error: ErrorKind | undefined,
+    status: number,
+  ): void {
     this.request(step, latencyMs, error, status);
     this.interval.services.record(service, latencyMs, error !== undefined);
     const times = this.interval.stepTimeMs;

@@ -57,7 +57,12 @@ export interface ForeignInterval {
     dropped: number;
     /** The scope's whole latency; when `statuses` has rows it is their sum, and the rows are added instead. */
     latency: Histogram | undefined;
-    statuses?: readonly { status: number; error: ErrorKind | undefined; requests: number; latency: Histogram | undefined }[];
+    statuses?: readonly {
+      status: number;
+      error: ErrorKind | undefined;
+      requests: number;
+      latency: Histogram | undefined;
+    }[];
   }[];
   errorsByKind: Readonly<ErrorCounts>;
   sendDelay: Histogram | undefined;

@@ -49,7 +49,10 @@ export const METRICS = {
   requests: def('http', 'counter', 'requests_total', 'Requests completed (failed ones included)', ['request']),
   requestErrors: def('http', 'counter', 'request_errors_total', 'Requests that failed', ['request']),
   errors: def('http', 'counter', 'errors_total', 'Failed requests by error kind', ['kind']),
-  responses: def('http', 'counter', 'responses_total', 'Responses received, by status code ("other" past the bound)', ['request', 'code']),
+  responses: def('http', 'counter', 'responses_total', 'Responses received, by status code ("other" past the bound)', [
+    'request',
+    'code',
+  ]),
   requestDuration: def(
     'http',
     'histogram',
@@ -57,13 +60,20 @@ export const METRICS = {
     'Request latency from the intended start (open model) or the send (closed model)',
     ['request'],
   ),
-  dropped: def('http', 'counter', 'dropped_starts_total', 'Open-model starts skipped at the in-flight cap', ['request']),
+  dropped: def('http', 'counter', 'dropped_starts_total', 'Open-model starts skipped at the in-flight cap', [
+    'request',
+  ]),
   inFlight: def('http', 'gauge', 'requests_in_flight', 'Requests sent and not yet answered'),
   targetRate: def('http', 'gauge', 'target_rate_per_second', 'Arrival rate the open model aims for (0 when closed)'),
   achievedRate: def('http', 'gauge', 'achieved_rate_per_second', 'Requests completed per second, last interval'),
   sendDelay: def('http', 'histogram', 'send_delay_seconds', 'Open model: actual start minus intended start'),
 
-  eventLoopDelay: def('generator', 'gauge', 'generator_event_loop_delay_seconds', 'Event-loop delay p99, last interval'),
+  eventLoopDelay: def(
+    'generator',
+    'gauge',
+    'generator_event_loop_delay_seconds',
+    'Event-loop delay p99, last interval',
+  ),
   cpu: def('generator', 'gauge', 'generator_cpu_ratio', 'CPU used by the generator, fraction of one core'),
   saturated: def('generator', 'gauge', 'generator_saturated', '1 when the generator itself is the bottleneck'),
 
@@ -79,29 +89,72 @@ export const METRICS = {
     'scope',
   ]),
 
-  flowIterations: def('flow', 'counter', 'flow_iterations_total', 'Flow iterations completed (failed ones included)', ['flow']),
-  flowErrors: def('flow', 'counter', 'flow_iteration_errors_total', 'Flow iterations that failed at some step', ['flow']),
+  flowIterations: def('flow', 'counter', 'flow_iterations_total', 'Flow iterations completed (failed ones included)', [
+    'flow',
+  ]),
+  flowErrors: def('flow', 'counter', 'flow_iteration_errors_total', 'Flow iterations that failed at some step', [
+    'flow',
+  ]),
   flowDuration: def('flow', 'histogram', 'flow_duration_seconds', 'Duration of a whole flow iteration', ['flow']),
   serviceRequests: def('flow', 'counter', 'service_requests_total', 'Flow requests sent to a service', ['service']),
-  serviceErrors: def('flow', 'counter', 'service_request_errors_total', 'Flow requests to a service that failed', ['service']),
-  serviceDuration: def('flow', 'histogram', 'service_request_duration_seconds', 'Latency of flow requests by service', ['service']),
-  stepDuration: def('flow', 'histogram', 'step_duration_seconds', 'Latency of a flow step (its request), with its flow and service', [
-    'flow',
-    'step',
+  serviceErrors: def('flow', 'counter', 'service_request_errors_total', 'Flow requests to a service that failed', [
     'service',
   ]),
-  stepsSkipped: def('flow', 'counter', 'step_skipped_total', 'Steps not run because a value they need was never captured', ['flow', 'step']),
+  serviceDuration: def('flow', 'histogram', 'service_request_duration_seconds', 'Latency of flow requests by service', [
+    'service',
+  ]),
+  stepDuration: def(
+    'flow',
+    'histogram',
+    'step_duration_seconds',
+    'Latency of a flow step (its request), with its flow and service',
+    ['flow', 'step', 'service'],
+  ),
+  stepsSkipped: def(
+    'flow',
+    'counter',
+    'step_skipped_total',
+    'Steps not run because a value they need was never captured',
+    ['flow', 'step'],
+  ),
 
   published: def('event', 'counter', 'messages_published_total', 'Messages the broker confirmed', ['queue']),
-  publishErrors: def('event', 'counter', 'message_publish_errors_total', 'Publishes that failed, by kind', ['queue', 'kind']),
+  publishErrors: def('event', 'counter', 'message_publish_errors_total', 'Publishes that failed, by kind', [
+    'queue',
+    'kind',
+  ]),
   consumed: def('event', 'counter', 'messages_consumed_total', 'Distinct messages of this run consumed', ['queue']),
-  messagesDropped: def('event', 'counter', 'messages_dropped_total', 'Publishes skipped at the in-flight cap', ['queue']),
+  messagesDropped: def('event', 'counter', 'messages_dropped_total', 'Publishes skipped at the in-flight cap', [
+    'queue',
+  ]),
   duplicates: def('event', 'counter', 'messages_duplicated_total', 'Messages consumed more than once', ['queue']),
-  lost: def('event', 'counter', 'messages_lost_total', 'Messages never delivered (lost or undelivered at the end)', ['queue']),
-  publishDuration: def('event', 'histogram', 'publish_duration_seconds', 'Publish→ack latency from the intended send time', ['queue']),
-  e2eLatency: def('event', 'histogram', 'e2e_latency_seconds', 'Produce→consume latency from the intended send time', ['queue']),
-  queueLag: def('event', 'gauge', 'queue_lag_messages', "Queue lag as the broker reports it (ready + unacked, pending, consumer lag)", ['queue']),
-  queueTimeLag: def('event', 'gauge', 'queue_time_lag_seconds', 'Age of the oldest published message not yet consumed', ['queue']),
+  lost: def('event', 'counter', 'messages_lost_total', 'Messages never delivered (lost or undelivered at the end)', [
+    'queue',
+  ]),
+  publishDuration: def(
+    'event',
+    'histogram',
+    'publish_duration_seconds',
+    'Publish→ack latency from the intended send time',
+    ['queue'],
+  ),
+  e2eLatency: def('event', 'histogram', 'e2e_latency_seconds', 'Produce→consume latency from the intended send time', [
+    'queue',
+  ]),
+  queueLag: def(
+    'event',
+    'gauge',
+    'queue_lag_messages',
+    'Queue lag as the broker reports it (ready + unacked, pending, consumer lag)',
+    ['queue'],
+  ),
+  queueTimeLag: def(
+    'event',
+    'gauge',
+    'queue_time_lag_seconds',
+    'Age of the oldest published message not yet consumed',
+    ['queue'],
+  ),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
@@ -128,8 +181,24 @@ export const OTLP_METRICS = {
   sloValue: { name: 'backend_bench.slo.value', unit: '1', help: 'Measured SLO value in base units' },
   saturated: { name: 'backend_bench.generator.saturated', unit: '1', help: '1 when the generator is the bottleneck' },
   messagesSent: { name: 'messaging.client.sent.messages', unit: '{message}', help: 'Messages the broker confirmed' },
-  messagesConsumed: { name: 'messaging.client.consumed.messages', unit: '{message}', help: 'Messages of this run consumed' },
-  publishDuration: { name: 'messaging.client.operation.duration', unit: 's', help: 'Publish→ack duration (operation type send)' },
-  e2eLatency: { name: 'backend_bench.messaging.e2e_latency', unit: 's', help: 'Produce→consume latency from the intended send time' },
-  queueLag: { name: 'backend_bench.messaging.queue_lag', unit: '{message}', help: 'Queue lag as the broker reports it' },
+  messagesConsumed: {
+    name: 'messaging.client.consumed.messages',
+    unit: '{message}',
+    help: 'Messages of this run consumed',
+  },
+  publishDuration: {
+    name: 'messaging.client.operation.duration',
+    unit: 's',
+    help: 'Publish→ack duration (operation type send)',
+  },
+  e2eLatency: {
+    name: 'backend_bench.messaging.e2e_latency',
+    unit: 's',
+    help: 'Produce→consume latency from the intended send time',
+  },
+  queueLag: {
+    name: 'backend_bench.messaging.queue_lag',
+    unit: '{message}',
+    help: 'Queue lag as the broker reports it',
+  },
 } as const satisfies Record<string, { name: string; unit: string; help: string }>;

@@ -11,7 +11,8 @@ export function primeAggregation(rounds = 6): void {
   const recorder = new IntervalRecorder(['prime']);
   const aggregator = new RunAggregator(['prime']);
   for (let round = 1; round <= rounds; round++) {
-    for (let i = 0; i < 200; i++) recorder.request(0, 1 + i / 20, i % 50 === 0 ? 'status' : undefined, i % 50 === 0 ? 503 : 200);
+    for (let i = 0; i < 200; i++)
+      recorder.request(0, 1 + i / 20, i % 50 === 0 ? 'status' : undefined, i % 50 === 0 ? 503 : 200);
     recorder.flush(round * 1000, (interval) => aggregator.add(interval));
     aggregator.metrics();
     aggregator.byScope();

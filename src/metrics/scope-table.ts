@@ -27,7 +27,14 @@ export class ScopeTable {
   readonly rows: readonly ScopeRow[];
 
   constructor(readonly names: readonly string[]) {
-    this.rows = names.map(() => ({ requests: 0, errors: 0, dropped: 0, skipped: 0, timeMs: 0, latency: createHistogram() }));
+    this.rows = names.map(() => ({
+      requests: 0,
+      errors: 0,
+      dropped: 0,
+      skipped: 0,
+      timeMs: 0,
+      latency: createHistogram(),
+    }));
   }
 
   row(i: number): ScopeRow {

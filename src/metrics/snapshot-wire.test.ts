@@ -9,15 +9,18 @@ const NAMES = ['a', 'b'];
 function keep(s: IntervalSnapshot): unknown {
   return {
     total: { ...s.total, latency: encodeHistogram(s.total.latency) },
-    scopes: [...s.scopes].map(([name, c]) => [name, {
-      ...c,
-      latency: encodeHistogram(c.latency),
-      // Rows in a canonical order: a merged recorder meets the pairs in the order its workers report them.
-      statuses: (c.statuses ?? [])
-        .filter((r) => r.requests > 0)
-        .map((r) => ({ status: r.status, error: r.error, requests: r.requests, latency: encodeHistogram(r.latency) }))
-        .sort((x, y) => x.status - y.status || String(x.error).localeCompare(String(y.error))),
-    }]),
+    scopes: [...s.scopes].map(([name, c]) => [
+      name,
+      {
+        ...c,
+        latency: encodeHistogram(c.latency),
+        // Rows in a canonical order: a merged recorder meets the pairs in the order its workers report them.
+        statuses: (c.statuses ?? [])
+          .filter((r) => r.requests > 0)
+          .map((r) => ({ status: r.status, error: r.error, requests: r.requests, latency: encodeHistogram(r.latency) }))
+          .sort((x, y) => x.status - y.status || String(x.error).localeCompare(String(y.error))),
+      },
+    ]),
     errorsByKind: { ...s.errorsByKind },
     sendDelay: summarizeHistogram(s.sendDelay),
     inFlight: s.inFlight,

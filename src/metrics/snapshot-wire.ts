@@ -35,12 +35,14 @@ export function encodeInterval(snapshot: IntervalSnapshot): WireInterval {
       dropped: s.dropped,
       latency: encode(s.latency),
       // Rows without requests this interval stay home.
-      statuses: (s.statuses ?? []).filter((r) => r.requests > 0).map((r) => ({
-        status: r.status,
-        error: r.error ?? null,
-        requests: r.requests,
-        latency: encode(r.latency),
-      })),
+      statuses: (s.statuses ?? [])
+        .filter((r) => r.requests > 0)
+        .map((r) => ({
+          status: r.status,
+          error: r.error ?? null,
+          requests: r.requests,
+          latency: encode(r.latency),
+        })),
     })),
     errorsByKind: { ...snapshot.errorsByKind },
     sendDelay: encode(snapshot.sendDelay),
@@ -55,7 +57,12 @@ export function decodeInterval(wire: WireInterval): ForeignInterval {
     scopes: wire.scopes.map((s) => ({
       ...s,
       latency: decode(s.latency),
-      statuses: (s.statuses ?? []).map((r) => ({ status: r.status, error: r.error ?? undefined, requests: r.requests, latency: decode(r.latency) })),
+      statuses: (s.statuses ?? []).map((r) => ({
+        status: r.status,
+        error: r.error ?? undefined,
+        requests: r.requests,
+        latency: decode(r.latency),
+      })),
     })),
     errorsByKind: wire.errorsByKind,
     sendDelay: decode(wire.sendDelay),

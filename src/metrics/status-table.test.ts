@@ -56,7 +56,10 @@ describe('requests split by response status', () => {
     for (let s = 0; s < MAX_STATUS_ROWS + 10; s++) table.record(200 + s, s % 2 === 0 ? undefined : 'status', 1);
     expect(table.rows.length).toBe(MAX_STATUS_ROWS + 2);
     const other = table.rows.filter((r) => r.status === OTHER_STATUS);
-    expect(other.map((r) => [r.error, r.requests])).toEqual([[undefined, 5], ['other', 5]]);
+    expect(other.map((r) => [r.error, r.requests])).toEqual([
+      [undefined, 5],
+      ['other', 5],
+    ]);
     expect(table.rows.reduce((n, r) => n + r.requests, 0)).toBe(MAX_STATUS_ROWS + 10);
   });
 });

@@ -52,7 +52,9 @@ export class StatusTable {
   }
 
   /** Adds another table's rows (a worker thread's interval), matching rows by status and error. */
-  add(rows: Iterable<{ status: number; error: ErrorKind | undefined; requests: number; latency: Histogram | undefined }>): void {
+  add(
+    rows: Iterable<{ status: number; error: ErrorKind | undefined; requests: number; latency: Histogram | undefined }>,
+  ): void {
     for (const from of rows) {
       const row = this.row(from.status, from.error);
       row.requests += from.requests;

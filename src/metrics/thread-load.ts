@@ -44,7 +44,10 @@ export class ThreadLoad {
   finish(): ThreadFigures {
     this.live.disable();
     this.whole.disable();
-    const utilization = performance.eventLoopUtilization(performance.eventLoopUtilization(), this.startedAt).utilization;
+    const utilization = performance.eventLoopUtilization(
+      performance.eventLoopUtilization(),
+      this.startedAt,
+    ).utilization;
     return {
       eventLoopDelayP99Ms: this.whole.count > 0 ? delayMs(this.whole.percentile(99)) : 0,
       eventLoopDelayMaxMs: this.whole.count > 0 ? delayMs(this.whole.max) : 0,

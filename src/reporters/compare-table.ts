@@ -18,7 +18,8 @@ function fmtDelta(row: CompareRow): string {
   const abs = Math.abs(row.delta);
   if (kind === 'ratio') return `${sign}${(abs * 100).toFixed(2)} pp`;
   if (kind === 'count') return `${sign}${fmtCount(abs)}`;
-  const rel = row.relative === null ? '' : ` (${row.relative >= 0 ? '+' : '−'}${Math.abs(row.relative * 100).toFixed(1)}%)`;
+  const rel =
+    row.relative === null ? '' : ` (${row.relative >= 0 ? '+' : '−'}${Math.abs(row.relative * 100).toFixed(1)}%)`;
   return `${sign}${kind === 'latency' ? fmtMs(abs) : fmtRate(abs)}${rel}`;
 }
 
@@ -32,13 +33,23 @@ function fmtBudget(row: CompareRow): string {
 
 /** Plain cells: the terminal colours them, Markdown marks them. */
 export function compareCells(row: CompareRow): string[] {
-  return [row.scope, row.metric, fmtValue(row.metric, row.baseline), fmtValue(row.metric, row.current), fmtDelta(row), fmtBudget(row)];
+  return [
+    row.scope,
+    row.metric,
+    fmtValue(row.metric, row.baseline),
+    fmtValue(row.metric, row.current),
+    fmtDelta(row),
+    fmtBudget(row),
+  ];
 }
 
 const HEAD = ['scope', 'metric', 'baseline', 'current', 'delta', 'budget', ''];
 
 export function formatCompare(rows: readonly CompareRow[], c: ChalkInstance, notes: readonly string[]): string {
-  const t = borderlessTable(HEAD.map((h) => c.bold(h)), ['left', 'left', 'right', 'right', 'right', 'right', 'left']);
+  const t = borderlessTable(
+    HEAD.map((h) => c.bold(h)),
+    ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
+  );
   for (const row of rows) {
     const mark = row.regression ? c.red('✗ REGRESSION') : row.note !== undefined ? c.dim(row.note) : c.green('ok');
     t.push([...compareCells(row), mark]);
@@ -57,9 +68,14 @@ export function formatCompareMarkdown(rows: readonly CompareRow[], notes: readon
   const lines = [
     '| scope | metric | baseline | current | delta | budget | |',
     '| :--- | :--- | ---: | ---: | ---: | ---: | :--- |',
-    ...rows.map((r) => `| ${[...compareCells(r), r.regression ? '❌ regression' : (r.note ?? '✅')].map(esc).join(' | ')} |`),
+    ...rows.map(
+      (r) => `| ${[...compareCells(r), r.regression ? '❌ regression' : (r.note ?? '✅')].map(esc).join(' | ')} |`,
+    ),
   ];
   const regressions = rows.filter((r) => r.regression);
-  const verdict = regressions.length === 0 ? '✅ **no regression beyond budget**' : `❌ **${regressions.length} regression(s)**: ${regressions.map((r) => `${r.scope} ${r.metric}`).join(', ')}`;
+  const verdict =
+    regressions.length === 0
+      ? '✅ **no regression beyond budget**'
+      : `❌ **${regressions.length} regression(s)**: ${regressions.map((r) => `${r.scope} ${r.metric}`).join(', ')}`;
   return `## backend-bench compare\n\n${verdict}\n\n${lines.join('\n')}\n${notes.map((n) => `\n> ${n}`).join('')}\n`;
 }

@@ -35,10 +35,19 @@ function section(broker: string) {
     elapsedMs: 1000,
     queues: [
       counts({ attempted: 300, acked: 300, consumed: 300 }, ms(300, 2), ms(300, 3)),
-      counts({ attempted: 100, acked: 100, consumed: 60, undelivered: 30, lost: 10, duplicates: 2 }, ms(100, 2), [...ms(60, 40), ...ms(40, 2500)]),
+      counts({ attempted: 100, acked: 100, consumed: 60, undelivered: 30, lost: 10, duplicates: 2 }, ms(100, 2), [
+        ...ms(60, 40),
+        ...ms(40, 2500),
+      ]),
     ],
-    lag: [{ broker: 0, client: 0, timeLagMs: 0 }, { broker: 30, client: 40, timeLagMs: 2500 }],
-    lagSource: ['rabbitmq checkQueue (messages ready) + unacknowledged counted by our consumers', 'rabbitmq checkQueue (messages ready) + unacknowledged counted by our consumers'],
+    lag: [
+      { broker: 0, client: 0, timeLagMs: 0 },
+      { broker: 30, client: 40, timeLagMs: 2500 },
+    ],
+    lagSource: [
+      'rabbitmq checkQueue (messages ready) + unacknowledged counted by our consumers',
+      'rabbitmq checkQueue (messages ready) + unacknowledged counted by our consumers',
+    ],
     phases: { publishing: 0, draining: 1000, done: 1000 },
   });
   return eventsSection(agg, plan!);
@@ -76,14 +85,46 @@ describe('events summary', () => {
 
   it('the live line shows rates, e2e p99 and the lag, and says when the run is draining', () => {
     const line = formatEventProgress(
-      { elapsedMs: 12_000, durationMs: 10_000, point: { t: 12, requests: 0, errors: 0, dropped: 0, rps: 0, p50: 0, p95: 0, p99: 0, inFlight: 0, targetRate: 0 }, totalRequests: 1000, totalErrors: 0, totalDropped: 0 },
+      {
+        elapsedMs: 12_000,
+        durationMs: 10_000,
+        point: {
+          t: 12,
+          requests: 0,
+          errors: 0,
+          dropped: 0,
+          rps: 0,
+          p50: 0,
+          p95: 0,
+          p99: 0,
+          inFlight: 0,
+          targetRate: 0,
+        },
+        totalRequests: 1000,
+        totalErrors: 0,
+        totalDropped: 0,
+      },
       {
         queues: ['orders'],
-        point: { t: 12, attempted: 0, acked: 0, consumed: 95, failed: 0, publishP99: 0, e2eP50: 800, e2eP99: 12_500, lag: 340, backlog: 338, timeLagMs: 3200 },
+        point: {
+          t: 12,
+          attempted: 0,
+          acked: 0,
+          consumed: 95,
+          failed: 0,
+          publishP99: 0,
+          e2eP50: 800,
+          e2eP99: 12_500,
+          lag: 340,
+          backlog: 338,
+          timeLagMs: 3200,
+        },
         interval: { elapsedMs: 12_000, queues: [], lag: [], lagSource: [], phases: {} },
       },
       plain,
     );
-    expect(line).toBe('12s/10s draining  pub 0/s  cons 95/s  e2e p99 12.5s  lag 340  backlog 338, oldest 3200 ms  0 err');
+    expect(line).toBe(
+      '12s/10s draining  pub 0/s  cons 95/s  e2e p99 12.5s  lag 340  backlog 338, oldest 3200 ms  0 err',
+    );
   });
 });

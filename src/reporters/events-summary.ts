@@ -19,8 +19,23 @@ const countCell = (n: number, paint: (s: string) => string): string => (n > 0 ? 
 const lagCell = (n: number | null, c: ChalkInstance): string => (n === null ? c.dim('n/a') : fmtCount(n));
 
 function flowTable(events: EventsSection, c: ChalkInstance): string {
-  const head = ['queue', 'published', 'confirmed/s', 'consumed', 'consumed/s', 'lost', 'dup', 'undelivered', 'lag max', 'lag end', 'time lag max'];
-  const t = borderlessTable(head.map((h) => c.bold(h)), ['left', ...Array<'right'>(head.length - 1).fill('right')]);
+  const head = [
+    'queue',
+    'published',
+    'confirmed/s',
+    'consumed',
+    'consumed/s',
+    'lost',
+    'dup',
+    'undelivered',
+    'lag max',
+    'lag end',
+    'time lag max',
+  ];
+  const t = borderlessTable(
+    head.map((h) => c.bold(h)),
+    ['left', ...Array<'right'>(head.length - 1).fill('right')],
+  );
   const row = (name: string, m: EventMetrics, consuming: boolean): string[] => [
     name,
     fmtCount(m.acked),
@@ -37,13 +52,23 @@ function flowTable(events: EventsSection, c: ChalkInstance): string {
   ];
   const queues = Object.entries(events.byQueue);
   for (const [name, m] of queues) t.push(row(name, m, m.mode === 'produce-consume'));
-  if (queues.length > 1) t.push(row(c.bold('all'), events, queues.some(([, m]) => m.mode === 'produce-consume')));
+  if (queues.length > 1)
+    t.push(
+      row(
+        c.bold('all'),
+        events,
+        queues.some(([, m]) => m.mode === 'produce-consume'),
+      ),
+    );
   return renderTable(t);
 }
 
 function latencyTable(events: EventsSection, c: ChalkInstance): string {
   const head = ['', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'];
-  const t = borderlessTable(head.map((h) => c.bold(h)), ['left', ...Array<'right'>(6).fill('right')]);
+  const t = borderlessTable(
+    head.map((h) => c.bold(h)),
+    ['left', ...Array<'right'>(6).fill('right')],
+  );
   const cells = (l: LatencySummary): string[] => [l.p50, l.p90, l.p95, l.p99, l.p999, l.max].map(fmtMs);
   const queues = Object.entries(events.byQueue);
   const scopes: [string, EventMetrics][] = queues.length > 1 ? queues : [['', events]];
@@ -58,15 +83,31 @@ function latencyTable(events: EventsSection, c: ChalkInstance): string {
 
 function notes(events: EventsSection, c: ChalkInstance): string[] {
   const out: string[] = [];
-  const sources = [...new Set(Object.values(events.byQueue).map((m) => m.lag.source).filter((s) => s !== ''))];
-  out.push(c.dim(` lag: ${sources.length > 0 ? sources.join('; ') : 'the broker\'s figure could not be read'}`));
+  const sources = [
+    ...new Set(
+      Object.values(events.byQueue)
+        .map((m) => m.lag.source)
+        .filter((s) => s !== ''),
+    ),
+  ];
+  out.push(c.dim(` lag: ${sources.length > 0 ? sources.join('; ') : "the broker's figure could not be read"}`));
   const errors = PUBLISH_ERROR_KINDS.filter((k) => events.publishErrors[k] > 0);
-  if (errors.length > 0) out.push(c.red(` publish errors: ${errors.map((k) => `${k} ${fmtCount(events.publishErrors[k])}`).join(' · ')}`));
-  if (events.connectionDrops > 0) out.push(c.yellow(` broker connection lost ${fmtCount(events.connectionDrops)}× (reconnected with backoff)`));
-  if (events.dropped > 0) out.push(c.yellow(` ${fmtCount(events.dropped)} publishes skipped at the in-flight cap (load.maxInFlight)`));
-  if (events.foreign > 0) out.push(c.dim(` ${fmtCount(events.foreign)} messages from other runs or without our envelope were consumed and ignored`));
+  if (errors.length > 0)
+    out.push(c.red(` publish errors: ${errors.map((k) => `${k} ${fmtCount(events.publishErrors[k])}`).join(' · ')}`));
+  if (events.connectionDrops > 0)
+    out.push(c.yellow(` broker connection lost ${fmtCount(events.connectionDrops)}× (reconnected with backoff)`));
+  if (events.dropped > 0)
+    out.push(c.yellow(` ${fmtCount(events.dropped)} publishes skipped at the in-flight cap (load.maxInFlight)`));
+  if (events.foreign > 0)
+    out.push(
+      c.dim(` ${fmtCount(events.foreign)} messages from other runs or without our envelope were consumed and ignored`),
+    );
   if (events.undelivered > 0 || events.lost > 0) {
-    out.push(c.dim(' lost and undelivered messages are in the produce → consume percentiles at their age when the drain ended'));
+    out.push(
+      c.dim(
+        ' lost and undelivered messages are in the produce → consume percentiles at their age when the drain ended',
+      ),
+    );
   }
   return out;
 }

@@ -29,9 +29,17 @@ function shareCell(share: number, c: ChalkInstance): string {
 
 function flowsTable(byFlow: Record<string, GroupScopeMetrics>, c: ChalkInstance): string {
   const head = ['flow', 'iterations', 'failed', 'skipped', 'dropped', 'p50', 'p95', 'p99', 'max'];
-  const t = borderlessTable(head.map((h) => c.bold(h)), ['left', ...Array<'right'>(8).fill('right')]);
+  const t = borderlessTable(
+    head.map((h) => c.bold(h)),
+    ['left', ...Array<'right'>(8).fill('right')],
+  );
   for (const [name, m] of Object.entries(byFlow)) {
-    const counts = [fmtCount(m.requests), errorCell(m, c), countCell(m.skipped, c.yellow), countCell(m.dropped, c.yellow)];
+    const counts = [
+      fmtCount(m.requests),
+      errorCell(m, c),
+      countCell(m.skipped, c.yellow),
+      countCell(m.dropped, c.yellow),
+    ];
     t.push([name, ...counts, ...latencyCells(m)]);
   }
   return `${c.bold('Flows')} ${c.dim('(iteration duration in ms, think time included)')}\n${renderTable(t)}`;
@@ -39,7 +47,10 @@ function flowsTable(byFlow: Record<string, GroupScopeMetrics>, c: ChalkInstance)
 
 function stepsTable(byStep: Record<string, StepMetrics>, flowTime: Record<string, number>, c: ChalkInstance): string {
   const head = ['step', 'service', 'count', 'errors', 'skipped', 'p50', 'p95', 'p99', 'max', 'share of its flow'];
-  const t = borderlessTable(head.map((h) => c.bold(h)), ['left', 'left', ...Array<'right'>(7).fill('right'), 'left']);
+  const t = borderlessTable(
+    head.map((h) => c.bold(h)),
+    ['left', 'left', ...Array<'right'>(7).fill('right'), 'left'],
+  );
   for (const [name, m] of Object.entries(byStep)) {
     const total = flowTime[m.flow] ?? 0;
     const counts = [fmtCount(m.requests), errorCell(m, c), countCell(m.skipped, c.yellow)];
@@ -51,7 +62,10 @@ function stepsTable(byStep: Record<string, StepMetrics>, flowTime: Record<string
 
 function servicesTable(byService: Record<string, ServiceMetrics>, totalMs: number, c: ChalkInstance): string {
   const head = ['service', 'requests', 'errors', 'p50', 'p95', 'p99', 'max', 'share of flow time'];
-  const t = borderlessTable(head.map((h) => c.bold(h)), ['left', ...Array<'right'>(6).fill('right'), 'left']);
+  const t = borderlessTable(
+    head.map((h) => c.bold(h)),
+    ['left', ...Array<'right'>(6).fill('right'), 'left'],
+  );
   const ranked = Object.entries(byService).sort((a, b) => b[1].timeMs - a[1].timeMs);
   let servicesMs = 0;
   for (const [name, m] of ranked) {

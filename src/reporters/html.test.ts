@@ -3,8 +3,18 @@ import type { TimeseriesPoint } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import { chartData } from './html.js';
 
-const point = (t: number, rps: number, targetRate: number): TimeseriesPoint =>
-  ({ t, requests: rps, errors: 0, dropped: 0, rps, p50: 1, p95: 2, p99: 3, inFlight: 0, targetRate });
+const point = (t: number, rps: number, targetRate: number): TimeseriesPoint => ({
+  t,
+  requests: rps,
+  errors: 0,
+  dropped: 0,
+  rps,
+  p50: 1,
+  p95: 2,
+  p99: 3,
+  inFlight: 0,
+  targetRate,
+});
 
 const throughputOf = (result: Partial<RunResult>): { label: string; values: (number | null)[] }[] =>
   chartData(result as RunResult).throughput as { label: string; values: (number | null)[] }[];
@@ -18,12 +28,21 @@ describe('HTML report chart data', () => {
   });
 
   it('keeps zeros the schedule asked for before its end (a ramp from 0, a pause between stages)', () => {
-    const timeseries = [point(1, 0, 0), point(2, 5, 10), point(3, 0, 0), point(4, 20, 20), point(5, 3, 0), point(6, 1, 0)];
+    const timeseries = [
+      point(1, 0, 0),
+      point(2, 5, 10),
+      point(3, 0, 0),
+      point(4, 20, 20),
+      point(5, 3, 0),
+      point(6, 1, 0),
+    ];
     const [, target] = throughputOf({ model: 'open', timeseries });
     expect(target?.values).toEqual([0, 10, 0, 20, null, null]);
   });
 
   it('has no target line in the closed model', () => {
-    expect(throughputOf({ model: 'closed', timeseries: [point(1, 10, 0)] }).map((s) => s.label)).toEqual(['achieved rps']);
+    expect(throughputOf({ model: 'closed', timeseries: [point(1, 10, 0)] }).map((s) => s.label)).toEqual([
+      'achieved rps',
+    ]);
   });
 });

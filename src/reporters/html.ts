@@ -8,7 +8,13 @@ import { optionalTables } from './report-sections.js';
 import type { Reporter } from './reporter.js';
 import { writeReport } from './write-report.js';
 
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
 /** JSON inside <script>: "<" escaped so no value (a request name, an error text) can close the tag. */
@@ -33,8 +39,14 @@ function sloTable(result: RunResult): string {
 
 function scopeTable(title: string, byScope: Readonly<Record<string, ScopeMetrics>>, total: ScopeMetrics): string {
   const row = (name: string, m: ScopeMetrics): string[] => [
-    esc(name), fmtCount(m.requests), fmtRate(m.rps), fmtPercent(m.errorRate), fmtCount(m.dropped),
-    ...[m.latencyMs.p50, m.latencyMs.p90, m.latencyMs.p95, m.latencyMs.p99, m.latencyMs.p999, m.latencyMs.max].map(fmtMs),
+    esc(name),
+    fmtCount(m.requests),
+    fmtRate(m.rps),
+    fmtPercent(m.errorRate),
+    fmtCount(m.dropped),
+    ...[m.latencyMs.p50, m.latencyMs.p90, m.latencyMs.p95, m.latencyMs.p99, m.latencyMs.p999, m.latencyMs.max].map(
+      fmtMs,
+    ),
   ];
   const rows = Object.entries(byScope).map(([name, m]) => row(name, m));
   if (rows.length !== 1) rows.push(row('all', total));
@@ -56,7 +68,9 @@ function targetValues(ts: RunResult['timeseries']): (number | null)[] {
 export function chartData(result: RunResult): Record<string, unknown> {
   const ts = result.timeseries;
   const col = (f: (p: (typeof ts)[number]) => number): number[] => ts.map(f);
-  const throughput: { label: string; values: (number | null)[] }[] = [{ label: 'achieved rps', values: col((p) => p.rps) }];
+  const throughput: { label: string; values: (number | null)[] }[] = [
+    { label: 'achieved rps', values: col((p) => p.rps) },
+  ];
   if (result.model === 'open') throughput.push({ label: 'target rps', values: targetValues(ts) });
   return {
     t: col((p) => p.t),
@@ -83,15 +97,24 @@ th:first-child,td:first-child,td:nth-child(2){text-align:left}.verdict{font-size
 export function formatHtml(result: RunResult, assets: ChartAssets): string {
   const m = result.metrics;
   const failed = result.slos.filter((v) => !v.pass).length;
-  const verdict = result.slos.length === 0 ? '<span class="muted">no SLOs defined</span>'
-    : result.pass ? `<span class="pass">PASS: ${result.slos.length}/${result.slos.length} SLOs met</span>`
-      : `<span class="fail">FAIL: ${failed} of ${result.slos.length} SLOs failed</span>`;
+  const verdict =
+    result.slos.length === 0
+      ? '<span class="muted">no SLOs defined</span>'
+      : result.pass
+        ? `<span class="pass">PASS: ${result.slos.length}/${result.slos.length} SLOs met</span>`
+        : `<span class="fail">FAIL: ${failed} of ${result.slos.length} SLOs failed</span>`;
   const warnings = [
     result.interrupted ? 'The run was interrupted: partial result.' : undefined,
     result.abortedBy !== null ? `Aborted early: ${result.abortedBy} had already failed.` : undefined,
     result.generator.saturated ? `Load generator saturated (${result.generator.reasons.join('; ')}).` : undefined,
-  ].filter((w) => w !== undefined).map((w) => `<p class="warn">⚠ ${esc(w)}</p>`).join('\n');
-  const errorRows = ERROR_KINDS.filter((k) => result.errorsByKind[k] > 0).map((k) => [k, fmtCount(result.errorsByKind[k])]);
+  ]
+    .filter((w) => w !== undefined)
+    .map((w) => `<p class="warn">⚠ ${esc(w)}</p>`)
+    .join('\n');
+  const errorRows = ERROR_KINDS.filter((k) => result.errorsByKind[k] > 0).map((k) => [
+    k,
+    fmtCount(result.errorsByKind[k]),
+  ]);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>backend-bench: ${esc(result.scenario)}</title>
@@ -108,7 +131,15 @@ ${sloTable(result)}
 <div id="chart-latency" class="chart"></div>
 <div id="chart-errors" class="chart"></div>
 ${Object.keys(result.byRequest).length > 0 ? `<h2>Requests <span class="muted">(latency in ms)</span></h2>\n${scopeTable('request', result.byRequest, m)}` : ''}
-${optionalTables(result).map((t) => `<h2>${esc(t.title)}</h2>\n${table(t.head, t.rows.map((r) => r.map(esc)))}`).join('\n')}
+${optionalTables(result)
+  .map(
+    (t) =>
+      `<h2>${esc(t.title)}</h2>\n${table(
+        t.head,
+        t.rows.map((r) => r.map(esc)),
+      )}`,
+  )
+  .join('\n')}
 ${errorRows.length > 0 ? `<h2>Errors</h2>\n${table(['kind', 'count'], errorRows)}` : ''}
 <script id="bb-data" type="application/json">${jsonIsland(chartData(result))}</script>
 <script>${assets.script}</script>

@@ -51,22 +51,37 @@ export function formatJunit(result: RunResult): string {
   const summary =
     `${m.requests} requests, ${m.rps} rps, ${m.errors} errors (${(m.errorRate * 100).toFixed(2)}%), ` +
     `p50 ${m.latencyMs.p50} ms, p95 ${m.latencyMs.p95} ms, p99 ${m.latencyMs.p99} ms`;
-  const properties = { property: [
-    { '@_name': 'run_id', '@_value': result.runId },
-    { '@_name': 'target', '@_value': result.target },
-    { '@_name': 'model', '@_value': result.model },
-    { '@_name': 'tool_version', '@_value': result.tool.version },
-  ] };
+  const properties = {
+    property: [
+      { '@_name': 'run_id', '@_value': result.runId },
+      { '@_name': 'target', '@_value': result.target },
+      { '@_name': 'model', '@_value': result.model },
+      { '@_name': 'tool_version', '@_value': result.tool.version },
+    ],
+  };
   const suite: XmlNode = {
-    '@_name': result.scenario, '@_tests': cases.length, '@_failures': failures, '@_errors': 0, '@_skipped': 0,
-    '@_time': seconds, '@_timestamp': result.startedAt.replace(/\.\d+Z$/, ''),
-    properties, testcase: cases, 'system-out': summary,
+    '@_name': result.scenario,
+    '@_tests': cases.length,
+    '@_failures': failures,
+    '@_errors': 0,
+    '@_skipped': 0,
+    '@_time': seconds,
+    '@_timestamp': result.startedAt.replace(/\.\d+Z$/, ''),
+    properties,
+    testcase: cases,
+    'system-out': summary,
   };
   const warnings = notes(result);
   if (warnings.length > 0) suite['system-err'] = warnings.join('\n');
   const doc = {
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    testsuites: { '@_name': 'backend-bench', '@_tests': cases.length, '@_failures': failures, '@_time': seconds, testsuite: suite },
+    testsuites: {
+      '@_name': 'backend-bench',
+      '@_tests': cases.length,
+      '@_failures': failures,
+      '@_time': seconds,
+      testsuite: suite,
+    },
   };
   return `${new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true }).build(doc)}`;
 }

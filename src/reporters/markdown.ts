@@ -10,7 +10,12 @@ import { writeReport } from './write-report.js';
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** Columns from `rightFrom` on are right-aligned (numbers), up to `rightTo` (exclusive) when given. */
-function mdTable(head: readonly string[], rows: readonly (readonly string[])[], rightFrom = 1, rightTo = head.length): string {
+function mdTable(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  rightFrom = 1,
+  rightTo = head.length,
+): string {
   const align = head.map((_, i) => (i >= rightFrom && i < rightTo ? '---:' : ':---'));
   return [head, align, ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n');
 }
@@ -24,14 +29,23 @@ function verdict(result: RunResult): string {
 
 function sloSection(result: RunResult): string | undefined {
   if (result.slos.length === 0) return undefined;
-  const rows = result.slos.map((v) => [v.pass ? '✅ pass' : '❌ fail', `\`${v.expr}\``, fmtSloValue(v.value, v.unit), v.reason ?? '']);
+  const rows = result.slos.map((v) => [
+    v.pass ? '✅ pass' : '❌ fail',
+    `\`${v.expr}\``,
+    fmtSloValue(v.value, v.unit),
+    v.reason ?? '',
+  ]);
   return `### SLOs\n\n${mdTable(['', 'SLO', 'measured', 'note'], rows, 2, 3)}`;
 }
 
 /** One row per scope; the same columns serve requests, and later flows, steps and services. */
 function scopeTable(title: string, byScope: Readonly<Record<string, ScopeMetrics>>, total?: ScopeMetrics): string {
   const row = (name: string, m: ScopeMetrics): string[] => [
-    name, fmtCount(m.requests), fmtRate(m.rps), fmtPercent(m.errorRate), fmtCount(m.dropped),
+    name,
+    fmtCount(m.requests),
+    fmtRate(m.rps),
+    fmtPercent(m.errorRate),
+    fmtCount(m.dropped),
     ...[m.latencyMs.p50, m.latencyMs.p90, m.latencyMs.p95, m.latencyMs.p99, m.latencyMs.max].map(fmtMs),
   ];
   const rows = Object.entries(byScope).map(([name, m]) => row(name, m));
@@ -43,9 +57,14 @@ function scopeTable(title: string, byScope: Readonly<Record<string, ScopeMetrics
 function errorsSection(result: RunResult): string | undefined {
   const kinds = ERROR_KINDS.filter((k) => result.errorsByKind[k] > 0);
   if (kinds.length === 0) return undefined;
-  const samples = Object.entries(result.errorSamples).sort((a, b) => b[1] - a[1]).slice(0, 5);
+  const samples = Object.entries(result.errorSamples)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5);
   const list = samples.map(([msg, n]) => `- ${fmtCount(n)}× \`${msg.replace(/`/g, "'")}\``).join('\n');
-  const table = mdTable(['kind', 'count'], kinds.map((k) => [k, fmtCount(result.errorsByKind[k])]));
+  const table = mdTable(
+    ['kind', 'count'],
+    kinds.map((k) => [k, fmtCount(result.errorsByKind[k])]),
+  );
   return `### Errors\n\n${table}${samples.length > 0 ? `\n\nFirst messages:\n\n${list}` : ''}`;
 }
 
@@ -54,7 +73,9 @@ function notes(result: RunResult): string | undefined {
   if (result.interrupted) out.push('> ⚠️ The run was interrupted: partial result.');
   if (result.abortedBy !== null) out.push(`> ⚠️ Aborted early: \`${result.abortedBy}\` had already failed.`);
   if (result.generator.saturated) {
-    out.push(`> ⚠️ The load generator was saturated (${result.generator.reasons.join('; ')}): figures may measure the generator.`);
+    out.push(
+      `> ⚠️ The load generator was saturated (${result.generator.reasons.join('; ')}): figures may measure the generator.`,
+    );
   }
   return out.length > 0 ? out.join('\n>\n') : undefined;
 }

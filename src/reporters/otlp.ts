@@ -38,7 +38,8 @@ const EXPORTERS = {
 } satisfies Record<string, (url?: string) => PushMetricExporter>;
 
 function createExporter(options: OtlpOptions): PushMetricExporter {
-  const protocol = options.env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? options.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+  const protocol =
+    options.env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? options.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
   if (!Object.hasOwn(EXPORTERS, protocol)) {
     throw new InputError(`OTEL_EXPORTER_OTLP_PROTOCOL "${protocol}" is not supported (use http/protobuf or http/json)`);
   }
@@ -72,7 +73,11 @@ function createInstruments(): Instruments {
   const gauge = (d: { name: string; unit: string; help: string }): Gauge =>
     meter.createGauge(d.name, { unit: d.unit, description: d.help });
   const histogram = (d: { name: string; unit: string; help: string }): Histogram =>
-    meter.createHistogram(d.name, { unit: d.unit, description: d.help, advice: { explicitBucketBoundaries: [...LATENCY_BUCKETS_SECONDS] } });
+    meter.createHistogram(d.name, {
+      unit: d.unit,
+      description: d.help,
+      advice: { explicitBucketBoundaries: [...LATENCY_BUCKETS_SECONDS] },
+    });
   return {
     duration: histogram(o.httpClientDuration),
     requests: counter(o.requests),
@@ -105,7 +110,14 @@ function serverAttributes(url: string | undefined): Attributes {
 
 /** messaging.system by the broker URL's scheme (semantic-convention values where one exists). */
 const MESSAGING_SYSTEMS: Readonly<Record<string, string>> = {
-  amqp: 'rabbitmq', amqps: 'rabbitmq', kafka: 'kafka', nats: 'nats', redis: 'redis', rediss: 'redis', mqtt: 'mqtt', mqtts: 'mqtt',
+  amqp: 'rabbitmq',
+  amqps: 'rabbitmq',
+  kafka: 'kafka',
+  nats: 'nats',
+  redis: 'redis',
+  rediss: 'redis',
+  mqtt: 'mqtt',
+  mqtts: 'mqtt',
 };
 
 /**
@@ -138,7 +150,10 @@ export class OtlpReporter implements Reporter {
   private messagingSystem: string | undefined;
   private closed = false;
 
-  private constructor(private readonly sdk: NodeSDK, private readonly options: OtlpOptions) {
+  private constructor(
+    private readonly sdk: NodeSDK,
+    private readonly options: OtlpOptions,
+  ) {
     this.m = createInstruments();
   }
 
@@ -159,17 +174,27 @@ export class OtlpReporter implements Reporter {
       instrumentations: [],
     });
     sdk.start();
-    options.log(`otlp: exporting metrics to ${options.endpoint ?? options.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ?? options.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318'}`);
+    options.log(
+      `otlp: exporting metrics to ${options.endpoint ?? options.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ?? options.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318'}`,
+    );
     return new OtlpReporter(sdk, options);
   }
 
   onStart(start: RunStart): void {
-    this.server = { ...serverAttributes(start.serverUrl), 'backend_bench.run_id': start.runId, 'backend_bench.scenario': start.scenario };
+    this.server = {
+      ...serverAttributes(start.serverUrl),
+      'backend_bench.run_id': start.runId,
+      'backend_bench.scenario': start.scenario,
+    };
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(start.target)?.[1]?.toLowerCase();
     this.messagingSystem = scheme === undefined ? undefined : MESSAGING_SYSTEMS[scheme];
     for (const name of start.requests) {
       const method = start.requestMethods?.[name];
-      this.perRequest.set(name, { ...this.server, 'backend_bench.request': name, ...(method === undefined ? {} : { 'http.request.method': method }) });
+      this.perRequest.set(name, {
+        ...this.server,
+        'backend_bench.request': name,
+        ...(method === undefined ? {} : { 'http.request.method': method }),
+      });
     }
   }
 

@@ -46,11 +46,15 @@ function lingerMs(flags: OutputFlags): number {
 const prometheus: OutputDef = {
   options: [
     ['--prometheus <[host:]port>', 'serve Prometheus /metrics during the run (host defaults to 127.0.0.1)'],
-    ['--linger <duration>', `with --prometheus: keep /metrics up this long after the run (default ${DEFAULT_LINGER_MS / 1000}s)`],
+    [
+      '--linger <duration>',
+      `with --prometheus: keep /metrics up this long after the run (default ${DEFAULT_LINGER_MS / 1000}s)`,
+    ],
     ['--pushgateway <url>', 'push the end-of-run metrics to a Prometheus Pushgateway, grouped by run_id'],
   ],
   create: async (flags, ctx) => {
-    if (flags.prometheus === undefined && flags.linger !== undefined) throw new InputError('--linger needs --prometheus');
+    if (flags.prometheus === undefined && flags.linger !== undefined)
+      throw new InputError('--linger needs --prometheus');
     if (flags.prometheus === undefined && flags.pushgateway === undefined) return undefined;
     if (flags.pushgateway !== undefined && !/^https?:\/\//.test(flags.pushgateway)) {
       throw new InputError(`--pushgateway "${flags.pushgateway}": expected an http(s) URL, e.g. http://127.0.0.1:9091`);
@@ -100,7 +104,10 @@ export const OUTPUTS = {
     create: async (f, ctx) =>
       f.markdown === undefined
         ? undefined
-        : new (await import('./markdown.js')).MarkdownReporter({ file: f.markdown, stepSummary: ctx.env.GITHUB_STEP_SUMMARY || undefined }),
+        : new (await import('./markdown.js')).MarkdownReporter({
+            file: f.markdown,
+            stepSummary: ctx.env.GITHUB_STEP_SUMMARY || undefined,
+          }),
   },
   html: {
     options: [['--html <file>', 'write a self-contained HTML report with charts']],

@@ -30,7 +30,10 @@ function eventRun(): RunResult {
   agg.add({
     elapsedMs: 1000,
     queues: [orders, watched],
-    lag: [{ broker: 0, client: 0, timeLagMs: 11_500 }, { broker: 40, client: 0, timeLagMs: 0 }],
+    lag: [
+      { broker: 0, client: 0, timeLagMs: 11_500 },
+      { broker: 40, client: 0, timeLagMs: 0 },
+    ],
     lagSource: ['redis XINFO GROUPS (lag + pending)', 'redis XINFO GROUPS (lag + pending)'],
     phases: { publishing: 0, draining: 1000, done: 1000 },
   });
@@ -48,7 +51,19 @@ describe('report sections (Markdown and HTML tables)', () => {
 
   it('every time carries its own unit: a time lag of 11.5 s is "11.5s", not "11.5s" under an "ms" heading', () => {
     const table = optionalTables(eventRun()).find((t) => t.title.startsWith('Events'));
-    expect(table?.head).toEqual(['queue', 'published', 'consumed', 'lost', 'undelivered', 'dup', 'publish p99', 'e2e p50', 'e2e p99', 'lag max', 'time lag max']);
+    expect(table?.head).toEqual([
+      'queue',
+      'published',
+      'consumed',
+      'lost',
+      'undelivered',
+      'dup',
+      'publish p99',
+      'e2e p50',
+      'e2e p99',
+      'lag max',
+      'time lag max',
+    ]);
     expect(table?.rows[0]?.at(-1)).toBe('11.5s');
   });
 });

@@ -18,10 +18,21 @@ const SCOPE_HEAD = ['count', 'rps', 'errors', 'dropped', 'p50 ms', 'p90 ms', 'p9
 
 export function scopeRow(name: string, m: ScopeMetrics): string[] {
   const l = m.latencyMs;
-  return [name, fmtCount(m.requests), fmtRate(m.rps), fmtPercent(m.errorRate), fmtCount(m.dropped), ...[l.p50, l.p90, l.p95, l.p99, l.max].map(fmtMs)];
+  return [
+    name,
+    fmtCount(m.requests),
+    fmtRate(m.rps),
+    fmtPercent(m.errorRate),
+    fmtCount(m.dropped),
+    ...[l.p50, l.p90, l.p95, l.p99, l.max].map(fmtMs),
+  ];
 }
 
-function scopeTable(title: string, first: string, byScope: Readonly<Record<string, ScopeMetrics>> | undefined): ReportTable | undefined {
+function scopeTable(
+  title: string,
+  first: string,
+  byScope: Readonly<Record<string, ScopeMetrics>> | undefined,
+): ReportTable | undefined {
   const entries = Object.entries(byScope ?? {});
   if (entries.length === 0) return undefined;
   return { title, head: [first, ...SCOPE_HEAD], rows: entries.map(([name, m]) => scopeRow(name, m)) };
@@ -33,12 +44,32 @@ function eventsTable(result: RunResult): ReportTable | undefined {
   // A produce-only queue has no e2e or time-lag figure (nothing of ours consumed): n/a, not a reassuring 0.
   const consumed = (q: QueueEventMetrics, text: string): string => (q.mode === 'produce-only' ? 'n/a' : text);
   const rows = Object.entries(events.byQueue).map(([name, q]) => [
-    name, fmtCount(q.acked), consumed(q, fmtCount(q.consumed)), fmtCount(q.lost), fmtCount(q.undelivered), fmtCount(q.duplicates),
-    fmtMsUnit(q.publishLatencyMs.p99), consumed(q, fmtMsUnit(q.e2eLatencyMs.p50)), consumed(q, fmtMsUnit(q.e2eLatencyMs.p99)),
-    q.lag.max === null ? 'n/a' : fmtCount(q.lag.max), consumed(q, fmtMsUnit(q.lag.timeLagMaxMs)),
+    name,
+    fmtCount(q.acked),
+    consumed(q, fmtCount(q.consumed)),
+    fmtCount(q.lost),
+    fmtCount(q.undelivered),
+    fmtCount(q.duplicates),
+    fmtMsUnit(q.publishLatencyMs.p99),
+    consumed(q, fmtMsUnit(q.e2eLatencyMs.p50)),
+    consumed(q, fmtMsUnit(q.e2eLatencyMs.p99)),
+    q.lag.max === null ? 'n/a' : fmtCount(q.lag.max),
+    consumed(q, fmtMsUnit(q.lag.timeLagMaxMs)),
   ]);
   // Each time carries its unit: time lag and the e2e ages of undelivered messages run into seconds.
-  const head = ['queue', 'published', 'consumed', 'lost', 'undelivered', 'dup', 'publish p99', 'e2e p50', 'e2e p99', 'lag max', 'time lag max'];
+  const head = [
+    'queue',
+    'published',
+    'consumed',
+    'lost',
+    'undelivered',
+    'dup',
+    'publish p99',
+    'e2e p50',
+    'e2e p99',
+    'lag max',
+    'time lag max',
+  ];
   return { title: `Events (${events.broker})`, head, rows };
 }
 

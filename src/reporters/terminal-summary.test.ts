@@ -34,11 +34,34 @@ function fixture(overrides: Partial<RunResult> = {}): RunResult {
     errorSamples: { 'status: status 503': 10, 'timeout: Headers Timeout Error': 2 },
     sendDelayMs: { ...latency, p99: 0.42 },
     slos: [
-      { expr: 'p95 < 200ms', metric: 'p95', op: '<', threshold: 200, value: 21.3, unit: 'ms', samples: 1000, pass: true },
-      { expr: 'error_rate < 1%', metric: 'error_rate', op: '<', threshold: 0.01, value: 0.012, unit: 'ratio', samples: 1000, pass: false },
+      {
+        expr: 'p95 < 200ms',
+        metric: 'p95',
+        op: '<',
+        threshold: 200,
+        value: 21.3,
+        unit: 'ms',
+        samples: 1000,
+        pass: true,
+      },
+      {
+        expr: 'error_rate < 1%',
+        metric: 'error_rate',
+        op: '<',
+        threshold: 0.01,
+        value: 0.012,
+        unit: 'ratio',
+        samples: 1000,
+        pass: false,
+      },
     ],
     generator: {
-      saturated: false, reasons: [], eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2, cpuPercent: 30, sendDelayP99Ms: 0.42,
+      saturated: false,
+      reasons: [],
+      eventLoopDelayP99Ms: 1,
+      eventLoopDelayMaxMs: 2,
+      cpuPercent: 30,
+      sendDelayP99Ms: 0.42,
     },
     histograms: { total: '', byRequest: {} },
     timeseries: [],
@@ -58,8 +81,12 @@ describe('terminal summary (what users see)', () => {
       fixture({
         interrupted: true,
         generator: {
-          saturated: true, reasons: ['send delay p99 35 ms > 10 ms (starts left late)'],
-          eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2, cpuPercent: 30, sendDelayP99Ms: 35,
+          saturated: true,
+          reasons: ['send delay p99 35 ms > 10 ms (starts left late)'],
+          eventLoopDelayP99Ms: 1,
+          eventLoopDelayMaxMs: 2,
+          cpuPercent: 30,
+          sendDelayP99Ms: 35,
         },
       }),
       plain,
@@ -69,7 +96,16 @@ describe('terminal summary (what users see)', () => {
   });
 
   it('a time-lag SLO measured in seconds reads "11.5s", never "11.5s ms"', () => {
-    const verdict = { expr: 'time_lag_max < 5s', metric: 'time_lag_max', op: '<', threshold: 5000, value: 11_500, unit: 'ms', samples: 900, pass: false } as const;
+    const verdict = {
+      expr: 'time_lag_max < 5s',
+      metric: 'time_lag_max',
+      op: '<',
+      threshold: 5000,
+      value: 11_500,
+      unit: 'ms',
+      samples: 900,
+      pass: false,
+    } as const;
     const text = formatSummary(fixture({ slos: [verdict] }), plain);
     expect(text).toMatch(/✗ FAIL +time_lag_max < 5s +11\.5s\n/);
     expect(text).not.toMatch(/s ms/);

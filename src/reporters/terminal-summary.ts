@@ -40,7 +40,11 @@ function errorsTable(result: RunResult, c: ChalkInstance): string | undefined {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 5)
     .map(([msg, n]) => `  ${c.dim(`${fmtCount(n)}×`)} ${msg}`);
-  return [`${c.bold('Errors')}`, render(t), ...(samples.length > 0 ? [c.dim(' first messages:'), ...samples] : [])].join('\n');
+  return [
+    `${c.bold('Errors')}`,
+    render(t),
+    ...(samples.length > 0 ? [c.dim(' first messages:'), ...samples] : []),
+  ].join('\n');
 }
 
 function slosTable(result: RunResult, c: ChalkInstance): string | undefined {

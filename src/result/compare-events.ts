@@ -42,11 +42,19 @@ export type EventCompareMetric = keyof typeof EVENT_COMPARE_METRICS;
  * or left undelivered than in the baseline is a regression.
  */
 export const DEFAULT_EVENT_BUDGETS: Readonly<Record<EventCompareMetric, number | null>> = {
-  e2e_p50: 0.1, e2e_p90: 0.1, e2e_p95: 0.1, e2e_p99: 0.15, e2e_p999: null, e2e_max: null, lost: 0, undelivered: 0,
+  e2e_p50: 0.1,
+  e2e_p90: 0.1,
+  e2e_p95: 0.1,
+  e2e_p99: 0.15,
+  e2e_p999: null,
+  e2e_max: null,
+  lost: 0,
+  undelivered: 0,
 };
 
 /** Messages with an e2e figure: consumed, or lost/undelivered at their age. */
-export const expectedMessages = (v: EventScopeView): number => v.metrics.consumed + v.metrics.lost + v.metrics.undelivered;
+export const expectedMessages = (v: EventScopeView): number =>
+  v.metrics.consumed + v.metrics.lost + v.metrics.undelivered;
 
 function view(metrics: EventMetrics, histogram: string | undefined, consumes: boolean): EventScopeView {
   const e2eLatency = histogram === undefined ? metrics.e2eLatencyMs : summarizeHistogram(decodeHistogram(histogram));
@@ -63,6 +71,7 @@ export function eventScopesOf(result: RunResult): Map<string, EventScopeView> {
   out.set('run', view(events, events.histograms.e2e, consuming));
   // A lone queue is the whole run again: one set of rows is enough.
   if (queues.length === 1) return out;
-  for (const [name, q] of queues) out.set(`queue:${name}`, view(q, events.histograms.byQueue[name]?.e2e, q.mode === 'produce-consume'));
+  for (const [name, q] of queues)
+    out.set(`queue:${name}`, view(q, events.histograms.byQueue[name]?.e2e, q.mode === 'produce-consume'));
   return out;
 }

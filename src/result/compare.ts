@@ -5,7 +5,13 @@
 import { InputError } from '../errors.js';
 import { decodeHistogram, type LatencySummary, summarizeHistogram } from '../metrics/histogram.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
-import { DEFAULT_EVENT_BUDGETS, EVENT_COMPARE_METRICS, type EventCompareMetric, eventScopesOf, expectedMessages } from './compare-events.js';
+import {
+  DEFAULT_EVENT_BUDGETS,
+  EVENT_COMPARE_METRICS,
+  type EventCompareMetric,
+  eventScopesOf,
+  expectedMessages,
+} from './compare-events.js';
 import type { RunResult } from './run-result.js';
 
 interface CompareRule {
@@ -40,14 +46,23 @@ export function compareKind(metric: CompareMetric): CompareKind {
     : EVENT_COMPARE_METRICS[metric as EventCompareMetric].kind;
 }
 
-const isCompareMetric = (name: string): name is CompareMetric => Object.hasOwn(COMPARE_METRICS, name) || Object.hasOwn(EVENT_COMPARE_METRICS, name);
+const isCompareMetric = (name: string): name is CompareMetric =>
+  Object.hasOwn(COMPARE_METRICS, name) || Object.hasOwn(EVENT_COMPARE_METRICS, name);
 
 /**
  * Default budgets (documented in docs/ci.md): latency may rise 10 % (p99 15 %), the error rate 1 percentage
  * point, throughput may fall 10 %. p99.9 and max are shown but not gated: one slow request moves them.
  */
 export const DEFAULT_BUDGETS: Readonly<Record<CompareMetric, number | null>> = {
-  p50: 0.1, p90: 0.1, p95: 0.1, p99: 0.15, p999: null, max: null, mean: 0.1, error_rate: 0.01, rps: 0.1,
+  p50: 0.1,
+  p90: 0.1,
+  p95: 0.1,
+  p99: 0.15,
+  p999: null,
+  max: null,
+  mean: 0.1,
+  error_rate: 0.01,
+  rps: 0.1,
   ...DEFAULT_EVENT_BUDGETS,
 };
 
@@ -73,7 +88,8 @@ export function parseBudget(text: string): [CompareMetric, number | null] {
   const raw = m[2] ?? '';
   if (raw === 'off') return [metric, null];
   if (compareKind(metric) === 'count') {
-    if (raw.endsWith('%')) throw new InputError(`--max-regression "${text}": ${metric} counts messages: give a number (e.g. ${metric}=0)`);
+    if (raw.endsWith('%'))
+      throw new InputError(`--max-regression "${text}": ${metric} counts messages: give a number (e.g. ${metric}=0)`);
     return [metric, Number(raw)];
   }
   return [metric, raw.endsWith('%') ? Number(raw.slice(0, -1)) / 100 : Number(raw)];
@@ -101,13 +117,20 @@ interface ScopeView {
 
 type ScopeMap = Record<string, ScopeMetrics>;
 /** Results may carry flow scopes (byFlow/byStep/byService with histograms under the same keys). */
-type WithScopes = RunResult & Partial<Record<ScopeKey, ScopeMap>> & { histograms: Partial<Record<ScopeKey, Record<string, string>>> };
+type WithScopes = RunResult &
+  Partial<Record<ScopeKey, ScopeMap>> & { histograms: Partial<Record<ScopeKey, Record<string, string>>> };
 type ScopeKey = 'byRequest' | 'byFlow' | 'byStep' | 'byService';
 
-const SCOPE_KINDS = { byRequest: 'request', byFlow: 'flow', byStep: 'step', byService: 'service' } satisfies Record<ScopeKey, string>;
+const SCOPE_KINDS = { byRequest: 'request', byFlow: 'flow', byStep: 'step', byService: 'service' } satisfies Record<
+  ScopeKey,
+  string
+>;
 
 function view(metrics: ScopeMetrics, histogram: string | undefined): ScopeView {
-  return { metrics, latency: histogram === undefined ? metrics.latencyMs : summarizeHistogram(decodeHistogram(histogram)) };
+  return {
+    metrics,
+    latency: histogram === undefined ? metrics.latencyMs : summarizeHistogram(decodeHistogram(histogram)),
+  };
 }
 
 /** Every scope of a result by display name, the whole run first. */
@@ -147,7 +170,13 @@ function row(r: RowInput, overrides: ReadonlyMap<CompareMetric, number | null>):
   const { scope, metric, baseline: x, current: y } = r;
   const budget = overrides.has(metric) ? (overrides.get(metric) ?? null) : DEFAULT_BUDGETS[metric];
   const out: CompareRow = {
-    scope, metric, baseline: x, current: y, delta: y - x, relative: x !== 0 ? (y - x) / x : null, budget,
+    scope,
+    metric,
+    baseline: x,
+    current: y,
+    delta: y - x,
+    relative: x !== 0 ? (y - x) / x : null,
+    budget,
     regression: r.ungated === undefined && judge(metric, x, y, budget),
   };
   if (r.ungated !== undefined) out.note = r.ungated;
@@ -177,7 +206,11 @@ export function compareResults(
 }
 
 /** Event scopes where both runs consumed: e2e percentiles and messages lost or left undelivered. */
-function compareEvents(baseline: RunResult, current: RunResult, overrides: ReadonlyMap<CompareMetric, number | null>): CompareRow[] {
+function compareEvents(
+  baseline: RunResult,
+  current: RunResult,
+  overrides: ReadonlyMap<CompareMetric, number | null>,
+): CompareRow[] {
   const b = eventScopesOf(current);
   const rows: CompareRow[] = [];
   for (const [scope, base] of eventScopesOf(baseline)) {
@@ -194,7 +227,10 @@ function compareEvents(baseline: RunResult, current: RunResult, overrides: Reado
 }
 
 /** Scope names present on one side only, so a renamed request is noticed rather than silently skipped. */
-export function unmatchedScopes(baseline: RunResult, current: RunResult): { onlyBaseline: string[]; onlyCurrent: string[] } {
+export function unmatchedScopes(
+  baseline: RunResult,
+  current: RunResult,
+): { onlyBaseline: string[]; onlyCurrent: string[] } {
   const names = (r: RunResult): Set<string> => new Set([...scopesOf(r).keys(), ...eventScopesOf(r).keys()]);
   const a = names(baseline);
   const b = names(current);

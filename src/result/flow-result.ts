@@ -96,8 +96,14 @@ export function flowMetricSource(aggregator: RunAggregator, totals: FlowTotals):
   return {
     global: aggregator.metrics(),
     scopes: {
-      flow: lazyRecord(flows.map((f) => f.name), (_, i) => totals.flows.metrics(i, elapsed)),
-      step: lazyRecord(steps.map((s) => s.name), stepMetrics),
+      flow: lazyRecord(
+        flows.map((f) => f.name),
+        (_, i) => totals.flows.metrics(i, elapsed),
+      ),
+      step: lazyRecord(
+        steps.map((s) => s.name),
+        stepMetrics,
+      ),
       service: lazyRecord(services, (_, i) => totals.services.metrics(i, elapsed)),
     },
   };

@@ -12,7 +12,9 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
 /** Results `merge` can combine: request runs (flows and events keep structures of their own). */
 function checkKind({ file, result }: MergeInput): void {
   if (result.events !== undefined || result.byFlow !== undefined) {
-    throw new InputError(`${file}: a ${result.events !== undefined ? 'event' : 'flow'} run; merge combines request runs only`);
+    throw new InputError(
+      `${file}: a ${result.events !== undefined ? 'event' : 'flow'} run; merge combines request runs only`,
+    );
   }
 }
 
@@ -38,11 +40,15 @@ function checkShards(inputs: readonly MergeInput[]): string[] {
   for (const { file, result } of inputs) {
     const shard = result.shard;
     if (shard === undefined && count !== undefined) {
-      throw new InputError(`${file}: not a shard result, while ${first?.file} is one of ${count} shards (run shards with --shard i/n)`);
+      throw new InputError(
+        `${file}: not a shard result, while ${first?.file} is one of ${count} shards (run shards with --shard i/n)`,
+      );
     }
     if (shard === undefined) continue;
-    if (count === undefined) throw new InputError(`${file}: shard ${shard.index}/${shard.count}, while ${first?.file} is not a shard result`);
-    if (shard.count !== count) throw new InputError(`${file}: shard ${shard.index}/${shard.count}, but ${first?.file} is one of ${count}`);
+    if (count === undefined)
+      throw new InputError(`${file}: shard ${shard.index}/${shard.count}, while ${first?.file} is not a shard result`);
+    if (shard.count !== count)
+      throw new InputError(`${file}: shard ${shard.index}/${shard.count}, but ${first?.file} is one of ${count}`);
     const again = seen.get(shard.index);
     if (again !== undefined) throw new InputError(`${file}: shard ${shard.index}/${shard.count} again (also ${again})`);
     seen.set(shard.index, file);
@@ -68,7 +74,9 @@ export function checkMergeable(inputs: readonly MergeInput[]): { specs: SloSpecR
       throw new InputError(`${input.file}: ${describe(r)} does not match ${first.file}'s ${describe(first.result)}`);
     }
     if (!sameJson(Object.keys(r.byRequest).sort(), names)) {
-      throw new InputError(`${input.file}: its requests (${Object.keys(r.byRequest).join(', ')}) differ from ${first.file}'s (${names.join(', ')})`);
+      throw new InputError(
+        `${input.file}: its requests (${Object.keys(r.byRequest).join(', ')}) differ from ${first.file}'s (${names.join(', ')})`,
+      );
     }
   }
   return { specs: sloSpecs(inputs), warnings: checkShards(inputs) };

@@ -6,7 +6,13 @@ import { mergeResults } from './merge-results.js';
 import type { RunResult } from './run-result.js';
 
 /** A shard result whose second i saw `perSecond[i]` requests of latency `ms`. */
-function shard(index: number, startedAt: string, perSecond: number[], ms: number, withPointHistograms = true): RunResult {
+function shard(
+  index: number,
+  startedAt: string,
+  perSecond: number[],
+  ms: number,
+  withPointHistograms = true,
+): RunResult {
   const total = createHistogram();
   const points: TimeseriesPoint[] = [];
   const pointHistograms: string[] = [];
@@ -17,11 +23,29 @@ function shard(index: number, startedAt: string, perSecond: number[], ms: number
       recordMs(total, ms);
     }
     const s = summarizeHistogram(h);
-    points.push({ t: i + 1, requests: n, errors: 0, dropped: 0, rps: n, p50: s.p50, p95: s.p95, p99: s.p99, inFlight: index + 1, targetRate: 10 });
+    points.push({
+      t: i + 1,
+      requests: n,
+      errors: 0,
+      dropped: 0,
+      rps: n,
+      p50: s.p50,
+      p95: s.p95,
+      p99: s.p99,
+      inFlight: index + 1,
+      targetRate: 10,
+    });
     pointHistograms.push(encodeHistogram(h));
   });
   const requests = perSecond.reduce((a, b) => a + b, 0);
-  const scope = { requests, rps: requests / perSecond.length, errors: 0, errorRate: 0, dropped: 0, latencyMs: summarizeHistogram(total) };
+  const scope = {
+    requests,
+    rps: requests / perSecond.length,
+    errors: 0,
+    errorRate: 0,
+    dropped: 0,
+    latencyMs: summarizeHistogram(total),
+  };
   return {
     schemaVersion: 1,
     tool: { name: 'backend-bench', version: 'test' },
@@ -40,8 +64,19 @@ function shard(index: number, startedAt: string, perSecond: number[], ms: number
     errorSamples: { [`status: ${index}`]: index },
     sendDelayMs: summarizeHistogram(createHistogram()),
     slos: [],
-    generator: { saturated: index === 1, reasons: index === 1 ? ['cpu'] : [], eventLoopDelayP99Ms: index, eventLoopDelayMaxMs: 1, cpuPercent: 50, sendDelayP99Ms: 0 },
-    histograms: { total: encodeHistogram(total), byRequest: { a: encodeHistogram(total) }, ...(withPointHistograms && { timeseries: pointHistograms }) },
+    generator: {
+      saturated: index === 1,
+      reasons: index === 1 ? ['cpu'] : [],
+      eventLoopDelayP99Ms: index,
+      eventLoopDelayMaxMs: 1,
+      cpuPercent: 50,
+      sendDelayP99Ms: 0,
+    },
+    histograms: {
+      total: encodeHistogram(total),
+      byRequest: { a: encodeHistogram(total) },
+      ...(withPointHistograms && { timeseries: pointHistograms }),
+    },
     timeseries: points,
     shard: { index: index + 1, count: 2 },
   };
@@ -54,7 +89,12 @@ describe('mergeResults', () => {
     const m = mergeResults([a, b], { runId: 'm', version: 'test' });
     expect(m.startedAt).toBe('2030-01-01T00:00:00.000Z');
     expect(m.durationMs).toBe(4300);
-    expect(m.timeseries.map((p) => [p.t, p.requests, p.inFlight])).toEqual([[1, 10, 1], [2, 10, 1], [3, 40, 3], [4, 30, 2]]);
+    expect(m.timeseries.map((p) => [p.t, p.requests, p.inFlight])).toEqual([
+      [1, 10, 1],
+      [2, 10, 1],
+      [3, 40, 3],
+      [4, 30, 2],
+    ]);
     // Second 3: 10 at 5 ms and 30 at 50 ms, so its median is 50 ms; seconds 1-2 stay at 5 ms (within 0.1 %).
     expect(m.timeseries.map((p) => Math.round(p.p50))).toEqual([5, 5, 50, 50]);
     expect(m.histograms.timeseries).toHaveLength(4);

@@ -1,5 +1,11 @@
 import { addErrorCounts, emptyErrorCounts } from '../metrics/error-kinds.js';
-import { type Histogram, decodeHistogram, encodeHistogram, mergeHistograms, summarizeHistogram } from '../metrics/histogram.js';
+import {
+  type Histogram,
+  decodeHistogram,
+  encodeHistogram,
+  mergeHistograms,
+  summarizeHistogram,
+} from '../metrics/histogram.js';
 import { MAX_ERROR_SAMPLES } from '../metrics/interval-recorder.js';
 import type { ScopeMetrics, TimeseriesPoint } from '../metrics/run-aggregator.js';
 import type { GeneratorHealth } from '../metrics/saturation.js';
@@ -10,7 +16,8 @@ export type MergedResult = Omit<RunResult, 'slos' | 'pass'>;
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const decodeAll = (texts: readonly string[]): Histogram => mergeHistograms(texts.map(decodeHistogram));
-const shardLabel = (r: RunResult): string => (r.shard === undefined ? `run ${r.runId}` : `shard ${r.shard.index}/${r.shard.count}`);
+const shardLabel = (r: RunResult): string =>
+  r.shard === undefined ? `run ${r.runId}` : `shard ${r.shard.index}/${r.shard.count}`;
 
 /**
  * Figures of one scope over all shards: counts summed, latency from the added histograms. The rate is the sum
@@ -65,7 +72,10 @@ function addPoint(slot: Slot, p: TimeseriesPoint, histogram: string | undefined)
  * Points aligned by wall-clock second: counts, rates and gauges summed; percentiles from the points' own
  * histograms when every shard kept them (runs with --shard do), else the worst shard's (an upper bound).
  */
-function mergeTimeseries(results: readonly RunResult[], shifts: readonly number[]): { points: TimeseriesPoint[]; histograms?: string[] } {
+function mergeTimeseries(
+  results: readonly RunResult[],
+  shifts: readonly number[],
+): { points: TimeseriesPoint[]; histograms?: string[] } {
   const slots: Slot[] = [];
   results.forEach((r, k) => {
     r.timeseries.forEach((p, i) => {
@@ -141,8 +151,19 @@ export function mergeResults(results: readonly RunResult[], meta: { runId: strin
     durationMs: end - origin,
     interrupted: results.some((r) => r.interrupted),
     abortedBy: results.find((r) => r.abortedBy !== null)?.abortedBy ?? null,
-    metrics: mergeScope(results.map((r) => r.metrics), total),
-    byRequest: Object.fromEntries(names.map((n) => [n, mergeScope(results.map((r) => r.byRequest[n] as ScopeMetrics), byName.get(n) as Histogram)])),
+    metrics: mergeScope(
+      results.map((r) => r.metrics),
+      total,
+    ),
+    byRequest: Object.fromEntries(
+      names.map((n) => [
+        n,
+        mergeScope(
+          results.map((r) => r.byRequest[n] as ScopeMetrics),
+          byName.get(n) as Histogram,
+        ),
+      ]),
+    ),
     errorsByKind,
     errorSamples: mergeErrorSamples(results),
     sendDelayMs,

@@ -7,15 +7,22 @@ import { RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
  * The parts of a saved result that `report` and `compare` rely on; the rest passes through untouched.
  * Not a second definition of the result: a gate that a file is ours and of a version we read.
  */
-const Latency = z.object({ p50: z.number(), p90: z.number(), p95: z.number(), p99: z.number(), max: z.number() }).loose();
+const Latency = z
+  .object({ p50: z.number(), p90: z.number(), p95: z.number(), p99: z.number(), max: z.number() })
+  .loose();
 const Scope = z.object({ requests: z.number(), rps: z.number(), errorRate: z.number(), latencyMs: Latency }).loose();
 /** What compare reads of an event run: the counts and the e2e histograms, whole run and per queue. */
 const EventCounts = { consumed: z.number(), lost: z.number(), undelivered: z.number(), e2eLatencyMs: Latency };
 const Events = z
   .object({
     ...EventCounts,
-    byQueue: z.record(z.string(), z.object({ ...EventCounts, mode: z.enum(['produce-consume', 'produce-only']) }).loose()),
-    histograms: z.object({ e2e: z.string(), byQueue: z.record(z.string(), z.object({ e2e: z.string() }).loose()) }).loose(),
+    byQueue: z.record(
+      z.string(),
+      z.object({ ...EventCounts, mode: z.enum(['produce-consume', 'produce-only']) }).loose(),
+    ),
+    histograms: z
+      .object({ e2e: z.string(), byQueue: z.record(z.string(), z.object({ e2e: z.string() }).loose()) })
+      .loose(),
   })
   .loose();
 const SavedResult = z
@@ -62,7 +69,9 @@ export function checkResult(data: unknown, file: string): RunResult {
   const parsed = SavedResult.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(`${file}: malformed result at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    throw new InputError(
+      `${file}: malformed result at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return data as RunResult;
 }

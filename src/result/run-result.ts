@@ -39,7 +39,12 @@ export interface RunResult {
    * is the open model's send delay; `timeseries` (shard runs) holds each time-series point's latency histogram,
    * so merged points get exact percentiles.
    */
-  histograms: { total: string; byRequest: Record<string, string>; sendDelay?: string; timeseries?: string[] } & Partial<FlowHistograms>;
+  histograms: {
+    total: string;
+    byRequest: Record<string, string>;
+    sendDelay?: string;
+    timeseries?: string[];
+  } & Partial<FlowHistograms>;
   timeseries: TimeseriesPoint[];
   /** The SLOs as specified (expression, abort rule, minimum samples), so `merge` can judge merged shards once. */
   sloSpecs?: SloSpecRecord[];
@@ -119,7 +124,12 @@ export function buildResult(
       ...(facts.pointHistograms && { timeseries: [...facts.pointHistograms] }),
     },
     timeseries: aggregator.timeseries,
-    sloSpecs: (facts.slos ?? []).map((s) => ({ expr: s.expr, abortOnFail: s.abortOnFail, graceMs: s.graceMs, minSamples: s.minSamples })),
+    sloSpecs: (facts.slos ?? []).map((s) => ({
+      expr: s.expr,
+      abortOnFail: s.abortOnFail,
+      graceMs: s.graceMs,
+      minSamples: s.minSamples,
+    })),
     ...(facts.shard && { shard: { index: facts.shard.index + 1, count: facts.shard.count } }),
   };
 }

@@ -22,7 +22,10 @@ function interpolateString(
     const value = name === undefined ? undefined : env[name];
     if (value !== undefined && value !== '') return value;
     if (fallback !== undefined) return fallback;
-    problems.push({ path, message: `environment variable ${name} is not set (use \${${name}:-default} for a default)` });
+    problems.push({
+      path,
+      message: `environment variable ${name} is not set (use \${${name}:-default} for a default)`,
+    });
     return match;
   });
 }

@@ -15,7 +15,10 @@ export const DEFAULT_GROUP = 'backend-bench';
 /** `broker: demo` runs the in-process demo broker instead of a real one. */
 export const DEMO_BROKER = 'demo';
 
-export type MessageBody = { kind: 'size'; bytes: number } | { kind: 'json'; template: CompiledJson } | { kind: 'text'; template: CompiledString };
+export type MessageBody =
+  | { kind: 'size'; bytes: number }
+  | { kind: 'json'; template: CompiledJson }
+  | { kind: 'text'; template: CompiledString };
 
 export interface EventQueuePlan {
   index: number;
@@ -59,7 +62,9 @@ function checkBroker(url: string): string | undefined {
   } catch {
     return `not a valid broker URL: ${redactUrl(url)} (e.g. amqp://guest:guest@127.0.0.1:5672, or "demo")`;
   }
-  const known = brokerSchemes().map((s) => `${s}://`).join(', ');
+  const known = brokerSchemes()
+    .map((s) => `${s}://`)
+    .join(', ');
   return `no adapter for ${parsed.protocol}// in ${redactUrl(url)} (supported: ${known}, or "demo")`;
 }
 
@@ -73,7 +78,8 @@ const DEMO_OPTIONS = z.object({}).strict();
 function checkOptions(broker: string, q: EventQueueConfig, at: FieldPath, problems: EventPlanProblems): void {
   const found = optionsSchemaOf(broker);
   if (q.options === undefined || found === undefined) return;
-  for (const p of optionProblems(found.schema, q.options, found.name)) problems.add([...at, 'options', ...p.path], p.message);
+  for (const p of optionProblems(found.schema, q.options, found.name))
+    problems.add([...at, 'options', ...p.path], p.message);
 }
 
 function optionsSchemaOf(broker: string): { schema: z.ZodType; name: string } | undefined {
@@ -101,7 +107,12 @@ function compileText(text: string, path: FieldPath, problems: EventPlanProblems)
   }
 }
 
-function queuePlan(config: EventsConfig, q: EventQueueConfig, index: number, problems: EventPlanProblems): EventQueuePlan {
+function queuePlan(
+  config: EventsConfig,
+  q: EventQueueConfig,
+  index: number,
+  problems: EventPlanProblems,
+): EventQueuePlan {
   const at = ['events', 'queues', index];
   const destination = destinationOf(q);
   const consume = q.mode === 'produce-consume';
@@ -116,7 +127,9 @@ function queuePlan(config: EventsConfig, q: EventQueueConfig, index: number, pro
     producers: q.producers,
     weight: q.weight,
     body: compileBody(q, at, problems),
-    headers: Object.entries(q.headers ?? {}).map(([k, v]) => [k, compileText(v, [...at, 'headers', k], problems)] as const),
+    headers: Object.entries(q.headers ?? {}).map(
+      ([k, v]) => [k, compileText(v, [...at, 'headers', k], problems)] as const,
+    ),
     key: q.key === undefined ? undefined : compileText(q.key, [...at, 'key'], problems),
     target: {
       url: config.broker,
@@ -138,7 +151,8 @@ export function planEvents(config: EventsConfig | undefined, problems: EventPlan
   const queues = config.queues.map((q, i) => queuePlan(config, q, i, problems));
   const seen = new Set<string>();
   for (const q of queues) {
-    if (seen.has(q.name)) problems.add(['events', 'queues', q.index], `"${q.name}" is used twice; give each queue a distinct name`);
+    if (seen.has(q.name))
+      problems.add(['events', 'queues', q.index], `"${q.name}" is used twice; give each queue a distinct name`);
     seen.add(q.name);
   }
   const demo = config.broker === DEMO_BROKER;

@@ -8,8 +8,12 @@ import type { Duration as DurationSchema } from './schema.js';
  */
 
 /** Scope names SLOs can spell ("queue:orders lag_max < 100"): the SLO grammar's name characters. */
-const ScopeName = z.string().min(1).regex(/^[A-Za-z0-9_./-]+$/, 'queue names use letters, digits and _ . / - (SLOs refer to them)');
-const count = (min: number) => z.preprocess((v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v), z.number().int().min(min));
+const ScopeName = z
+  .string()
+  .min(1)
+  .regex(/^[A-Za-z0-9_./-]+$/, 'queue names use letters, digits and _ . / - (SLOs refer to them)');
+const count = (min: number) =>
+  z.preprocess((v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v), z.number().int().min(min));
 const Scalars = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 const Headers = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
@@ -25,16 +29,23 @@ export function eventSchemas(blocks: { Duration: typeof DurationSchema }) {
       subject: z.string().min(1).optional().meta({ description: 'NATS subject (JetStream)' }),
       topic: z.string().min(1).optional().meta({ description: 'Kafka or MQTT topic' }),
       group: z.string().min(1).optional().meta({
-        description: 'Consumer group / durable consumer (default backend-bench); in produce-only mode, the application\'s group to watch',
+        description:
+          "Consumer group / durable consumer (default backend-bench); in produce-only mode, the application's group to watch",
       }),
       mode: z.enum(['produce-consume', 'produce-only']).default('produce-consume').meta({
-        description: 'produce-only: publish and sample the lag of the application\'s own consumers; consume nothing',
+        description: "produce-only: publish and sample the lag of the application's own consumers; consume nothing",
       }),
       consumers: count(1).optional().meta({ description: 'Consumers we run in the group (default 1)' }),
       prefetch: count(1).default(100).meta({ description: 'Unacknowledged messages a consumer may hold' }),
-      processingDelay: Duration.optional().meta({ description: 'Time a consumer spends on each message: a slow consumer' }),
+      processingDelay: Duration.optional().meta({
+        description: 'Time a consumer spends on each message: a slow consumer',
+      }),
       producers: count(1).default(1).meta({ description: 'Publisher connections; each numbers its own messages' }),
-      weight: z.number().positive().default(1).meta({ description: 'Share of the publish rate when there are several queues' }),
+      weight: z
+        .number()
+        .positive()
+        .default(1)
+        .meta({ description: 'Share of the publish rate when there are several queues' }),
       size: count(0).optional().meta({ description: 'Message body of this many bytes (default 256)' }),
       json: z.unknown().optional().meta({ description: 'A JSON message body; string leaves may use templates' }),
       body: z.string().optional().meta({ description: 'A text message body; may use templates' }),
@@ -55,21 +66,31 @@ export function eventSchemas(blocks: { Duration: typeof DurationSchema }) {
         ctx.addIssue({ code: 'custom', message: 'set one of size, json or body' });
       }
       if (q.mode === 'produce-only' && (q.consumers !== undefined || q.processingDelay !== undefined)) {
-        ctx.addIssue({ code: 'custom', message: 'produce-only runs no consumers: remove consumers/processingDelay', path: ['mode'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'produce-only runs no consumers: remove consumers/processingDelay',
+          path: ['mode'],
+        });
       }
     });
 
   const Events = z
     .object({
       broker: z.string().min(1).meta({
-        description: 'Broker URL (amqp://, nats://, redis://, kafka://, mqtt://), or "demo" for the in-process demo broker',
+        description:
+          'Broker URL (amqp://, nats://, redis://, kafka://, mqtt://), or "demo" for the in-process demo broker',
       }),
       queues: z.array(Queue).min(1),
       drain: Duration.optional().meta({
         description: 'After publishing ends, wait up to this long for consumers to catch up (default 10s)',
       }),
-      publishTimeout: Duration.optional().meta({ description: 'A publish not confirmed within this counts as a timeout (default 5s)' }),
-      cleanup: z.boolean().default(false).meta({ description: 'Delete the queues/streams/groups we created, at the end' }),
+      publishTimeout: Duration.optional().meta({
+        description: 'A publish not confirmed within this counts as a timeout (default 5s)',
+      }),
+      cleanup: z
+        .boolean()
+        .default(false)
+        .meta({ description: 'Delete the queues/streams/groups we created, at the end' }),
     })
     .strict();
   return { Events };
@@ -95,7 +116,10 @@ export function checkEventWorkload(s: EventWorkloadShape, ctx: z.RefinementCtx):
   if (s.events === undefined) return;
   for (const key of ['requests', 'flows', 'services', 'target'] as const) {
     if (s[key] === undefined) continue;
-    const message = key === 'target' ? 'an events scenario names its broker in events.broker: remove target' : `set ${key} or events, not both`;
+    const message =
+      key === 'target'
+        ? 'an events scenario names its broker in events.broker: remove target'
+        : `set ${key} or events, not both`;
     ctx.addIssue({ code: 'custom', message, path: [key] });
   }
 }

@@ -165,7 +165,9 @@ describe('flow schema', () => {
     expect(await problemsOf(`load: { rate: 1, duration: 1s }\n${CHECKOUT}`)).toContain(
       'services: flows need services (name: base URL), or target: { demo: microservices }',
     );
-    expect(await problemsOf('load: { rate: 1, duration: 1s }\nrequests: [{ path: / }]\n')).toEqual(['target: is required with requests']);
+    expect(await problemsOf('load: { rate: 1, duration: 1s }\nrequests: [{ path: / }]\n')).toEqual([
+      'target: is required with requests',
+    ]);
     expect(await problemsOf(`target: http://127.0.0.1:1\n${BASE}${CHECKOUT}`)).toContain(
       'target: flows send to named services: move the URL into services',
     );

@@ -1,4 +1,10 @@
-import { type CaptureConfig, DEMO_SERVICES, type ServiceConfig, type StepConfig, type ThinkConfig } from './flow-schema.js';
+import {
+  type CaptureConfig,
+  DEMO_SERVICES,
+  type ServiceConfig,
+  type StepConfig,
+  type ThinkConfig,
+} from './flow-schema.js';
 import type { RequestPlan } from './plan.js';
 import { redactUrl } from './redact.js';
 import type { RequestConfig, ScenarioConfig } from './schema.js';

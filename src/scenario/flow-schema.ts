@@ -25,7 +25,10 @@ const Capture = z.union(
     z.string().min(1).meta({ description: 'Dot path into the JSON body, e.g. "id" or "$.user.id"' }),
     z.object({ jsonPath: z.string().min(1) }).strict(),
     z.object({ header: z.string().min(1) }).strict(),
-    z.object({ status: z.literal(true) }).strict().meta({ description: 'The response status code' }),
+    z
+      .object({ status: z.literal(true) })
+      .strict()
+      .meta({ description: 'The response status code' }),
   ],
   { error: 'a capture is a JSON path, or one of { jsonPath: PATH }, { header: NAME }, { status: true }' },
 );
@@ -65,8 +68,9 @@ export function flowSchemas(blocks: { Duration: typeof DurationSchema; Request: 
       name: scopeName('step').optional().meta({ description: 'Defaults to "<flow>.<n>"; unique across flows' }),
       service: z.string().min(1).meta({ description: 'A name from services (or from the demo)' }),
       ...requestFields,
-      capture: Captures.optional()
-        .meta({ description: 'Variables set from the response, used by later steps as {{vars.NAME}}' }),
+      capture: Captures.optional().meta({
+        description: 'Variables set from the response, used by later steps as {{vars.NAME}}',
+      }),
       think: Think.optional().meta({ description: 'Pause after this step: "500ms" or ["200ms", "1s"]' }),
     })
     .strict()
@@ -111,10 +115,16 @@ export function checkWorkload(s: WorkloadShape, ctx: z.RefinementCtx): void {
     issue('set requests (load on one target), flows (journeys across services) or events (a message broker)', []);
   }
   if (s.requests !== undefined && s.target === undefined) issue('is required with requests', ['target']);
-  if (s.requests !== undefined && typeof s.target === 'object' && s.target.url === undefined && s.target.demo === undefined) {
+  if (
+    s.requests !== undefined &&
+    typeof s.target === 'object' &&
+    s.target.url === undefined &&
+    s.target.demo === undefined
+  ) {
     issue('set exactly one of url or demo', ['target']);
   }
-  if (s.requests !== undefined && s.services !== undefined) issue('services are used by flows, not requests', ['services']);
+  if (s.requests !== undefined && s.services !== undefined)
+    issue('services are used by flows, not requests', ['services']);
   if (s.flows === undefined) return;
   if (demoProvides && s.services !== undefined) {
     issue(`demo ${demo} provides the services; remove services or the demo`, ['services']);

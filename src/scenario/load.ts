@@ -80,7 +80,8 @@ function byPosition(a: string, b: string): number {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return 'is required';
   return issue.message;
 }
@@ -91,14 +92,14 @@ export function validateScenario(data: unknown, shown: string, doc?: Document, c
     throw new ScenarioError(shown, ['a scenario is a mapping with target, load and requests']);
   }
   const { value, problems: envProblems } = interpolateEnv(data, process.env);
-  const where = (path: readonly PropertyKey[]): string =>
-    doc && counter ? locate(doc, counter, shown, path) : shown;
+  const where = (path: readonly PropertyKey[]): string => (doc && counter ? locate(doc, counter, shown, path) : shown);
   const problems = envProblems.map((p) => `${where(p.path)} ${formatPath(p.path)}: ${p.message}`);
   const parsed = Scenario.safeParse(value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       // Point an unknown key at the key itself, not at the mapping that holds it.
-      const at = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
+      const at =
+        issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
       problems.push(`${where(at)} ${formatPath(issue.path)}: ${describeIssue(issue)}`);
     }
   }

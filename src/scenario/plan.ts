@@ -164,7 +164,9 @@ function templatedTexts(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-function dataColumns(requests: readonly Pick<RequestConfig, 'path' | 'query' | 'headers' | 'body' | 'json'>[]): string[] {
+function dataColumns(
+  requests: readonly Pick<RequestConfig, 'path' | 'query' | 'headers' | 'body' | 'json'>[],
+): string[] {
   const columns = new Set<string>();
   for (const r of requests) {
     for (const text of templatedTexts([r.path, r.query, r.headers, r.body, r.json])) {
@@ -174,12 +176,20 @@ function dataColumns(requests: readonly Pick<RequestConfig, 'path' | 'query' | '
   return [...columns];
 }
 
-function targetPlan(config: ScenarioConfig): { target: TargetPlan; timeoutMs: number; headers: Record<string, string> } {
+function targetPlan(config: ScenarioConfig): {
+  target: TargetPlan;
+  timeoutMs: number;
+  headers: Record<string, string>;
+} {
   const t = config.target;
   if (t === undefined) return { target: { kind: 'services' }, timeoutMs: DEFAULT_TIMEOUT_MS, headers: {} };
   if (typeof t === 'string') return { target: { kind: 'url', url: t }, timeoutMs: DEFAULT_TIMEOUT_MS, headers: {} };
   const target: TargetPlan =
-    t.demo !== undefined ? { kind: 'demo', demo: t.demo } : t.url !== undefined ? { kind: 'url', url: t.url } : { kind: 'services' };
+    t.demo !== undefined
+      ? { kind: 'demo', demo: t.demo }
+      : t.url !== undefined
+        ? { kind: 'url', url: t.url }
+        : { kind: 'services' };
   return { target, timeoutMs: t.timeout ?? DEFAULT_TIMEOUT_MS, headers: t.headers ?? {} };
 }
 
@@ -217,7 +227,8 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
   });
   const names = new Set<string>();
   for (const r of requests) {
-    if (names.has(r.name)) problems.add(['requests', r.index, 'name'], `"${r.name}" is used twice; names must be unique`);
+    if (names.has(r.name))
+      problems.add(['requests', r.index, 'name'], `"${r.name}" is used twice; names must be unique`);
     names.add(r.name);
   }
   const slos: SloSpec[] = [];
@@ -229,7 +240,11 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     }
   });
   const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
-  const data = config.data && { file: resolve(baseDir, config.data.file), order: config.data.order, columns: [] as string[] };
+  const data = config.data && {
+    file: resolve(baseDir, config.data.file),
+    order: config.data.order,
+    columns: [] as string[],
+  };
   const flows = planFlows(config, {
     problems,
     compileRequest: (r, index, at) => requestPlan(r, index, problems, at),
@@ -250,7 +265,10 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
   }
   if (load.durationMs <= 0) problems.add(['load'], 'the run has zero duration');
   // Only when every template compiled: the column scan parses them again.
-  const columns = problems.count === 0 ? dataColumns([...(config.requests ?? []), ...(config.flows ?? []).flatMap((f) => f.steps)]) : [];
+  const columns =
+    problems.count === 0
+      ? dataColumns([...(config.requests ?? []), ...(config.flows ?? []).flatMap((f) => f.steps)])
+      : [];
   if (data === undefined && columns.length > 0) {
     problems.add(['requests'], `templates use {{row.${columns[0]}}} but the scenario has no data file`);
   }

@@ -14,7 +14,10 @@ export const Duration = z
   .transform((value, ctx) => {
     const ms = parseDuration(value);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(value)} (use e.g. 500ms, 10s, 1m30s)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a duration: ${JSON.stringify(value)} (use e.g. 500ms, 10s, 1m30s)`,
+      });
       return z.NEVER;
     }
     return ms;
@@ -77,7 +80,10 @@ export const Load = z
 
 const Check = z
   .object({
-    jsonPath: z.string().optional().meta({ description: 'Dot path into the JSON body: "id", "items.0.name", "$.user.id"' }),
+    jsonPath: z
+      .string()
+      .optional()
+      .meta({ description: 'Dot path into the JSON body: "id", "items.0.name", "$.user.id"' }),
     header: z.string().optional(),
     exists: z.boolean().optional(),
     equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),

@@ -9,7 +9,8 @@ describe('shards', () => {
     expect(parseShard('2/4')).toEqual({ index: 1, count: 4 });
     expect(parseShard(' 1 / 1 ')).toEqual({ index: 0, count: 1 });
     expect(formatShard(parseShard('3/8'))).toBe('3/8');
-    for (const bad of ['0/4', '5/4', '2', '2/0', '-1/4', 'a/b', '1.5/4', '']) expect(() => parseShard(bad), bad).toThrow(InputError);
+    for (const bad of ['0/4', '5/4', '2', '2/0', '-1/4', 'a/b', '1.5/4', ''])
+      expect(() => parseShard(bad), bad).toThrow(InputError);
   });
 
   it('splits connections so the parts sum to the whole, remainders to the lowest shards', () => {
@@ -36,7 +37,10 @@ describe('shards', () => {
 
   it('gives every arrival (and sequence number) to exactly one generator, with machines of different thread counts', () => {
     // Shard 1/2 runs 3 threads, shard 2/2 runs 1: together they still cover 0..N-1 once each.
-    const generators = [...slots(3).map((t) => nestShard({ index: 0, count: 2 }, t)), nestShard({ index: 1, count: 2 }, { index: 0, count: 1 })];
+    const generators = [
+      ...slots(3).map((t) => nestShard({ index: 0, count: 2 }, t)),
+      nestShard({ index: 1, count: 2 }, { index: 0, count: 1 }),
+    ];
     const seen: number[] = [];
     for (const g of generators) for (let k = 0; wholeArrival(k, g) < 600; k++) seen.push(wholeArrival(k, g));
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i));

@@ -27,14 +27,18 @@ const publish = (key: keyof LatencySummary, description: string): SloMetricDef =
   why: NOT_AN_EVENT_RUN,
 });
 
-const count = (description: string, read: (e: EventMetrics) => number | null, why = NOT_AN_EVENT_RUN): SloMetricDef => ({
+const count = (
+  description: string,
+  read: (e: EventMetrics) => number | null,
+  why = NOT_AN_EVENT_RUN,
+): SloMetricDef => ({
   kind: 'count',
   description,
   read: (m: SloMetricView) => (m.events === undefined ? undefined : (read(m.events) ?? undefined)),
   why,
 });
 
-const LAG_UNREAD = 'the broker\'s lag could not be read (see lag.source and the error samples)';
+const LAG_UNREAD = "the broker's lag could not be read (see lag.source and the error samples)";
 
 export const EVENT_SLO_METRICS = {
   e2e_p50: e2e('p50', 'median'),
@@ -50,10 +54,13 @@ export const EVENT_SLO_METRICS = {
   publish_max: publish('max', 'slowest publish'),
   lag_max: count('highest queue lag sampled from the broker (messages)', (e) => e.lag.max, LAG_UNREAD),
   lag_final: count('queue lag from the broker at the end of the drain (messages)', (e) => e.lag.final, LAG_UNREAD),
-  backlog_max: count('highest client-side backlog: confirmed by the broker, not yet consumed (messages)', (e) => e.lag.clientMax),
+  backlog_max: count(
+    'highest client-side backlog: confirmed by the broker, not yet consumed (messages)',
+    (e) => e.lag.clientMax,
+  ),
   time_lag_max: {
     kind: 'latency',
-    description: 'oldest unconsumed message\'s highest age (ms)',
+    description: "oldest unconsumed message's highest age (ms)",
     read: (m) => m.events?.lag.timeLagMaxMs,
     samples: (m) => m.events?.acked ?? 0,
     why: NOT_AN_EVENT_RUN,

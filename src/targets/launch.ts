@@ -71,7 +71,9 @@ export async function startDemo(name: DemoName, options: StartDemoOptions = {}):
   return {
     name,
     url: `http://${HOST}:${ready.port}`,
-    services: Object.fromEntries(Object.entries(ready.services ?? {}).map(([n, port]) => [n, `http://${HOST}:${port}`])),
+    services: Object.fromEntries(
+      Object.entries(ready.services ?? {}).map(([n, port]) => [n, `http://${HOST}:${port}`]),
+    ),
     pid: child.pid ?? -1, // defined: a child that never spawned cannot have sent 'ready'
     stop: () => (stopping ??= terminate(child)),
   };
@@ -118,7 +120,12 @@ function collectTail(child: ChildProcess): () => string {
   return () => text.trim().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
 }
 
-function waitForReady(child: ChildProcess, name: DemoName, timeoutMs: number, stderr: () => string): Promise<DemoReady> {
+function waitForReady(
+  child: ChildProcess,
+  name: DemoName,
+  timeoutMs: number,
+  stderr: () => string,
+): Promise<DemoReady> {
   return new Promise<DemoReady>((resolve, reject) => {
     const settle = (outcome: () => void): void => {
       clearTimeout(timer);

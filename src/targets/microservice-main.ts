@@ -7,7 +7,13 @@
  */
 import { parseArgs } from 'node:util';
 import { createService, type Route, type ServiceName } from './microservices/service-kit.js';
-import { SERVICE_TIME_MS, gatewayRoutes, inventoryRoutes, ordersRoutes, usersRoutes } from './microservices/services.js';
+import {
+  SERVICE_TIME_MS,
+  gatewayRoutes,
+  inventoryRoutes,
+  ordersRoutes,
+  usersRoutes,
+} from './microservices/services.js';
 import { failDemo, serveDemo } from './serve-demo.js';
 
 type Dependencies = Partial<Record<ServiceName, string>>;

@@ -15,7 +15,9 @@ const KILL_AFTER_MS = 3_000;
 const READY_WITHIN_MS = 10_000;
 
 /** Same extension as this file: .js when built, .ts under tsx (the loader is inherited through execArgv). */
-const ENTRY = fileURLToPath(new URL(`./microservice-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+const ENTRY = fileURLToPath(
+  new URL(`./microservice-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
 
 const children = new Map<ServiceName, ChildProcess>();
 let stopping = false;
@@ -84,7 +86,10 @@ async function main(): Promise<void> {
   let ports: Record<ServiceName, number>;
   try {
     // Dependencies first: a service learns its dependencies' URLs when it starts.
-    const [users, inventory] = await Promise.all([startService('users', 0, host, {}), startService('inventory', 0, host, {})]);
+    const [users, inventory] = await Promise.all([
+      startService('users', 0, host, {}),
+      startService('inventory', 0, host, {}),
+    ]);
     const orders = await startService('orders', 0, host, { inventory });
     const gateway = await startService('gateway', port, host, { users, orders });
     ports = { gateway, users, orders, inventory };

@@ -46,8 +46,13 @@ describe(`Kafka test cluster (${kafkaTestTarget()})`, () => {
   it('kafkajs produces, consumes in a group, commits, and reads committed and log-end offsets', async () => {
     const producer = kafka.producer();
     await producer.connect();
-    const messages = Array.from({ length: MESSAGES }, (_, seq) => ({ key: `k${seq}`, value: 'x', headers: { seq: String(seq) } }));
-    for (let i = 0; i < MESSAGES; i += 10) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 10) });
+    const messages = Array.from({ length: MESSAGES }, (_, seq) => ({
+      key: `k${seq}`,
+      value: 'x',
+      headers: { seq: String(seq) },
+    }));
+    for (let i = 0; i < MESSAGES; i += 10)
+      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 10) });
     await producer.disconnect();
 
     const admin = kafka.admin();

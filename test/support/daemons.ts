@@ -17,7 +17,8 @@ export const freePort = closedPort;
 async function waitReady(url: string, child: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`${child.spawnfile} exited (${child.exitCode}) before it was ready:\n${log()}`);
+    if (child.exitCode !== null)
+      throw new Error(`${child.spawnfile} exited (${child.exitCode}) before it was ready:\n${log()}`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {

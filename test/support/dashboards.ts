@@ -22,7 +22,9 @@ export const DASHBOARD_DIR = join(ROOT, 'dashboards');
 
 export function readDashboards(): Map<string, Record<string, unknown>> {
   const files = readdirSync(DASHBOARD_DIR).filter((f) => f.endsWith('.json'));
-  return new Map(files.map((f) => [f, JSON.parse(readFileSync(join(DASHBOARD_DIR, f), 'utf8')) as Record<string, unknown>]));
+  return new Map(
+    files.map((f) => [f, JSON.parse(readFileSync(join(DASHBOARD_DIR, f), 'utf8')) as Record<string, unknown>]),
+  );
 }
 
 export function panelsOf(board: Record<string, unknown>): PanelJson[] {
@@ -36,7 +38,8 @@ export function dashboardQueries(): DashboardQuery[] {
     let row = '';
     for (const p of panelsOf(board)) {
       if (p.type === 'row') row = p.title ?? '';
-      for (const t of p.targets ?? []) out.push({ board: file, panel: p.title ?? '?', row, refId: t.refId ?? '?', expr: t.expr ?? '' });
+      for (const t of p.targets ?? [])
+        out.push({ board: file, panel: p.title ?? '?', row, refId: t.refId ?? '?', expr: t.expr ?? '' });
     }
   }
   return out;

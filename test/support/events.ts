@@ -47,9 +47,15 @@ export interface EventRun {
   out: string;
 }
 
-export async function runEvents(file: string, options: { onSpawn?: (pid: number) => void; timeoutMs?: number } = {}): Promise<EventRun> {
+export async function runEvents(
+  file: string,
+  options: { onSpawn?: (pid: number) => void; timeoutMs?: number } = {},
+): Promise<EventRun> {
   const out = join(tempDir('bb-events-out-'), 'result.json');
-  const run = await runCli(['run', file, '--out', out, '--quiet'], { timeoutMs: options.timeoutMs ?? 90_000, onSpawn: options.onSpawn });
+  const run = await runCli(['run', file, '--out', out, '--quiet'], {
+    timeoutMs: options.timeoutMs ?? 90_000,
+    onSpawn: options.onSpawn,
+  });
   return { run, out, events: existsSync(out) ? readResult(out).events : undefined };
 }
 

@@ -18,14 +18,32 @@ export interface BrokerEntry {
  * broker's client library is loaded only by runs that use it; its options schema is small and loaded with this file.
  */
 export const BROKER_ADAPTERS = {
-  amqp: { options: RabbitMqOptions, create: async (t, o) => new (await import('./adapters/rabbitmq.js')).RabbitMqAdapter(t, o) },
-  amqps: { options: RabbitMqOptions, create: async (t, o) => new (await import('./adapters/rabbitmq.js')).RabbitMqAdapter(t, o) },
-  kafka: { options: KafkaOptions, create: async (t, o) => (await import('./adapters/kafka.js')).createKafkaAdapter(t, o) },
+  amqp: {
+    options: RabbitMqOptions,
+    create: async (t, o) => new (await import('./adapters/rabbitmq.js')).RabbitMqAdapter(t, o),
+  },
+  amqps: {
+    options: RabbitMqOptions,
+    create: async (t, o) => new (await import('./adapters/rabbitmq.js')).RabbitMqAdapter(t, o),
+  },
+  kafka: {
+    options: KafkaOptions,
+    create: async (t, o) => (await import('./adapters/kafka.js')).createKafkaAdapter(t, o),
+  },
   mqtt: { options: MqttOptions, create: async (t, o) => new (await import('./adapters/mqtt.js')).MqttAdapter(t, o) },
   mqtts: { options: MqttOptions, create: async (t, o) => new (await import('./adapters/mqtt.js')).MqttAdapter(t, o) },
-  nats: { options: NatsJetStreamOptions, create: async (t, o) => new (await import('./adapters/nats-jetstream.js')).NatsJetStreamAdapter(t, o) },
-  redis: { options: RedisStreamsOptions, create: async (t, o) => new (await import('./adapters/redis-streams.js')).RedisStreamsAdapter(t, o) },
-  rediss: { options: RedisStreamsOptions, create: async (t, o) => new (await import('./adapters/redis-streams.js')).RedisStreamsAdapter(t, o) },
+  nats: {
+    options: NatsJetStreamOptions,
+    create: async (t, o) => new (await import('./adapters/nats-jetstream.js')).NatsJetStreamAdapter(t, o),
+  },
+  redis: {
+    options: RedisStreamsOptions,
+    create: async (t, o) => new (await import('./adapters/redis-streams.js')).RedisStreamsAdapter(t, o),
+  },
+  rediss: {
+    options: RedisStreamsOptions,
+    create: async (t, o) => new (await import('./adapters/redis-streams.js')).RedisStreamsAdapter(t, o),
+  },
 } satisfies Record<string, BrokerEntry>;
 
 export type BrokerScheme = keyof typeof BROKER_ADAPTERS;

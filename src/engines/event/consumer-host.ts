@@ -100,7 +100,9 @@ export class WorkerConsumerHost implements ConsumerHost {
         else this.handle(msg);
       });
       // After start, a dead worker means consumption stopped: say so (counted like a lost connection).
-      worker.on('error', (err) => (ready ? this.events.lost(new Error(`consumer worker failed: ${err.message}`)) : reject(err)));
+      worker.on('error', (err) =>
+        ready ? this.events.lost(new Error(`consumer worker failed: ${err.message}`)) : reject(err),
+      );
       worker.once('exit', (code) => reject(new Error(`consumer worker exited with code ${code} before it was ready`)));
     });
   }
@@ -150,8 +152,11 @@ function spawnWorker(data: ConsumerWorkerData): Worker {
 /** tsx's ESM register API, resolved through its package exports (require.resolve would give the CommonJS build). */
 function tsxEsmApi(): string {
   const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
   const entry = pkg.exports['./esm/api']?.import.default;
-  if (entry === undefined) throw new Error('tsx has no ./esm/api export (run npm run build to use the compiled worker)');
+  if (entry === undefined)
+    throw new Error('tsx has no ./esm/api export (run npm run build to use the compiled worker)');
   return pathToFileURL(join(dirname(manifest), entry)).href;
 }

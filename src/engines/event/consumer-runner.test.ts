@@ -58,6 +58,8 @@ describe('ConsumerRunner.start', () => {
     );
     expect(many.log.stopped).toEqual([1]);
     const one = slowSubscriber(10, new Set([0]));
-    await expect(new ConsumerRunner(one.adapter, settings(1), () => undefined).start()).rejects.toThrow(/^group join refused for member 0$/);
+    await expect(new ConsumerRunner(one.adapter, settings(1), () => undefined).start()).rejects.toThrow(
+      /^group join refused for member 0$/,
+    );
   });
 });

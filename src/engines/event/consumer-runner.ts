@@ -48,12 +48,17 @@ export class ConsumerRunner {
       Array.from({ length: count }, (_, index) => this.adapter.consume({ index, prefetch }, this.handler(index))),
     );
     for (const s of started) if (s.status === 'fulfilled') this.handles.push(s.value);
-    const failures = started.flatMap((s, index) => (s.status === 'rejected' ? [{ index, reason: s.reason as unknown }] : []));
+    const failures = started.flatMap((s, index) =>
+      s.status === 'rejected' ? [{ index, reason: s.reason as unknown }] : [],
+    );
     const first = failures[0];
     if (first === undefined) return;
     await this.stop();
     const text = first.reason instanceof Error ? first.reason.message : String(first.reason);
-    const which = count === 1 ? '' : `consumer ${first.index + 1} of ${count}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''}: `;
+    const which =
+      count === 1
+        ? ''
+        : `consumer ${first.index + 1} of ${count}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''}: `;
     throw new Error(`${which}${text}`, { cause: first.reason });
   }
 

@@ -17,7 +17,13 @@ function load(rate: number, durationMs: number): LoadPlan {
 
 type QueueConfig = Partial<EventsConfig['queues'][number]>;
 
-async function run(queue: QueueConfig, rate: number, durationMs: number, drainMs: number, during?: (broker: DemoBroker) => void) {
+async function run(
+  queue: QueueConfig,
+  rate: number,
+  durationMs: number,
+  drainMs: number,
+  during?: (broker: DemoBroker) => void,
+) {
   const config = {
     broker: 'demo',
     drain: drainMs,
@@ -37,7 +43,13 @@ async function run(queue: QueueConfig, rate: number, durationMs: number, drainMs
   const timer = setInterval(flush, 250);
   const hook = during === undefined ? undefined : setTimeout(() => during(broker), durationMs / 2);
   try {
-    await new EventEngine().run(load(rate, durationMs), plan!, { sink: events, adapters: broker.adapters() }, samples, new AbortController().signal);
+    await new EventEngine().run(
+      load(rate, durationMs),
+      plan!,
+      { sink: events, adapters: broker.adapters() },
+      samples,
+      new AbortController().signal,
+    );
   } finally {
     clearInterval(timer);
     clearTimeout(hook);
@@ -54,7 +66,15 @@ describe('EventEngine on the demo broker', () => {
 
   it('publishes on schedule and consumes everything: nothing lost, lag back to zero', async () => {
     const m = await run({ consumers: 2 }, 400, 1000, 2000);
-    expect(m).toMatchObject({ attempted: 400, acked: 400, consumed: 400, lost: 0, undelivered: 0, duplicates: 0, failed: 0 });
+    expect(m).toMatchObject({
+      attempted: 400,
+      acked: 400,
+      consumed: 400,
+      lost: 0,
+      undelivered: 0,
+      duplicates: 0,
+      failed: 0,
+    });
     expect(m.lag.final).toBe(0);
     expect(m.lag.clientFinal).toBe(0);
     expect(m.consumeRatio).toBe(1);
@@ -97,7 +117,15 @@ describe('EventEngine on the demo broker', () => {
       void broker
         .adapters()
         .create(
-          { url: 'demo', display: 'demo broker', destination: 'orders', group: 'app', create: false, publishTimeoutMs: 1000, options: {} },
+          {
+            url: 'demo',
+            display: 'demo broker',
+            destination: 'orders',
+            group: 'app',
+            create: false,
+            publishTimeoutMs: 1000,
+            options: {},
+          },
           { lost: () => undefined, restored: () => undefined },
         )
         .then((app) =>

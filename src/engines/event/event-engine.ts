@@ -39,8 +39,19 @@ export const REGISTRY_ADAPTERS: AdapterSource = {
  * most `events.drain`. Whatever is still missing then is counted and recorded in the latency tail.
  */
 export class EventEngine {
-  async run(load: LoadPlan, events: EventsPlan, context: EventRunContext, sink: SampleSink, signal: AbortSignal): Promise<void> {
-    const deps = { runId: randomUUID().slice(0, 8), adapters: context.adapters ?? REGISTRY_ADAPTERS, events: context.sink, samples: sink };
+  async run(
+    load: LoadPlan,
+    events: EventsPlan,
+    context: EventRunContext,
+    sink: SampleSink,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const deps = {
+      runId: randomUUID().slice(0, 8),
+      adapters: context.adapters ?? REGISTRY_ADAPTERS,
+      events: context.sink,
+      samples: sink,
+    };
     const queues: QueueRun[] = [];
     try {
       for (const q of events.queues) queues.push(await QueueRun.open(q, deps));
@@ -55,7 +66,9 @@ export class EventEngine {
       context.sink.phase('publishing');
       await this.publish(load, queues, sink, signal);
       context.sink.phase('draining');
-      await Promise.all(queues.map((q) => q.publisher.settle(signal.aborted ? ABORT_DRAIN_MS : events.publishTimeoutMs)));
+      await Promise.all(
+        queues.map((q) => q.publisher.settle(signal.aborted ? ABORT_DRAIN_MS : events.publishTimeoutMs)),
+      );
       sink.setInFlight(0);
       await this.drain(queues, signal.aborted ? ABORT_DRAIN_MS : events.drainMs, signal);
     } finally {
@@ -65,7 +78,12 @@ export class EventEngine {
     }
   }
 
-  private async publish(load: LoadPlan, queues: readonly QueueRun[], sink: SampleSink, signal: AbortSignal): Promise<void> {
+  private async publish(
+    load: LoadPlan,
+    queues: readonly QueueRun[],
+    sink: SampleSink,
+    signal: AbortSignal,
+  ): Promise<void> {
     const { stages, maxInFlight } = load;
     const schedule = new ArrivalSchedule(stages);
     const picker = new WeightedPicker(queues.map((q) => q.plan.weight));

@@ -97,12 +97,19 @@ export class QueuePublisher {
   }
 
   /** Publishes with the timeout; returns the failure kind, or undefined when the broker confirmed. */
-  private async send(adapter: BrokerAdapter, message: OutgoingMessage, intendedMs: number): Promise<PublishErrorKind | undefined> {
+  private async send(
+    adapter: BrokerAdapter,
+    message: OutgoingMessage,
+    intendedMs: number,
+  ): Promise<PublishErrorKind | undefined> {
     const q = this.plan.index;
     let timer: NodeJS.Timeout | undefined;
     const timeoutMs = this.plan.target.publishTimeoutMs;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PublishError('timeout', `no confirmation within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new PublishError('timeout', `no confirmation within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     try {
       await Promise.race([adapter.publish(message), timeout]);

@@ -3,7 +3,13 @@ import type { EventSink } from '../../metrics/event-recorder.js';
 import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { EventQueuePlan } from '../../scenario/event-plan.js';
 import { scrubSecrets } from '../../scenario/redact.js';
-import { type BrokerAdapter, type BrokerTarget, type ConnectionObserver, LagUnavailable, type LagReading } from './broker-adapter.js';
+import {
+  type BrokerAdapter,
+  type BrokerTarget,
+  type ConnectionObserver,
+  LagUnavailable,
+  type LagReading,
+} from './broker-adapter.js';
 import { type ConsumerHost, InlineConsumerHost, WorkerConsumerHost } from './consumer-host.js';
 import { FOREIGN } from './consumer-runner.js';
 import { nowMs } from './envelope.js';
@@ -131,7 +137,9 @@ export class QueueRun {
     const q = this.plan.index;
     const tracker = producer === FOREIGN ? undefined : this.trackers[producer];
     if (tracker === undefined) return this.deps.events.foreign(q);
-    const outcome = tracker.received(seq, consumer, (intendedMs) => this.deps.events.missing(q, 'lost', nowMs() - intendedMs));
+    const outcome = tracker.received(seq, consumer, (intendedMs) =>
+      this.deps.events.missing(q, 'lost', nowMs() - intendedMs),
+    );
     if (outcome === 'duplicate') this.deps.events.duplicate(q);
     else if (outcome === 'unknown') this.deps.events.foreign(q);
     else this.deps.events.consumed(q, e2eMs, outcome === 'reordered');
@@ -194,7 +202,8 @@ export class QueueRun {
     // Produce-only: the application's consumers account for the messages, and its group's lag (just read) says how
     // far they got; nothing of ours awaited them, so nothing is lost, undelivered or in the e2e tail.
     if (this.plan.consumers > 0) this.accountForOutstanding(brokerFinal);
-    if (cleanup && this.plan.target.create) await (this.producers[0] as BrokerAdapter).destroy?.().catch(() => undefined);
+    if (cleanup && this.plan.target.create)
+      await (this.producers[0] as BrokerAdapter).destroy?.().catch(() => undefined);
     await Promise.all(this.producers.map((p) => p.close()));
   }
 

@@ -34,7 +34,13 @@ describe('SequenceTracker', () => {
     const t = new SequenceTracker();
     publish(t, 6);
     // Two consumers interleaving in order each: no reordering.
-    for (const [seq, consumer] of [[0, 0], [1, 1], [2, 0], [3, 1]] as const) t.received(seq, consumer, noLoss);
+    for (const [seq, consumer] of [
+      [0, 0],
+      [1, 1],
+      [2, 0],
+      [3, 1],
+    ] as const)
+      t.received(seq, consumer, noLoss);
     expect(t.counts.outOfOrder).toBe(0);
     t.received(5, 0, noLoss);
     t.received(4, 0, noLoss);

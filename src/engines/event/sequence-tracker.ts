@@ -146,7 +146,7 @@ export class SequenceTracker {
   }
 
   private freeBehind(): void {
-    if ((this.base % CHUNK) === 0) this.chunks.delete(this.base / CHUNK - 1);
+    if (this.base % CHUNK === 0) this.chunks.delete(this.base / CHUNK - 1);
   }
 
   private chunk(seq: number, create: true): Chunk;

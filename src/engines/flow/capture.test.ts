@@ -28,7 +28,14 @@ describe('applyCaptures', () => {
       vars,
     );
     expect(missing).toBeUndefined();
-    expect(vars).toEqual({ userId: '42', first: 'a-1', active: 'false', tags: '["x","y"]', where: '/users/42', code: '201' });
+    expect(vars).toEqual({
+      userId: '42',
+      first: 'a-1',
+      active: 'false',
+      tags: '["x","y"]',
+      where: '/users/42',
+      code: '201',
+    });
   });
 
   it('reports the first value that is absent or null, naming the variable and where it looked', () => {
@@ -37,7 +44,9 @@ describe('applyCaptures', () => {
       'capture b: jsonPath nope not found in the response',
     );
     expect(vars).toEqual({ a: '1' });
-    expect(applyCaptures([jsonPath('c', 'id')], response({ id: null }), {})).toBe('capture c: jsonPath id not found in the response');
+    expect(applyCaptures([jsonPath('c', 'id')], response({ id: null }), {})).toBe(
+      'capture c: jsonPath id not found in the response',
+    );
     expect(applyCaptures([{ variable: 'h', source: 'header', path: 'x-id' }], response({}), {})).toBe(
       'capture h: header x-id not found in the response',
     );

@@ -15,7 +15,13 @@ const CONTROL_TICK_MS = 100;
  * as the services answer. Stages ramp N; a user above the wanted number stops after its current iteration.
  */
 export class FlowClosedModelEngine implements FlowEngine {
-  async run(flows: FlowsPlan, load: LoadPlan, context: FlowRunContext, sink: FlowSink, signal: AbortSignal): Promise<void> {
+  async run(
+    flows: FlowsPlan,
+    load: LoadPlan,
+    context: FlowRunContext,
+    sink: FlowSink,
+    signal: AbortSignal,
+  ): Promise<void> {
     const { stages, durationMs } = load;
     const peak = Math.ceil(Math.max(1, ...stages.map((s) => Math.max(s.from, s.to))));
     const { senders, pools } = openSenders(flows, context, peak);

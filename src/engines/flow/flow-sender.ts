@@ -51,7 +51,12 @@ export class FlowSender {
     this.pool = pools.get(url.origin, timeoutMs);
   }
 
-  async send(step: StepPlan, ctx: TemplateContext, vars: Record<string, string>, traceparent: string): Promise<Outcome> {
+  async send(
+    step: StepPlan,
+    ctx: TemplateContext,
+    vars: Record<string, string>,
+    traceparent: string,
+  ): Promise<Outcome> {
     const r = step.request;
     let path: string;
     let headers: Record<string, string>;

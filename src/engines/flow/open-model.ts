@@ -15,7 +15,13 @@ const MAX_STARTS_PER_TICK = 500;
  * runs from its intended start (no coordinated omission). Past the in-flight cap a start is counted as dropped.
  */
 export class FlowOpenModelEngine implements FlowEngine {
-  async run(flows: FlowsPlan, load: LoadPlan, context: FlowRunContext, sink: FlowSink, signal: AbortSignal): Promise<void> {
+  async run(
+    flows: FlowsPlan,
+    load: LoadPlan,
+    context: FlowRunContext,
+    sink: FlowSink,
+    signal: AbortSignal,
+  ): Promise<void> {
     const { stages, maxInFlight } = load;
     const { senders, pools } = openSenders(flows, context, maxInFlight);
     const runner = new FlowRunner(flows, senders, sink, context.feed, signal);

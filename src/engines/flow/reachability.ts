@@ -14,7 +14,10 @@ function tryConnect(url: string, timeoutMs: number): Promise<void> {
   const { hostname, port, protocol } = new URL(url);
   return new Promise((resolve, reject) => {
     // A bare TCP connect, not a request: the services' own counters must not see our check.
-    const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) || DEFAULT_PORT[protocol] || 80 });
+    const socket = connect({
+      host: hostname.replace(/^\[|\]$/g, ''),
+      port: Number(port) || DEFAULT_PORT[protocol] || 80,
+    });
     const done = (err?: Error): void => {
       socket.destroy();
       if (err === undefined) resolve();

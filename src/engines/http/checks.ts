@@ -2,7 +2,10 @@ import type { CheckConfig } from '../../scenario/schema.js';
 
 /** Follows "a.b.0.c" (an optional leading "$." is allowed) into parsed JSON. */
 export function readJsonPath(value: unknown, path: string): unknown {
-  const keys = path.replace(/^\$\.?/, '').split('.').filter((k) => k !== '');
+  const keys = path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter((k) => k !== '');
   let current: unknown = value;
   for (const key of keys) {
     if (current === null || typeof current !== 'object') return undefined;

@@ -42,13 +42,20 @@ function tracked(server: Server): { connections: () => number } {
 }
 
 function prepare(request: Record<string, unknown>, base: string): PreparedRequest {
-  const plan = planScenario(validateScenario({ target: base, load: { connections: 1, duration: '1s' }, requests: [request] }, 'test'));
+  const plan = planScenario(
+    validateScenario({ target: base, load: { connections: 1, duration: '1s' }, requests: [request] }, 'test'),
+  );
   const url = new URL(base);
   return new PreparedRequest(plan.requests[0]!, '', url.host);
 }
 
 /** Drives one connection through `count` sequential exchanges and collects the outcomes. */
-async function exchanges(base: string, request: Record<string, unknown>, count: number, timeoutMs = 2000): Promise<Outcome[]> {
+async function exchanges(
+  base: string,
+  request: Record<string, unknown>,
+  count: number,
+  timeoutMs = 2000,
+): Promise<Outcome[]> {
   const prepared = prepare(request, base);
   const outcomes: Outcome[] = [];
   return new Promise((resolve) => {
@@ -98,10 +105,19 @@ describe('HttpConnection against real servers', () => {
     });
     tracked(server);
     const host = await listen(server);
-    const pass = { path: '/', checks: [{ jsonPath: 'id', equals: 7 }, { header: 'X-Kind', equals: 'chunky' }] };
+    const pass = {
+      path: '/',
+      checks: [
+        { jsonPath: 'id', equals: 7 },
+        { header: 'X-Kind', equals: 'chunky' },
+      ],
+    };
     expect(await exchanges(`http://${host}`, pass, 3)).toEqual(Array(3).fill(ok()));
     const fail = { path: '/', checks: [{ header: 'x-kind', equals: 'smooth' }] };
-    expect((await exchanges(`http://${host}`, fail, 1))[0]).toMatchObject({ error: 'check', message: expect.stringMatching(/header x-kind/) });
+    expect((await exchanges(`http://${host}`, fail, 1))[0]).toMatchObject({
+      error: 'check',
+      message: expect.stringMatching(/header x-kind/),
+    });
   });
 
   it('opens a new connection after Connection: close, and after the server drops an idle one', async () => {
@@ -144,7 +160,11 @@ describe('HttpConnection against real servers', () => {
     const host = await listen(server);
     const started = performance.now();
     const outcomes = await exchanges(`http://${host}`, { path: '/' }, 2, 150);
-    expect(outcomes[0]).toMatchObject({ error: 'timeout', hasLatency: true, message: 'no complete response within 150 ms' });
+    expect(outcomes[0]).toMatchObject({
+      error: 'timeout',
+      hasLatency: true,
+      message: 'no complete response within 150 ms',
+    });
     expect(outcomes[1]).toEqual(ok());
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
   });
@@ -166,11 +186,33 @@ describe('HttpConnection against real servers', () => {
   it('speaks TLS: an untrusted certificate is an error naming it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bb-tls-'));
     const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => res.end('x'));
     tracked(server);
     const host = await listen(server);
     const [outcome] = await exchanges(`https://${host}`, { path: '/' }, 1);
-    expect(outcome).toMatchObject({ error: 'other', hasLatency: false, message: expect.stringMatching(/self[- ]signed/i) });
+    expect(outcome).toMatchObject({
+      error: 'other',
+      hasLatency: false,
+      message: expect.stringMatching(/self[- ]signed/i),
+    });
   });
 });

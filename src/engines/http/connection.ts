@@ -127,7 +127,10 @@ export class HttpConnection {
   expireIfDue(now: number): void {
     if (this.request === undefined || now < this.deadline) return;
     this.drop();
-    this.finish({ error: 'timeout', hasLatency: true, status: 0, message: `no complete response within ${this.timeoutMs} ms` }, now);
+    this.finish(
+      { error: 'timeout', hasLatency: true, status: 0, message: `no complete response within ${this.timeoutMs} ms` },
+      now,
+    );
   }
 
   close(): void {

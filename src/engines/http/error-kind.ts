@@ -24,7 +24,9 @@ export function classifyError(err: unknown): ErrorKind {
   const own = codeOf(err);
   const cause = err instanceof Error ? codeOf(err.cause) : undefined;
   // A socket that closed under us reports UND_ERR_SOCKET with the real reason (e.g. ECONNRESET) as cause.
-  return (cause !== undefined ? BY_CODE[cause] : undefined) ?? (own !== undefined ? BY_CODE[own] : undefined) ?? 'other';
+  return (
+    (cause !== undefined ? BY_CODE[cause] : undefined) ?? (own !== undefined ? BY_CODE[own] : undefined) ?? 'other'
+  );
 }
 
 export function errorMessage(err: unknown): string {

@@ -51,7 +51,8 @@ export class PreparedRequest {
   private render(ctx: TemplateContext): Buffer {
     const r = this.plan;
     const path = this.basePath + renderPath(r, ctx);
-    if (INVALID_PATH.test(path)) throw new RequestEncodingError(`invalid request path ${JSON.stringify(path.slice(0, 80))}`);
+    if (INVALID_PATH.test(path))
+      throw new RequestEncodingError(`invalid request path ${JSON.stringify(path.slice(0, 80))}`);
     const headers = renderHeaders(r, ctx);
     const text = r.body?.render(ctx);
     const body = text === undefined ? undefined : Buffer.from(text, 'utf8');

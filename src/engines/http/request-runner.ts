@@ -95,7 +95,8 @@ export class RequestRunner implements ConnectionOwner {
     if (this.cut) return;
     const latency = outcome.hasLatency ? endedAt - connection.intendedAt : undefined;
     this.sink.request(connection.scope, latency, outcome.error, outcome.status);
-    if (outcome.error !== undefined && outcome.message !== undefined) this.sink.errorSample(outcome.error, outcome.message);
+    if (outcome.error !== undefined && outcome.message !== undefined)
+      this.sink.errorSample(outcome.error, outcome.message);
     if (this.inFlightCount === 0) this.idle?.();
     this.options.afterExchange(connection, endedAt);
   }

@@ -42,7 +42,8 @@ function expectSplitInvariant(text: string, options: ParseOptions = ALL, closeAt
   return whole;
 }
 
-const OK = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 13\r\nKeep-Alive: timeout=5\r\n\r\n{"hello":"w"}';
+const OK =
+  'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 13\r\nKeep-Alive: timeout=5\r\n\r\n{"hello":"w"}';
 
 describe('ResponseParser', () => {
   it('frames a Content-Length response, whichever way the bytes arrive', () => {
@@ -68,8 +69,14 @@ describe('ResponseParser', () => {
   });
 
   it('decodes chunked bodies with extensions and trailers', () => {
-    const text = 'HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\nA\r\n, chunked!\r\n0\r\nX-Trailer: t\r\n\r\n';
-    expect(expectSplitInvariant(text)).toMatchObject({ status: 201, body: 'hello, chunked!', keepAlive: true, end: text.length });
+    const text =
+      'HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\nA\r\n, chunked!\r\n0\r\nX-Trailer: t\r\n\r\n';
+    expect(expectSplitInvariant(text)).toMatchObject({
+      status: 201,
+      body: 'hello, chunked!',
+      keepAlive: true,
+      end: text.length,
+    });
   });
 
   it('has no body for HEAD, 204 and 304, whatever the headers say', () => {

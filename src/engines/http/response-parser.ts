@@ -80,7 +80,9 @@ function connectionSays(buf: Buffer, start: number, end: number): 'close' | 'kee
   while (stop > i && isSpace(buf[stop - 1] as number)) stop--;
   if (nameIs(buf, i, stop, 'keep-alive')) return 'keep-alive';
   if (nameIs(buf, i, stop, 'close')) return 'close';
-  const tokens = trimmedValue(buf, i, stop).split(',').map((t) => t.trim());
+  const tokens = trimmedValue(buf, i, stop)
+    .split(',')
+    .map((t) => t.trim());
   if (tokens.includes('close')) return 'close';
   return tokens.includes('keep-alive') ? 'keep-alive' : undefined;
 }
@@ -197,7 +199,8 @@ export class ResponseParser {
     }
     const end = buf.indexOf(HEAD_END, from);
     if (end < 0) {
-      if (buf.length - from > MAX_HEAD_BYTES) throw new ProtocolError(`response head larger than ${MAX_HEAD_BYTES} bytes`);
+      if (buf.length - from > MAX_HEAD_BYTES)
+        throw new ProtocolError(`response head larger than ${MAX_HEAD_BYTES} bytes`);
       this.pending = Buffer.from(buf.subarray(from));
       return -1;
     }

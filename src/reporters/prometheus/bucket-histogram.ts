@@ -1,4 +1,9 @@
-import { Histogram as PromHistogram, type LabelValues, type MetricObjectWithValues, type MetricValueWithName } from 'prom-client';
+import {
+  Histogram as PromHistogram,
+  type LabelValues,
+  type MetricObjectWithValues,
+  type MetricValueWithName,
+} from 'prom-client';
 import { addHistogram, type BucketCounts, cumulative, emptyBuckets } from '../../metrics/buckets.js';
 import type { Histogram } from '../../metrics/histogram.js';
 

@@ -1,5 +1,11 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { COMMON_LABELS, LATENCY_BUCKETS_SECONDS, type MetricDef, type MetricType, METRICS } from '../../metrics/names.js';
+import {
+  COMMON_LABELS,
+  LATENCY_BUCKETS_SECONDS,
+  type MetricDef,
+  type MetricType,
+  METRICS,
+} from '../../metrics/names.js';
 import { BucketHistogram } from './bucket-histogram.js';
 
 type InstrumentOf = {
@@ -28,6 +34,9 @@ const FACTORIES = {
 
 /** Registers every metric of the catalogue in `registry` (never prom-client's global one). */
 export function createInstruments(registry: Registry): Instruments {
-  const entries = Object.entries(METRICS).map(([key, d]: [string, MetricDef]) => [key, FACTORIES[d.type](d, [registry])]);
+  const entries = Object.entries(METRICS).map(([key, d]: [string, MetricDef]) => [
+    key,
+    FACTORIES[d.type](d, [registry]),
+  ]);
   return Object.fromEntries(entries) as Instruments;
 }

@@ -89,7 +89,10 @@ export class PrometheusReporter implements Reporter {
   /** PUT replaces the run's group as a whole: a re-push never leaves stale series behind. */
   private async push(url: string, runId: string): Promise<void> {
     try {
-      await new Pushgateway(url, { timeout: 10_000 }, this.registry).push({ jobName: PUSH_JOB, groupings: { run_id: runId } });
+      await new Pushgateway(url, { timeout: 10_000 }, this.registry).push({
+        jobName: PUSH_JOB,
+        groupings: { run_id: runId },
+      });
       this.options.log(`pushgateway: pushed run ${runId} to ${url} (job ${PUSH_JOB})`);
     } catch (err) {
       // The gate's verdict stands on its own; a failed push is reported, not turned into a failed run.
@@ -104,7 +107,9 @@ export class PrometheusReporter implements Reporter {
     if (this.options.lingerMs > 0) {
       // After an interrupted run the signal has already fired; the linger still happens (a second Ctrl-C quits).
       const signal = this.options.signal?.aborted === false ? this.options.signal : undefined;
-      this.options.log(`prometheus: /metrics stays up ${this.options.lingerMs / 1000}s for a last scrape (Ctrl-C to skip)`);
+      this.options.log(
+        `prometheus: /metrics stays up ${this.options.lingerMs / 1000}s for a last scrape (Ctrl-C to skip)`,
+      );
       await delay(this.options.lingerMs, undefined, { signal }).catch(() => undefined);
     }
     server.closeAllConnections();
@@ -115,8 +120,13 @@ export class PrometheusReporter implements Reporter {
 /** Removes a run's group from a Pushgateway (`backend-bench pushgateway-delete`). */
 export async function deletePushedRun(url: string, runId: string): Promise<void> {
   try {
-    await new Pushgateway(url, { timeout: 10_000 }, new Registry()).delete({ jobName: PUSH_JOB, groupings: { run_id: runId } });
+    await new Pushgateway(url, { timeout: 10_000 }, new Registry()).delete({
+      jobName: PUSH_JOB,
+      groupings: { run_id: runId },
+    });
   } catch (err) {
-    throw new RunError(`pushgateway ${url}: delete of run ${runId} failed: ${err instanceof Error ? err.message : String(err)}`);
+    throw new RunError(
+      `pushgateway ${url}: delete of run ${runId} failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }

@@ -88,7 +88,12 @@ const toBase = (value: number, unit: SloVerdict['unit']): number => (unit === 'm
 
 function setVerdicts(m: Instruments, base: BaseLabels, verdicts: readonly SloVerdict[]): void {
   for (const v of verdicts) {
-    const labels = { ...base, slo: v.expr, metric: v.metric, scope: v.scope ? `${v.scope.kind}:${v.scope.name}` : 'run' };
+    const labels = {
+      ...base,
+      slo: v.expr,
+      metric: v.metric,
+      scope: v.scope ? `${v.scope.kind}:${v.scope.name}` : 'run',
+    };
     m.sloPass.set(labels, v.pass ? 1 : 0);
     m.sloThreshold.set(labels, toBase(v.threshold, v.unit));
     if (v.value !== null) m.sloValue.set(labels, toBase(v.value, v.unit));
@@ -109,21 +114,21 @@ const event: PromSection = {
       const c = events.interval.queues[i];
       if (c === undefined) return;
       const labels = { ...base, queue };
-        m.published.inc(labels, c.acked);
-        m.consumed.inc(labels, c.consumed);
-        m.messagesDropped.inc(labels, c.dropped);
-        m.duplicates.inc(labels, c.duplicates);
-        m.lost.inc(labels, c.lost + c.undelivered);
-        for (const kind of PUBLISH_ERROR_KINDS) m.publishErrors.inc({ ...labels, kind }, c.errors[kind]);
-        m.publishDuration.addHdr(labels, c.publish);
-        m.e2eLatency.addHdr(labels, c.e2e);
-        const lag = events.interval.lag[i];
-        if (lag !== undefined) {
-          if (lag.broker !== null) m.queueLag.set(labels, lag.broker);
-          m.queueTimeLag.set(labels, lag.timeLagMs / 1000);
-        }
-      });
-    },
+      m.published.inc(labels, c.acked);
+      m.consumed.inc(labels, c.consumed);
+      m.messagesDropped.inc(labels, c.dropped);
+      m.duplicates.inc(labels, c.duplicates);
+      m.lost.inc(labels, c.lost + c.undelivered);
+      for (const kind of PUBLISH_ERROR_KINDS) m.publishErrors.inc({ ...labels, kind }, c.errors[kind]);
+      m.publishDuration.addHdr(labels, c.publish);
+      m.e2eLatency.addHdr(labels, c.e2e);
+      const lag = events.interval.lag[i];
+      if (lag !== undefined) {
+        if (lag.broker !== null) m.queueLag.set(labels, lag.broker);
+        m.queueTimeLag.set(labels, lag.timeLagMs / 1000);
+      }
+    });
+  },
 };
 
 /**
@@ -153,7 +158,11 @@ const flow: PromSection = {
     scopes.steps.forEach((step, i) => {
       const flowName = scopes.flows[step.flow]?.name ?? '';
       const latency = u.interval?.scopes.get(step.name)?.latency;
-      if (latency !== undefined) m.stepDuration.addHdr({ ...base, flow: flowName, step: step.name, service: scopes.services[step.service] ?? '' }, latency);
+      if (latency !== undefined)
+        m.stepDuration.addHdr(
+          { ...base, flow: flowName, step: step.name, service: scopes.services[step.service] ?? '' },
+          latency,
+        );
       m.stepsSkipped.inc({ ...base, flow: flowName, step: step.name }, flows.stepSkipped[i] ?? 0);
     });
   },

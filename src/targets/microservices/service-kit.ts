@@ -181,7 +181,10 @@ export async function callService(
     const text = await res.body.text();
     return { status: res.statusCode, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
   } catch (err) {
-    return { status: 502, body: { error: `${from} → ${baseUrl}: ${err instanceof Error ? err.message : String(err)}` } };
+    return {
+      status: 502,
+      body: { error: `${from} → ${baseUrl}: ${err instanceof Error ? err.message : String(err)}` },
+    };
   }
 }
 

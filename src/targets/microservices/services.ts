@@ -90,7 +90,8 @@ export function inventoryRoutes(): Route[] {
     route('POST', '/reservations', ({ body }) => {
       const sku = field(body, 'sku');
       const quantity = positiveInt(body, 'quantity');
-      if (typeof sku !== 'string' || quantity === undefined) return badRequest('sku and a positive quantity are required');
+      if (typeof sku !== 'string' || quantity === undefined)
+        return badRequest('sku and a positive quantity are required');
       const left = available(sku) - quantity;
       stock.set(sku, left < quantity ? RESTOCK : left);
       return created(reservations.add((reservationId) => ({ reservationId, sku, quantity })));

@@ -30,7 +30,10 @@ export class InFlight {
     const until = Date.now() + ms;
     while (this.n > 0 && Date.now() < until) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.next(), new Promise<void>((resolve) => (timer = setTimeout(resolve, until - Date.now())))]);
+      await Promise.race([
+        this.next(),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, until - Date.now()))),
+      ]);
       clearTimeout(timer);
     }
   }

@@ -46,11 +46,17 @@ describe('parseKafkaUrl', () => {
 
 describe('Kafka options', () => {
   it('defaults to acks=all, broker-default partitions, a 500 ms commit interval', () => {
-    expect(parseAdapterOptions(KafkaOptions, target({}), 'kafka')).toMatchObject({ acks: 'all', commitIntervalMs: 500, ssl: false });
+    expect(parseAdapterOptions(KafkaOptions, target({}), 'kafka')).toMatchObject({
+      acks: 'all',
+      commitIntervalMs: 500,
+      ssl: false,
+    });
   });
 
   it('rejects unknown keys and bad values, naming them', () => {
-    expect(() => parseAdapterOptions(KafkaOptions, target({ partitons: 3 }), 'kafka')).toThrow(/partitons: not an option/);
+    expect(() => parseAdapterOptions(KafkaOptions, target({ partitons: 3 }), 'kafka')).toThrow(
+      /partitons: not an option/,
+    );
     expect(() => parseAdapterOptions(KafkaOptions, target({ acks: 0 }), 'kafka')).toThrow(/acks/);
   });
 
@@ -59,6 +65,10 @@ describe('Kafka options', () => {
     const plain = kafkaClientConfig(parseKafkaUrl('kafka://b1:9092', 'x'), options);
     expect(plain.sasl).toBeUndefined();
     const withSasl = kafkaClientConfig(parseKafkaUrl('kafka://app:pw@b1:9092', 'x'), options);
-    expect(withSasl).toMatchObject({ brokers: ['b1:9092'], ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'app', password: 'pw' } });
+    expect(withSasl).toMatchObject({
+      brokers: ['b1:9092'],
+      ssl: true,
+      sasl: { mechanism: 'scram-sha-512', username: 'app', password: 'pw' },
+    });
   });
 });

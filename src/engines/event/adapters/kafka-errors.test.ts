@@ -18,9 +18,14 @@ describe('Kafka publish errors', () => {
 
   it('tells a broker refusal (nack) from a timeout and from anything else', () => {
     expect(kafkaErrorKind(named('KafkaJSProtocolError', 'NOT_ENOUGH_REPLICAS'))).toBe('nack');
-    expect(kafkaErrorKind(named('KafkaJSRequestTimeoutError', 'Request Produce(key: 0, version: 7) timed out'))).toBe('timeout');
+    expect(kafkaErrorKind(named('KafkaJSRequestTimeoutError', 'Request Produce(key: 0, version: 7) timed out'))).toBe(
+      'timeout',
+    );
     expect(kafkaErrorKind(new TypeError('x'))).toBe('other');
-    expect(toPublishError(named('KafkaJSProtocolError', 'MESSAGE_TOO_LARGE'))).toMatchObject({ kind: 'nack', message: 'MESSAGE_TOO_LARGE' });
+    expect(toPublishError(named('KafkaJSProtocolError', 'MESSAGE_TOO_LARGE'))).toMatchObject({
+      kind: 'nack',
+      message: 'MESSAGE_TOO_LARGE',
+    });
   });
 });
 
@@ -30,11 +35,15 @@ describe('Kafka group join errors', () => {
 
   it('a member refused while the group settles joins again (the mock answers a late SyncGroup INVALID_REQUEST)', () => {
     expect(isGroupJoinRace(protocolError('INVALID_REQUEST', 42))).toBe(true);
-    expect(isGroupJoinRace(new Error('consumer crashed', { cause: protocolError('REBALANCE_IN_PROGRESS', 27) }))).toBe(true);
+    expect(isGroupJoinRace(new Error('consumer crashed', { cause: protocolError('REBALANCE_IN_PROGRESS', 27) }))).toBe(
+      true,
+    );
   });
 
   it('anything else fails the start at once', () => {
     expect(isGroupJoinRace(protocolError('GROUP_AUTHORIZATION_FAILED', 30))).toBe(false);
-    expect(isGroupJoinRace(named('KafkaJSConnectionError', 'Connection error: connect ECONNREFUSED 127.0.0.1:9092'))).toBe(false);
+    expect(
+      isGroupJoinRace(named('KafkaJSConnectionError', 'Connection error: connect ECONNREFUSED 127.0.0.1:9092')),
+    ).toBe(false);
   });
 });

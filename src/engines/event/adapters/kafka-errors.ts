@@ -42,7 +42,12 @@ export function kafkaErrorMessage(error: unknown): string {
  * moment. librdkafka's mock cluster answers a follower's SyncGroup that arrives after the leader's with
  * INVALID_REQUEST (a real broker hands it its assignment), and kafkajs does not restart a consumer on that.
  */
-const JOIN_RACE_TYPES = new Set(['INVALID_REQUEST', 'REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+const JOIN_RACE_TYPES = new Set([
+  'INVALID_REQUEST',
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+]);
 
 export function isGroupJoinRace(error: unknown): boolean {
   return causes(error).some((e) => {

@@ -12,7 +12,12 @@ describe('consumerGroupLag', () => {
       new Map(),
     );
     expect(reading.messages).toBe(10 + 0 + 5);
-    expect(reading.parts).toEqual({ log_end_offset: 152, committed_offset: 137, partitions: 3, partitions_without_commit: 0 });
+    expect(reading.parts).toEqual({
+      log_end_offset: 152,
+      committed_offset: 137,
+      partitions: 3,
+      partitions_without_commit: 0,
+    });
     expect(reading.excludesUnacked).toBe(false);
     expect(reading.source).toMatch(/log-end offset − committed offset/);
   });

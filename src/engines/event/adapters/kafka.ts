@@ -96,7 +96,11 @@ class KafkaAdapter implements BrokerAdapter {
         waitForLeaders: true,
         // -1: the broker's num.partitions / default.replication.factor.
         topics: [
-          { topic, numPartitions: this.options.partitions ?? -1, replicationFactor: this.options.replicationFactor ?? -1 },
+          {
+            topic,
+            numPartitions: this.options.partitions ?? -1,
+            replicationFactor: this.options.replicationFactor ?? -1,
+          },
         ],
       });
       this.createdTopic = true;

@@ -6,7 +6,10 @@ import { z } from 'zod';
  */
 export const MqttOptions = z
   .object({
-    qos: z.union([z.literal(1), z.literal(2)]).default(1).meta({ description: 'Publish and subscribe QoS (1 or 2)' }),
+    qos: z
+      .union([z.literal(1), z.literal(2)])
+      .default(1)
+      .meta({ description: 'Publish and subscribe QoS (1 or 2)' }),
   })
   .strict();
 

@@ -87,7 +87,8 @@ export class MqttAdapter implements BrokerAdapter {
 
   async publish(message: OutgoingMessage): Promise<void> {
     const client = this.publisher;
-    if (client === undefined || !client.connected) throw new PublishError('connection', 'not connected to the MQTT broker (reconnecting)');
+    if (client === undefined || !client.connected)
+      throw new PublishError('connection', 'not connected to the MQTT broker (reconnecting)');
     try {
       await client.publishAsync(this.target.destination, message.body, {
         qos: this.options.qos,
@@ -96,7 +97,9 @@ export class MqttAdapter implements BrokerAdapter {
     } catch (err) {
       const e = err as Error & { code?: number };
       // A PUBACK reason code of 0x80 or above is the broker refusing the message.
-      throw new PublishError(typeof e.code === 'number' && e.code >= 0x80 ? 'nack' : 'connection', e.message, { cause: err });
+      throw new PublishError(typeof e.code === 'number' && e.code >= 0x80 ? 'nack' : 'connection', e.message, {
+        cause: err,
+      });
     }
   }
 
@@ -106,7 +109,12 @@ export class MqttAdapter implements BrokerAdapter {
     const client = await this.open({
       properties: { receiveMaximum: spec.prefetch },
       // The PUBACK goes out once the message is processed, not on arrival.
-      customHandleAcks: (_topic, message, packet: { properties?: { userProperties?: Record<string, string | string[]> } }, done) => {
+      customHandleAcks: (
+        _topic,
+        message,
+        packet: { properties?: { userProperties?: Record<string, string | string[]> } },
+        done,
+      ) => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(packet.properties?.userProperties ?? {})) headers[k] = headerText(v);
         if (!active) return done(0);

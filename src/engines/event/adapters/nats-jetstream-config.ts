@@ -6,7 +6,11 @@ import { z } from 'zod';
  */
 export const NatsJetStreamOptions = z
   .object({
-    stream: z.string().regex(/^[^.*>\s]+$/).optional().meta({ description: 'Stream name (default: the subject, dots as _)' }),
+    stream: z
+      .string()
+      .regex(/^[^.*>\s]+$/)
+      .optional()
+      .meta({ description: 'Stream name (default: the subject, dots as _)' }),
     storage: z.enum(['file', 'memory']).default('file'),
     retention: z.enum(['limits', 'workqueue']).default('limits'),
   })

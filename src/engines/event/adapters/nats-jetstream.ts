@@ -112,11 +112,16 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
     const { destination: subject, group: durable } = this.target;
     if (!this.target.create) {
       await jsm.consumers.info(this.stream, durable).catch((err: unknown) => {
-        throw new Error(`no durable consumer "${durable}" on stream "${this.stream}": ${(err as Error).message}`, { cause: err });
+        throw new Error(`no durable consumer "${durable}" on stream "${this.stream}": ${(err as Error).message}`, {
+          cause: err,
+        });
       });
       return;
     }
-    const exists = await jsm.streams.info(this.stream).then(() => true, () => false);
+    const exists = await jsm.streams.info(this.stream).then(
+      () => true,
+      () => false,
+    );
     if (!exists) {
       await jsm.streams.add({
         name: this.stream,
@@ -125,7 +130,10 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
         retention: this.options.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
       });
     }
-    const consumer = await jsm.consumers.info(this.stream, durable).then(() => true, () => false);
+    const consumer = await jsm.consumers.info(this.stream, durable).then(
+      () => true,
+      () => false,
+    );
     if (!consumer) {
       // From "new": messages left in the stream by earlier runs are not ours to count.
       await jsm.consumers.add(this.stream, {
@@ -139,7 +147,8 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
 
   async publish(message: OutgoingMessage): Promise<void> {
     const js = this.js;
-    if (js === undefined || !this.connected) throw new PublishError('connection', 'not connected to NATS (reconnecting)');
+    if (js === undefined || !this.connected)
+      throw new PublishError('connection', 'not connected to NATS (reconnecting)');
     const h = natsHeaders();
     for (const [k, v] of Object.entries(message.headers)) h.set(k, v);
     try {

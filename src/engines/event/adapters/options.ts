@@ -17,7 +17,8 @@ export function optionProblems(schema: z.ZodType, options: unknown, broker: stri
   const parsed = schema.safeParse(options ?? {});
   if (parsed.success) return [];
   const keys = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-  const unknown = keys.length === 0 ? `${broker} takes no options` : `not an option of ${broker} (known: ${keys.join(', ')})`;
+  const unknown =
+    keys.length === 0 ? `${broker} takes no options` : `not an option of ${broker} (known: ${keys.join(', ')})`;
   return parsed.error.issues.flatMap((issue): OptionProblem[] =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: [key], message: unknown }))
@@ -29,6 +30,8 @@ export function optionProblems(schema: z.ZodType, options: unknown, broker: stri
 export function parseAdapterOptions<S extends z.ZodType>(schema: S, target: BrokerTarget, scheme: string): z.output<S> {
   const parsed = schema.safeParse(target.options);
   if (parsed.success) return parsed.data;
-  const problems = optionProblems(schema, target.options, `${scheme}://`).map((p) => `${p.path.join('.')}: ${p.message}`);
+  const problems = optionProblems(schema, target.options, `${scheme}://`).map(
+    (p) => `${p.path.join('.')}: ${p.message}`,
+  );
   throw new InputError(`events queue "${target.destination}" options (${scheme}): ${problems.join('; ')}`);
 }

@@ -9,7 +9,9 @@ import { RabbitManagement } from './rabbitmq-management.js';
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve()))));
 
-async function serve(reply: (req: IncomingMessage) => { status: number; body: unknown }): Promise<{ url: string; seen: IncomingMessage[] }> {
+async function serve(
+  reply: (req: IncomingMessage) => { status: number; body: unknown },
+): Promise<{ url: string; seen: IncomingMessage[] }> {
   const seen: IncomingMessage[] = [];
   server = createServer((req, res) => {
     seen.push(req);
@@ -21,13 +23,25 @@ async function serve(reply: (req: IncomingMessage) => { status: number; body: un
 }
 
 const target = (url: string): BrokerTarget => ({
-  url, display: '', destination: 'orders.v1', group: '', create: true, publishTimeoutMs: 1000, options: {},
+  url,
+  display: '',
+  destination: 'orders.v1',
+  group: '',
+  create: true,
+  publishTimeoutMs: 1000,
+  options: {},
 });
 
 describe('RabbitManagement', () => {
-  it('reads ready + unacknowledged of the queue in the URL\'s vhost, with the management URL\'s credentials', async () => {
-    const { url, seen } = await serve(() => ({ status: 200, body: { messages_ready: 12, messages_unacknowledged: 3, messages: 15 } }));
-    const mgmt = new RabbitManagement(url.replace('http://', 'http://admin:p%40ss@'), target('amqp://guest:guest@127.0.0.1:5672/shop'));
+  it("reads ready + unacknowledged of the queue in the URL's vhost, with the management URL's credentials", async () => {
+    const { url, seen } = await serve(() => ({
+      status: 200,
+      body: { messages_ready: 12, messages_unacknowledged: 3, messages: 15 },
+    }));
+    const mgmt = new RabbitManagement(
+      url.replace('http://', 'http://admin:p%40ss@'),
+      target('amqp://guest:guest@127.0.0.1:5672/shop'),
+    );
     const lag = await mgmt.queueLag();
     expect(lag).toMatchObject({ messages: 15, parts: { ready: 12, unacknowledged: 3 }, excludesUnacked: false });
     expect(lag.source).toMatch(/^rabbitmq management API \(messages_ready \+ messages_unacknowledged/);

@@ -1,4 +1,11 @@
-import { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel, connect } from 'amqplib';
+import {
+  type Channel,
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+  type RecoveringChannelModel,
+  connect,
+} from 'amqplib';
 import {
   type BrokerAdapter,
   type BrokerTarget,
@@ -118,7 +125,9 @@ export class RabbitMqAdapter implements BrokerAdapter {
       else await ch.checkQueue(this.target.destination);
     } catch (err) {
       const text = (err as Error).message;
-      throw new Error(/NOT_FOUND|404/.test(text) ? `queue "${this.target.destination}" does not exist` : text, { cause: err });
+      throw new Error(/NOT_FOUND|404/.test(text) ? `queue "${this.target.destination}" does not exist` : text, {
+        cause: err,
+      });
     } finally {
       await ch.close().catch(() => undefined);
     }
@@ -126,17 +135,29 @@ export class RabbitMqAdapter implements BrokerAdapter {
 
   publish(message: OutgoingMessage): Promise<void> {
     const ch = this.publisher;
-    if (ch === undefined) return Promise.reject(new PublishError('connection', 'not connected to RabbitMQ (reconnecting)'));
+    if (ch === undefined)
+      return Promise.reject(new PublishError('connection', 'not connected to RabbitMQ (reconnecting)'));
     return new Promise((resolve, reject) => {
       const done = (err: unknown): void => {
         if (err === null || err === undefined) resolve();
-        else reject(new PublishError(err instanceof Error ? 'connection' : 'nack', err instanceof Error ? err.message : 'broker nack'));
+        else
+          reject(
+            new PublishError(
+              err instanceof Error ? 'connection' : 'nack',
+              err instanceof Error ? err.message : 'broker nack',
+            ),
+          );
       };
       try {
-        ch.sendToQueue(this.target.destination, message.body, {
-          headers: message.headers,
-          persistent: this.options.persistent,
-        }, done);
+        ch.sendToQueue(
+          this.target.destination,
+          message.body,
+          {
+            headers: message.headers,
+            persistent: this.options.persistent,
+          },
+          done,
+        );
       } catch (err) {
         reject(new PublishError('connection', (err as Error).message, { cause: err }));
       }
@@ -144,7 +165,14 @@ export class RabbitMqAdapter implements BrokerAdapter {
   }
 
   async consume(spec: ConsumerSpec, handler: DeliveryHandler): Promise<ConsumerHandle> {
-    const state: ConsumerState = { spec, handler, active: true, channel: undefined, tag: undefined, held: new InFlight() };
+    const state: ConsumerState = {
+      spec,
+      handler,
+      active: true,
+      channel: undefined,
+      tag: undefined,
+      held: new InFlight(),
+    };
     this.consumers.push(state);
     await this.subscribe(this.connection(), state);
     return {
@@ -166,23 +194,27 @@ export class RabbitMqAdapter implements BrokerAdapter {
     ch.on('error', () => undefined);
     await ch.prefetch(c.spec.prefetch);
     c.channel = ch;
-    const reply = await ch.consume(this.target.destination, (msg: ConsumeMessage | null) => {
-      if (msg === null) return; // cancelled by the broker (queue deleted): nothing to hand over
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(msg.properties.headers ?? {})) headers[k] = headerText(v);
-      c.held.add();
-      void c.handler({ body: msg.content, headers, redelivered: msg.fields.redelivered }).then(() => {
-        c.held.done();
-        // The channel may be gone (reconnect, stop): the broker then redelivers, and duplicates are counted.
-        if (c.channel === ch) {
-          try {
-            ch.ack(msg);
-          } catch {
-            // closed between the check and the ack
+    const reply = await ch.consume(
+      this.target.destination,
+      (msg: ConsumeMessage | null) => {
+        if (msg === null) return; // cancelled by the broker (queue deleted): nothing to hand over
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(msg.properties.headers ?? {})) headers[k] = headerText(v);
+        c.held.add();
+        void c.handler({ body: msg.content, headers, redelivered: msg.fields.redelivered }).then(() => {
+          c.held.done();
+          // The channel may be gone (reconnect, stop): the broker then redelivers, and duplicates are counted.
+          if (c.channel === ch) {
+            try {
+              ch.ack(msg);
+            } catch {
+              // closed between the check and the ack
+            }
           }
-        }
-      });
-    }, { noAck: false });
+        });
+      },
+      { noAck: false },
+    );
     c.tag = reply.consumerTag;
   }
 

@@ -6,7 +6,12 @@ import { z } from 'zod';
  */
 export const RedisStreamsOptions = z
   .object({
-    maxLen: z.number().int().positive().optional().meta({ description: 'XADD MAXLEN ~ n: cap the stream (trims unread entries!)' }),
+    maxLen: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: 'XADD MAXLEN ~ n: cap the stream (trims unread entries!)' }),
   })
   .strict();
 

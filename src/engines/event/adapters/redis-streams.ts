@@ -171,15 +171,20 @@ export class RedisStreamsAdapter implements BrokerAdapter {
    * unread once the group has read the newest entry; everything left is unread when the oldest entry is past the
    * group's position; and a lag longer than the stream, or none at all, is replaced by counting the entries.
    */
-  private async unread(lag: unknown, lastDelivered: string): Promise<{ count: number; how: 'lag' | 'XLEN' | 'XRANGE' }> {
+  private async unread(
+    lag: unknown,
+    lastDelivered: string,
+  ): Promise<{ count: number; how: 'lag' | 'XLEN' | 'XRANGE' }> {
     const stream = pairs(await this.redis.call('XINFO', ['STREAM', this.target.destination]));
     const length = Number(stream.get('length') ?? 0);
     const lastGenerated = String(stream.get('last-generated-id') ?? '0-0');
     const first = stream.get('first-entry');
     const firstId = Array.isArray(first) ? String(first[0]) : undefined;
     const reported = lag === null || lag === undefined ? undefined : Number(lag);
-    const checked = (count: number, how: 'XLEN' | 'XRANGE'): { count: number; how: 'lag' | 'XLEN' | 'XRANGE' } =>
-      ({ count, how: reported === count ? 'lag' : how });
+    const checked = (count: number, how: 'XLEN' | 'XRANGE'): { count: number; how: 'lag' | 'XLEN' | 'XRANGE' } => ({
+      count,
+      how: reported === count ? 'lag' : how,
+    });
     if (length === 0 || compareIds(lastDelivered, lastGenerated) >= 0) return checked(0, 'XLEN');
     if (firstId !== undefined && compareIds(firstId, lastDelivered) > 0) return checked(length, 'XLEN');
     if (reported === undefined || reported > length) return checked(await this.countAfter(lastDelivered), 'XRANGE');
@@ -247,9 +252,19 @@ class ReadLoop {
     const { destination: stream, group } = this.target;
     const from = this.recover ? '0' : '>';
     const reply = await this.redis.callBuffer('XREADGROUP', [
-      'GROUP', group, this.name, 'COUNT', this.count, 'BLOCK', BLOCK_MS, 'STREAMS', stream, from,
+      'GROUP',
+      group,
+      this.name,
+      'COUNT',
+      this.count,
+      'BLOCK',
+      BLOCK_MS,
+      'STREAMS',
+      stream,
+      from,
     ]);
-    const entries = Array.isArray(reply) && Array.isArray(reply[0]) && Array.isArray(reply[0][1]) ? (reply[0][1] as unknown[]) : [];
+    const entries =
+      Array.isArray(reply) && Array.isArray(reply[0]) && Array.isArray(reply[0][1]) ? (reply[0][1] as unknown[]) : [];
     if (this.recover && entries.length === 0) this.recover = false;
     const handled: Promise<void>[] = [];
     for (const entry of entries) {
@@ -271,7 +286,10 @@ class ReadLoop {
   }
 }
 
-function toDelivery(fields: unknown[], redelivered: boolean): { body: Buffer; headers: Record<string, string>; redelivered: boolean } {
+function toDelivery(
+  fields: unknown[],
+  redelivered: boolean,
+): { body: Buffer; headers: Record<string, string>; redelivered: boolean } {
   const headers: Record<string, string> = {};
   let body: Buffer = Buffer.alloc(0);
   for (let i = 0; i + 1 < fields.length; i += 2) {
