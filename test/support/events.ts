@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import type { EventsSection } from '../../src/result/events-result.js';
 import { type CliRun, readResult, runCli, tempDir } from './cli.js';
@@ -81,4 +82,36 @@ export function lagRose(e: EventsSection): boolean {
 /** Messages in a result's produce→consume histogram (whole run): none at all when nothing of ours consumed. */
 export function e2eRecorded(e: EventsSection | undefined): number {
   return e === undefined ? -1 : decodeHistogram(e.histograms.e2e).totalCount;
+}
+
+/**
+ * Every broker's "unreachable broker" check: `broker` is a URL to port 1 carrying the password `s3cret-pw`. The run
+ * exits 3 naming the URL with its credentials hidden, the password appears nowhere, and no result is written.
+ */
+export async function expectUnreachableBroker(broker: string, queueLine: string): Promise<void> {
+  const file = writeEventScenario({ broker, queue: [queueLine], load: '{ rate: 10, duration: 1s }' });
+  const { run, events } = await runEvents(file, { timeoutMs: 30_000 });
+  const scheme = broker.slice(0, broker.indexOf('://'));
+  expect(run.code).toBe(3);
+  expect(run.stderr).toMatch(new RegExp(`cannot connect to ${scheme}://\\*\\*\\*@127\\.0\\.0\\.1:1`));
+  expect(run.stderr + run.stdout).not.toContain('s3cret-pw');
+  expect(events).toBeUndefined();
+}
+
+/**
+ * A healthy run of `count` messages: every publish confirmed and consumed once, nothing lost, undelivered,
+ * duplicated or failed, a small e2e p50, and the broker's lag back to 0 at the end.
+ */
+export function expectHealthy(e: EventsSection | undefined, count: number): void {
+  expect(e).toMatchObject({
+    attempted: count,
+    acked: count,
+    consumed: count,
+    lost: 0,
+    undelivered: 0,
+    duplicates: 0,
+    failed: 0,
+  });
+  expect(e?.e2eLatencyMs.p50).toBeLessThan(50);
+  expect(e?.lag.final).toBe(0);
 }
