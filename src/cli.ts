@@ -4,6 +4,7 @@ import type { CompareOptions } from './commands/compare.js';
 import type { K8sRenderFlags } from './commands/k8s-render.js';
 import type { ReportFormat } from './commands/report.js';
 import type { RunCliOptions } from './commands/run-cli.js';
+import { registerImport } from './commands/import-command.js';
 import { BenchError, ExitCode } from './errors.js';
 import { OUTPUTS, type OutputFlags } from './reporters/registry.js';
 import { DEMOS, demoNames, startDemo, type DemoName } from './targets/launch.js';
@@ -174,6 +175,8 @@ function buildProgram(setExit: (code: number) => void): Command {
       const { validateCommand } = await import('./commands/validate.js');
       setExit(await validateCommand(files));
     });
+
+  registerImport(program, setExit);
 
   program
     .command('demo')

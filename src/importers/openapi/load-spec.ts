@@ -1,0 +1,39 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { FileInfo } from '@apidevtools/json-schema-ref-parser';
+import { InputError } from '../../errors.js';
+import { isObject, type JsonObject } from '../json-shape.js';
+import { fetchLoopbackText, isUrl } from '../loopback.js';
+
+/**
+ * Reads an OpenAPI 3.0/3.1 or Swagger 2.0 document (YAML or JSON, file or loopback URL) and resolves every
+ * $ref, external files included, with @apidevtools/swagger-parser. Circular references are left as $ref
+ * (the generator notes them); anything the parser rejects is one line of bad input naming the document.
+ */
+export async function loadSpec(source: string): Promise<JsonObject> {
+  let doc: unknown;
+  try {
+    doc = await SwaggerParser.dereference(source, {
+      resolve: {
+        // External $refs of a fetched document go through the same loopback-only reader as the document itself.
+        http: false,
+        loopback: {
+          order: 1,
+          canRead: (file: FileInfo) => isUrl(file.url),
+          read: (file: FileInfo) => fetchLoopbackText(file.url),
+        },
+      },
+      dereference: { circular: 'ignore' },
+    });
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(`${source}: ${err.message}`);
+    throw new InputError(`${source}: not a usable OpenAPI document: ${oneLine(err)}`);
+  }
+  if (!isObject(doc)) throw new InputError(`${source}: not an OpenAPI document`);
+  return doc;
+}
+
+/** The parser's message, without its stack or the absolute paths it likes to repeat. */
+function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0]?.trim() || 'unknown error';
+}
