@@ -71,6 +71,7 @@ function regex(flag: string, source: string | undefined): RegExp | undefined {
 }
 
 async function emit(outcome: ImportOutcome, out: string | undefined, io: ImportIo): Promise<number> {
+  for (const line of outcome.report ?? []) io.warn(line);
   for (const warning of outcome.warnings) io.warn(`warning: ${warning}`);
   const text = renderScenarioYaml(outcome.scenario);
   if (out === undefined) {

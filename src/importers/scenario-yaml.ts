@@ -1,4 +1,4 @@
-import { Document, isMap, isNode, isScalar, visit, type Node } from 'yaml';
+import { Document, isNode, isScalar, visit, type Node } from 'yaml';
 
 /**
  * An imported scenario as data plus the comments that explain it: a header (where it came from, what to check)
@@ -26,7 +26,11 @@ export function renderScenarioYaml(scenario: CommentedScenario): string {
   visit(doc, {
     Map(_key, map) {
       const small = map.items.length <= 3 && map.items.every((pair) => isScalar(pair.value));
-      if (small && !map.commentBefore && isMap(map)) map.flow = true;
+      if (small && !map.commentBefore) map.flow = true;
+    },
+    Seq(_key, seq) {
+      if (seq.items.length <= 5 && seq.items.every((item) => isScalar(item) && typeof item.value === 'number'))
+        seq.flow = true;
     },
   });
   return doc.toString({ lineWidth: 120, flowCollectionPadding: true });

@@ -49,8 +49,8 @@ export function buildHarScenario(entries: readonly HarEntry[], file: string, opt
   const summary = [`1 flow, ${steps.length} steps, ${correlations.length} correlated values`];
   if (env.length > 0) summary.push(`set ${env.join(', ')} in the environment before validate/run`);
   const warnings = steps.flatMap((s) => s.notes.map((n) => `${s.name}: ${n}`));
-  const printed = correlationLines(correlations).map((l) => l.replace(/^ {2}/, 'correlated '));
-  return { scenario: { data, header, notes }, warnings: [...printed, ...warnings], summary };
+  const report = correlationLines(correlations).map((l) => l.replace(/^ {2}/, 'correlated '));
+  return { scenario: { data, header, notes }, report: report.slice(1), warnings, summary };
 }
 
 function correlationLines(correlations: readonly Correlation[]): string[] {

@@ -52,13 +52,19 @@ export function correlate(steps: DraftStep[], responses: readonly RecordedRespon
 }
 
 function newCorrelation(producer: Producer, steps: DraftStep[], names: Set<string>): Correlation {
-  const base = variableName(producer.hint);
+  const from = steps[producer.step];
+  const base = variableName(producer.hint === 'id' && from !== undefined ? resourceId(from) : producer.hint);
   let variable = base;
   for (let n = 2; names.has(variable); n++) variable = `${base}${n}`;
   names.add(variable);
-  const from = steps[producer.step];
   if (from !== undefined) from.capture[variable] = producer.source;
   return { variable, from: from?.name ?? '?', source: producer.source, value: producer.value, uses: [] };
+}
+
+/** The id a step's response carries, named after the last plain segment of its path: /users → userId. */
+function resourceId(step: DraftStep): string {
+  const resource = [...step.segments].reverse().find((s) => /^[A-Za-z_-]+$/.test(s));
+  return resource === undefined ? 'id' : `${resource.replace(/ies$/, 'y').replace(/s$/, '')}Id`;
 }
 
 /** `{{vars.NAME}}` names: letters, digits, _ and -, not starting with a digit. */

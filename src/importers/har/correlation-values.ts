@@ -48,7 +48,10 @@ function walk(node: unknown, path: string[], out: ProducedValue[], depth: number
   } else if ((typeof node === 'string' || (typeof node === 'number' && Number.isInteger(node))) && path.length > 0) {
     const text = String(node);
     if (!isDistinctive(text)) return;
-    const hint = [...path].reverse().find((k) => !/^\d+$/.test(k)) ?? 'value';
+    const keys = path.filter((k) => !/^\d+$/.test(k));
+    const [parent, last] = [keys.at(-2), keys.at(-1) ?? 'value'];
+    // customer.id reads better as customerId; a top-level id is named after its resource by correlate().
+    const hint = last === 'id' && parent !== undefined ? `${parent}Id` : last;
     out.push({ value: text, source: { jsonPath: `$.${path.join('.')}` }, hint });
   }
 }

@@ -20,7 +20,9 @@ export interface ImportOutcome {
   readonly scenario: CommentedScenario;
   /** Printed to stderr: one line each, what was left out or needs a hand. */
   readonly warnings: readonly string[];
-  /** Printed to stdout after the file is written. */
+  /** Printed to stderr as they are, before the warnings: what the import did (e.g. what it correlated). */
+  readonly report?: readonly string[];
+  /** Printed after the file is written. */
   readonly summary: readonly string[];
 }
 

@@ -21,9 +21,10 @@ export function buildRequest(op: ApiOperation, name: string, authQuery: Record<s
   request.weight = op.method === 'GET' || op.method === 'HEAD' ? READ_WEIGHT : WRITE_WEIGHT;
   if (op.method !== 'GET') request.method = op.method;
   request.path = buildPath(op, out);
-  const query = { ...buildParams(op, 'query', out), ...authQuery };
+  const info: string[] = [];
+  const query = { ...buildParams(op, 'query', out, info), ...authQuery };
   if (Object.keys(query).length > 0) request.query = query;
-  const headers = buildParams(op, 'header', out);
+  const headers = buildParams(op, 'header', out, info);
   if (Object.keys(headers).length > 0) request.headers = headers;
   if (op.parameters.some((p) => p.in === 'cookie' && p.required)) {
     out.notes.push('cookie parameters are not generated; add a cookie header by hand');
@@ -32,7 +33,6 @@ export function buildRequest(op: ApiOperation, name: string, authQuery: Record<s
   if (op.successCodes.length > 0) {
     request.expect = { status: op.successCodes.length === 1 ? op.successCodes[0] : [...op.successCodes] };
   }
-  const info: string[] = [];
   const checks = responseChecks(op, info);
   if (checks.length > 0) request.checks = checks;
   return { request, notes: [...new Set(out.notes)], info };
@@ -52,7 +52,12 @@ function buildPath(op: ApiOperation, out: SchemaNotes): string {
 }
 
 /** Required parameters always; optional ones only when the document gives a value for them. */
-function buildParams(op: ApiOperation, where: 'query' | 'header', out: SchemaNotes): Record<string, string> {
+function buildParams(
+  op: ApiOperation,
+  where: 'query' | 'header',
+  out: SchemaNotes,
+  info: string[],
+): Record<string, string> {
   const values: Record<string, string> = {};
   const skipped: string[] = [];
   for (const p of op.parameters.filter((x) => x.in === where)) {
@@ -60,7 +65,7 @@ function buildParams(op: ApiOperation, where: 'query' | 'header', out: SchemaNot
     if (p.required || hasDocumentedValue(p)) values[p.name] = parameterValue(p.schema, out);
     else skipped.push(p.name);
   }
-  if (skipped.length > 0) out.notes.push(`optional ${where} parameters left out: ${skipped.join(', ')}`);
+  if (skipped.length > 0) info.push(`optional ${where} parameters left out: ${skipped.join(', ')}`);
   return values;
 }
 
