@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ExitCode, InputError } from '../errors.js';
+import { BenchError, ExitCode, InputError } from '../errors.js';
 import type { ImportOutcome } from '../importers/openapi/build-scenario.js';
 import { renderScenarioYaml } from '../importers/scenario-yaml.js';
 
@@ -37,15 +37,17 @@ export async function importOpenApiCommand(source: string, flags: OpenApiFlags, 
     throw new InputError(`--base-url: expected an http(s) URL, got ${flags.baseUrl}`);
   }
   const doc = await loadSpec(source);
-  const outcome = buildOpenApiScenario(doc, source, {
-    tags: flags.tag ?? [],
-    path: regex('--path', flags.path),
-    operations: flags.operation ?? [],
-    includeDeletes: flags.includeDeletes === true,
-    baseUrl: flags.baseUrl,
-    demo: flags.demo,
-  });
-  return emit(outcome, flags.out, io);
+  const outcome = wrapped(source, () =>
+    buildOpenApiScenario(doc, source, {
+      tags: flags.tag ?? [],
+      path: regex('--path', flags.path),
+      operations: flags.operation ?? [],
+      includeDeletes: flags.includeDeletes === true,
+      baseUrl: flags.baseUrl,
+      demo: flags.demo,
+    }),
+  );
+  return emit(source, outcome, flags.out, io);
 }
 
 export async function importHarCommand(file: string, flags: HarFlags, io: ImportIo): Promise<number> {
@@ -54,11 +56,25 @@ export async function importHarCommand(file: string, flags: HarFlags, io: Import
     import('../importers/har/build-flow.js'),
   ]);
   const har = await readHar(file);
-  const outcome = buildHarScenario(har, file, {
-    include: (flags.include ?? []).map((r) => regex('--include', r) as RegExp),
-    exclude: (flags.exclude ?? []).map((r) => regex('--exclude', r) as RegExp),
-  });
-  return emit(outcome, flags.out, io);
+  const include = (flags.include ?? []).map((r) => regex('--include', r) as RegExp);
+  const exclude = (flags.exclude ?? []).map((r) => regex('--exclude', r) as RegExp);
+  const outcome = wrapped(file, () => buildHarScenario(har, file, { include, exclude }));
+  return emit(file, outcome, flags.out, io);
+}
+
+/**
+ * Real-world documents hold shapes nobody foresaw: whatever the builder trips on is reported as one line about
+ * the input (exit 2), never a stack trace.
+ */
+function wrapped<T>(file: string, build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    if (err instanceof BenchError) throw err;
+    throw new InputError(`${file}: could not import: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
+  }
 }
 
 function regex(flag: string, source: string | undefined): RegExp | undefined {
@@ -70,10 +86,10 @@ function regex(flag: string, source: string | undefined): RegExp | undefined {
   }
 }
 
-async function emit(outcome: ImportOutcome, out: string | undefined, io: ImportIo): Promise<number> {
+async function emit(source: string, outcome: ImportOutcome, out: string | undefined, io: ImportIo): Promise<number> {
   for (const line of outcome.report ?? []) io.warn(line);
   for (const warning of outcome.warnings) io.warn(`warning: ${warning}`);
-  const text = renderScenarioYaml(outcome.scenario);
+  const text = wrapped(source, () => renderScenarioYaml(outcome.scenario));
   if (out === undefined) {
     io.write(text);
   } else {

@@ -1,3 +1,4 @@
+import { access, constants } from 'node:fs/promises';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { FileInfo } from '@apidevtools/json-schema-ref-parser';
 import { InputError } from '../../errors.js';
@@ -10,6 +11,7 @@ import { fetchLoopbackText, isUrl } from '../loopback.js';
  * (the generator notes them); anything the parser rejects is one line of bad input naming the document.
  */
 export async function loadSpec(source: string): Promise<JsonObject> {
+  if (!isUrl(source)) await readable(source);
   let doc: unknown;
   try {
     doc = await SwaggerParser.dereference(source, {
@@ -30,6 +32,15 @@ export async function loadSpec(source: string): Promise<JsonObject> {
   }
   if (!isObject(doc)) throw new InputError(`${source}: not an OpenAPI document`);
   return doc;
+}
+
+async function readable(file: string): Promise<void> {
+  try {
+    await access(file, constants.R_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`${file}: cannot read: ${code === 'ENOENT' ? 'no such file' : String(code ?? err)}`);
+  }
 }
 
 /** The parser's message, without its stack or the absolute paths it likes to repeat. */
