@@ -46,7 +46,9 @@ export function buildHarScenario(entries: readonly HarEntry[], file: string, opt
     ...correlationLines(correlations),
   ];
   if (env.length > 0) header.push(`Credentials come from the environment: set ${env.join(', ')} before validate/run.`);
-  const summary = [`1 flow, ${steps.length} steps, ${correlations.length} correlated values`];
+  const summary = [
+    `1 flow, ${steps.length} steps, ${correlations.length} correlated value${correlations.length === 1 ? '' : 's'}`,
+  ];
   if (env.length > 0) summary.push(`set ${env.join(', ')} in the environment before validate/run`);
   const warnings = steps.flatMap((s) => s.notes.map((n) => `${s.name}: ${n}`));
   const report = correlationLines(correlations).map((l) => l.replace(/^ {2}/, 'correlated '));

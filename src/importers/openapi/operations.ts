@@ -34,6 +34,8 @@ export interface ApiOperation {
   readonly responseSchema: JsonObject | undefined;
   /** Names of the security schemes of the first requirement that applies (operation, else document). */
   readonly security: readonly string[];
+  /** The operation declares callbacks (requests the server makes back): not imported. */
+  readonly callbacks: boolean;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const;
@@ -59,6 +61,7 @@ export function listOperations(doc: JsonObject): ApiOperation[] {
         successCodes: successCodes(op),
         responseSchema: responseSchema(op, swagger2),
         security: securityNames(op, doc),
+        callbacks: objectAt(op, 'callbacks') !== undefined,
       });
     }
   }

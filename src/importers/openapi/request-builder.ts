@@ -30,6 +30,7 @@ export function buildRequest(op: ApiOperation, name: string, authQuery: Record<s
     out.notes.push('cookie parameters are not generated; add a cookie header by hand');
   }
   addBody(op, request, out);
+  if (op.callbacks) out.notes.push('callbacks are not imported (the tool sends requests, it does not receive them)');
   if (op.successCodes.length > 0) {
     request.expect = { status: op.successCodes.length === 1 ? op.successCodes[0] : [...op.successCodes] };
   }
