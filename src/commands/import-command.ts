@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import type { HarFlags, OpenApiFlags } from './import.js';
 
 /** Registers `import openapi` and `import har`; cli.ts calls this once. The work is in ./import.ts. */
 export function registerImport(program: Command, setExit: (code: number) => void): void {
@@ -22,7 +23,7 @@ export function registerImport(program: Command, setExit: (code: number) => void
     .option('--include-deletes', 'also import DELETE operations (left out by default)')
     .option('--base-url <url>', "target URL (default: the document's first server)")
     .addOption(new Option('--demo <name>', 'send to an embedded demo instead of a URL').choices(['monolith']))
-    .action(async (spec: string, flags: import('./import.js').OpenApiFlags) => {
+    .action(async (spec: string, flags: OpenApiFlags) => {
       const { importOpenApiCommand } = await import('./import.js');
       setExit(await importOpenApiCommand(spec, flags, io));
     });
@@ -34,7 +35,7 @@ export function registerImport(program: Command, setExit: (code: number) => void
     .option('--out <file>', 'write the scenario here (default: stdout)')
     .option('--include <regex>', 'also keep requests whose URL matches (repeatable)', collect)
     .option('--exclude <regex>', 'leave out requests whose URL matches (repeatable)', collect)
-    .action(async (file: string, flags: import('./import.js').HarFlags) => {
+    .action(async (file: string, flags: HarFlags) => {
       const { importHarCommand } = await import('./import.js');
       setExit(await importHarCommand(file, flags, io));
     });

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BenchError, ExitCode, InputError } from '../errors.js';
-import type { ImportOutcome } from '../importers/openapi/build-scenario.js';
+import type { ImportOutcome } from '../importers/import-outcome.js';
 import { renderScenarioYaml } from '../importers/scenario-yaml.js';
 
 /** `import openapi` and `import har`: read → build the scenario → write it, and say what was done. */

@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
 import { InputError } from '../../errors.js';
-import type { ImportOutcome } from '../openapi/build-scenario.js';
-import { STARTER_SLOS } from '../openapi/build-scenario.js';
+import { STARTER_SLOS, type ImportOutcome } from '../import-outcome.js';
 import type { CommentedScenario } from '../scenario-yaml.js';
 import { correlate, type Correlation } from './correlate.js';
 import { draftStep, recordedResponse, stepPath, type DraftStep } from './draft-step.js';

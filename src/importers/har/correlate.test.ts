@@ -9,6 +9,7 @@ function step(name: string, fields: Partial<DraftStep> = {}): DraftStep {
     service: 'api',
     method: 'GET',
     segments: [],
+    pathTemplate: undefined,
     query: [],
     headers: {},
     json: undefined,
@@ -94,6 +95,18 @@ describe('correlate', () => {
     expect(found).toEqual([
       { variable: 'ownerId', from: 'b', source: { jsonPath: '$.owner.id' }, value: '5551', uses: ['c path'] },
     ]);
+  });
+
+  it('a Location header sent back as the whole next path is captured as a header', () => {
+    const steps = [
+      step('create', { method: 'POST', segments: ['jobs'] }),
+      step('poll', { segments: ['jobs', 'q', 'j-88231'] }),
+    ];
+    const found = correlate(steps, [response({ queued: true }, { location: '/jobs/q/j-88231' }), response({})]);
+    expect(found.map((c) => [c.variable, c.source, c.uses])).toEqual([
+      ['location', { header: 'location' }, ['poll path']],
+    ]);
+    expect(steps[1]?.pathTemplate).toBe('{{vars.location}}');
   });
 
   it('only distinctive values are candidates', () => {

@@ -77,7 +77,9 @@ type Rewrite = (value: string, where: string) => string | undefined;
 
 /** Offers every value the step sends to `rewrite`, and puts back what it returns. */
 function rewriteUses(step: DraftStep, rewrite: Rewrite): void {
-  step.segments = step.segments.map((s) => rewrite(s, 'path') ?? s);
+  const segments = step.segments.map((s) => rewrite(s, 'path') ?? s);
+  if (segments.some((s, i) => s !== step.segments[i])) step.segments = segments;
+  else step.pathTemplate = rewrite(`/${step.segments.join('/')}`, 'path');
   step.query = step.query.map(([k, v]) => [k, rewrite(v, `query ${k}`) ?? v]);
   for (const [name, value] of Object.entries(step.headers)) {
     if (name === 'cookie') continue;
@@ -112,7 +114,7 @@ function rewriteJson(
 
 /** Every value the request sends, as text (for telling client input from server-issued values). */
 function requestValues(step: DraftStep): string[] {
-  const out: string[] = [...step.segments, ...step.query.map(([, v]) => v)];
+  const out: string[] = [...step.segments, `/${step.segments.join('/')}`, ...step.query.map(([, v]) => v)];
   for (const [name, value] of Object.entries(step.headers)) if (name !== 'cookie') out.push(value);
   rewriteJson(step.json, '$', (value) => {
     out.push(value);

@@ -13,6 +13,8 @@ export interface DraftStep {
   readonly method: string;
   /** Decoded path segments (without the leading empty one), so a whole segment can become a template. */
   segments: string[];
+  /** Set when the whole path is one correlated value (a Location header sent back as the next path). */
+  pathTemplate: string | undefined;
   query: [string, string][];
   headers: Record<string, string>;
   json: unknown;
@@ -41,6 +43,7 @@ export function draftStep(entry: HarEntry, name: string, service: string): Draft
     service,
     method: entry.request.method.toUpperCase(),
     segments,
+    pathTemplate: undefined,
     query: [...url.searchParams.entries()],
     headers,
     json,
@@ -82,7 +85,7 @@ export function recordedResponse(entry: HarEntry): RecordedResponse {
 }
 
 export const stepPath = (step: DraftStep): string =>
-  `/${step.segments.map((s) => (s.includes('{{') ? s : encodeURIComponent(s))).join('/')}`;
+  step.pathTemplate ?? `/${step.segments.map((s) => (s.includes('{{') ? s : encodeURIComponent(s))).join('/')}`;
 
 function safeDecode(segment: string): string {
   try {

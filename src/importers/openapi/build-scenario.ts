@@ -1,5 +1,6 @@
 import { InputError } from '../../errors.js';
 import { objectAt, stringAt, type JsonObject } from '../json-shape.js';
+import { STARTER_SLOS, type ImportOutcome } from '../import-outcome.js';
 import type { CommentedScenario } from '../scenario-yaml.js';
 import { listOperations, type ApiOperation } from './operations.js';
 import { buildRequest } from './request-builder.js';
@@ -16,17 +17,6 @@ export interface OpenApiImportOptions {
   readonly demo: string | undefined;
 }
 
-export interface ImportOutcome {
-  readonly scenario: CommentedScenario;
-  /** Printed to stderr: one line each, what was left out or needs a hand. */
-  readonly warnings: readonly string[];
-  /** Printed to stderr as they are, before the warnings: what the import did (e.g. what it correlated). */
-  readonly report?: readonly string[];
-  /** Printed after the file is written. */
-  readonly summary: readonly string[];
-}
-
-export const STARTER_SLOS = ['p95 < 200ms', 'error_rate < 1%'] as const;
 const STARTER_LOAD = { rate: 10, duration: '30s' } as const;
 
 /** The scenario for a dereferenced document; `label` names the document in comments and messages. */
