@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,10 +144,38 @@ describe('import openapi: fixtures', () => {
     expect(i.stderr).toMatch(/refusing to fetch from 192\.0\.2\.10: only loopback hosts/);
   });
 
+  it('a $ref to a host that is not loopback is refused (exit 2)', async () => {
+    const i = await importSpec(join(FIXTURES, 'remote-ref.yaml'));
+    expect(i.code).toBe(2);
+    expect(i.stderr).toMatch(
+      /remote-ref\.yaml: http:\/\/198\.51\.100\.7\/schemas\.yaml: refusing to fetch from 198\.51\.100\.7/,
+    );
+  });
+
+  it('a spec fetched from a loopback URL resolves its external $refs through the same URL', async () => {
+    const files = createServer((req, res) => {
+      try {
+        res.writeHead(200, { 'content-type': 'text/yaml' }).end(readFileSync(join(FIXTURES, req.url ?? '')));
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(files.address() as AddressInfo).port}/petstore-3.0.yaml`;
+      const i = await importSpec(url);
+      expect(i.code).toBe(0);
+      expect(byName(i, 'createPet')).toMatchObject({ json: { category: { name: 'dogs' } } });
+    } finally {
+      files.closeAllConnections();
+      await new Promise((resolve) => files.close(resolve));
+    }
+  });
+
   it('a missing file is exit 2 naming it', async () => {
     const i = await importSpec(join(FIXTURES, 'nope.yaml'));
     expect(i.code).toBe(2);
-    expect(i.stderr).toContain('nope.yaml');
+    expect(i.stderr).toContain('nope.yaml: cannot read: no such file');
     expect(i.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -13,6 +13,16 @@ import { fetchLoopbackText, isUrl } from '../loopback.js';
 export async function loadSpec(source: string): Promise<JsonObject> {
   if (!isUrl(source)) await readable(source);
   let doc: unknown;
+  // The parser replaces a resolver's error with "Error reading file": keep ours, which says why.
+  const readErrors: InputError[] = [];
+  const read = async (file: FileInfo): Promise<string> => {
+    try {
+      return await fetchLoopbackText(file.url);
+    } catch (err) {
+      if (err instanceof InputError) readErrors.push(err);
+      throw err;
+    }
+  };
   try {
     doc = await SwaggerParser.dereference(source, {
       resolve: {
@@ -21,13 +31,14 @@ export async function loadSpec(source: string): Promise<JsonObject> {
         loopback: {
           order: 1,
           canRead: (file: FileInfo) => isUrl(file.url),
-          read: (file: FileInfo) => fetchLoopbackText(file.url),
+          read,
         },
       },
       dereference: { circular: 'ignore' },
     });
   } catch (err) {
-    if (err instanceof InputError) throw new InputError(`${source}: ${err.message}`);
+    const reason = readErrors[0];
+    if (reason !== undefined) throw new InputError(`${source}: ${reason.message}`);
     throw new InputError(`${source}: not a usable OpenAPI document: ${oneLine(err)}`);
   }
   if (!isObject(doc)) throw new InputError(`${source}: not an OpenAPI document`);
