@@ -4,6 +4,7 @@ import { STARTER_SLOS, type ImportOutcome } from '../import-outcome.js';
 import type { CommentedScenario } from '../scenario-yaml.js';
 import { listOperations, type ApiOperation } from './operations.js';
 import { buildRequest } from './request-builder.js';
+import { localRef } from './schema-shape.js';
 import { emptyAuth, placeAuth, type AuthPlacement } from './security.js';
 import { baseUrl } from './server-url.js';
 
@@ -40,7 +41,7 @@ export function buildOpenApiScenario(doc: JsonObject, label: string, options: Op
     const name = names[i] ?? `op-${i + 1}`;
     const opAuth = emptyAuth();
     placeAuth(op.security, doc, opAuth);
-    const built = buildRequest(op, name, opAuth.query);
+    const built = buildRequest(op, name, opAuth.query, (ref) => localRef(doc, ref));
     const title = `${op.method} ${op.path}${op.summary ? `: ${op.summary}` : ''}`;
     notes.push({ path: ['requests', i], lines: [title, ...built.info, ...built.notes.map((n) => `NOTE: ${n}`)] });
     warnings.push(...built.notes.map((n) => `${name}: ${n}`));

@@ -15,8 +15,13 @@ export interface BuiltRequest {
 const READ_WEIGHT = 3;
 const WRITE_WEIGHT = 1;
 
-export function buildRequest(op: ApiOperation, name: string, authQuery: Record<string, string>): BuiltRequest {
-  const out: SchemaNotes = { notes: [] };
+export function buildRequest(
+  op: ApiOperation,
+  name: string,
+  authQuery: Record<string, string>,
+  resolveRef: SchemaNotes['resolveRef'],
+): BuiltRequest {
+  const out: SchemaNotes = { notes: [], resolveRef };
   const request: Record<string, unknown> = { name };
   request.weight = op.method === 'GET' || op.method === 'HEAD' ? READ_WEIGHT : WRITE_WEIGHT;
   if (op.method !== 'GET') request.method = op.method;

@@ -66,14 +66,23 @@ describe('sampleValue', () => {
     expect(sampleValue({ type: 'array', items: { type: 'boolean' } }, notes())).toEqual([true]);
   });
 
-  it('a circular $ref left by dereferencing becomes null, with a note', () => {
-    const out = notes();
-    expect(sampleValue({ type: 'object', properties: { parent: { $ref: '#/components/schemas/Node' } } }, out)).toEqual(
-      {
-        parent: null,
+  it('a recursive schema (left as $ref by dereferencing) is expanded once per branch', () => {
+    const node = {
+      type: 'object',
+      required: ['name', 'parent'],
+      properties: {
+        name: { type: 'string', example: 'n' },
+        parent: { $ref: '#/components/schemas/Node' },
+        children: { type: 'array', items: { $ref: '#/components/schemas/Node' } },
+        next: { $ref: '#/components/schemas/Node' },
       },
-    );
-    expect(out.notes).toEqual(['circular $ref #/components/schemas/Node left out (null sent)']);
+    };
+    const out = { notes: [] as string[], resolveRef: (ref: string) => (ref.endsWith('/Node') ? node : undefined) };
+    const once = { name: 'n', parent: null, children: [] };
+    expect(sampleValue(node, out)).toEqual({ name: 'n', parent: once, children: [once], next: once });
+    expect(new Set(out.notes)).toEqual(new Set(['recursive schema #/components/schemas/Node is expanded once']));
+    const unresolved = notes();
+    expect(sampleValue({ type: 'object', properties: { p: { $ref: '#/x' } } }, unresolved)).toEqual({});
   });
 
   it('every generated template compiles with the scenario template engine', () => {

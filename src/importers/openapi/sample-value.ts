@@ -1,5 +1,5 @@
 import RandExp from 'randexp';
-import { isObject, numberAt, objectAt, objectEntries, stringAt, type JsonObject } from '../json-shape.js';
+import { arrayAt, isObject, numberAt, objectAt, objectEntries, stringAt, type JsonObject } from '../json-shape.js';
 import { circularRef, documentedValue, resolveComposition, schemaType, type SchemaNotes } from './schema-shape.js';
 
 /**
@@ -31,13 +31,18 @@ const FORMAT_SAMPLES: Readonly<Record<string, string>> = {
   password: '{{randomString 12}}',
 };
 
-export function sampleValue(schema: unknown, out: SchemaNotes, depth = 0): unknown {
+/** Where a recursive schema stops: an optional property is left out, an array is empty, anything else null. */
+const STOP = Symbol('recursion stops here');
+
+export function sampleValue(schema: unknown, out: SchemaNotes): unknown {
+  const value = sample(schema, out, 0, new Set());
+  return value === STOP ? null : value;
+}
+
+function sample(schema: unknown, out: SchemaNotes, depth: number, expanding: Set<string>): unknown {
   if (!isObject(schema)) return '{{randomString 8}}';
   const ref = circularRef(schema);
-  if (ref !== undefined) {
-    out.notes.push(`circular $ref ${ref} left out (null sent)`);
-    return null;
-  }
+  if (ref !== undefined) return sampleRecursive(ref, out, depth, expanding);
   const resolved = resolveComposition(schema, out);
   const documented = documentedValue(resolved);
   if (documented !== undefined) return documented.value;
@@ -47,9 +52,9 @@ export function sampleValue(schema: unknown, out: SchemaNotes, depth = 0): unkno
   }
   switch (schemaType(resolved)) {
     case 'object':
-      return sampleObject(resolved, out, depth);
+      return sampleObject(resolved, out, depth, expanding);
     case 'array':
-      return sampleArray(resolved, out, depth);
+      return sampleArray(resolved, out, depth, expanding);
     case 'integer':
     case 'number':
       return sampleNumber(resolved);
@@ -62,18 +67,37 @@ export function sampleValue(schema: unknown, out: SchemaNotes, depth = 0): unkno
   }
 }
 
-function sampleObject(schema: JsonObject, out: SchemaNotes, depth: number): Record<string, unknown> {
+/** A circular schema (left as $ref by dereferencing) is expanded once per branch, then stops. */
+function sampleRecursive(ref: string, out: SchemaNotes, depth: number, expanding: Set<string>): unknown {
+  const target = out.resolveRef?.(ref);
+  if (target === undefined || expanding.has(ref)) {
+    out.notes.push(`recursive schema ${ref} is expanded once`);
+    return STOP;
+  }
+  expanding.add(ref);
+  try {
+    return sample(target, out, depth + 1, expanding);
+  } finally {
+    expanding.delete(ref);
+  }
+}
+
+function sampleObject(schema: JsonObject, out: SchemaNotes, depth: number, expanding: Set<string>): unknown {
   const value: Record<string, unknown> = {};
+  const required = new Set(arrayAt(schema, 'required'));
   for (const [name, property] of objectEntries(objectAt(schema, 'properties'))) {
     if (property.readOnly === true) continue;
-    value[name] = sampleValue(property, out, depth + 1);
+    const v = sample(property, out, depth + 1, expanding);
+    if (v !== STOP) value[name] = v;
+    else if (required.has(name)) value[name] = null;
   }
   return value;
 }
 
-function sampleArray(schema: JsonObject, out: SchemaNotes, depth: number): unknown[] {
+function sampleArray(schema: JsonObject, out: SchemaNotes, depth: number, expanding: Set<string>): unknown {
   const count = Math.min(Math.max(numberAt(schema, 'minItems') ?? 1, 1), 3);
-  return Array.from({ length: count }, () => sampleValue(schema.items, out, depth + 1));
+  const items = Array.from({ length: count }, () => sample(schema.items, out, depth + 1, expanding));
+  return items.includes(STOP) ? [] : items;
 }
 
 /** `{{randomInt lo hi}}` within the bounds; 3.0 writes exclusive bounds as booleans, 3.1 as numbers. */

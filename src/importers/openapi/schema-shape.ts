@@ -8,6 +8,19 @@ import { arrayAt, isObject, objectAt, objectEntries, stringAt, type JsonObject }
 export interface SchemaNotes {
   /** Said once per schema in the output comments, e.g. "oneOf: used the first of 3 variants". */
   readonly notes: string[];
+  /** Looks up a local $ref that dereferencing left in place (a circular one), to expand it once. */
+  readonly resolveRef?: (ref: string) => JsonObject | undefined;
+}
+
+/** A JSON pointer into the document ("#/components/schemas/Node"); undefined for other files or no match. */
+export function localRef(doc: JsonObject, ref: string): JsonObject | undefined {
+  if (!ref.startsWith('#/')) return undefined;
+  let node: unknown = doc;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    node = isObject(node) ? node[key] : undefined;
+  }
+  return isObject(node) ? node : undefined;
 }
 
 /** The value a document gives for this schema, if any: example, examples[0], default, const or enum[0]. */
