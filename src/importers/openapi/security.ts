@@ -37,23 +37,35 @@ function useEnv(into: AuthPlacement, variable: string): string {
   return envPlaceholder(variable);
 }
 
+type Placer = (name: string, scheme: JsonObject, into: AuthPlacement) => void;
+
+const basic: Placer = (_name, _scheme, into) => {
+  into.headers.authorization = `Basic ${useEnv(into, 'API_BASIC_CREDENTIALS')}`;
+};
+const bearer: Placer = (_name, _scheme, into) => {
+  into.headers.authorization = `Bearer ${useEnv(into, 'API_TOKEN')}`;
+};
+const token: Placer = (name, scheme, into) => {
+  bearer(name, scheme, into);
+  into.notes.push(`${name} (${stringAt(scheme, 'type') ?? ''}): obtain an access token beforehand and set API_TOKEN`);
+};
+
+/** Scheme kinds we can place: `type`, or `http:<scheme>` for HTTP authentication (RFC 7235 scheme names). */
+const PLACERS = {
+  basic, // Swagger 2.0
+  'http:basic': basic,
+  'http:bearer': bearer,
+  oauth2: token,
+  openIdConnect: token,
+  apiKey: (name, scheme, into) => placeApiKey(name, scheme, into),
+} satisfies Record<string, Placer>;
+
 function placeScheme(name: string, scheme: JsonObject, into: AuthPlacement): void {
-  const type = stringAt(scheme, 'type');
-  const httpScheme = (stringAt(scheme, 'scheme') ?? '').toLowerCase();
-  if (type === 'basic' || (type === 'http' && httpScheme === 'basic')) {
-    into.headers.authorization = `Basic ${useEnv(into, 'API_BASIC_CREDENTIALS')}`;
-  } else if (type === 'http' && httpScheme === 'bearer') {
-    into.headers.authorization = `Bearer ${useEnv(into, 'API_TOKEN')}`;
-  } else if (type === 'oauth2' || type === 'openIdConnect') {
-    into.headers.authorization = `Bearer ${useEnv(into, 'API_TOKEN')}`;
-    into.notes.push(`${name} (${type}): obtain an access token beforehand and set API_TOKEN`);
-  } else if (type === 'apiKey') {
-    placeApiKey(name, scheme, into);
-  } else {
-    into.notes.push(
-      `security scheme ${name} (${type ?? 'no type'}${httpScheme ? ` ${httpScheme}` : ''}) is not supported; add its credentials by hand`,
-    );
-  }
+  const type = stringAt(scheme, 'type') ?? 'no type';
+  const kind = type === 'http' ? `http:${(stringAt(scheme, 'scheme') ?? '').toLowerCase()}` : type;
+  const placer: Placer | undefined = Object.hasOwn(PLACERS, kind) ? PLACERS[kind as keyof typeof PLACERS] : undefined;
+  if (placer !== undefined) placer(name, scheme, into);
+  else into.notes.push(`security scheme ${name} (${kind}) is not supported; add its credentials by hand`);
 }
 
 function placeApiKey(name: string, scheme: JsonObject, into: AuthPlacement): void {
