@@ -39,19 +39,37 @@ export function buildHarScenario(entries: readonly HarEntry[], file: string, opt
     lines: s.notes.map((n) => `NOTE: ${n}`),
   }));
   notes.push({ path: ['load'], lines: ['Journeys started per second (open model).'] });
+  const text = describeImport(file, kept.length, entries.length, left, correlations, env);
+  const warnings = steps.flatMap((s) => s.notes.map((n) => `${s.name}: ${n}`));
+  return { scenario: { data, header: text.header, notes }, report: text.report, warnings, summary: text.summary };
+}
+
+/** The file's header comment, what is printed about correlation, and the one-line summary. */
+function describeImport(
+  file: string,
+  kept: number,
+  recorded: number,
+  left: string,
+  correlations: readonly Correlation[],
+  env: readonly string[],
+): { header: string[]; report: string[]; summary: string[] } {
+  const lines = correlationLines(correlations);
   const header = [
     `Imported by \`backend-bench import har\` from ${file}:`,
-    `${kept.length} API requests of ${entries.length} recorded${left ? ` (left out: ${left})` : ''}.`,
-    ...correlationLines(correlations),
+    `${kept} API requests of ${recorded} recorded${left ? ` (left out: ${left})` : ''}.`,
+    ...lines,
   ];
-  if (env.length > 0) header.push(`Credentials come from the environment: set ${env.join(', ')} before validate/run.`);
-  const summary = [
-    `1 flow, ${steps.length} steps, ${correlations.length} correlated value${correlations.length === 1 ? '' : 's'}`,
-  ];
-  if (env.length > 0) summary.push(`set ${env.join(', ')} in the environment before validate/run`);
-  const warnings = steps.flatMap((s) => s.notes.map((n) => `${s.name}: ${n}`));
-  const report = correlationLines(correlations).map((l) => l.replace(/^ {2}/, 'correlated '));
-  return { scenario: { data, header, notes }, report: report.slice(1), warnings, summary };
+  const count = `${correlations.length} correlated value${correlations.length === 1 ? '' : 's'}`;
+  const summary = [`1 flow, ${kept} steps, ${count}`];
+  if (env.length > 0) {
+    header.push(`Credentials come from the environment: set ${env.join(', ')} before validate/run.`);
+    summary.push(`set ${env.join(', ')} in the environment before validate/run`);
+  }
+  const report =
+    correlations.length === 0
+      ? ['correlated nothing: no value of a response is sent back by a later request']
+      : lines.slice(1).map((l) => l.replace(/^ {2}/, 'correlated '));
+  return { header, report, summary };
 }
 
 function correlationLines(correlations: readonly Correlation[]): string[] {
