@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { InputError } from '../../errors.js';
 import { STARTER_SLOS, type ImportOutcome } from '../import-outcome.js';
+import { literal } from '../literal-text.js';
 import type { CommentedScenario } from '../scenario-yaml.js';
 import { correlate, type Correlation } from './correlate.js';
 import { draftStep, recordedResponse, stepPath, type DraftStep } from './draft-step.js';
@@ -86,12 +87,12 @@ function correlationLines(correlations: readonly Correlation[]): string[] {
 function renderStep(s: DraftStep, thinkMs: number, env: string[]): Record<string, unknown> {
   const step: Record<string, unknown> = { name: s.name, service: s.service };
   if (s.method !== 'GET') step.method = s.method;
-  step.path = stepPath(s);
-  if (s.query.length > 0) step.query = Object.fromEntries(s.query);
-  const headers = hideSecrets(s.headers, env);
+  step.path = literal(stepPath(s));
+  if (s.query.length > 0) step.query = literal(Object.fromEntries(s.query));
+  const headers = hideSecrets(literal(s.headers), env);
   if (Object.keys(headers).length > 0) step.headers = headers;
-  if (s.json !== undefined) step.json = s.json;
-  if (s.body !== undefined) step.body = s.body;
+  if (s.json !== undefined) step.json = literal(s.json);
+  if (s.body !== undefined) step.body = literal(s.body);
   if (s.status >= 200 && s.status < 300) step.expect = { status: s.status };
   else s.notes.push(`recorded status ${s.status}: no status expectation`);
   if (Object.keys(s.capture).length > 0) step.capture = { ...s.capture };

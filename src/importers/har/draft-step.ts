@@ -1,3 +1,4 @@
+import { hasTemplateBraces } from '../literal-text.js';
 import { headerValue, responseText, type HarEntry, type HarHeader } from './read-har.js';
 import { keptHeaders } from './request-headers.js';
 
@@ -38,6 +39,10 @@ export function draftStep(entry: HarEntry, name: string, service: string): Draft
     .map((s) => safeDecode(s));
   const headers = keptHeaders(entry.request.headers);
   const { json, body } = requestBody(entry, headers);
+  const notes: string[] = [];
+  if (hasTemplateBraces(entry.request.url) || hasTemplateBraces(entry.request.postData?.text)) {
+    notes.push('the recorded request contains "{{", which the scenario reads as a template: edit it by hand');
+  }
   return {
     name,
     service,
@@ -50,7 +55,7 @@ export function draftStep(entry: HarEntry, name: string, service: string): Draft
     body,
     status: entry.response.status,
     capture: {},
-    notes: [],
+    notes,
   };
 }
 

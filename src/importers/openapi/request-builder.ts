@@ -1,3 +1,4 @@
+import { literal } from '../literal-text.js';
 import type { SchemaNotes } from './schema-shape.js';
 import { requiredProperties, schemaType } from './schema-shape.js';
 import type { ApiOperation, ApiParameter } from './operations.js';
@@ -25,11 +26,11 @@ export function buildRequest(
   const request: Record<string, unknown> = { name };
   request.weight = op.method === 'GET' || op.method === 'HEAD' ? READ_WEIGHT : WRITE_WEIGHT;
   if (op.method !== 'GET') request.method = op.method;
-  request.path = buildPath(op, out);
+  request.path = literal(buildPath(op, out));
   const info: string[] = [];
-  const query = { ...buildParams(op, 'query', out, info), ...authQuery };
+  const query = { ...literal(buildParams(op, 'query', out, info)), ...authQuery };
   if (Object.keys(query).length > 0) request.query = query;
-  const headers = buildParams(op, 'header', out, info);
+  const headers = literal(buildParams(op, 'header', out, info));
   if (Object.keys(headers).length > 0) request.headers = headers;
   if (op.parameters.some((p) => p.in === 'cookie' && p.required)) {
     out.notes.push('cookie parameters are not generated; add a cookie header by hand');
@@ -84,7 +85,7 @@ function addBody(op: ApiOperation, request: Record<string, unknown>, out: Schema
   }
   if (op.body === undefined) return;
   const value = op.body.example !== undefined ? op.body.example.value : sampleValue(op.body.schema, out);
-  request.json = value;
+  request.json = literal(value);
   if (!/^application\/json\b/i.test(op.body.mediaType)) {
     request.headers = { ...(request.headers as Record<string, string> | undefined), 'content-type': op.body.mediaType };
   }
