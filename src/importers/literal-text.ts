@@ -7,7 +7,8 @@ export function literal<T>(value: T): T {
 }
 
 function escape(value: unknown): unknown {
-  if (typeof value === 'string') return value.replaceAll('${', () => '$${'); // a function: in a replacement string "$$" means "$"
+  // A function, not a string: in a replacement string "$$" means "$".
+  if (typeof value === 'string') return value.replaceAll('${', () => '$${');
   if (Array.isArray(value)) return value.map(escape);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escape(v)]));
