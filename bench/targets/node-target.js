@@ -1,5 +1,6 @@
 // The benchmark's Node target: the smallest useful keep-alive HTTP/1.1 server (200, a 13-byte JSON body), so the
 // closed-model section measures generators against Node's own HTTP stack. Usage: node node-target.js PORT
+import { Buffer } from 'node:buffer';
 import { createServer } from 'node:http';
 
 const port = Number(process.argv[2]);
