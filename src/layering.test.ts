@@ -7,55 +7,79 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = dirname(fileURLToPath(import.meta.url));
 
+interface Import {
+  /** The module as a path under src/ ("engines/schedule.js"); outside src/ it starts with "..". */
+  target: string;
+  /** Loaded when the importing module loads: neither `import type` nor `await import()`. */
+  eager: boolean;
+}
+
+const IMPORT =
+  /^\s*(?:import|export)\s+(type\s)?[^;'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/gm;
+
+/** Every relative module a file imports: static, type-only, re-export, side effect or dynamic. */
+function importsOf(file: string, text: string): Import[] {
+  return [...text.matchAll(IMPORT)].flatMap((m) => {
+    const specifier = m[2] ?? m[3] ?? m[4];
+    if (specifier === undefined || !specifier.startsWith('.')) return [];
+    const target = relative(SRC, resolve(dirname(file), specifier))
+      .split(sep)
+      .join('/');
+    return [{ target, eager: m[1] === undefined && m[4] === undefined }];
+  });
+}
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? filesUnder(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
   );
 }
 
-/** Every relative module a file imports (static, re-export, side effect or dynamic), as a path under src/. */
-function importsOf(file: string, text: string): string[] {
-  const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)].map(
-    (m) => m[1] as string,
-  );
-  return specifiers
-    .filter((s) => s.startsWith('.'))
-    .map((s) =>
-      relative(SRC, resolve(dirname(file), s))
-        .split(sep)
-        .join('/'),
-    );
-}
-
-/** "file → import" for each import of a file under `layer` that lands in src/ but outside `allowed`. */
+/** "file → import" for each import of a file under `layer` that lands in src/ but not where `allowed` says. */
 function violations(layer: string, allowed: (target: string) => boolean): string[] {
   return filesUnder(join(SRC, layer)).flatMap((file) =>
     importsOf(file, readFileSync(file, 'utf8'))
-      .filter((target) => !target.startsWith('..') && !allowed(target))
-      .map((target) => `${relative(SRC, file).split(sep).join('/')} → ${target}`),
+      .filter((i) => !i.target.startsWith('..') && !allowed(i.target))
+      .map((i) => `${relative(SRC, file).split(sep).join('/')} → ${i.target}`),
   );
+}
+
+/** The src/ modules that loading `entry` loads: its eager imports, followed transitively. */
+function eagerGraph(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (module: string): void => {
+    if (seen.has(module)) return;
+    seen.add(module);
+    const file = join(SRC, module.replace(/\.js$/, '.ts'));
+    for (const i of importsOf(file, readFileSync(file, 'utf8'))) {
+      if (i.eager && !i.target.startsWith('..')) visit(i.target);
+    }
+  };
+  visit(entry);
+  return [...seen].sort();
 }
 
 const inside =
   (...layers: string[]) =>
-  (target: string) =>
+  (target: string): boolean =>
     layers.some((l) => target.startsWith(`${l}/`));
 
 describe('layering', () => {
-  it('finds static, dynamic and re-export imports (so the rules below can fail)', () => {
-    const file = join(SRC, 'scenario', 'x.ts');
+  it('finds static, type-only, re-export, side-effect and dynamic imports (so the rules below can fail)', () => {
     const text = [
       "import { a } from '../engines/schedule.js';",
       "import type { B } from './b.js';",
       "export { c } from '../metrics/c.js';",
       "const d = await import('../engines/event/d.js');",
-      "import 'zod';",
+      "import './e.js';",
+      "import { z } from 'zod';",
     ].join('\n');
-    expect(importsOf(file, text)).toEqual([
-      'engines/schedule.js',
-      'scenario/b.js',
-      'metrics/c.js',
-      'engines/event/d.js',
+    expect(importsOf(join(SRC, 'scenario', 'x.ts'), text)).toEqual([
+      { target: 'engines/schedule.js', eager: true },
+      { target: 'scenario/b.js', eager: false },
+      { target: 'metrics/c.js', eager: true },
+      { target: 'engines/event/d.js', eager: false },
+      { target: 'scenario/e.js', eager: true },
     ]);
   });
 
@@ -73,5 +97,15 @@ describe('layering', () => {
 
   it('src/brokers (the neutral broker catalogue) imports nothing else from src', () => {
     expect(violations('brokers', inside('brokers'))).toEqual([]);
+  });
+
+  it('starting the CLI (--help, validate) loads no command, engine, result or reporter implementation', () => {
+    const loaded = eagerGraph('cli.js');
+    expect(loaded).toContain('reporters/registry.js');
+    const light = /^reporters\/(registry|live-outputs|prometheus\/listen-address)\.js$/;
+    const heavy = loaded.filter(
+      (m) => /^(commands|engines|result|slo|metrics)\//.test(m) || (m.startsWith('reporters/') && !light.test(m)),
+    );
+    expect(heavy).toEqual([]);
   });
 });
