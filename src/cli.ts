@@ -1,21 +1,21 @@
 import { Command, CommanderError } from 'commander';
-import { registerCompare } from './cli/compare.js';
-import { processContext, type CliContext, type RegisterCommand } from './cli/context.js';
-import { registerDemo } from './cli/demo.js';
-import { registerK8s } from './cli/k8s.js';
-import { registerMerge } from './cli/merge.js';
-import { registerPushgatewayDelete } from './cli/pushgateway-delete.js';
-import { registerReport } from './cli/report.js';
-import { registerRun } from './cli/run.js';
-import { registerSchema } from './cli/schema.js';
-import { registerValidate } from './cli/validate.js';
+import { registerCompare } from './commands/compare-command.js';
+import { registerDemo } from './commands/demo-command.js';
+import { registerK8s } from './commands/k8s-command.js';
+import { registerMerge } from './commands/merge-command.js';
+import type { RegisterCommand, SetExit } from './commands/registration.js';
+import { registerPushgatewayDelete } from './commands/pushgateway-delete-command.js';
+import { registerReport } from './commands/report-command.js';
+import { registerRun } from './commands/run-command.js';
+import { registerSchema } from './commands/schema-command.js';
+import { registerValidate } from './commands/validate-command.js';
 import { BenchError, ExitCode } from './errors.js';
 import { VERSION } from './version.js';
 
 /*
- * One file per command under cli/, each adding its options, help and action. Start-up stays fast (`--help`,
- * `validate`): each command's module, with the engines, reporters and broker clients it needs, is imported by its
- * action, only when that command runs.
+ * One registration per command (commands/<name>-command.ts): its options, help and action. Start-up stays fast
+ * (`--help`, `validate`): each command's module, with the engines, reporters and broker clients it needs, is
+ * imported by its action, only when that command runs.
  */
 
 /** The commands, in the order `--help` lists them. */
@@ -31,21 +31,21 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerSchema,
 ];
 
-export function buildProgram(ctx: CliContext): Command {
+export function buildProgram(setExit: SetExit): Command {
   const program = new Command('backend-bench')
     .description('Load testing with latency you can trust and SLO gates for CI')
     .version(VERSION)
     .option('--debug', 'show stack traces for errors')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`backend-bench: ${text.replace(/^error: /, '')}`) });
-  for (const register of COMMANDS) register(program, ctx);
+  for (const register of COMMANDS) register(program, setExit);
   return program;
 }
 
 /** The only place errors become exit codes. Returns the code; the bin sets process.exitCode. */
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = ExitCode.Pass;
-  const program = buildProgram(processContext((code) => (exitCode = code)));
+  const program = buildProgram((code) => (exitCode = code));
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync([...argv]);

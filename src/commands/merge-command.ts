@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { endOfRunOutputs, OUTPUTS, type OutputFlags } from '../reporters/registry.js';
-import type { CliContext } from './context.js';
+import { type SetExit, terminalColor, warnLine } from './registration.js';
 
 /** `merge`: its output flags are those of the end-of-run outputs in the output registry. */
-export function registerMerge(program: Command, ctx: CliContext): void {
+export function registerMerge(program: Command, setExit: SetExit): void {
   const merge = program
     .command('merge')
     .description(
@@ -13,12 +13,12 @@ export function registerMerge(program: Command, ctx: CliContext): void {
   for (const name of endOfRunOutputs()) for (const [flags, help] of OUTPUTS[name].options) merge.option(flags, help);
   merge.action(async (files: string[], options: OutputFlags) => {
     const [{ mergeCommand }, { TerminalReporter }, color] = await Promise.all([
-      import('../commands/merge.js'),
+      import('./merge.js'),
       import('../reporters/terminal.js'),
-      ctx.terminalColor(),
+      terminalColor(),
     ]);
     const terminal = new TerminalReporter({ progress: process.stderr, summary: process.stdout, color });
-    const outputs = { signal: new AbortController().signal, env: process.env, log: ctx.warn, warn: ctx.warn };
-    ctx.setExit((await mergeCommand(files, options, terminal, outputs)).exitCode);
+    const outputs = { signal: new AbortController().signal, env: process.env, log: warnLine, warn: warnLine };
+    setExit((await mergeCommand(files, options, terminal, outputs)).exitCode);
   });
 }

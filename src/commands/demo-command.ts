@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { ExitCode } from '../errors.js';
 import { DEMOS, demoNames, startDemo, type DemoName } from '../targets/launch.js';
-import type { CliContext } from './context.js';
+import type { SetExit } from './registration.js';
 
 async function demoCommand(name: string, options: { port: string }): Promise<number> {
   const demo = await startDemo(name as DemoName, { port: Number(options.port) });
@@ -18,7 +18,7 @@ async function demoCommand(name: string, options: { port: string }): Promise<num
   return ExitCode.Pass;
 }
 
-export function registerDemo(program: Command, ctx: CliContext): void {
+export function registerDemo(program: Command, setExit: SetExit): void {
   program
     .command('demo')
     .description(
@@ -28,5 +28,5 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     )
     .addArgument(program.createArgument('<name>', 'demo name').choices(demoNames()))
     .addOption(new Option('--port <port>', 'port on 127.0.0.1').default('3000'))
-    .action(async (name: string, options: { port: string }) => ctx.setExit(await demoCommand(name, options)));
+    .action(async (name: string, options: { port: string }) => setExit(await demoCommand(name, options)));
 }

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import type { RunCliOptions } from '../commands/run-cli.js';
+import type { RunCliOptions } from './run-cli.js';
 import { OUTPUTS } from '../reporters/registry.js';
-import { type CliContext, collect } from './context.js';
+import { collect, type SetExit } from './registration.js';
 
 /** `run`: its load flags, then every output's flags from the output registry. */
-export function registerRun(program: Command, ctx: CliContext): void {
+export function registerRun(program: Command, setExit: SetExit): void {
   const run = program
     .command('run')
     .description('run a scenario file, or an ad-hoc test with --url')
@@ -24,7 +24,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--shard <i/n>', 'run shard i of n of the load (e.g. 2/4); merge the shard results with `merge`');
   for (const def of Object.values(OUTPUTS)) for (const [flags, help] of def.options) run.option(flags, help);
   run.action(async (file: string | undefined, options: RunCliOptions) => {
-    const { runCommand } = await import('../commands/run-cli.js');
-    ctx.setExit(await runCommand(file, options));
+    const { runCommand } = await import('./run-cli.js');
+    setExit(await runCommand(file, options));
   });
 }

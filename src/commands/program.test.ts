@@ -3,8 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../cli.js';
 import { endOfRunOutputs, OUTPUTS } from '../reporters/registry.js';
 
-const ctx = { setExit: () => undefined, warn: () => undefined, terminalColor: async () => false };
-
 function longFlags(program: Command, name: string): string[] {
   const command = program.commands.find((c) => c.name() === name);
   return (command?.options ?? []).map((o) => o.long ?? '');
@@ -14,7 +12,7 @@ const flagsOf = (names: readonly (keyof typeof OUTPUTS)[]): string[] =>
   names.flatMap((n) => OUTPUTS[n].options.map(([flags]) => flags.split(' ')[0] as string));
 
 describe('CLI program', () => {
-  const program = buildProgram(ctx);
+  const program = buildProgram(() => undefined);
 
   it('lists the commands in the order help shows them', () => {
     expect(program.commands.map((c) => c.name())).toEqual([

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
-import type { CliContext } from './context.js';
+import type { SetExit } from './registration.js';
 
-export function registerPushgatewayDelete(program: Command, ctx: CliContext): void {
+export function registerPushgatewayDelete(program: Command, setExit: SetExit): void {
   program
     .command('pushgateway-delete')
     .description("delete a run's metrics group from a Prometheus Pushgateway")
@@ -12,6 +12,6 @@ export function registerPushgatewayDelete(program: Command, ctx: CliContext): vo
       const { deletePushedRun } = await import('../reporters/prometheus/prometheus.js');
       await deletePushedRun(url, runId);
       process.stdout.write(`deleted run ${runId} from ${url}\n`);
-      ctx.setExit(ExitCode.Pass);
+      setExit(ExitCode.Pass);
     });
 }

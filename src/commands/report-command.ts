@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { OUTPUTS, reportFormatOf, reportFormats } from '../reporters/registry.js';
-import type { CliContext } from './context.js';
+import { type SetExit, warnLine } from './registration.js';
 
 /** "Markdown, JUnit XML or HTML" */
 function spokenList(items: readonly string[]): string {
@@ -8,7 +8,7 @@ function spokenList(items: readonly string[]): string {
 }
 
 /** `report`: its formats are the outputs that can re-render a saved result. */
-export function registerReport(program: Command, ctx: CliContext): void {
+export function registerReport(program: Command, setExit: SetExit): void {
   const formats = reportFormats();
   // Help lists the current names; the parser also takes a deprecated alias (md), which the command warns about.
   const format = new Option('--format <format>', 'output format')
@@ -28,8 +28,8 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .addOption(format)
     .option('--out <file>', 'write to this file instead of stdout')
     .action(async (file: string, options: { format: string; out?: string }) => {
-      const { reportCommand } = await import('../commands/report.js');
-      const io = { write: (t: string) => process.stdout.write(t), warn: ctx.warn };
-      ctx.setExit(await reportCommand(file, options, io));
+      const { reportCommand } = await import('./report.js');
+      const io = { write: (t: string) => process.stdout.write(t), warn: warnLine };
+      setExit(await reportCommand(file, options, io));
     });
 }

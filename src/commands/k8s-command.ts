@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import type { K8sRenderFlags } from '../commands/k8s-render.js';
-import type { CliContext } from './context.js';
+import type { K8sRenderFlags } from './k8s-render.js';
+import { type SetExit, warnLine } from './registration.js';
 
-export function registerK8s(program: Command, ctx: CliContext): void {
+export function registerK8s(program: Command, setExit: SetExit): void {
   program
     .command('k8s')
     .description('Kubernetes: run a scenario as shards of an Indexed Job')
@@ -23,8 +23,8 @@ export function registerK8s(program: Command, ctx: CliContext): void {
       "a Secret whose keys become the pods' environment (for ${VARS} in the scenario)",
     )
     .action(async (file: string, options: K8sRenderFlags) => {
-      const { k8sRenderCommand } = await import('../commands/k8s-render.js');
-      const io = { write: (t: string) => process.stdout.write(t), warn: ctx.warn };
-      ctx.setExit(await k8sRenderCommand(file, options, io));
+      const { k8sRenderCommand } = await import('./k8s-render.js');
+      const io = { write: (t: string) => process.stdout.write(t), warn: warnLine };
+      setExit(await k8sRenderCommand(file, options, io));
     });
 }

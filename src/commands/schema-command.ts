@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
-import type { CliContext } from './context.js';
+import type { SetExit } from './registration.js';
 
-export function registerSchema(program: Command, ctx: CliContext): void {
+export function registerSchema(program: Command, setExit: SetExit): void {
   program
     .command('schema')
     .description('print the JSON Schema of scenario files (for editor completion)')
@@ -13,6 +13,6 @@ export function registerSchema(program: Command, ctx: CliContext): void {
       const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
       if (options.out === undefined) process.stdout.write(text);
       else await writeFile(options.out, text);
-      ctx.setExit(ExitCode.Pass);
+      setExit(ExitCode.Pass);
     });
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import type { CompareOptions } from '../commands/compare.js';
-import { type CliContext, collect } from './context.js';
+import type { CompareOptions } from './compare.js';
+import { collect, type SetExit, terminalColor } from './registration.js';
 
-export function registerCompare(program: Command, ctx: CliContext): void {
+export function registerCompare(program: Command, setExit: SetExit): void {
   program
     .command('compare')
     .description('compare a run against a baseline result; exit 1 when a figure regressed beyond its budget')
@@ -16,11 +16,11 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--markdown <file>', 'also write the comparison as Markdown (for a PR comment)')
     .action(async (baseline: string, current: string, options: CompareOptions) => {
       const [{ compareCommand }, { Chalk }, color] = await Promise.all([
-        import('../commands/compare.js'),
+        import('./compare.js'),
         import('chalk'),
-        ctx.terminalColor(),
+        terminalColor(),
       ]);
       const io = { write: (t: string) => process.stdout.write(t), color: new Chalk({ level: color ? 1 : 0 }) };
-      ctx.setExit(await compareCommand(baseline, current, options, io));
+      setExit(await compareCommand(baseline, current, options, io));
     });
 }
