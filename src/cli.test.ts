@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../cli.js';
-import { endOfRunOutputs, OUTPUTS } from '../reporters/registry.js';
+import { buildProgram } from './cli.js';
+import { endOfRunOutputs, OUTPUTS } from './reporters/registry.js';
 
 function longFlags(program: Command, name: string): string[] {
   const command = program.commands.find((c) => c.name() === name);
