@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { brokerSchemes } from '../brokers/catalogue.js';
 import type { Duration as DurationSchema } from './schema.js';
 
 /**
@@ -76,10 +77,14 @@ export function eventSchemas(blocks: { Duration: typeof DurationSchema }) {
 
   const Events = z
     .object({
-      broker: z.string().min(1).meta({
-        description:
-          'Broker URL (amqp://, nats://, redis://, kafka://, mqtt://), or "demo" for the in-process demo broker',
-      }),
+      broker: z
+        .string()
+        .min(1)
+        .meta({
+          description: `Broker URL (${brokerSchemes()
+            .map((s) => `${s}://`)
+            .join(', ')}), or "demo" for the in-process demo broker`,
+        }),
       queues: z.array(Queue).min(1),
       drain: Duration.optional().meta({
         description: 'After publishing ends, wait up to this long for consumers to catch up (default 10s)',

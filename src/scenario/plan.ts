@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { InputError, ScenarioError } from '../errors.js';
 import { formatPath } from './field-path.js';
-import { buildStages, type StageSpan, totalDurationMs } from '../engines/schedule.js';
+import { buildStages, type StageSpan, totalDurationMs } from './stages.js';
 import { parseThreshold, type SloSpec } from '../slo/parse.js';
 import { checkScopes } from '../slo/evaluate.js';
 import { type EventsPlan, planEvents } from './event-plan.js';
