@@ -19,15 +19,27 @@ function codeOf(err: unknown): string | undefined {
   return undefined;
 }
 
+function kindOf(code: string | undefined): ErrorKind | undefined {
+  if (code === undefined) return undefined;
+  // HPE_*: a response that breaks HTTP/1.1, from our parser (HPE_PROTOCOL) or undici's llhttp (HPE_INVALID_*).
+  return BY_CODE[code] ?? (code.startsWith('HPE_') ? 'malformed_response' : undefined);
+}
+
 /** Maps a client error to its kind; undici wraps socket errors, so the cause is consulted too. */
 export function classifyError(err: unknown): ErrorKind {
-  const own = codeOf(err);
+  // An AbortSignal.timeout() deadline (flows) aborts with a DOMException named TimeoutError.
+  if (
+    err instanceof Error &&
+    (err.name === 'TimeoutError' || (err.cause as Error | undefined)?.name === 'TimeoutError')
+  )
+    return 'timeout';
   const cause = err instanceof Error ? codeOf(err.cause) : undefined;
   // A socket that closed under us reports UND_ERR_SOCKET with the real reason (e.g. ECONNRESET) as cause.
-  return (
-    (cause !== undefined ? BY_CODE[cause] : undefined) ?? (own !== undefined ? BY_CODE[own] : undefined) ?? 'other'
-  );
+  return kindOf(cause) ?? kindOf(codeOf(err)) ?? 'other';
 }
+
+/** Whether a failure of this kind still had an answer or a wait worth recording as latency. */
+export const hasLatency = (kind: ErrorKind): boolean => kind === 'timeout' || kind === 'malformed_response';
 
 export function errorMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
