@@ -27,6 +27,12 @@ function kindOf(code: string | undefined): ErrorKind | undefined {
 
 /** Maps a client error to its kind; undici wraps socket errors, so the cause is consulted too. */
 export function classifyError(err: unknown): ErrorKind {
+  // undici's llhttp errors do not always carry an HPE_ code, but always this name.
+  if (
+    err instanceof Error &&
+    (err.name === 'HTTPParserError' || (err.cause as Error | undefined)?.name === 'HTTPParserError')
+  )
+    return 'malformed_response';
   // An AbortSignal.timeout() deadline (flows) aborts with a DOMException named TimeoutError.
   if (
     err instanceof Error &&
