@@ -1,4 +1,10 @@
-import { compile, type JSONPathQuery, type JSONValue } from 'json-p3';
+import { createRequire } from 'node:module';
+import type { JSONPathQuery, JSONValue } from 'json-p3';
+
+type JsonP3 = typeof import('json-p3');
+let jsonP3: JsonP3 | undefined;
+/** Loaded on first use: most runs (--url, no checks) never parse a JSONPath, and start-up is measured. */
+const library = (): JsonP3 => (jsonP3 ??= createRequire(import.meta.url)('json-p3') as JsonP3);
 
 /**
  * A JSONPath (RFC 9535) that checks and captures read from a JSON body, compiled once when the scenario is
@@ -17,7 +23,7 @@ const DOTTED_INDEX = /\.(\d+)(?=[.[]|$)/g;
 
 function tryCompile(text: string): JSONPathQuery | Error {
   try {
-    return compile(text);
+    return library().compile(text);
   } catch (err) {
     return err instanceof Error ? err : new Error(String(err));
   }
