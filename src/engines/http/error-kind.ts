@@ -19,6 +19,8 @@ function codeOf(err: unknown): string | undefined {
   return undefined;
 }
 
+const nameOf = (err: unknown): string | undefined => (err instanceof Error ? err.name : undefined);
+
 function kindOf(code: string | undefined): ErrorKind | undefined {
   if (code === undefined) return undefined;
   // HPE_*: a response that breaks HTTP/1.1, from our parser (HPE_PROTOCOL) or undici's llhttp (HPE_INVALID_*).
@@ -28,17 +30,8 @@ function kindOf(code: string | undefined): ErrorKind | undefined {
 /** Maps a client error to its kind; undici wraps socket errors, so the cause is consulted too. */
 export function classifyError(err: unknown): ErrorKind {
   // undici's llhttp errors do not always carry an HPE_ code, but always this name.
-  if (
-    err instanceof Error &&
-    (err.name === 'HTTPParserError' || (err.cause as Error | undefined)?.name === 'HTTPParserError')
-  )
+  if (nameOf(err) === 'HTTPParserError' || (err instanceof Error && nameOf(err.cause) === 'HTTPParserError'))
     return 'malformed_response';
-  // An AbortSignal.timeout() deadline (flows) aborts with a DOMException named TimeoutError.
-  if (
-    err instanceof Error &&
-    (err.name === 'TimeoutError' || (err.cause as Error | undefined)?.name === 'TimeoutError')
-  )
-    return 'timeout';
   const cause = err instanceof Error ? codeOf(err.cause) : undefined;
   // A socket that closed under us reports UND_ERR_SOCKET with the real reason (e.g. ECONNRESET) as cause.
   return kindOf(cause) ?? kindOf(codeOf(err)) ?? 'other';
