@@ -2,20 +2,6 @@ import { Coding, CR, INVALID_LENGTH, LF, ProtocolError, ResponseHead, unfold } f
 
 export { ProtocolError } from './response-head.js';
 
-/**
- * An HTTP/1.1 response parser for the load generator's connections: it frames responses (RFC 9112 §6.3:
- * no body for HEAD/1xx/204/304, chunked, Content-Length, or until close), reads the status and the headers that
- * govern the connection, and keeps the header block and body only when a check will read them. Everything else is
- * skipped in place, so a typical response (one read, a few headers, a small body) costs one short scan per header
- * line, with no string built. As RFC 9112 lets a recipient, a bare LF ends a line (§2.2) and an obsolete folded
- * line is joined with a space (§5.2); anything else that breaks the grammar is a ProtocolError, reported at once.
- *
- * Why not undici's parser: profiled on the closed model, undici's general-purpose machinery (request objects,
- * per-header callbacks out of its wasm parser, stream 'readable' plumbing) cost more CPU per request than
- * autocannon's whole client, and this path less (docs/benchmarks.md); a load generator that is slower than its
- * target measures itself.
- */
-
 const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_LINE_BYTES = 8 * 1024;
 /** The most body kept for checks; past it the rest is drained and the exchange fails as `body_too_large`. */
@@ -41,6 +27,19 @@ export interface ParseOptions {
   maxBodyBytes?: number;
 }
 
+/**
+ * An HTTP/1.1 response parser for the load generator's connections: it frames responses (RFC 9112 §6.3:
+ * no body for HEAD/1xx/204/304, chunked, Content-Length, or until close), reads the status and the headers that
+ * govern the connection, and keeps the header block and body only when a check will read them. Everything else is
+ * skipped in place, so a typical response (one read, a few headers, a small body) costs one short scan per header
+ * line, with no string built. As RFC 9112 lets a recipient, a bare LF ends a line (§2.2) and an obsolete folded
+ * line is joined with a space (§5.2); anything else that breaks the grammar is a ProtocolError, reported at once.
+ *
+ * Why not undici's parser: profiled on the closed model, undici's general-purpose machinery (request objects,
+ * per-header callbacks out of its wasm parser, stream 'readable' plumbing) cost more CPU per request than
+ * autocannon's whole client, and this path less (docs/benchmarks.md); a load generator that is slower than its
+ * target measures itself.
+ */
 export class ResponseParser {
   status = 0;
   /** Whether the connection may carry another exchange after this response. */
