@@ -3,6 +3,8 @@ import { compileJsonPath } from './json-path.js';
 
 const DOC = {
   id: 'top',
+  'user-id': 'u-1',
+  meta: { 'x:y': true },
   user: { id: 7, tags: ['a', 'b'] },
   items: [
     { id: 1, price: 5, name: 'pen' },
@@ -29,6 +31,9 @@ describe('compileJsonPath', () => {
     expect(first('items.1.name')).toBe('book');
     expect(first('$.user.tags.0')).toBe('a');
     expect(first('[0]')).toBeUndefined();
+    // Keys JSONPath's shorthand cannot name were fine in a dot path, and still are.
+    expect(first('user-id')).toBe('u-1');
+    expect(first('$.meta.x:y')).toBe(true);
   });
 
   it('selects nothing where nothing matches, and from a body that is not JSON', () => {

@@ -18,8 +18,17 @@ export interface JsonPath {
   first(document: unknown): unknown;
 }
 
-/** The dot paths scenarios wrote before JSONPath ("items.0.name", "$.user.id") put an index after a dot. */
-const DOTTED_INDEX = /\.(\d+)(?=[.[]|$)/g;
+/**
+ * A dot path as scenarios wrote them before JSONPath ("items.0.name", "$.user-id"): keys split on dots, with no
+ * JSONPath syntax and no whitespace. Its keys may hold what JSONPath's shorthand does not (a dash, a colon).
+ */
+const DOT_PATH = /^(?:\$\.)?[^.[\]?@*()'"$\s]+(?:\.[^.[\]?@*()'"$\s]+)*$/;
+
+/** A dot path in bracket notation: each key quoted, each all-digit key an array index. */
+function bracketed(dotPath: string): string {
+  const keys = dotPath.replace(/^\$\./, '').split('.');
+  return `$${keys.map((k) => (/^\d+$/.test(k) ? `[${k}]` : `['${k.replace(/\\/g, '\\\\')}']`)).join('')}`;
+}
 
 function tryCompile(text: string): JSONPathQuery | Error {
   try {
@@ -30,15 +39,16 @@ function tryCompile(text: string): JSONPathQuery | Error {
 }
 
 /**
- * Compiles a scenario's path. A path without the leading `$` is relative to the root (`id` means `$.id`), and
- * a dotted index (`items.0.id`) is read as `items[0].id` when the path is not valid JSONPath as written.
+ * Compiles a scenario's path. A path without the leading `$` is relative to the root (`id` means `$.id`); one
+ * that is not valid JSONPath as written but is a plain dot path (`items.0.id`, `user-id`) is read key by key,
+ * as such paths were before.
  * Throws an Error naming what is wrong when it is not a JSONPath at all, so planning can report it.
  */
 export function compileJsonPath(source: string): JsonPath {
   const rooted = source.startsWith('$') ? source : source.startsWith('[') ? `$${source}` : `$.${source}`;
   let query = tryCompile(rooted);
   if (query instanceof Error) {
-    const dotted = tryCompile(rooted.replace(DOTTED_INDEX, '[$1]'));
+    const dotted = DOT_PATH.test(source) ? tryCompile(bracketed(source)) : query;
     if (dotted instanceof Error) throw new Error(`not a valid JSONPath: ${query.message}`);
     query = dotted;
   }
