@@ -77,7 +77,7 @@ describe('flows in a scenario', () => {
     ]);
     const [create, place, get, list] = flows.steps;
     expect(create?.captures).toEqual([
-      { variable: 'userId', source: 'jsonPath', path: 'id' },
+      { variable: 'userId', source: 'jsonPath', path: 'id', query: expect.objectContaining({ source: 'id' }) },
       { variable: 'where', source: 'header', path: 'location' },
       { variable: 'code', source: 'status', path: '' },
     ]);
@@ -124,6 +124,28 @@ flows:
         'flows[1].steps[0]: uses {{vars.later}} but no earlier step of flow a captures later',
       ]),
     );
+  });
+
+  it('refuses a capture whose JSONPath can never match, at its line and column', async () => {
+    const flows = `
+flows:
+  - name: a
+    steps:
+      - { name: s1, service: users, path: /, capture: { id: "$.items[", other: { jsonPath: "$..[?" } } }
+`;
+    const path = file(BASE + flows);
+    const loaded = await loadScenario(path);
+    let problems: readonly string[] = [];
+    try {
+      planScenario(loaded.config, loaded);
+    } catch (err) {
+      if (!(err instanceof ScenarioError)) throw err;
+      problems = err.problems;
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(/:10:61 flows\[0\]\.steps\[0\]\.capture\.id: not a valid JSONPath: /),
+      expect.stringMatching(/:10:92 flows\[0\]\.steps\[0\]\.capture\.other\.jsonPath: not a valid JSONPath: /),
+    ]);
   });
 
   it('applies target timeout and headers (no url or demo) to every service', async () => {

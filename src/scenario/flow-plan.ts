@@ -5,6 +5,7 @@ import {
   type StepConfig,
   type ThinkConfig,
 } from './flow-schema.js';
+import { compileJsonPath, type JsonPath } from './json-path.js';
 import type { RequestPlan } from './plan.js';
 import { redactUrl } from './redact.js';
 import type { RequestConfig, ScenarioConfig } from './schema.js';
@@ -30,6 +31,8 @@ export interface CapturePlan {
   source: 'jsonPath' | 'header' | 'status';
   /** The JSON path or header name; empty for status. */
   path: string;
+  /** The JSON path compiled (source jsonPath only). */
+  query?: JsonPath;
 }
 
 export interface StepPlan {
@@ -167,7 +170,9 @@ function stepPlan(
   p: FlowPlanning,
 ): StepPlan {
   const request = p.compileRequest({ ...step, name, weight: 1 }, index, at);
-  const captures = Object.entries(step.capture ?? {}).map(([variable, c]) => capturePlan(variable, c));
+  const captures = Object.entries(step.capture ?? {}).map(([variable, c]) =>
+    capturePlan(variable, c, [...at, 'capture', variable], p),
+  );
   const texts = templateTexts(step);
   return {
     index,
@@ -182,9 +187,16 @@ function stepPlan(
   };
 }
 
-function capturePlan(variable: string, c: CaptureConfig): CapturePlan {
-  if (typeof c === 'string') return { variable, source: 'jsonPath', path: c };
-  if ('jsonPath' in c) return { variable, source: 'jsonPath', path: c.jsonPath };
+function capturePlan(variable: string, c: CaptureConfig, at: FieldPath, p: FlowPlanning): CapturePlan {
+  if (typeof c === 'string' || 'jsonPath' in c) {
+    const path = typeof c === 'string' ? c : c.jsonPath;
+    try {
+      return { variable, source: 'jsonPath', path, query: compileJsonPath(path) };
+    } catch (err) {
+      p.problems.add(typeof c === 'string' ? at : [...at, 'jsonPath'], (err as Error).message);
+      return { variable, source: 'jsonPath', path };
+    }
+  }
   if ('header' in c) return { variable, source: 'header', path: c.header.toLowerCase() };
   return { variable, source: 'status', path: '' };
 }

@@ -7,7 +7,8 @@ import { checkScopes } from '../slo/evaluate.js';
 import { type EventsPlan, planEvents } from './event-plan.js';
 import { flowScopeNames, type FlowsPlan, planFlows } from './flow-plan.js';
 import { redactUrl } from './redact.js';
-import type { CheckConfig, LoadConfig, RequestConfig, ScenarioConfig, SloEntryConfig } from './schema.js';
+import { type CheckPlan, planChecks } from './check-plan.js';
+import type { LoadConfig, RequestConfig, ScenarioConfig, SloEntryConfig } from './schema.js';
 import { type CompiledJson, type CompiledString, compileJson, compileString, templateColumns } from './template.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -31,7 +32,7 @@ export interface RequestPlan {
   contentType: string | undefined;
   /** Status codes that count as success; undefined means 200–399. */
   expectStatus: ReadonlySet<number> | undefined;
-  checks: readonly CheckConfig[];
+  checks: readonly CheckPlan[];
   /** Whether the response body must be read as text (checks look at it). */
   needsBody: boolean;
 }
@@ -151,7 +152,7 @@ function requestPlan(
     body,
     contentType: r.json !== undefined ? 'application/json' : undefined,
     expectStatus: status === undefined ? undefined : new Set(Array.isArray(status) ? status : [status]),
-    checks: r.checks ?? [],
+    checks: planChecks(r.checks, at, problems),
     needsBody: (r.checks ?? []).some((c) => c.header === undefined),
   };
 }

@@ -80,10 +80,10 @@ export const Load = z
 
 const Check = z
   .object({
-    jsonPath: z
-      .string()
-      .optional()
-      .meta({ description: 'Dot path into the JSON body: "id", "items.0.name", "$.user.id"' }),
+    jsonPath: z.string().optional().meta({
+      description:
+        'JSONPath (RFC 9535) into the JSON body, first match: "$.items[0].id", "$.items[?@.price > 10]", "$..id"; a bare dot path ("id", "items.0.name") is read from the root',
+    }),
     header: z.string().optional(),
     exists: z.boolean().optional(),
     equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
