@@ -98,8 +98,8 @@ describe('flows in a scenario', () => {
     expect((await plan(BASE + CHECKOUT + slos)).slos).toHaveLength(3);
     const bad = `slos:\n  - flow:chekout p95 < 800ms\n  - service:payments error_rate < 1%\n  - step:list p50 < 5ms\n`;
     expect(await problemsOf(BASE + CHECKOUT + bad)).toEqual([
-      'slos: slo "flow:chekout p95 < 800ms": no flow named "chekout" (known: checkout, browse)',
-      'slos: slo "service:payments error_rate < 1%": no service named "payments" (known: users, orders)',
+      'slos[0]: slo "flow:chekout p95 < 800ms": no flow named "chekout" (known: checkout, browse)',
+      'slos[1]: slo "service:payments error_rate < 1%": no service named "payments" (known: users, orders)',
     ]);
   });
 

@@ -29,7 +29,7 @@ describe('loadScenario', () => {
     );
     expect(config.load).toMatchObject({ rate: 5, duration: 2000 });
     expect(config.requests?.[0]).toMatchObject({ method: 'GET', path: '/a', weight: 1 });
-    expect(config.slos).toEqual([]);
+    expect(config.slos).toBeUndefined(); // no key: the default budget applies (plan), unlike slos: []
   });
 
   it('lists every problem at once, each with line, column and field path', async () => {

@@ -110,7 +110,7 @@ describe('parseThreshold: units and numbers', () => {
     ['error_rate < 0.07%', 0.0007],
     ['error_rate < 100%', 1],
     ['error_rate < 0.05', 0.05],
-    ['error_rate <= 1', 1],
+    ['error_rate <= 0.999', 0.999],
     ['error_rate = 0', 0],
   ])('normalises ratio %s to the fraction %f', (text, fraction) => {
     expect(parseThreshold(text).value).toBe(fraction);
