@@ -79,6 +79,27 @@ describe('loadScenario', () => {
   });
 });
 
+describe('numbers and timeouts', () => {
+  const base = (load: string, target = 'http://127.0.0.1:1'): string =>
+    `target: ${target}\nload: ${load}\nrequests:\n  - path: /\n`;
+
+  it('accepts every decimal form as a number, in YAML and as text', async () => {
+    const { config } = await loadScenario(file(base('{ rate: "1e3", duration: 2s, maxInFlight: " 5 " }')));
+    expect(config.load).toMatchObject({ rate: 1000, maxInFlight: 5 });
+  });
+
+  it('says "not a number" for text that is none', async () => {
+    expect(await problemsOf(base('{ rate: fast, duration: 2s }'))).toEqual([
+      expect.stringMatching(/:2:\d+ load\.rate: not a number: "fast" \(e\.g\. 200, 0\.5, 1e3\)$/),
+    ]);
+  });
+
+  it('refuses a zero timeout', async () => {
+    const problems = await problemsOf(base('{ rate: 1, duration: 2s }', '{ url: "http://127.0.0.1:1", timeout: 0 }'));
+    expect(problems).toEqual([expect.stringMatching(/target\.timeout: a timeout must be more than 0/)]);
+  });
+});
+
 describe('interpolateEnv', () => {
   const env = { HOST: 'example.test', EMPTY: '' };
 
@@ -89,6 +110,14 @@ describe('interpolateEnv', () => {
     );
     expect(problems).toEqual([]);
     expect(value).toEqual({ a: 'http://example.test/', b: ['fallback', 'used'], c: 'cost: ${HOST}', d: 5 });
+  });
+
+  it('keeps a __proto__ key as data, not as the prototype', () => {
+    const data = JSON.parse('{"json": {"__proto__": {"a": "${HOST}"}, "b": "${HOST}"}}') as unknown;
+    const { value } = interpolateEnv(data, env);
+    const json = (value as { json: object }).json;
+    expect(Object.getPrototypeOf(json)).toBe(Object.prototype);
+    expect(JSON.stringify(json)).toBe('{"__proto__":{"a":"example.test"},"b":"example.test"}');
   });
 
   it('reports every unset variable with its path', () => {
