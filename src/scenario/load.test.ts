@@ -94,6 +94,16 @@ describe('numbers and timeouts', () => {
     ]);
   });
 
+  it('an unset variable does not hide a template error', async () => {
+    const text =
+      'target: http://127.0.0.1:1\nload: { rate: 1, duration: 2s }\nrequests:\n  - path: /${BB_UNSET_X}\n  - path: /{{sequ}}\n';
+    const problems = await problemsOf(text);
+    expect(problems.map((p) => p.replace(/^.*?:(\d+):\d+ /, '$1 ').split(':')[0])).toEqual([
+      '4 requests[0].path',
+      '5 requests[1].path',
+    ]);
+  });
+
   it('refuses a zero timeout', async () => {
     const problems = await problemsOf(base('{ rate: 1, duration: 2s }', '{ url: "http://127.0.0.1:1", timeout: 0 }'));
     expect(problems).toEqual([expect.stringMatching(/target\.timeout: a timeout must be more than 0/)]);

@@ -73,8 +73,9 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /**
- * Validates parsed data; every problem is listed with file:line:col and the field path. When the schema rejects
- * the data, template and SLO syntax are still checked on what parsed, so one pass reports everything.
+ * Validates parsed data; every problem is listed with file:line:col and the field path. When the schema (or an
+ * unset variable) rejects the data, template and SLO syntax are still checked on what parsed, so one pass reports
+ * everything.
  */
 export function validateScenario(data: unknown, shown: string, doc?: Document, counter?: LineCounter): ScenarioConfig {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -91,11 +92,13 @@ export function validateScenario(data: unknown, shown: string, doc?: Document, c
         issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
       problems.push(`${where(at)} ${formatPath(issue.path)}: ${describeIssue(issue, value)}`);
     }
+  }
+  if (problems.length > 0 || !parsed.success) {
     for (const p of looseProblems(value as Record<string, unknown>)) {
       problems.push(`${where(p.path)} ${formatPath(p.path)}: ${p.message}`);
     }
+    throw new ScenarioError(shown, problems.sort(byPosition));
   }
-  if (problems.length > 0 || !parsed.success) throw new ScenarioError(shown, problems.sort(byPosition));
   return parsed.data;
 }
 
