@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { brokerSchemes } from '../brokers/catalogue.js';
+import { numberish } from './number-text.js';
 import type { Duration as DurationSchema } from './schema.js';
 
 /**
@@ -15,8 +16,7 @@ const ScopeName = z
   .regex(/^[A-Za-z0-9_./-]+$/, 'queue names use letters, digits and _ . / - (SLOs refer to them)');
 /** A generated message body above this is a typo, not a test: it would only measure the generator's memory. */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
-const count = (min: number) =>
-  z.preprocess((v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v), z.number().int().min(min));
+const count = (min: number) => numberish(z.number().int().min(min));
 const Scalars = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 const Headers = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 

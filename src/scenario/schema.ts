@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { checkEventWorkload, eventSchemas } from './event-schema.js';
 import { checkWorkload, flowSchemas } from './flow-schema.js';
+import { numberish } from './number-text.js';
 
 /**
  * The scenario format, defined once: runtime validation, the static type and the exported JSON Schema
@@ -23,24 +24,6 @@ export const Duration = z
     return ms;
   })
   .meta({ description: 'A duration: "500ms", "10s", "1m30s", or a number of seconds' });
-
-/** A decimal number as people write it: "200", "-1", "0.5", ".5", "1e12", "2.5E-3". */
-const NUMBER_TEXT = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-
-/**
- * Numbers may arrive as strings: from ${ENV} interpolation, from flags (--rate 1e3), or quoted in YAML.
- * A string that is no number gets a message that says so, not "expected number, received string".
- */
-const numberish = (schema: z.ZodNumber) =>
-  z
-    .union([z.number(), z.string()])
-    .transform((v, ctx) => {
-      if (typeof v === 'number') return v;
-      if (NUMBER_TEXT.test(v)) return Number(v);
-      ctx.addIssue({ code: 'custom', message: `not a number: ${JSON.stringify(v)} (e.g. 200, 0.5, 1e3)` });
-      return z.NEVER;
-    })
-    .pipe(schema);
 
 const Rate = numberish(z.number().nonnegative()).meta({ description: 'Arrivals per second (open model)' });
 const Connections = numberish(z.number().int().nonnegative()).meta({
@@ -188,12 +171,9 @@ export const Scenario = z
     flows: z.array(Flow).min(1).optional().meta({ description: 'Journeys across services (instead of requests)' }),
     events: Events.optional().meta({ description: 'Publish/consume load on a message broker (instead of requests)' }),
     data: DataFeed.optional(),
-    slos: z
-      .array(SloEntry)
-      .optional()
-      .meta({
-        description: 'SLO budgets; without this key the defaults apply (p95 < 200ms, error_rate < 1%); [] for none',
-      }),
+    slos: z.array(SloEntry).optional().meta({
+      description: 'SLO budgets; without this key the defaults apply (p95 < 200ms, error_rate < 1%); [] for none',
+    }),
   })
   .strict()
   .superRefine(checkWorkload)
