@@ -91,6 +91,12 @@ describe('flows in a scenario', () => {
     expect(list).toMatchObject({ name: 'list', flow: 1, service: 0 });
     // service headers reach its steps
     expect(place?.request.headers.map(([k]) => k)).toContain('x-tenant');
+    // the credentials of a service URL are sent as Basic auth to that service only, never in the URL
+    const auth = (step: typeof place): string | undefined =>
+      step?.request.headers.find(([k]) => k === 'authorization')?.[1].render({ seq: 0 });
+    expect(auth(place)).toBe(`Basic ${Buffer.from('ops:hunter22').toString('base64')}`);
+    expect(auth(create)).toBeUndefined();
+    expect(flows.services[1]?.url).toBe('http://127.0.0.1:4002/api');
   });
 
   it('knows flow, step and service names for SLO scopes', async () => {

@@ -179,8 +179,10 @@ function targetPlan(config: ScenarioConfig): {
   target: TargetPlan;
   timeoutMs: number;
   headers: Record<string, string>;
-  /** A Basic authorization made from credentials in the target URL. */
+  /** A Basic authorization made from credentials in the target URL (which the plan's URL then lacks). */
   authorization: string | undefined;
+  /** The URL as written, for display (redacted): it shows that credentials are sent. */
+  written?: string;
 } {
   const t = config.target;
   const timeoutMs = (typeof t === 'object' ? t.timeout : undefined) ?? DEFAULT_TIMEOUT_MS;
@@ -188,7 +190,8 @@ function targetPlan(config: ScenarioConfig): {
   const url = typeof t === 'string' ? t : t?.demo === undefined ? t?.url : undefined;
   if (url !== undefined) {
     const split = splitCredentials(url);
-    return { target: { kind: 'url', url: split.url }, timeoutMs, headers, authorization: split.authorization };
+    const target: TargetPlan = { kind: 'url', url: split.url };
+    return { target, timeoutMs, headers, authorization: split.authorization, written: url };
   }
   const target: TargetPlan =
     typeof t === 'object' && t.demo !== undefined ? { kind: 'demo', demo: t.demo } : { kind: 'services' };
@@ -224,8 +227,8 @@ export function checkTargetUrl(url: string): string | undefined {
   return undefined;
 }
 
-function targetDisplay(target: TargetPlan, flows: FlowsPlan | undefined): string {
-  if (target.kind === 'url') return redactUrl(target.url);
+function targetDisplay(target: TargetPlan, flows: FlowsPlan | undefined, written: string | undefined): string {
+  if (target.kind === 'url') return redactUrl(written ?? target.url);
   return target.kind === 'demo' ? `demo:${target.demo}` : `services ${flows?.services.map((s) => s.name).join(', ')}`;
 }
 
@@ -233,7 +236,7 @@ function targetDisplay(target: TargetPlan, flows: FlowsPlan | undefined): string
 export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}): ExecutionPlan {
   const file = source.file;
   const problems = new Problems(source);
-  const { target, timeoutMs, headers, authorization } = targetPlan(config);
+  const { target, timeoutMs, headers, authorization, written } = targetPlan(config);
   if (target.kind === 'url') {
     const bad = checkTargetUrl(target.url);
     if (bad !== undefined) problems.add(['target'], bad);
@@ -293,7 +296,7 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     name: config.name ?? (file === undefined ? 'ad-hoc' : file),
     baseDir,
     target,
-    targetDisplay: events?.display ?? targetDisplay(target, flows),
+    targetDisplay: events?.display ?? targetDisplay(target, flows, written),
     timeoutMs,
     load,
     requests,
