@@ -43,7 +43,8 @@ describe('faults: the run goes on, errors are counted by kind, the result is wri
     server = await startServer((req) => req.socket.destroy());
     const out = join(tempDir(), 'r.json');
     const run = await runCli(['run', '--url', server.url, '--connections', '2', '--duration', '1s', '--out', out]);
-    expect(run.code, run.stderr).toBe(0);
+    // No SLOs given: the default budget (error_rate < 1%) fails the run, as it must when every request fails.
+    expect(run.code, run.stderr).toBe(1);
     const r = readResult(out);
     expect(r.metrics.requests).toBeGreaterThan(10);
     expect(r.errorsByKind.connect_reset).toBe(r.metrics.errors);
@@ -66,7 +67,7 @@ describe('faults: the run goes on, errors are counted by kind, the result is wri
       '--out',
       out,
     ]);
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr).toBe(1); // the default SLOs fail: every request timed out
     const r = readResult(out);
     expect(r.errorsByKind.timeout).toBe(r.metrics.requests);
     expect(r.metrics.requests).toBe(20);
@@ -93,8 +94,12 @@ requests:
     );
     const out = join(dir, 'r.json');
     const run = await runCli(['run', file, '--out', out]);
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr).toBe(1); // the default error_rate < 1% fails: two requests of three fail
     const r = readResult(out);
+    expect(r.slos.map((v) => [v.expr, v.pass, v.default])).toEqual([
+      ['p95 < 200ms', true, true],
+      ['error_rate < 1%', false, true],
+    ]);
     expect(r.byRequest.missing?.errorRate).toBe(1);
     expect(r.byRequest['bad-check']?.errorRate).toBe(1);
     expect(r.byRequest.good?.errors).toBe(0);
@@ -128,7 +133,7 @@ requests:
         '--out',
         out,
       ]);
-      expect(run.code, run.stderr).toBe(0);
+      expect(run.code, run.stderr).toBe(1); // the default error_rate < 1% fails: every response is malformed
       const r = readResult(out);
       expect(r.metrics.requests).toBe(20);
       expect(r.errorsByKind.malformed_response).toBe(20);

@@ -19,6 +19,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--timeout <d>', 'per-request timeout (default 10s)')
     .option('--max-in-flight <n>', 'open model: cap on requests in flight')
     .option('--slo <expr>', "SLO, e.g. 'p95 < 200ms' (repeatable; replaces the scenario's)", collect)
+    .option('--no-default-slos', 'without SLOs, judge the run on none (default budget: p95 < 200ms, error_rate < 1%)')
     .option('-q, --quiet', 'no live progress, only the summary')
     .option('--workers <n>', 'worker threads generating load (default: one per core, less one for a local target)')
     .option('--shard <i/n>', 'run shard i of n of the load (e.g. 2/4); merge the shard results with `merge`');

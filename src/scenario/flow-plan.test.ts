@@ -91,6 +91,12 @@ describe('flows in a scenario', () => {
     expect(list).toMatchObject({ name: 'list', flow: 1, service: 0 });
     // service headers reach its steps
     expect(place?.request.headers.map(([k]) => k)).toContain('x-tenant');
+    // the credentials of a service URL are sent as Basic auth to that service only, never in the URL
+    const auth = (step: typeof place): string | undefined =>
+      step?.request.headers.find(([k]) => k === 'authorization')?.[1].render({ seq: 0 });
+    expect(auth(place)).toBe(`Basic ${Buffer.from('ops:hunter22').toString('base64')}`);
+    expect(auth(create)).toBeUndefined();
+    expect(flows.services[1]?.url).toBe('http://127.0.0.1:4002/api');
   });
 
   it('knows flow, step and service names for SLO scopes', async () => {
@@ -98,8 +104,8 @@ describe('flows in a scenario', () => {
     expect((await plan(BASE + CHECKOUT + slos)).slos).toHaveLength(3);
     const bad = `slos:\n  - flow:chekout p95 < 800ms\n  - service:payments error_rate < 1%\n  - step:list p50 < 5ms\n`;
     expect(await problemsOf(BASE + CHECKOUT + bad)).toEqual([
-      'slos: slo "flow:chekout p95 < 800ms": no flow named "chekout" (known: checkout, browse)',
-      'slos: slo "service:payments error_rate < 1%": no service named "payments" (known: users, orders)',
+      'slos[0]: slo "flow:chekout p95 < 800ms": no flow named "chekout" (known: checkout, browse)',
+      'slos[1]: slo "service:payments error_rate < 1%": no service named "payments" (known: users, orders)',
     ]);
   });
 

@@ -10,6 +10,7 @@ import type { RequestPlan } from './plan.js';
 import { redactUrl } from './redact.js';
 import type { RequestConfig, ScenarioConfig } from './schema.js';
 import { templateVariables } from './template.js';
+import { splitCredentials, withUrlCredentials } from './url-credentials.js';
 
 /**
  * Resolves `services` and `flows` into an execution plan: service indices, steps numbered across flows
@@ -99,7 +100,11 @@ export function planFlows(config: ScenarioConfig, p: FlowPlanning): FlowsPlan | 
       const at = ['flows', f, 'steps', s];
       const name = step.name ?? `${flow.name}.${s + 1}`;
       const service = serviceIndex(step.service, [...at, 'service']);
-      const headers = { ...p.headers, ...declared.get(step.service)?.headers, ...step.headers };
+      const serviceConfig = declared.get(step.service);
+      const headers = withUrlCredentials(
+        { ...p.headers, ...serviceConfig?.headers, ...step.headers },
+        serviceConfig?.authorization,
+      );
       const plan = stepPlan({ ...step, headers }, name, steps.length, f, service, at, p);
       steps.push(plan);
       return plan;
@@ -127,7 +132,9 @@ export function describeFlows(plan: FlowsPlan): string {
 }
 
 interface DeclaredService {
+  /** As written: its credentials also become `authorization`, and the URL connected to has none. */
   url: string | undefined;
+  authorization?: string;
   headers: Readonly<Record<string, string>> | undefined;
   timeoutMs: number | undefined;
 }
@@ -141,8 +148,13 @@ function declaredServices(config: ScenarioConfig, demo: string | undefined): Map
 }
 
 function normalizeService(s: ServiceConfig): DeclaredService {
-  if (typeof s === 'string') return { url: s, headers: undefined, timeoutMs: undefined };
-  return { url: s.url, headers: s.headers, timeoutMs: s.timeout };
+  const url = typeof s === 'string' ? s : s.url;
+  const { authorization } = splitCredentials(url);
+  const base =
+    typeof s === 'string'
+      ? { url, headers: undefined, timeoutMs: undefined }
+      : { url, headers: s.headers, timeoutMs: s.timeout };
+  return { ...base, ...(authorization !== undefined && { authorization }) };
 }
 
 function servicePlan(
@@ -157,7 +169,8 @@ function servicePlan(
     if (bad !== undefined) p.problems.add(['services', name], bad);
   }
   const display = s.url !== undefined ? redactUrl(s.url) : `demo:${demo ?? ''}/${name}`;
-  return { index, name, url: s.url, display, timeoutMs: s.timeoutMs ?? p.timeoutMs };
+  const url = s.url === undefined ? undefined : splitCredentials(s.url).url;
+  return { index, name, url, display, timeoutMs: s.timeoutMs ?? p.timeoutMs };
 }
 
 function stepPlan(

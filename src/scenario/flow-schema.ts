@@ -53,7 +53,9 @@ export function flowSchemas(blocks: { Duration: typeof DurationSchema; Request: 
       .object({
         url: z.string(),
         headers: Headers.optional().meta({ description: 'Headers sent with every request to this service' }),
-        timeout: Duration.optional().meta({ description: 'Per-request timeout for this service' }),
+        timeout: Duration.refine((ms) => ms > 0, { message: 'a timeout must be more than 0 (e.g. 5s)' })
+          .optional()
+          .meta({ description: 'Per-request timeout for this service' }),
       })
       .strict(),
   ]);
