@@ -99,6 +99,25 @@ describe('CI outputs: JUnit, Markdown (+ step summary), HTML, and report re-rend
     expect(bad.stderr).toContain('junit.xml: not JSON');
   });
 
+  it('report --format takes the one name per format (markdown, json), and md still works with a deprecation warning', async () => {
+    const markdown = await runCli(['report', join(dir, 'r.json'), '--format', 'markdown']);
+    expect(markdown.code, markdown.stderr).toBe(0);
+    expect(markdown.stdout).toBe(readFileSync(join(dir, 'summary-out.md'), 'utf8'));
+    expect(markdown.stderr).toBe('');
+    const md = await runCli(['report', join(dir, 'r.json'), '--format', 'md']);
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout).toBe(markdown.stdout);
+    expect(md.stderr).toBe('backend-bench: --format md is deprecated; use --format markdown\n');
+    const json = await runCli(['report', join(dir, 'r.json'), '--format', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout).toBe(readFileSync(join(dir, 'r.json'), 'utf8'));
+    const bad = await runCli(['report', join(dir, 'r.json'), '--format', 'prometheus']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Allowed choices are json, junit, markdown, html.');
+    const help = await runCli(['report', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('(choices: "json", "junit", "markdown", "html")');
+  });
+
   it('HTML: opens offline in headless Chromium and draws its three charts, with no console errors', async () => {
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readResult, runCli, tempDir } from './support/cli.js';
@@ -42,7 +43,8 @@ describe('faults: the run goes on, errors are counted by kind, the result is wri
     server = await startServer((req) => req.socket.destroy());
     const out = join(tempDir(), 'r.json');
     const run = await runCli(['run', '--url', server.url, '--connections', '2', '--duration', '1s', '--out', out]);
-    expect(run.code, run.stderr).toBe(0);
+    // No SLOs given: the default budget (error_rate < 1%) fails the run, as it must when every request fails.
+    expect(run.code, run.stderr).toBe(1);
     const r = readResult(out);
     expect(r.metrics.requests).toBeGreaterThan(10);
     expect(r.errorsByKind.connect_reset).toBe(r.metrics.errors);
@@ -65,7 +67,7 @@ describe('faults: the run goes on, errors are counted by kind, the result is wri
       '--out',
       out,
     ]);
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr).toBe(1); // the default SLOs fail: every request timed out
     const r = readResult(out);
     expect(r.errorsByKind.timeout).toBe(r.metrics.requests);
     expect(r.metrics.requests).toBe(20);
@@ -92,14 +94,65 @@ requests:
     );
     const out = join(dir, 'r.json');
     const run = await runCli(['run', file, '--out', out]);
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr).toBe(1); // the default error_rate < 1% fails: two requests of three fail
     const r = readResult(out);
+    expect(r.slos.map((v) => [v.expr, v.pass, v.default])).toEqual([
+      ['p95 < 200ms', true, true],
+      ['error_rate < 1%', false, true],
+    ]);
     expect(r.byRequest.missing?.errorRate).toBe(1);
     expect(r.byRequest['bad-check']?.errorRate).toBe(1);
     expect(r.byRequest.good?.errors).toBe(0);
     expect(r.errorsByKind.status).toBe(r.byRequest.missing?.requests);
     expect(r.errorsByKind.check).toBe(r.byRequest['bad-check']?.requests);
     expect(Object.keys(r.errorSamples).join('\n')).toMatch(/check: check failed: jsonPath id is 7, expected 8/);
+  });
+
+  it('a malformed response is malformed_response at once, not a timeout; a JSONPath that cannot match exits 2', async () => {
+    // Whitespace before the colon (RFC 9112 §5.1): once read until close, so every request timed out.
+    const sockets = new Set<Socket>();
+    const raw = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nhi'));
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/`;
+      const dir = tempDir();
+      const out = join(dir, 'r.json');
+      const run = await runCli([
+        'run',
+        '--url',
+        url,
+        '--rate',
+        '20',
+        '--duration',
+        '1s',
+        '--timeout',
+        '5s',
+        '--out',
+        out,
+      ]);
+      expect(run.code, run.stderr).toBe(1); // the default error_rate < 1% fails: every response is malformed
+      const r = readResult(out);
+      expect(r.metrics.requests).toBe(20);
+      expect(r.errorsByKind.malformed_response).toBe(20);
+      expect(r.errorsByKind.timeout).toBe(0);
+      expect(r.metrics.latencyMs.max).toBeLessThan(1000);
+      expect(run.stdout).toMatch(/malformed_response\s+20/);
+
+      const file = join(dir, 's.yaml');
+      writeFileSync(
+        file,
+        `target: ${url}\nload: { rate: 1, duration: 1s }\nrequests:\n  - { path: /, checks: [{ jsonPath: "$.a[", exists: true }] }\n`,
+      );
+      const invalid = await runCli(['run', file]);
+      expect(invalid.code).toBe(2);
+      expect(invalid.stderr).toMatch(/s\.yaml:4:\d+ requests\[0\]\.checks\[0\]\.jsonPath: not a valid JSONPath/);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await new Promise((resolve) => raw.close(resolve));
+    }
   });
 
   it('Ctrl-C stops within two seconds and still writes the result, marked interrupted', async () => {

@@ -60,7 +60,8 @@ describe('HTTP load: measured latency matches the server', () => {
       '--out',
       join(dir, 'open.json'),
     ]);
-    expect(open.code, open.stderr).toBe(0);
+    // The default budget (p95 < 200ms) sees the stall in the open model: 15 % of arrivals wait over 200 ms.
+    expect(open.code, open.stderr).toBe(1);
     const closed = await runCli([
       'run',
       '--url',
@@ -72,7 +73,7 @@ describe('HTTP load: measured latency matches the server', () => {
       '--out',
       join(dir, 'closed.json'),
     ]);
-    expect(closed.code, closed.stderr).toBe(0);
+    expect(closed.code, closed.stderr).toBe(0); // ... and misses it in the closed model, as the README explains
     const o = readResult(join(dir, 'open.json'));
     const c = readResult(join(dir, 'closed.json'));
     // Open: a quarter of arrivals land in a stall and wait up to 500 ms, measured from their intended start.

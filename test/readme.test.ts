@@ -23,8 +23,12 @@ describe('README examples stay true', () => {
 
   examples.forEach((text, i) => {
     it(`scenario example ${i + 1} (${/^(\w+):/m.exec(text)?.[1] ?? '?'}...) validates`, async () => {
-      const file = join(tempDir(), `readme-${i + 1}.yaml`);
+      const dir = tempDir();
+      const file = join(dir, `readme-${i + 1}.yaml`);
       writeFileSync(file, text);
+      // validate reads the data file as run does: give the example the one it names.
+      const data = /data: \{ file: ([\w.-]+)/.exec(text)?.[1];
+      if (data !== undefined) writeFileSync(join(dir, data), 'email\na@example.test\n');
       const run = await runCli(['validate', file], { env: { API_TOKEN: 'example-token' } });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);

@@ -95,7 +95,7 @@ export async function waitForPort(port, timeoutMs = 10_000) {
   throw new Error(`nothing listening on 127.0.0.1:${port} after ${timeoutMs} ms`);
 }
 
-/** nginx serving a 13-byte JSON file on loopback, as ../shared/bench/compare.sh sets it up. */
+/** nginx serving a 13-byte JSON file on loopback, its own prefix and config in a temporary folder. */
 export function nginxConfig(port) {
   const dir = tempDir('bb-bench-nginx-');
   for (const d of ['www', 'tmp', 'logs']) mkdirSync(join(dir, d));

@@ -8,8 +8,8 @@ import { has, nginxConfig, startPinned, waitForPort } from './proc.js';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = join(ROOT, 'bin', 'backend-bench.js');
 export const AUTOCANNON = join(ROOT, 'node_modules', '.bin', 'autocannon');
-/** The minimal Node target of the team's side-by-side harness (../shared/bench), or BENCH_NODE_TARGET. */
-export const NODE_TARGET = process.env.BENCH_NODE_TARGET ?? resolve(ROOT, '..', 'shared', 'bench', 'server-node.js');
+/** The minimal Node target shipped with the benchmark (bench/targets), or BENCH_NODE_TARGET. */
+export const NODE_TARGET = process.env.BENCH_NODE_TARGET ?? join(ROOT, 'bench', 'targets', 'node-target.js');
 
 const cores = availableParallelism();
 /** The target gets one core; the generators the others (on 2 cores: core 1 and core 0, as compare.sh does). */

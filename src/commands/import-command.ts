@@ -1,13 +1,10 @@
 import { Option, type Command } from 'commander';
 import type { HarFlags, OpenApiFlags } from './import.js';
+import { collect, warnLine, type SetExit } from './registration.js';
 
-/** Registers `import openapi` and `import har`; cli.ts calls this once. The work is in ./import.ts. */
-export function registerImport(program: Command, setExit: (code: number) => void): void {
-  const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-  const io = {
-    write: (text: string): void => void process.stdout.write(text),
-    warn: (line: string): void => void process.stderr.write(`${line}\n`),
-  };
+/** `import openapi` and `import har`; the work is in ./import.ts. */
+export function registerImport(program: Command, setExit: SetExit): void {
+  const io = { write: (text: string): void => void process.stdout.write(text), warn: warnLine };
   const command = program
     .command('import')
     .description('write a scenario from what you already have: an OpenAPI document or a browser recording (HAR)');

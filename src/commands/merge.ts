@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExitCode } from '../errors.js';
 import { InputError } from '../errors.js';
-import { OUTPUTS, type OutputContext, type OutputDef, type OutputFlags } from '../reporters/registry.js';
+import { createOutputs, endOfRunOutputs, type OutputContext, type OutputFlags } from '../reporters/registry.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { checkMergeable, type MergeInput } from '../result/merge-check.js';
 import { mergeResults } from '../result/merge-results.js';
@@ -11,16 +11,6 @@ import { evaluateSlos } from '../slo/evaluate.js';
 import { parseThreshold, type SloSpec } from '../slo/parse.js';
 import { VERSION } from '../version.js';
 import { exitCodeOf } from './run.js';
-
-/** The outputs that make sense for a finished result (files); live ones (/metrics, OTLP) belong to `run`. */
-export const MERGE_OUTPUTS = {
-  json: OUTPUTS.json,
-  junit: OUTPUTS.junit,
-  markdown: OUTPUTS.markdown,
-  html: OUTPUTS.html,
-};
-
-export type MergeFlags = Pick<OutputFlags, 'out' | 'junit' | 'markdown' | 'html'>;
 
 /** The stored specs parsed again, so the merged result is judged by the same rules as each shard was. */
 function parseSpecs(records: readonly SloSpecRecord[], file: string): SloSpec[] {
@@ -40,7 +30,7 @@ function parseSpecs(records: readonly SloSpecRecord[], file: string): SloSpec[] 
  */
 export async function mergeCommand(
   files: readonly string[],
-  flags: MergeFlags,
+  flags: OutputFlags,
   terminal: Reporter,
   ctx: OutputContext,
 ): Promise<{ result: RunResult; exitCode: ExitCode }> {
@@ -56,11 +46,8 @@ export async function mergeCommand(
   );
   const verdicts = evaluateSlos(slos, { global: merged.metrics, scopes: { request: merged.byRequest } });
   const result: RunResult = { ...merged, pass: verdicts.every((v) => v.pass), slos: verdicts };
-  const reporters: Reporter[] = [terminal];
-  for (const def of Object.values(MERGE_OUTPUTS) as OutputDef[]) {
-    const r = await def.create(flags, ctx);
-    if (r !== undefined) reporters.push(r);
-  }
+  // The end-of-run outputs only: live ones (/metrics, OTLP) have no run to watch here.
+  const reporters: Reporter[] = [terminal, ...(await createOutputs(flags, ctx, endOfRunOutputs()))];
   for (const r of reporters) await r.onEnd(result);
   return { result, exitCode: exitCodeOf(result) };
 }

@@ -1,33 +1,30 @@
 import { ExitCode, InputError } from '../errors.js';
-import { loadChartAssets } from '../reporters/html-assets.js';
-import { formatHtml } from '../reporters/html.js';
-import { formatJunit } from '../reporters/junit.js';
-import { formatMarkdown } from '../reporters/markdown.js';
+import { DEPRECATED_FORMATS, OUTPUTS, reportFormatOf, reportFormats } from '../reporters/registry.js';
 import { writeReport } from '../reporters/write-report.js';
 import { readResultFile } from '../result/read-result.js';
-import type { RunResult } from '../result/run-result.js';
 
-/** Formats `report --format` knows, each from a saved result to text. */
-export const REPORT_FORMATS = {
-  md: (r) => formatMarkdown(r),
-  junit: (r) => formatJunit(r),
-  html: async (r) => formatHtml(r, await loadChartAssets()),
-} satisfies Record<string, (result: RunResult) => string | Promise<string>>;
-
-export type ReportFormat = keyof typeof REPORT_FORMATS;
+export interface ReportIo {
+  write(text: string): unknown;
+  /** A note that does not stop the rendering (a deprecated format name), on stderr. */
+  warn(line: string): void;
+}
 
 /** Re-renders a saved JSON result. Rendering succeeded is all the exit code says: the gate was `run`'s. */
 export async function reportCommand(
   file: string,
   options: { format: string; out?: string },
-  stdout: { write(text: string): unknown },
+  io: ReportIo,
 ): Promise<ExitCode> {
-  if (!Object.hasOwn(REPORT_FORMATS, options.format)) {
-    throw new InputError(`--format "${options.format}": expected one of ${Object.keys(REPORT_FORMATS).join(', ')}`);
+  const format = reportFormatOf(options.format);
+  if (format === undefined) {
+    throw new InputError(`--format "${options.format}": expected one of ${reportFormats().join(', ')}`);
+  }
+  if (Object.hasOwn(DEPRECATED_FORMATS, options.format)) {
+    io.warn(`backend-bench: --format ${options.format} is deprecated; use --format ${format}`);
   }
   const result = await readResultFile(file);
-  const text = await REPORT_FORMATS[options.format as ReportFormat](result);
-  if (options.out === undefined) stdout.write(text);
+  const text = await OUTPUTS[format].rerender(result);
+  if (options.out === undefined) io.write(text);
   else await writeReport(options.out, text);
   return ExitCode.Pass;
 }

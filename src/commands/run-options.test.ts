@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
-import { applyFlags } from './run-options.js';
+import { adHocScenario, applyFlags } from './run-options.js';
 
 describe('applyFlags on a flow scenario', () => {
   const data = {
@@ -32,5 +32,53 @@ describe('applyFlags on a flow scenario', () => {
   it('refuses --method and --body, which a flow sets per step', () => {
     expect(() => applyFlags(data, { method: 'PUT' })).toThrow(InputError);
     expect(() => applyFlags(data, { body: '{}' })).toThrow(/--method and --body apply to requests/);
+  });
+});
+
+describe('applyFlags on load and SLOs', () => {
+  const staged = {
+    load: {
+      stages: [
+        { duration: '2s', rate: 100 },
+        { duration: '6s', rate: 100 },
+        { duration: '2s', rate: 0 },
+      ],
+    },
+  };
+  type Staged = typeof staged & { load: { duration?: string } };
+
+  it('--duration scales the stages to the new total, keeping their shape', () => {
+    const out = applyFlags(staged, { duration: '20s' }) as Staged;
+    expect(out.load.stages.map((s) => s.duration)).toEqual(['4000ms', '12000ms', '4000ms']);
+    expect(out.load.stages.map((s) => s.rate)).toEqual([100, 100, 0]);
+    const odd = applyFlags(staged, { duration: '1s' }) as Staged;
+    expect(odd.load.stages.map((s) => s.duration)).toEqual(['200ms', '600ms', '200ms']);
+  });
+
+  it('leaves a --duration it cannot read for validation to report', () => {
+    const out = applyFlags(staged, { duration: 'forever' }) as Staged;
+    expect(out.load.duration).toBe('forever');
+    expect(out.load.stages[0]?.duration).toBe('2s');
+  });
+
+  it('--rate replaces the stages, and --duration then is the duration', () => {
+    expect((applyFlags(staged, { rate: '5', duration: '3s' }) as Staged).load).toEqual({ rate: '5', duration: '3s' });
+  });
+
+  it('--no-default-slos is slos: [] when the file has none, and changes nothing when it has some', () => {
+    expect((applyFlags({}, { defaultSlos: false }) as { slos: unknown }).slos).toEqual([]);
+    expect((applyFlags({}, { defaultSlos: true }) as { slos?: unknown }).slos).toBeUndefined();
+    expect((applyFlags({ slos: ['p95 < 1s'] }, { defaultSlos: false }) as { slos: unknown }).slos).toEqual([
+      'p95 < 1s',
+    ]);
+  });
+
+  it('an ad-hoc --url keeps its credentials for the plan to send as Basic auth', () => {
+    const data = adHocScenario({ url: 'http://alice:pw@127.0.0.1:3000/x?y=1', rate: '1' }) as {
+      target: { url: string };
+      requests: { path: string }[];
+    };
+    expect(data.target.url).toBe('http://alice:pw@127.0.0.1:3000');
+    expect(data.requests[0]?.path).toBe('/x?y=1');
   });
 });

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { parseDuration } from '../scenario/duration.js';
 
 /** The flags of `run` that describe load; they build an ad-hoc scenario or override a file's values. */
 export interface RunFlags {
@@ -12,6 +13,8 @@ export interface RunFlags {
   timeout?: string;
   maxInFlight?: string;
   slo?: string[];
+  /** false with --no-default-slos: a run without SLOs is judged on none, not on the default budget. */
+  defaultSlos?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -31,7 +34,32 @@ function splitUrl(url: string): { base: string; path: string } {
   } catch {
     throw new InputError(`--url: not a valid URL (expected e.g. http://127.0.0.1:3000/path)`);
   }
-  return { base: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+  // origin drops user:password; keep them, so the plan can send them as Basic auth (as curl does).
+  const credentials = parsed.username === '' && parsed.password === '' ? '' : `${parsed.username}:${parsed.password}@`;
+  return { base: `${parsed.protocol}//${credentials}${parsed.host}`, path: `${parsed.pathname}${parsed.search}` };
+}
+
+/**
+ * `--duration` over stages scales every stage by the same factor, so the shape of the ramp is kept and the
+ * stages add up to the new total. Unreadable durations are left for validation to report.
+ */
+function scaleStages(stages: unknown[], duration: string): boolean {
+  const target = parseDuration(duration);
+  const spans = stages.map((s) =>
+    isRecord(s) && (typeof s.duration === 'string' || typeof s.duration === 'number')
+      ? parseDuration(s.duration)
+      : undefined,
+  );
+  const total = spans.reduce<number>((sum, ms) => sum + (ms ?? Number.NaN), 0);
+  if (target === undefined || !(total > 0)) return false;
+  let assigned = 0;
+  spans.forEach((ms, i) => {
+    // The last stage takes the rounding remainder, so the total is exact.
+    const scaled = i === spans.length - 1 ? Math.max(0, target - assigned) : Math.round(((ms ?? 0) * target) / total);
+    assigned += scaled;
+    (stages[i] as Json).duration = `${scaled}ms`;
+  });
+  return true;
 }
 
 function overrideLoad(load: Json, flags: RunFlags): void {
@@ -43,8 +71,9 @@ function overrideLoad(load: Json, flags: RunFlags): void {
     if (flags.connections !== undefined) load.connections = flags.connections;
   }
   if (flags.duration !== undefined) {
-    delete load.stages;
-    load.duration = flags.duration;
+    const stages = load.stages;
+    // A --duration that cannot scale the stages stays as load.duration, where validation reports it.
+    if (!Array.isArray(stages) || !scaleStages(stages, flags.duration)) load.duration = flags.duration;
   }
   if (flags.maxInFlight !== undefined) load.maxInFlight = flags.maxInFlight;
 }
@@ -90,6 +119,7 @@ export function applyFlags(data: unknown, flags: RunFlags): unknown {
   overrideRequests(out.requests, flags);
   overrideFlows(out.flows, flags);
   if (flags.slo !== undefined && flags.slo.length > 0) out.slos = flags.slo;
+  else if (flags.defaultSlos === false && out.slos === undefined) out.slos = [];
   return out;
 }
 

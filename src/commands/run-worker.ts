@@ -16,7 +16,7 @@ import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 async function work(port: NonNullable<typeof parentPort>, setup: WorkerSetup): Promise<void> {
   const post = (message: FromWorker): void => port.postMessage(message);
   const plan = await resolvePlan(setup.source.file, setup.source.flags);
-  const feed = plan.data && openFeed(plan.data, setup.shard);
+  const feed = plan.data && (await openFeed(plan.data, setup.shard));
   const recorder = new IntervalRecorder(plan.requests.map((r) => r.name));
   const load = new ThreadLoad(plan.load.model);
   const stop = new AbortController();

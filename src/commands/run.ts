@@ -45,7 +45,7 @@ export async function executeRun(
   scale: RunScale = {},
 ): Promise<RunOutcome> {
   checkScale(plan, scale);
-  const feed = plan.data && openFeed(plan.data, scale.shard);
+  const feed = plan.data && (await openFeed(plan.data, scale.shard));
   const prepared =
     plan.events !== undefined
       ? await prepareEventRun(plan, plan.events)

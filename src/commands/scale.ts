@@ -26,6 +26,7 @@ const PLAN_FLAGS = [
   'timeout',
   'maxInFlight',
   'slo',
+  'defaultSlos',
 ] as const;
 // Fails to compile when RunFlags gains a flag that workers would not receive.
 const everyPlanFlag: Exclude<keyof RunFlags, (typeof PLAN_FLAGS)[number]> extends never ? true : never = true;

@@ -1,15 +1,29 @@
 import { ExitCode } from '../errors.js';
 import { describeEvents } from '../scenario/event-plan.js';
 import { describeFlows } from '../scenario/flow-plan.js';
+import type { ExecutionPlan } from '../scenario/plan.js';
+import { openFeed } from './open-feed.js';
 import { resolvePlan } from './resolve-plan.js';
 
-/** `validate`: plans each file as `run` would, and says what it would run; nothing is sent. */
+function describeSlos(plan: ExecutionPlan): string {
+  const n = plan.slos.length;
+  return plan.slos.some((s) => s.default) ? `${n} default SLOs` : `${n} SLOs`;
+}
+
+/**
+ * `validate`: plans each file as `run` would, and says what it would run; nothing is sent. The data file is read
+ * too (exists, within its size limit, has the columns the templates use), as `run` reads it before any traffic.
+ */
 export async function validateCommand(files: readonly string[]): Promise<number> {
   for (const file of files) {
     const plan = await resolvePlan(file, {});
-    process.stdout.write(
-      `${file}: ok (${plan.load.model} model, ${plan.events ? describeEvents(plan.events) : plan.flows ? describeFlows(plan.flows) : `${plan.requests.length} requests`}, ${plan.slos.length} SLOs)\n`,
-    );
+    if (plan.data !== undefined) await openFeed(plan.data);
+    const workload = plan.events
+      ? describeEvents(plan.events)
+      : plan.flows
+        ? describeFlows(plan.flows)
+        : `${plan.requests.length} requests`;
+    process.stdout.write(`${file}: ok (${plan.load.model} model, ${workload}, ${describeSlos(plan)})\n`);
   }
   return ExitCode.Pass;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ArrivalSchedule, buildStages, totalDurationMs, valueAt } from './schedule.js';
+import { buildStages, totalDurationMs } from '../scenario/stages.js';
+import { ArrivalSchedule, valueAt } from './schedule.js';
 
 function arrivals(schedule: ArrivalSchedule): number[] {
   const times: number[] = [];

@@ -10,6 +10,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { messagingSystemOf } from '../brokers/catalogue.js';
 import { InputError } from '../errors.js';
 import { forEachRecorded } from '../metrics/buckets.js';
 import { ERROR_KINDS } from '../metrics/error-kinds.js';
@@ -108,18 +109,6 @@ function serverAttributes(url: string | undefined): Attributes {
   }
 }
 
-/** messaging.system by the broker URL's scheme (semantic-convention values where one exists). */
-const MESSAGING_SYSTEMS: Readonly<Record<string, string>> = {
-  amqp: 'rabbitmq',
-  amqps: 'rabbitmq',
-  kafka: 'kafka',
-  nats: 'nats',
-  redis: 'redis',
-  rediss: 'redis',
-  mqtt: 'mqtt',
-  mqtts: 'mqtt',
-};
-
 /**
  * http.response.status_code and error.type of one status row, as the HTTP client conventions want them:
  * error.type is the status code (a string) for 4xx/5xx, our error kind for failures without a response
@@ -186,8 +175,7 @@ export class OtlpReporter implements Reporter {
       'backend_bench.run_id': start.runId,
       'backend_bench.scenario': start.scenario,
     };
-    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(start.target)?.[1]?.toLowerCase();
-    this.messagingSystem = scheme === undefined ? undefined : MESSAGING_SYSTEMS[scheme];
+    this.messagingSystem = messagingSystemOf(start.target);
     for (const name of start.requests) {
       const method = start.requestMethods?.[name];
       this.perRequest.set(name, {

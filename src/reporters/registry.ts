@@ -1,9 +1,8 @@
-import { InputError } from '../errors.js';
-import { parseDuration } from '../scenario/duration.js';
-import { parseListenAddress } from './prometheus/listen-address.js';
+import type { RunResult } from '../result/run-result.js';
+import { otlp, prometheus } from './live-outputs.js';
 import type { Awaitable, Reporter } from './reporter.js';
 
-/** The output flags of `run`, as commander hands them over. */
+/** The output flags of `run` (and, for the end-of-run outputs, `merge`), as commander hands them over. */
 export interface OutputFlags {
   out?: string;
   junit?: string;
@@ -26,80 +25,54 @@ export interface OutputContext {
   warn(line: string): void;
 }
 
+/** A saved result as text, e.g. for `report --format`. */
+export type Renderer = (result: RunResult) => Promise<string>;
+
+/**
+ * One output format. Its capabilities decide which commands offer it: every output is an option of `run`;
+ * `merge` offers those that are `endOfRun`; `report --format` offers those that can `rerender`.
+ */
 export interface OutputDef {
+  /** What it is, for help text: "JUnit XML". */
+  readonly label: string;
+  /** Works while the run goes on (serves /metrics, exports OTLP); needs a live run, so `run` only. */
+  readonly live: boolean;
+  /** Writes once, from the finished result alone, so a merged result can have it too. */
+  readonly endOfRun: boolean;
+  /** Renders a saved result again, exactly as the run wrote it. */
+  readonly rerender?: Renderer;
   /** commander option specs with their help text. */
-  options: readonly (readonly [flags: string, description: string])[];
+  readonly options: readonly (readonly [flags: string, description: string])[];
   /** A reporter when its flags ask for one, else undefined. */
   create(flags: OutputFlags, ctx: OutputContext): Awaitable<Reporter | undefined>;
 }
 
-/** One scrape interval of the common Prometheus set-up (15 s), so the last values are scraped once. */
-export const DEFAULT_LINGER_MS = 15_000;
-
-function lingerMs(flags: OutputFlags): number {
-  if (flags.linger === undefined) return DEFAULT_LINGER_MS;
-  const ms = parseDuration(flags.linger);
-  if (ms === undefined) throw new InputError(`--linger "${flags.linger}": not a duration (use e.g. 15s, 500ms, 0)`);
-  return ms;
-}
-
-const prometheus: OutputDef = {
-  options: [
-    ['--prometheus <[host:]port>', 'serve Prometheus /metrics during the run (host defaults to 127.0.0.1)'],
-    [
-      '--linger <duration>',
-      `with --prometheus: keep /metrics up this long after the run (default ${DEFAULT_LINGER_MS / 1000}s)`,
-    ],
-    ['--pushgateway <url>', 'push the end-of-run metrics to a Prometheus Pushgateway, grouped by run_id'],
-  ],
-  create: async (flags, ctx) => {
-    if (flags.prometheus === undefined && flags.linger !== undefined)
-      throw new InputError('--linger needs --prometheus');
-    if (flags.prometheus === undefined && flags.pushgateway === undefined) return undefined;
-    if (flags.pushgateway !== undefined && !/^https?:\/\//.test(flags.pushgateway)) {
-      throw new InputError(`--pushgateway "${flags.pushgateway}": expected an http(s) URL, e.g. http://127.0.0.1:9091`);
-    }
-    const { PrometheusReporter } = await import('./prometheus/prometheus.js');
-    return PrometheusReporter.create({
-      listen: flags.prometheus === undefined ? undefined : parseListenAddress(flags.prometheus, '--prometheus'),
-      pushgateway: flags.pushgateway,
-      lingerMs: lingerMs(flags),
-      signal: ctx.signal,
-      log: ctx.log,
-      warn: ctx.warn,
-    });
-  },
-};
-
-const otlp: OutputDef = {
-  options: [['--otlp [url]', 'export OpenTelemetry metrics over OTLP/HTTP (default: OTEL_EXPORTER_OTLP_ENDPOINT)']],
-  // Imported only when asked for: the SDK is large and a plain run should not pay for loading it.
-  create: async (flags, ctx) => {
-    if (flags.otlp === undefined) return undefined;
-    const endpoint = flags.otlp === true ? undefined : flags.otlp;
-    if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) {
-      throw new InputError(`--otlp "${endpoint}": expected an http(s) URL, e.g. http://127.0.0.1:4318`);
-    }
-    const { OtlpReporter } = await import('./otlp.js');
-    return OtlpReporter.create({ endpoint, env: ctx.env, log: ctx.log, warn: ctx.warn });
-  },
-};
-
 /**
- * Every output of `run`, by name; cli.ts adds their flags and builds the ones asked for. Each reporter's module
- * (and the libraries behind it: XML builder, prom-client, the OTel SDK) is imported only when its flag is given,
- * so the CLI starts fast.
+ * Every output, by its one name (the name `report --format` takes). Each reporter's module (and the libraries
+ * behind it: XML builder, prom-client, the OTel SDK) is imported only when it is used, so the CLI starts fast.
  */
 export const OUTPUTS = {
   json: {
+    label: 'JSON',
+    live: false,
+    endOfRun: true,
+    rerender: async (r) => (await import('./json.js')).formatJson(r),
     options: [['--out <file>', 'write the JSON result to this file']],
     create: async (f) => (f.out === undefined ? undefined : new (await import('./json.js')).JsonReporter(f.out)),
   },
   junit: {
+    label: 'JUnit XML',
+    live: false,
+    endOfRun: true,
+    rerender: async (r) => (await import('./junit.js')).formatJunit(r),
     options: [['--junit <file>', 'write JUnit XML: one test case per SLO']],
     create: async (f) => (f.junit === undefined ? undefined : new (await import('./junit.js')).JunitReporter(f.junit)),
   },
   markdown: {
+    label: 'Markdown',
+    live: false,
+    endOfRun: true,
+    rerender: async (r) => (await import('./markdown.js')).formatMarkdown(r),
     options: [['--markdown <file>', 'write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)']],
     create: async (f, ctx) =>
       f.markdown === undefined
@@ -110,6 +83,16 @@ export const OUTPUTS = {
           }),
   },
   html: {
+    label: 'HTML',
+    live: false,
+    endOfRun: true,
+    rerender: async (r) => {
+      const [{ formatHtml }, { loadChartAssets }] = await Promise.all([
+        import('./html.js'),
+        import('./html-assets.js'),
+      ]);
+      return formatHtml(r, await loadChartAssets());
+    },
     options: [['--html <file>', 'write a self-contained HTML report with charts']],
     create: async (f) => (f.html === undefined ? undefined : new (await import('./html.js')).HtmlReporter(f.html)),
   },
@@ -119,12 +102,46 @@ export const OUTPUTS = {
 
 export type OutputName = keyof typeof OUTPUTS;
 
-/** Builds the reporters the flags ask for; if one fails (a port in use), those already started are closed. */
-export async function createOutputs(flags: OutputFlags, ctx: OutputContext): Promise<Reporter[]> {
+/** The outputs that can render a saved result: the names `report --format` takes. */
+export type ReportFormat = {
+  [K in OutputName]: (typeof OUTPUTS)[K] extends { rerender: Renderer } ? K : never;
+}[OutputName];
+
+/** Names `report --format` accepted before there was one name per format; still read, with a warning. */
+export const DEPRECATED_FORMATS = { md: 'markdown' } as const satisfies Record<string, ReportFormat>;
+
+const entries = (): [OutputName, OutputDef][] => Object.entries(OUTPUTS) as [OutputName, OutputDef][];
+
+/** The outputs `merge` offers: those that write from a finished result alone. */
+export function endOfRunOutputs(): OutputName[] {
+  return entries()
+    .filter(([, def]) => def.endOfRun)
+    .map(([name]) => name);
+}
+
+/** The formats `report --format` offers, in registry order. */
+export function reportFormats(): ReportFormat[] {
+  return entries()
+    .filter(([, def]) => def.rerender !== undefined)
+    .map(([name]) => name as ReportFormat);
+}
+
+/** The format a `--format` value names (an old alias included), or undefined. */
+export function reportFormatOf(name: string): ReportFormat | undefined {
+  if (Object.hasOwn(DEPRECATED_FORMATS, name)) return DEPRECATED_FORMATS[name as keyof typeof DEPRECATED_FORMATS];
+  return (reportFormats() as string[]).includes(name) ? (name as ReportFormat) : undefined;
+}
+
+/** Builds the reporters the flags ask for, among `names`; if one fails (a port in use), those already started are closed. */
+export async function createOutputs(
+  flags: OutputFlags,
+  ctx: OutputContext,
+  names: readonly OutputName[] = Object.keys(OUTPUTS) as OutputName[],
+): Promise<Reporter[]> {
   const made: Reporter[] = [];
   try {
-    for (const def of Object.values(OUTPUTS) as OutputDef[]) {
-      const r = await def.create(flags, ctx);
+    for (const name of names) {
+      const r = await (OUTPUTS[name] as OutputDef).create(flags, ctx);
       if (r !== undefined) made.push(r);
     }
     return made;

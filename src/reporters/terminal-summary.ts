@@ -54,7 +54,8 @@ function slosTable(result: RunResult, c: ChalkInstance): string | undefined {
     const mark = v.pass ? c.green('✓ pass') : c.red('✗ FAIL');
     t.push([mark, v.expr, fmtSloValue(v.value, v.unit), v.reason === undefined ? '' : c.dim(v.reason)]);
   }
-  return `${c.bold('SLOs')}\n${render(t)}`;
+  const defaults = result.slos.some((v) => v.default) ? c.dim(' (default SLOs: the scenario sets none)') : '';
+  return `${c.bold('SLOs')}${defaults}\n${render(t)}`;
 }
 
 function headline(result: RunResult, c: ChalkInstance): string {
@@ -82,12 +83,13 @@ function verdictLine(result: RunResult, c: ChalkInstance): string {
   if (result.interrupted) notes.push(c.yellow('interrupted: partial result'));
   if (result.abortedBy !== null) notes.push(c.red(`aborted early: ${result.abortedBy} already failed`));
   const failed = result.slos.filter((v) => !v.pass).length;
+  const noun = result.slos.some((v) => v.default) ? 'default SLOs ' : 'SLOs ';
   const verdict =
     result.slos.length === 0
       ? c.dim('no SLOs defined')
       : result.pass
-        ? c.green.bold(`PASS  ${result.slos.length}/${result.slos.length} SLOs met`)
-        : c.red.bold(`FAIL  ${failed} of ${result.slos.length} SLOs failed`);
+        ? c.green.bold(`PASS  ${result.slos.length}/${result.slos.length} ${noun}met`)
+        : c.red.bold(`FAIL  ${failed} of ${result.slos.length} ${noun}failed`);
   return [verdict, ...notes].join(' · ');
 }
 

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { CsvError, parse } from 'csv-parse/sync';
+import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CsvError, parse } from 'csv-parse';
 import { InputError } from '../errors.js';
 
 /** Rows of a CSV data file, handed out one per rendered request. */
@@ -18,11 +20,17 @@ export interface Shard {
 /**
  * Loads a CSV file whose header row names the columns. Rows are parsed once, here, into frozen objects;
  * next() only picks one. With a shard (one of several load generators), the feed keeps the rows whose
- * index % count === shard.index, so generators never send each other's rows.
+ * index % count === shard.index, so generators never send each other's rows. The file is streamed and refused
+ * past `maxBytes` (or at the first NUL byte), so a wrong path such as /dev/zero fails fast, in bounded memory,
+ * without blocking the event loop (a signal is still heard while it loads).
  */
-export function loadCsvFeed(file: string, order: 'sequential' | 'random', shard?: Shard): DataFeed {
-  const text = readText(file);
-  const [header, ...data] = text.trim() === '' ? [] : parseCsv(file, text);
+export async function loadCsvFeed(
+  file: string,
+  order: 'sequential' | 'random',
+  shard?: Shard,
+  maxBytes = Number.MAX_SAFE_INTEGER,
+): Promise<DataFeed> {
+  const [header, ...data] = await readRecords(file, maxBytes);
   if (header === undefined) throw new InputError(`${file}: data file is empty`);
   const columns = checkHeader(file, header);
   if (data.length === 0) throw new InputError(`${file}: data file has a header row but no data rows`);
@@ -30,24 +38,37 @@ export function loadCsvFeed(file: string, order: 'sequential' | 'random', shard?
   return order === 'random' ? randomFeed(columns, rows) : sequentialFeed(columns, rows);
 }
 
-function readText(file: string): string {
+/** Counts bytes on their way to the parser and stops the stream at the limit or at binary content. */
+function byteGuard(file: string, maxBytes: number): Transform {
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) {
+        done(new InputError(`${file}: data file is larger than data.maxBytes (${maxBytes} bytes); raise it if needed`));
+      } else if (chunk.includes(0)) done(new InputError(`${file}: data file is not text (binary content)`));
+      else done(null, chunk);
+    },
+  });
+}
+
+async function readRecords(file: string, maxBytes: number): Promise<string[][]> {
+  const records: string[][] = [];
+  // Without `columns`, csv-parse still rejects a row whose field count differs from the first (header) row.
+  const parser = parse({ bom: true, skip_empty_lines: true });
   try {
-    return readFileSync(file, 'utf8');
+    await pipeline(createReadStream(file), byteGuard(file, maxBytes), parser, async (rows: AsyncIterable<string[]>) => {
+      for await (const row of rows) records.push(row);
+    });
   } catch (err) {
+    if (err instanceof InputError) throw err;
+    // csv-parse's messages already give the line, e.g. "Invalid Record Length: expect 2, got 3 on line 4".
+    if (err instanceof CsvError) throw new InputError(`${file}: ${err.message}`, { cause: err });
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (err as Error).message;
     throw new InputError(`${file}: cannot read data file (${reason})`, { cause: err });
   }
-}
-
-function parseCsv(file: string, text: string): string[][] {
-  try {
-    // Without `columns`, csv-parse still rejects a row whose field count differs from the first (header) row.
-    return parse(text, { bom: true, skip_empty_lines: true });
-  } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
-    // csv-parse's messages already give the line, e.g. "Invalid Record Length: expect 2, got 3 on line 4".
-    throw new InputError(`${file}: ${err.message}`, { cause: err });
-  }
+  // A file of blank space is empty, not a header row named " ".
+  return records.every((r) => r.every((field) => field.trim() === '')) ? [] : records;
 }
 
 function checkHeader(file: string, header: string[]): string[] {

@@ -42,9 +42,9 @@ export function interpolateEnv(
     return { value: value.map((item, i) => interpolateEnv(item, env, [...path, i], problems).value), problems };
   }
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolateEnv(v, env, [...path, k], problems).value;
-    return { value: out, problems };
+    // fromEntries defines own properties: a "__proto__" key stays data instead of replacing the prototype.
+    const entries = Object.entries(value).map(([k, v]) => [k, interpolateEnv(v, env, [...path, k], problems).value]);
+    return { value: Object.fromEntries(entries), problems };
   }
   return { value, problems };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { BROKER_ADAPTERS, adapterFor, brokerSchemeOf, brokerSchemes } from '../engines/event/adapter-registry.js';
-import { optionProblems } from '../engines/event/adapters/options.js';
-import type { BrokerTarget } from '../engines/event/broker-adapter.js';
+import type { BrokerTarget } from '../brokers/broker-target.js';
+import { BROKERS, brokerSchemeOf, brokerSchemes } from '../brokers/catalogue.js';
+import { optionProblems } from '../brokers/option-problems.js';
 import { type EventsConfig, type EventQueueConfig, destinationOf } from './event-schema.js';
 import { redactUrl } from './redact.js';
 import { type CompiledJson, type CompiledString, compileJson, compileString } from './template.js';
@@ -55,7 +55,7 @@ export interface EventPlanProblems {
 function checkBroker(url: string): string | undefined {
   if (url === DEMO_BROKER) return undefined;
   // Before the URL parse: kafka://h1:9092,h2:9092 (a broker list) is no WHATWG URL; its adapter checks it.
-  if (adapterFor(url) !== undefined) return undefined;
+  if (brokerSchemeOf(url) !== undefined) return undefined;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -85,7 +85,7 @@ function checkOptions(broker: string, q: EventQueueConfig, at: FieldPath, proble
 function optionsSchemaOf(broker: string): { schema: z.ZodType; name: string } | undefined {
   if (broker === DEMO_BROKER) return { schema: DEMO_OPTIONS, name: 'the demo broker' };
   const scheme = brokerSchemeOf(broker);
-  return scheme === undefined ? undefined : { schema: BROKER_ADAPTERS[scheme].options, name: `${scheme}://` };
+  return scheme === undefined ? undefined : { schema: BROKERS[scheme].options, name: `${scheme}://` };
 }
 
 function compileBody(q: EventQueueConfig, at: FieldPath, problems: EventPlanProblems): MessageBody {

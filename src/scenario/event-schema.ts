@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { brokerSchemes } from '../brokers/catalogue.js';
+import { numberish } from './number-text.js';
 import type { Duration as DurationSchema } from './schema.js';
 
 /**
@@ -12,8 +14,9 @@ const ScopeName = z
   .string()
   .min(1)
   .regex(/^[A-Za-z0-9_./-]+$/, 'queue names use letters, digits and _ . / - (SLOs refer to them)');
-const count = (min: number) =>
-  z.preprocess((v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v), z.number().int().min(min));
+/** A generated message body above this is a typo, not a test: it would only measure the generator's memory. */
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+const count = (min: number) => numberish(z.number().int().min(min));
 const Scalars = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 const Headers = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
@@ -46,7 +49,10 @@ export function eventSchemas(blocks: { Duration: typeof DurationSchema }) {
         .positive()
         .default(1)
         .meta({ description: 'Share of the publish rate when there are several queues' }),
-      size: count(0).optional().meta({ description: 'Message body of this many bytes (default 256)' }),
+      size: count(0)
+        .refine((n) => n <= MAX_MESSAGE_BYTES, { message: `at most ${MAX_MESSAGE_BYTES} bytes (16 MiB)` })
+        .optional()
+        .meta({ description: 'Message body of this many bytes (default 256)' }),
       json: z.unknown().optional().meta({ description: 'A JSON message body; string leaves may use templates' }),
       body: z.string().optional().meta({ description: 'A text message body; may use templates' }),
       headers: Headers.optional().meta({ description: 'Extra message headers; values may use templates' }),
@@ -76,10 +82,14 @@ export function eventSchemas(blocks: { Duration: typeof DurationSchema }) {
 
   const Events = z
     .object({
-      broker: z.string().min(1).meta({
-        description:
-          'Broker URL (amqp://, nats://, redis://, kafka://, mqtt://), or "demo" for the in-process demo broker',
-      }),
+      broker: z
+        .string()
+        .min(1)
+        .meta({
+          description: `Broker URL (${brokerSchemes()
+            .map((s) => `${s}://`)
+            .join(', ')}), or "demo" for the in-process demo broker`,
+        }),
       queues: z.array(Queue).min(1),
       drain: Duration.optional().meta({
         description: 'After publishing ends, wait up to this long for consumers to catch up (default 10s)',

@@ -77,7 +77,7 @@ describe('flows in a scenario', () => {
     ]);
     const [create, place, get, list] = flows.steps;
     expect(create?.captures).toEqual([
-      { variable: 'userId', source: 'jsonPath', path: 'id' },
+      { variable: 'userId', source: 'jsonPath', path: 'id', query: expect.objectContaining({ source: 'id' }) },
       { variable: 'where', source: 'header', path: 'location' },
       { variable: 'code', source: 'status', path: '' },
     ]);
@@ -91,6 +91,12 @@ describe('flows in a scenario', () => {
     expect(list).toMatchObject({ name: 'list', flow: 1, service: 0 });
     // service headers reach its steps
     expect(place?.request.headers.map(([k]) => k)).toContain('x-tenant');
+    // the credentials of a service URL are sent as Basic auth to that service only, never in the URL
+    const auth = (step: typeof place): string | undefined =>
+      step?.request.headers.find(([k]) => k === 'authorization')?.[1].render({ seq: 0 });
+    expect(auth(place)).toBe(`Basic ${Buffer.from('ops:hunter22').toString('base64')}`);
+    expect(auth(create)).toBeUndefined();
+    expect(flows.services[1]?.url).toBe('http://127.0.0.1:4002/api');
   });
 
   it('knows flow, step and service names for SLO scopes', async () => {
@@ -98,8 +104,8 @@ describe('flows in a scenario', () => {
     expect((await plan(BASE + CHECKOUT + slos)).slos).toHaveLength(3);
     const bad = `slos:\n  - flow:chekout p95 < 800ms\n  - service:payments error_rate < 1%\n  - step:list p50 < 5ms\n`;
     expect(await problemsOf(BASE + CHECKOUT + bad)).toEqual([
-      'slos: slo "flow:chekout p95 < 800ms": no flow named "chekout" (known: checkout, browse)',
-      'slos: slo "service:payments error_rate < 1%": no service named "payments" (known: users, orders)',
+      'slos[0]: slo "flow:chekout p95 < 800ms": no flow named "chekout" (known: checkout, browse)',
+      'slos[1]: slo "service:payments error_rate < 1%": no service named "payments" (known: users, orders)',
     ]);
   });
 
@@ -124,6 +130,28 @@ flows:
         'flows[1].steps[0]: uses {{vars.later}} but no earlier step of flow a captures later',
       ]),
     );
+  });
+
+  it('refuses a capture whose JSONPath can never match, at its line and column', async () => {
+    const flows = `
+flows:
+  - name: a
+    steps:
+      - { name: s1, service: users, path: /, capture: { id: "$.items[", other: { jsonPath: "$..[?" } } }
+`;
+    const path = file(BASE + flows);
+    const loaded = await loadScenario(path);
+    let problems: readonly string[] = [];
+    try {
+      planScenario(loaded.config, loaded);
+    } catch (err) {
+      if (!(err instanceof ScenarioError)) throw err;
+      problems = err.problems;
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(/:10:61 flows\[0\]\.steps\[0\]\.capture\.id: not a valid JSONPath: /),
+      expect.stringMatching(/:10:92 flows\[0\]\.steps\[0\]\.capture\.other\.jsonPath: not a valid JSONPath: /),
+    ]);
   });
 
   it('applies target timeout and headers (no url or demo) to every service', async () => {

@@ -5,10 +5,12 @@ import {
   type StepConfig,
   type ThinkConfig,
 } from './flow-schema.js';
+import { compileJsonPath, type JsonPath } from './json-path.js';
 import type { RequestPlan } from './plan.js';
 import { redactUrl } from './redact.js';
 import type { RequestConfig, ScenarioConfig } from './schema.js';
 import { templateVariables } from './template.js';
+import { splitCredentials, withUrlCredentials } from './url-credentials.js';
 
 /**
  * Resolves `services` and `flows` into an execution plan: service indices, steps numbered across flows
@@ -30,6 +32,8 @@ export interface CapturePlan {
   source: 'jsonPath' | 'header' | 'status';
   /** The JSON path or header name; empty for status. */
   path: string;
+  /** The JSON path compiled (source jsonPath only). */
+  query?: JsonPath;
 }
 
 export interface StepPlan {
@@ -96,7 +100,11 @@ export function planFlows(config: ScenarioConfig, p: FlowPlanning): FlowsPlan | 
       const at = ['flows', f, 'steps', s];
       const name = step.name ?? `${flow.name}.${s + 1}`;
       const service = serviceIndex(step.service, [...at, 'service']);
-      const headers = { ...p.headers, ...declared.get(step.service)?.headers, ...step.headers };
+      const serviceConfig = declared.get(step.service);
+      const headers = withUrlCredentials(
+        { ...p.headers, ...serviceConfig?.headers, ...step.headers },
+        serviceConfig?.authorization,
+      );
       const plan = stepPlan({ ...step, headers }, name, steps.length, f, service, at, p);
       steps.push(plan);
       return plan;
@@ -124,7 +132,9 @@ export function describeFlows(plan: FlowsPlan): string {
 }
 
 interface DeclaredService {
+  /** As written: its credentials also become `authorization`, and the URL connected to has none. */
   url: string | undefined;
+  authorization?: string;
   headers: Readonly<Record<string, string>> | undefined;
   timeoutMs: number | undefined;
 }
@@ -138,8 +148,13 @@ function declaredServices(config: ScenarioConfig, demo: string | undefined): Map
 }
 
 function normalizeService(s: ServiceConfig): DeclaredService {
-  if (typeof s === 'string') return { url: s, headers: undefined, timeoutMs: undefined };
-  return { url: s.url, headers: s.headers, timeoutMs: s.timeout };
+  const url = typeof s === 'string' ? s : s.url;
+  const { authorization } = splitCredentials(url);
+  const base =
+    typeof s === 'string'
+      ? { url, headers: undefined, timeoutMs: undefined }
+      : { url, headers: s.headers, timeoutMs: s.timeout };
+  return { ...base, ...(authorization !== undefined && { authorization }) };
 }
 
 function servicePlan(
@@ -154,7 +169,8 @@ function servicePlan(
     if (bad !== undefined) p.problems.add(['services', name], bad);
   }
   const display = s.url !== undefined ? redactUrl(s.url) : `demo:${demo ?? ''}/${name}`;
-  return { index, name, url: s.url, display, timeoutMs: s.timeoutMs ?? p.timeoutMs };
+  const url = s.url === undefined ? undefined : splitCredentials(s.url).url;
+  return { index, name, url, display, timeoutMs: s.timeoutMs ?? p.timeoutMs };
 }
 
 function stepPlan(
@@ -167,7 +183,9 @@ function stepPlan(
   p: FlowPlanning,
 ): StepPlan {
   const request = p.compileRequest({ ...step, name, weight: 1 }, index, at);
-  const captures = Object.entries(step.capture ?? {}).map(([variable, c]) => capturePlan(variable, c));
+  const captures = Object.entries(step.capture ?? {}).map(([variable, c]) =>
+    capturePlan(variable, c, [...at, 'capture', variable], p),
+  );
   const texts = templateTexts(step);
   return {
     index,
@@ -182,9 +200,16 @@ function stepPlan(
   };
 }
 
-function capturePlan(variable: string, c: CaptureConfig): CapturePlan {
-  if (typeof c === 'string') return { variable, source: 'jsonPath', path: c };
-  if ('jsonPath' in c) return { variable, source: 'jsonPath', path: c.jsonPath };
+function capturePlan(variable: string, c: CaptureConfig, at: FieldPath, p: FlowPlanning): CapturePlan {
+  if (typeof c === 'string' || 'jsonPath' in c) {
+    const path = typeof c === 'string' ? c : c.jsonPath;
+    try {
+      return { variable, source: 'jsonPath', path, query: compileJsonPath(path) };
+    } catch (err) {
+      p.problems.add(typeof c === 'string' ? at : [...at, 'jsonPath'], (err as Error).message);
+      return { variable, source: 'jsonPath', path };
+    }
+  }
   if ('header' in c) return { variable, source: 'header', path: c.header.toLowerCase() };
   return { variable, source: 'status', path: '' };
 }

@@ -22,7 +22,9 @@ const Headers = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(
 /** Where a captured value comes from; a bare string is a JSON path. */
 const Capture = z.union(
   [
-    z.string().min(1).meta({ description: 'Dot path into the JSON body, e.g. "id" or "$.user.id"' }),
+    z.string().min(1).meta({
+      description: 'JSONPath (RFC 9535) into the JSON body, first match: "$.user.id", "$.items[0].id"; "id" means $.id',
+    }),
     z.object({ jsonPath: z.string().min(1) }).strict(),
     z.object({ header: z.string().min(1) }).strict(),
     z
@@ -51,7 +53,9 @@ export function flowSchemas(blocks: { Duration: typeof DurationSchema; Request: 
       .object({
         url: z.string(),
         headers: Headers.optional().meta({ description: 'Headers sent with every request to this service' }),
-        timeout: Duration.optional().meta({ description: 'Per-request timeout for this service' }),
+        timeout: Duration.refine((ms) => ms > 0, { message: 'a timeout must be more than 0 (e.g. 5s)' })
+          .optional()
+          .meta({ description: 'Per-request timeout for this service' }),
       })
       .strict(),
   ]);

@@ -29,7 +29,7 @@ describe('loadScenario', () => {
     );
     expect(config.load).toMatchObject({ rate: 5, duration: 2000 });
     expect(config.requests?.[0]).toMatchObject({ method: 'GET', path: '/a', weight: 1 });
-    expect(config.slos).toEqual([]);
+    expect(config.slos).toBeUndefined(); // no key: the default budget applies (plan), unlike slos: []
   });
 
   it('lists every problem at once, each with line, column and field path', async () => {
@@ -79,6 +79,37 @@ describe('loadScenario', () => {
   });
 });
 
+describe('numbers and timeouts', () => {
+  const base = (load: string, target = 'http://127.0.0.1:1'): string =>
+    `target: ${target}\nload: ${load}\nrequests:\n  - path: /\n`;
+
+  it('accepts every decimal form as a number, in YAML and as text', async () => {
+    const { config } = await loadScenario(file(base('{ rate: "1e3", duration: 2s, maxInFlight: " 5 " }')));
+    expect(config.load).toMatchObject({ rate: 1000, maxInFlight: 5 });
+  });
+
+  it('says "not a number" for text that is none', async () => {
+    expect(await problemsOf(base('{ rate: fast, duration: 2s }'))).toEqual([
+      expect.stringMatching(/:2:\d+ load\.rate: not a number: "fast" \(e\.g\. 200, 0\.5, 1e3\)$/),
+    ]);
+  });
+
+  it('an unset variable does not hide a template error', async () => {
+    const text =
+      'target: http://127.0.0.1:1\nload: { rate: 1, duration: 2s }\nrequests:\n  - path: /${BB_UNSET_X}\n  - path: /{{sequ}}\n';
+    const problems = await problemsOf(text);
+    expect(problems.map((p) => p.replace(/^.*?:(\d+):\d+ /, '$1 ').split(':')[0])).toEqual([
+      '4 requests[0].path',
+      '5 requests[1].path',
+    ]);
+  });
+
+  it('refuses a zero timeout', async () => {
+    const problems = await problemsOf(base('{ rate: 1, duration: 2s }', '{ url: "http://127.0.0.1:1", timeout: 0 }'));
+    expect(problems).toEqual([expect.stringMatching(/target\.timeout: a timeout must be more than 0/)]);
+  });
+});
+
 describe('interpolateEnv', () => {
   const env = { HOST: 'example.test', EMPTY: '' };
 
@@ -89,6 +120,14 @@ describe('interpolateEnv', () => {
     );
     expect(problems).toEqual([]);
     expect(value).toEqual({ a: 'http://example.test/', b: ['fallback', 'used'], c: 'cost: ${HOST}', d: 5 });
+  });
+
+  it('keeps a __proto__ key as data, not as the prototype', () => {
+    const data = JSON.parse('{"json": {"__proto__": {"a": "${HOST}"}, "b": "${HOST}"}}') as unknown;
+    const { value } = interpolateEnv(data, env);
+    const json = (value as { json: object }).json;
+    expect(Object.getPrototypeOf(json)).toBe(Object.prototype);
+    expect(JSON.stringify(json)).toBe('{"__proto__":{"a":"example.test"},"b":"example.test"}');
   });
 
   it('reports every unset variable with its path', () => {

@@ -1,14 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { Document, LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
 import { InputError, ScenarioError } from '../errors.js';
 import { interpolateEnv } from './env-interpolate.js';
-import { formatPath } from './field-path.js';
+import { byPosition, formatPath } from './field-path.js';
+import { looseProblems, unquotedSloHint } from './loose-checks.js';
+import { readScenarioText } from './read-text.js';
 import { Scenario, type ScenarioConfig } from './schema.js';
-
-/** Scenario files above this size are refused: a scenario is a page of YAML, not a data set. */
-const MAX_SCENARIO_BYTES = 1024 * 1024;
 
 export interface LoadedScenario {
   /** The path as shown in messages (relative to the working directory when inside it). */
@@ -21,22 +19,6 @@ export interface LoadedScenario {
 function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel.startsWith('..') ? file : rel;
-}
-
-async function readText(file: string, shown: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new InputError(`${shown}: cannot read scenario: ${why}`, { cause: err });
-  }
-  if (bytes.length > MAX_SCENARIO_BYTES) throw new InputError(`${shown}: scenario is larger than 1 MiB`);
-  if (bytes.includes(0)) throw new InputError(`${shown}: not a text file (binary content)`);
-  const text = bytes.toString('utf8');
-  if (text.trim() === '') throw new InputError(`${shown}: scenario file is empty`);
-  return text;
 }
 
 /** "file:line:col" for the deepest node of `path` that exists in the document. */
@@ -70,23 +52,31 @@ function parseYaml(text: string, shown: string): { doc: Document; counter: LineC
   return { doc, counter, data };
 }
 
-/** Orders "file:line:col ..." messages as they appear in the file; unlocated ones keep their order, last. */
-function byPosition(a: string, b: string): number {
-  const pos = (m: string): number => {
-    const match = /:(\d+):(\d+) /.exec(m);
-    return match ? Number(match[1]) * 10_000 + Number(match[2]) : Number.MAX_SAFE_INTEGER;
-  };
-  return pos(a) - pos(b);
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   if (issue.code === 'unrecognized_keys')
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return 'is required';
+  if (issue.path.length === 2 && issue.path[0] === 'slos') {
+    const hint = unquotedSloHint(valueAt(data, issue.path));
+    if (hint !== undefined) return hint;
+  }
   return issue.message;
 }
 
-/** Validates parsed data; every problem is listed with file:line:col and the field path. */
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * Validates parsed data; every problem is listed with file:line:col and the field path. When the schema (or an
+ * unset variable) rejects the data, template and SLO syntax are still checked on what parsed, so one pass reports
+ * everything.
+ */
 export function validateScenario(data: unknown, shown: string, doc?: Document, counter?: LineCounter): ScenarioConfig {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ScenarioError(shown, ['a scenario is a mapping with target, load and requests']);
@@ -100,10 +90,15 @@ export function validateScenario(data: unknown, shown: string, doc?: Document, c
       // Point an unknown key at the key itself, not at the mapping that holds it.
       const at =
         issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
-      problems.push(`${where(at)} ${formatPath(issue.path)}: ${describeIssue(issue)}`);
+      problems.push(`${where(at)} ${formatPath(issue.path)}: ${describeIssue(issue, value)}`);
     }
   }
-  if (problems.length > 0 || !parsed.success) throw new ScenarioError(shown, problems.sort(byPosition));
+  if (problems.length > 0 || !parsed.success) {
+    for (const p of looseProblems(value as Record<string, unknown>)) {
+      problems.push(`${where(p.path)} ${formatPath(p.path)}: ${p.message}`);
+    }
+    throw new ScenarioError(shown, problems.sort(byPosition));
+  }
   return parsed.data;
 }
 
@@ -113,7 +108,7 @@ export function validateScenario(data: unknown, shown: string, doc?: Document, c
  */
 export async function loadScenario(file: string, adjust?: (data: unknown) => unknown): Promise<LoadedScenario> {
   const shown = displayPath(file);
-  const text = await readText(file, shown);
+  const text = await readScenarioText(file, shown);
   const { doc, counter, data } = parseYaml(text, shown);
   const adjusted = adjust === undefined ? data : adjust(data);
   return {

@@ -1,14 +1,24 @@
 import { dirname, resolve } from 'node:path';
 import { InputError, ScenarioError } from '../errors.js';
-import { formatPath } from './field-path.js';
-import { buildStages, type StageSpan, totalDurationMs } from '../engines/schedule.js';
-import { parseThreshold, type SloSpec } from '../slo/parse.js';
-import { checkScopes } from '../slo/evaluate.js';
+import { byPosition, formatPath } from './field-path.js';
+import { buildStages, type StageSpan, totalDurationMs } from './stages.js';
+import type { SloSpec } from '../slo/parse.js';
 import { type EventsPlan, planEvents } from './event-plan.js';
 import { flowScopeNames, type FlowsPlan, planFlows } from './flow-plan.js';
 import { redactUrl } from './redact.js';
-import type { CheckConfig, LoadConfig, RequestConfig, ScenarioConfig, SloEntryConfig } from './schema.js';
-import { type CompiledJson, type CompiledString, compileJson, compileString, templateColumns } from './template.js';
+import { type CheckPlan, planChecks } from './check-plan.js';
+import { DEFAULT_DATA_MAX_BYTES } from './schema.js';
+import type { LoadConfig, RequestConfig, ScenarioConfig } from './schema.js';
+import { planSlos } from './slo-plan.js';
+import {
+  type CompiledJson,
+  type CompiledString,
+  compileJson,
+  compileString,
+  templateColumns,
+  templateVariables,
+} from './template.js';
+import { splitCredentials, withUrlCredentials } from './url-credentials.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_IN_FLIGHT = 1000;
@@ -31,7 +41,7 @@ export interface RequestPlan {
   contentType: string | undefined;
   /** Status codes that count as success; undefined means 200–399. */
   expectStatus: ReadonlySet<number> | undefined;
-  checks: readonly CheckConfig[];
+  checks: readonly CheckPlan[];
   /** Whether the response body must be read as text (checks look at it). */
   needsBody: boolean;
 }
@@ -59,7 +69,7 @@ export interface ExecutionPlan {
   /** Set instead of requests when the scenario publishes to and consumes from a broker. */
   events?: EventsPlan;
   /** The CSV feed, and the columns the templates read from it (checked when the file is loaded). */
-  data: { file: string; order: 'sequential' | 'random'; columns: readonly string[] } | undefined;
+  data: { file: string; order: 'sequential' | 'random'; maxBytes: number; columns: readonly string[] } | undefined;
   slos: readonly SloSpec[];
 }
 
@@ -86,7 +96,7 @@ class Problems {
   throwIfAny(): void {
     if (this.lines.length === 0) return;
     if (this.source.file === undefined) throw new InputError(this.lines.join('; '));
-    throw new ScenarioError(this.source.file, this.lines);
+    throw new ScenarioError(this.source.file, [...this.lines].sort(byPosition));
   }
 }
 
@@ -106,17 +116,6 @@ function loadPlan(load: LoadConfig): LoadPlan {
   const value = open ? (load.rate ?? 0) : (load.connections ?? 0);
   const stages = buildStages(value, [{ durationMs, value }]);
   return { model: open ? 'open' : 'closed', stages, durationMs, maxInFlight };
-}
-
-function sloSpec(entry: SloEntryConfig): SloSpec {
-  const base = typeof entry === 'string' ? { expr: entry, abortOnFail: false } : entry;
-  const threshold = parseThreshold(base.expr);
-  return {
-    ...threshold,
-    abortOnFail: base.abortOnFail,
-    graceMs: 'grace' in base && base.grace !== undefined ? base.grace : 0,
-    minSamples: 'minSamples' in base && base.minSamples !== undefined ? base.minSamples : 0,
-  };
 }
 
 function requestPlan(
@@ -151,7 +150,7 @@ function requestPlan(
     body,
     contentType: r.json !== undefined ? 'application/json' : undefined,
     expectStatus: status === undefined ? undefined : new Set(Array.isArray(status) ? status : [status]),
-    checks: r.checks ?? [],
+    checks: planChecks(r.checks, at, problems),
     needsBody: (r.checks ?? []).some((c) => c.header === undefined),
   };
 }
@@ -180,17 +179,38 @@ function targetPlan(config: ScenarioConfig): {
   target: TargetPlan;
   timeoutMs: number;
   headers: Record<string, string>;
+  /** A Basic authorization made from credentials in the target URL (which the plan's URL then lacks). */
+  authorization: string | undefined;
+  /** The URL as written, for display (redacted): it shows that credentials are sent. */
+  written?: string;
 } {
   const t = config.target;
-  if (t === undefined) return { target: { kind: 'services' }, timeoutMs: DEFAULT_TIMEOUT_MS, headers: {} };
-  if (typeof t === 'string') return { target: { kind: 'url', url: t }, timeoutMs: DEFAULT_TIMEOUT_MS, headers: {} };
+  const timeoutMs = (typeof t === 'object' ? t.timeout : undefined) ?? DEFAULT_TIMEOUT_MS;
+  const headers = (typeof t === 'object' ? t.headers : undefined) ?? {};
+  const url = typeof t === 'string' ? t : t?.demo === undefined ? t?.url : undefined;
+  if (url !== undefined) {
+    const split = splitCredentials(url);
+    const target: TargetPlan = { kind: 'url', url: split.url };
+    return { target, timeoutMs, headers, authorization: split.authorization, written: url };
+  }
   const target: TargetPlan =
-    t.demo !== undefined
-      ? { kind: 'demo', demo: t.demo }
-      : t.url !== undefined
-        ? { kind: 'url', url: t.url }
-        : { kind: 'services' };
-  return { target, timeoutMs: t.timeout ?? DEFAULT_TIMEOUT_MS, headers: t.headers ?? {} };
+    typeof t === 'object' && t.demo !== undefined ? { kind: 'demo', demo: t.demo } : { kind: 'services' };
+  return { target, timeoutMs, headers, authorization: undefined };
+}
+
+/** A request that uses {{vars.NAME}} outside a flow: nothing ever captures the variable, so it cannot render. */
+function checkVariables(at: readonly (string | number)[], value: unknown, problems: Problems): void {
+  const names = new Set<string>();
+  for (const text of templatedTexts(value)) {
+    try {
+      for (const name of templateVariables(text)) names.add(name);
+    } catch {
+      // A broken template is reported by the compiler.
+    }
+  }
+  for (const name of names) {
+    problems.add([...at], `uses {{vars.${name}}}, but variables are only captured by the steps of a flow`);
+  }
 }
 
 /** Only http(s) URLs on a host we can name; the message says what to write instead. */
@@ -207,8 +227,8 @@ export function checkTargetUrl(url: string): string | undefined {
   return undefined;
 }
 
-function targetDisplay(target: TargetPlan, flows: FlowsPlan | undefined): string {
-  if (target.kind === 'url') return redactUrl(target.url);
+function targetDisplay(target: TargetPlan, flows: FlowsPlan | undefined, written: string | undefined): string {
+  if (target.kind === 'url') return redactUrl(written ?? target.url);
   return target.kind === 'demo' ? `demo:${target.demo}` : `services ${flows?.services.map((s) => s.name).join(', ')}`;
 }
 
@@ -216,33 +236,30 @@ function targetDisplay(target: TargetPlan, flows: FlowsPlan | undefined): string
 export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}): ExecutionPlan {
   const file = source.file;
   const problems = new Problems(source);
-  const { target, timeoutMs, headers } = targetPlan(config);
+  const { target, timeoutMs, headers, authorization, written } = targetPlan(config);
   if (target.kind === 'url') {
     const bad = checkTargetUrl(target.url);
     if (bad !== undefined) problems.add(['target'], bad);
   }
   const requests = (config.requests ?? []).map((r, i) => {
-    const withDefaults = { ...r, headers: { ...headers, ...r.headers } };
+    checkVariables(['requests', i], [r.path, r.query, r.headers, r.body, r.json], problems);
+    const withDefaults = { ...r, headers: withUrlCredentials({ ...headers, ...r.headers }, authorization) };
     return requestPlan(withDefaults, i, problems);
   });
+  config.events?.queues.forEach((q, i) =>
+    checkVariables(['events', 'queues', i], [q.json, q.body, q.headers, q.key], problems),
+  );
   const names = new Set<string>();
   for (const r of requests) {
     if (names.has(r.name))
       problems.add(['requests', r.index, 'name'], `"${r.name}" is used twice; names must be unique`);
     names.add(r.name);
   }
-  const slos: SloSpec[] = [];
-  config.slos.forEach((entry, i) => {
-    try {
-      slos.push(sloSpec(entry));
-    } catch (err) {
-      problems.add(['slos', i], (err as Error).message);
-    }
-  });
   const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
   const data = config.data && {
     file: resolve(baseDir, config.data.file),
     order: config.data.order,
+    maxBytes: config.data.maxBytes ?? DEFAULT_DATA_MAX_BYTES,
     columns: [] as string[],
   };
   const flows = planFlows(config, {
@@ -258,7 +275,8 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     ...(flows && flowScopeNames(flows)),
     ...(events && { request: events.queues.map((q) => q.name), queue: events.queues.map((q) => q.name) }),
   };
-  for (const message of checkScopes(slos, scopes)) problems.add(['slos'], message);
+  const { slos, problems: sloProblems } = planSlos(config.slos, scopes, events !== undefined);
+  for (const p of sloProblems) problems.add(p.index === undefined ? ['slos'] : ['slos', p.index], p.message);
   const load = loadPlan(config.load);
   if (events !== undefined && load.model === 'closed') {
     problems.add(['load'], 'event runs publish at a rate: set load.rate, or stages with rate (not connections)');
@@ -278,7 +296,7 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     name: config.name ?? (file === undefined ? 'ad-hoc' : file),
     baseDir,
     target,
-    targetDisplay: events?.display ?? targetDisplay(target, flows),
+    targetDisplay: events?.display ?? targetDisplay(target, flows, written),
     timeoutMs,
     load,
     requests,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { checkEventWorkload, eventSchemas } from './event-schema.js';
 import { checkWorkload, flowSchemas } from './flow-schema.js';
+import { numberish } from './number-text.js';
 
 /**
  * The scenario format, defined once: runtime validation, the static type and the exported JSON Schema
@@ -24,14 +25,13 @@ export const Duration = z
   })
   .meta({ description: 'A duration: "500ms", "10s", "1m30s", or a number of seconds' });
 
-/** Numbers may arrive as strings when they come from ${ENV} interpolation. */
-const numberish = (schema: z.ZodNumber) =>
-  z.preprocess((v) => (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v), schema);
-
 const Rate = numberish(z.number().nonnegative()).meta({ description: 'Arrivals per second (open model)' });
 const Connections = numberish(z.number().int().nonnegative()).meta({
   description: 'Concurrent connections / virtual users (closed model)',
 });
+
+/** A request timeout: a duration above zero (a zero timeout would fail every request before it is sent). */
+export const Timeout = Duration.refine((ms) => ms > 0, { message: 'a timeout must be more than 0 (e.g. 5s)' });
 
 const HttpMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const StringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
@@ -80,10 +80,10 @@ export const Load = z
 
 const Check = z
   .object({
-    jsonPath: z
-      .string()
-      .optional()
-      .meta({ description: 'Dot path into the JSON body: "id", "items.0.name", "$.user.id"' }),
+    jsonPath: z.string().optional().meta({
+      description:
+        'JSONPath (RFC 9535) into the JSON body, first match: "$.items[0].id", "$.items[?@.price > 10]", "$..id"; a bare dot path ("id", "items.0.name") is read from the root',
+    }),
     header: z.string().optional(),
     exists: z.boolean().optional(),
     equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
@@ -125,7 +125,7 @@ export const Target = z.union([
       url: z.string().optional(),
       demo: DemoName.optional(),
       headers: StringMap.optional(),
-      timeout: Duration.optional().meta({ description: 'Per-request timeout (default 10s)' }),
+      timeout: Timeout.optional().meta({ description: 'Per-request timeout (default 10s)' }),
     })
     .strict()
     // Neither is fine for flows (services carry the URLs; timeout and headers still apply): checkWorkload decides.
@@ -144,10 +144,16 @@ export const SloEntry = z.union([
     .strict(),
 ]);
 
+/** 100 MiB: a generous CSV of test users; anything larger is more likely a wrong path than data. */
+export const DEFAULT_DATA_MAX_BYTES = 100 * 1024 * 1024;
+
 export const DataFeed = z
   .object({
     file: z.string().meta({ description: 'CSV file with a header row, relative to the scenario file' }),
     order: z.enum(['sequential', 'random']).default('sequential'),
+    maxBytes: numberish(z.number().int().positive())
+      .optional()
+      .meta({ description: `Refuse a data file larger than this many bytes (default ${DEFAULT_DATA_MAX_BYTES})` }),
   })
   .strict();
 
@@ -165,7 +171,9 @@ export const Scenario = z
     flows: z.array(Flow).min(1).optional().meta({ description: 'Journeys across services (instead of requests)' }),
     events: Events.optional().meta({ description: 'Publish/consume load on a message broker (instead of requests)' }),
     data: DataFeed.optional(),
-    slos: z.array(SloEntry).default([]),
+    slos: z.array(SloEntry).optional().meta({
+      description: 'SLO budgets; without this key the defaults apply (p95 < 200ms, error_rate < 1%); [] for none',
+    }),
   })
   .strict()
   .superRefine(checkWorkload)

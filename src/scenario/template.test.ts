@@ -97,6 +97,9 @@ describe('compileString', () => {
     for (const bad of ['{{randomString}}', '{{randomString 0}}', '{{randomString 2 3}}']) {
       expect(() => compileString(bad)).toThrow('randomString needs one positive integer N');
     }
+    expect(() => compileString('{{randomString 1048577}}')).toThrow('randomString 1048577 is above the limit');
+    expect(compileString('{{randomString 1048576}}').render({ seq: 0 })).toHaveLength(1048576);
+    expect(() => compileString('{{randomInt -9007199254740991 9007199254740991}}')).toThrow('range is too wide');
     expect(() => compileString('{{seq 1}}')).toThrow('seq takes no arguments');
     expect(() => compileString('{{row.}}')).toThrow('row. needs a column name');
     expect(() => compileString('{{vars. }}')).toThrow('vars. needs a variable name');

@@ -33,6 +33,9 @@ export class TemplateError extends InputError {}
 const KNOWN = 'seq, uuid, randomInt A B, randomString N, timestamp, row.COLUMN, vars.NAME';
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+/** Generated per request: a larger one measures the generator's memory and CPU, not the target. */
+export const MAX_RANDOM_STRING = 1024 * 1024;
+
 type Generator = (ctx: TemplateContext) => string;
 
 interface Expression {
@@ -164,6 +167,10 @@ function randomIntExpression(args: string[], source: string): Expression {
     throw new TemplateError(`randomInt needs two integers A <= B: "${source}"`);
   }
   const span = high - low + 1;
+  // Beyond this, Math.random's 53 bits no longer reach every value, and the sum may not be exact.
+  if (!Number.isSafeInteger(span)) {
+    throw new TemplateError(`randomInt range is too wide (B - A must be below 2^53): "${source}"`);
+  }
   // Math.random, not crypto: load data needs spread, not secrecy, and this runs per request.
   return { gen: () => String(low + Math.floor(Math.random() * span)), numeric: true };
 }
@@ -172,6 +179,9 @@ function randomStringExpression(args: string[], source: string): Expression {
   const length = parseInteger(args[0]);
   if (args.length !== 1 || length === undefined || length < 1) {
     throw new TemplateError(`randomString needs one positive integer N: "${source}"`);
+  }
+  if (length > MAX_RANDOM_STRING) {
+    throw new TemplateError(`randomString ${length} is above the limit of ${MAX_RANDOM_STRING} (1 MiB): "${source}"`);
   }
   const gen = (): string => {
     let out = '';

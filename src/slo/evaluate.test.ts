@@ -176,15 +176,18 @@ describe('checkScopes', () => {
 
   it('names the unknown scope and lists the known ones', () => {
     expect(checkScopes([parseThreshold('creat-user: p95 < 300ms')], known)).toEqual([
-      'slo "creat-user: p95 < 300ms": no request named "creat-user" (known: create-user, list-users)',
+      {
+        index: 0,
+        message: 'slo "creat-user: p95 < 300ms": no request named "creat-user" (known: create-user, list-users)',
+      },
     ]);
   });
 
   it('says when the run has no scopes of that kind', () => {
     const slos = ['service:orders p95 < 1s', 'queue:q errors = 0'].map(parseThreshold);
-    expect(checkScopes(slos, known)).toEqual([
-      'slo "service:orders p95 < 1s": no service named "orders" (this run has no services)',
-      'slo "queue:q errors = 0": no queue named "q" (this run has no queues)',
+    expect(checkScopes(slos, known).map((p) => [p.index, p.message])).toEqual([
+      [0, 'slo "service:orders p95 < 1s": no service named "orders" (this run has no services)'],
+      [1, 'slo "queue:q errors = 0": no queue named "q" (this run has no queues)'],
     ]);
   });
 

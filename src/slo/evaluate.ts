@@ -34,6 +34,8 @@ export interface SloVerdict {
   pass: boolean;
   /** Why it failed when value is null, e.g. "only 12 samples, 100 required". */
   reason?: string;
+  /** From the default budget, applied because the scenario set no SLOs. */
+  default?: true;
 }
 
 export function compare(value: number, op: SloOp, threshold: number): boolean {
@@ -70,7 +72,10 @@ function requiredSamples(spec: SloSpec): number {
 function evaluateOne(spec: SloSpec, source: MetricSource): SloVerdict {
   const { metric, op, value: threshold, unit } = spec;
   const base = { expr: formatThreshold(spec), metric, op, threshold, unit };
-  const scoped = spec.scope === undefined ? {} : { scope: { ...spec.scope } };
+  const scoped = {
+    ...(spec.scope !== undefined && { scope: { ...spec.scope } }),
+    ...(spec.default && { default: true as const }),
+  };
   const metrics = scopeMetrics(source, spec.scope);
   if (metrics === undefined) {
     const where = `${spec.scope?.kind ?? ''}:${spec.scope?.name ?? ''}`;
@@ -108,20 +113,20 @@ const plural = (kind: SloScopeKind): string => `${kind}s`;
 
 /**
  * One message per SLO whose scope names something the scenario does not define, so a typo is caught
- * before any traffic is sent rather than as a failed gate at the end.
+ * before any traffic is sent rather than as a failed gate at the end. `index` is the SLO's position in `slos`.
  */
 export function checkScopes(
   slos: readonly Threshold[],
   known: Partial<Record<SloScopeKind, readonly string[]>>,
-): string[] {
-  const problems: string[] = [];
-  for (const slo of slos) {
+): { index: number; message: string }[] {
+  const problems: { index: number; message: string }[] = [];
+  for (const [index, slo] of slos.entries()) {
     if (slo.scope === undefined) continue;
     const { kind, name } = slo.scope;
     const names = known[kind] ?? [];
     if (names.includes(name)) continue;
     const hint = names.length === 0 ? `this run has no ${plural(kind)}` : `known: ${names.join(', ')}`;
-    problems.push(`slo "${slo.expr}": no ${kind} named "${name}" (${hint})`);
+    problems.push({ index, message: `slo "${slo.expr}": no ${kind} named "${name}" (${hint})` });
   }
   return problems;
 }

@@ -110,7 +110,7 @@ describe('parseThreshold: units and numbers', () => {
     ['error_rate < 0.07%', 0.0007],
     ['error_rate < 100%', 1],
     ['error_rate < 0.05', 0.05],
-    ['error_rate <= 1', 1],
+    ['error_rate <= 0.999', 0.999],
     ['error_rate = 0', 0],
   ])('normalises ratio %s to the fraction %f', (text, fraction) => {
     expect(parseThreshold(text).value).toBe(fraction);
@@ -192,6 +192,9 @@ describe('parseThreshold: errors', () => {
     ['error_rate < 5s', /unit "s" does not fit ratio metric error_rate/],
     ['error_rate < 150%', /error_rate 150% is above 100%/],
     ['error_rate < 5', /error_rate 5 is above 1 .*write "5%" for percent/],
+    ['error_rate < 1', /error_rate 1 is ambiguous in "error_rate < 1": write 1% \(or 0\.01\), or 100%/],
+    ['errors = 0.5', /errors is a count: 0\.5 is not a whole number .*use error_rate/],
+    ['dropped < 2.5', /dropped is a count: 2\.5 is not a whole number/],
     ['rps > 100ms', /unit "ms" does not fit rate metric rps .*\(it takes a bare number\)/],
     ['rps > 100%', /unit "%" does not fit rate metric rps/],
     ['requests > 10s', /unit "s" does not fit count metric requests .*bare number/],

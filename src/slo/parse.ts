@@ -11,7 +11,9 @@
  *   op     := < | <= | > | >= | = | ==   (= and == are the same)
  *   number := decimal, optionally with an exponent; never negative
  *   unit   := ms | s | us   (latency metrics; default ms)
- *           | %             (ratio metrics: "1%" = 0.01; a bare number is a fraction)
+ *           | %             (ratio metrics: "1%" = 0.01; a bare number is a fraction, and a bare 1 is refused
+ *                            as ambiguous: 1 % or 100 %?)
+ *   Count metrics take whole numbers only.
  *   Whitespace around op and before the unit is optional: "p95<200ms" is valid.
  *
  * Values are normalised on the way in (ms for latency, fraction for ratio) so evaluation never deals with units.
@@ -83,6 +85,8 @@ export interface SloSpec extends Threshold {
   abortOnFail: boolean;
   graceMs: number;
   minSamples: number;
+  /** One of the default budget's SLOs, applied because the scenario set none. */
+  default?: true;
 }
 
 /** A malformed SLO expression: the user must fix their input (exit 2). */
@@ -193,6 +197,7 @@ function applyUnit(metric: SloMetricName, raw: number, text: string, expr: strin
     throw new SloSyntaxError(expr, `${problem} ${def.kind} metric ${metric} in "${expr}" (${describeUnits(def)})`);
   }
   if (def.kind === 'ratio') checkRatio(metric, raw, unit, expr);
+  if (def.kind === 'count') checkCount(metric, raw, expr);
   return clean(convert(raw));
 }
 
@@ -204,6 +209,17 @@ function checkRatio(metric: string, raw: number, unit: string, expr: string): vo
       `${metric} ${raw} is above 1 in "${expr}" (a bare number is a fraction; write "${raw}%" for percent)`,
     );
   }
+  // "error_rate < 1" reads as 1 % to many and as 100 % to the parser: make the user say which.
+  if (unit === '' && raw === 1) {
+    throw new SloSyntaxError(expr, `${metric} 1 is ambiguous in "${expr}": write 1% (or 0.01), or 100%`);
+  }
+}
+
+/** Counts are whole: "errors = 0.5" is a slip (for a share of requests, error_rate is the metric). */
+function checkCount(metric: string, raw: number, expr: string): void {
+  if (Number.isInteger(raw)) return;
+  const hint = metric === 'errors' ? '; for a share of requests use error_rate, e.g. error_rate < 0.5%' : '';
+  throw new SloSyntaxError(expr, `${metric} is a count: ${raw} is not a whole number in "${expr}"${hint}`);
 }
 
 /** Parses one SLO expression; throws SloSyntaxError naming what is wrong and what would be valid. */

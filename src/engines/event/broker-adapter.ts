@@ -1,44 +1,20 @@
 /**
  * The one contract between the event engine and a message broker. One adapter per broker, one file each under
- * adapters/, chosen by URL scheme in adapter-registry.ts. The engine owns everything that is the same for every
- * broker (schedule, envelope, sequence tracking, latency, lag sampling cadence, retries of failed starts); an
- * adapter only moves bytes with the broker's real client library and reads the broker's own lag figure.
+ * adapters/, chosen by URL scheme in adapter-registry.ts (the schemes are listed in src/brokers/catalogue.ts). The
+ * engine owns everything that is the same for every broker (schedule, envelope, sequence tracking, latency, lag
+ * sampling cadence, retries of failed starts); an adapter only moves bytes with the broker's real client library
+ * and reads the broker's own lag figure.
  *
  * Threads: the engine publishes and samples lag from the main thread, and runs consumers in a worker thread
  * (a consumer sharing an event loop with a busy publisher starves, which would show up as latency the system
  * under test never had). So an adapter is created once per thread from the same BrokerTarget, which therefore
  * holds plain, structured-cloneable data only.
  */
+import type { BrokerTarget } from '../../brokers/broker-target.js';
 import type { PublishErrorKind } from '../../metrics/event-recorder.js';
 
-/** Where and what an adapter talks to; plain data (it crosses into the consumer worker). */
-export interface BrokerTarget {
-  /** Broker URL including any credentials; never printed (use `display`). The scheme picked the adapter. */
-  readonly url: string;
-  /** The URL with credentials removed, for messages and results. */
-  readonly display: string;
-  /** Queue (RabbitMQ), stream (Redis, JetStream), subject (NATS), topic (Kafka, MQTT). */
-  readonly destination: string;
-  /**
-   * Consumer group (Redis, Kafka), durable consumer (JetStream), or the queue itself (RabbitMQ, where the queue is
-   * the group). In produce-only mode this names the application's own group, whose lag is sampled.
-   */
-  readonly group: string;
-  /**
-   * True: prepare() creates the queue/stream/group when missing (a test-owned destination).
-   * False: it must already exist (the application owns it); prepare() fails with a clear message when it does not.
-   */
-  readonly create: boolean;
-  /** How long the engine waits for a publish confirmation before counting a timeout; adapters may pass it on. */
-  readonly publishTimeoutMs: number;
-  /**
-   * Broker-specific settings from the scenario's `options:` map (e.g. RabbitMQ `managementUrl`, JetStream
-   * `stream`). Each adapter's zod schema lives in its config file and is registered beside its factory
-   * (adapter-registry.ts): the planner checks the map against it, so a typo is exit 2 before any connection; the
-   * constructor parses it again (defaults applied) with the same schema.
-   */
-  readonly options: Readonly<Record<string, string | number | boolean>>;
-}
+// Part of the adapter contract; defined with the catalogue because the planner builds it.
+export type { BrokerTarget };
 
 /** What the engine publishes. */
 export interface OutgoingMessage {

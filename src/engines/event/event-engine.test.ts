@@ -6,7 +6,7 @@ import { planEvents } from '../../scenario/event-plan.js';
 import type { EventsConfig } from '../../scenario/event-schema.js';
 import type { LoadPlan } from '../../scenario/plan.js';
 import { DemoBroker } from '../../targets/event-broker.js';
-import { buildStages } from '../schedule.js';
+import { buildStages } from '../../scenario/stages.js';
 import { EventEngine } from './event-engine.js';
 
 /** The engine against the in-process demo broker: the accounting, drain and lag logic without a real broker. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CapturePlan } from '../../scenario/flow-plan.js';
+import { compileJsonPath } from '../../scenario/json-path.js';
 import { applyCaptures, type CaptureSource } from './capture.js';
 
 function response(body: unknown, headers: Record<string, string> = {}, status = 201): CaptureSource {
@@ -10,9 +11,32 @@ function response(body: unknown, headers: Record<string, string> = {}, status = 
   };
 }
 
-const jsonPath = (variable: string, path: string): CapturePlan => ({ variable, source: 'jsonPath', path });
+const jsonPath = (variable: string, path: string): CapturePlan => ({
+  variable,
+  source: 'jsonPath',
+  path,
+  query: compileJsonPath(path),
+});
 
 describe('applyCaptures', () => {
+  it('captures with JSONPath: the first value an index, filter or descendant path selects', () => {
+    const vars: Record<string, string> = {};
+    const body = {
+      items: [
+        { sku: 'a-1', qty: 0 },
+        { sku: 'b-2', qty: 3 },
+      ],
+      meta: { sku: 'm' },
+    };
+    const missing = applyCaptures(
+      [jsonPath('second', '$.items[1].sku'), jsonPath('inStock', '$.items[?@.qty > 0].sku'), jsonPath('any', '$..sku')],
+      response(body),
+      vars,
+    );
+    expect(missing).toBeUndefined();
+    expect(vars).toEqual({ second: 'b-2', inStock: 'b-2', any: 'a-1' });
+  });
+
   it('captures JSON paths, headers and the status as text', () => {
     const vars: Record<string, string> = {};
     const missing = applyCaptures(

@@ -1,5 +1,5 @@
 import type { CapturePlan } from '../../scenario/flow-plan.js';
-import { readJsonPath, type ResponseView } from '../http/checks.js';
+import { parseJson, type ResponseView } from '../http/checks.js';
 
 /** What a capture reads: the response's status, headers and (lazily parsed) JSON body. */
 export interface CaptureSource extends ResponseView {
@@ -12,15 +12,6 @@ function asText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
-}
-
-function parseBody(body: string | undefined): unknown {
-  if (body === undefined) return undefined;
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -46,10 +37,10 @@ export function applyCaptures(
         break;
       case 'jsonPath':
         if (!parsed) {
-          json = parseBody(response.body);
+          json = parseJson(response.body);
           parsed = true;
         }
-        value = asText(readJsonPath(json, c.path));
+        value = asText(c.query?.first(json));
         break;
     }
     if (value === undefined) {

@@ -1,12 +1,29 @@
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import type { StepPlan } from '../../scenario/flow-plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
 import { runChecks } from '../http/checks.js';
-import { classifyError, errorMessage } from '../http/error-kind.js';
+import { classifyError, errorMessage, hasLatency } from '../http/error-kind.js';
 import { type Outcome, renderHeaders, renderPath, statusOk } from '../http/http-sender.js';
+import { MAX_BODY_BYTES } from '../http/response-parser.js';
 import { applyCaptures } from './capture.js';
 
 const OK: Outcome = Object.freeze({ error: undefined, hasLatency: true, status: 200, message: undefined });
+
+/** The error a request's one deadline aborts it with: classified as a timeout. */
+const deadlineError = (timeoutMs: number): Error =>
+  Object.assign(new Error(`no complete response within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+
+/** The body as text, or undefined when it is larger than the most kept for checks (the rest is still read). */
+async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string | undefined> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) parts.push(chunk);
+    else parts.length = 0;
+  }
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(parts).toString('utf8');
+}
 
 /** One keep-alive undici pool per origin, shared by the services that live on it. */
 export class PoolSet {
@@ -36,6 +53,8 @@ export class PoolSet {
 /**
  * Sends a flow's steps to one service: renders the request with the iteration's variables, adds the
  * traceparent, judges status and checks, and captures variables for later steps. No scheduling, no metrics.
+ * Each request has one deadline over the whole exchange, headers and body alike (undici's own headers and body
+ * timeouts each restart, so together they would allow about twice the timeout).
  */
 export class FlowSender {
   private readonly pool: Pool;
@@ -70,34 +89,57 @@ export class FlowSender {
     }
     // Ours wins over a scenario's own traceparent: the iteration's trace is what the result's exemplars name.
     headers.traceparent = traceparent;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(deadlineError(this.timeoutMs)), this.timeoutMs);
     try {
       const response = await this.pool.request({
         path,
         method: r.method as 'GET',
         headers,
         body,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+        signal: deadline.signal,
+        headersTimeout: 0,
+        bodyTimeout: 0,
       });
       const status = response.statusCode;
-      const text = r.needsBody ? await response.body.text() : (await response.body.dump(), undefined);
+      const text = r.needsBody ? await readCapped(response.body) : (await response.body.dump(), undefined);
+      // dump() ends quietly when the deadline aborts it: the exchange still did not complete in time.
+      deadline.signal.throwIfAborted();
       if (!statusOk(r, status)) return { error: 'status', hasLatency: true, status, message: `status ${status}` };
-      const view = {
-        status,
-        body: text,
-        header: (name: string): string | undefined => {
-          const v = response.headers[name.toLowerCase()];
-          return Array.isArray(v) ? v.join(', ') : v;
-        },
-      };
-      const failed = r.checks.length > 0 ? runChecks(r.checks, view) : undefined;
-      if (failed !== undefined) return { error: 'check', hasLatency: true, status, message: `check failed: ${failed}` };
-      const missing = step.captures.length > 0 ? applyCaptures(step.captures, view, vars) : undefined;
-      if (missing !== undefined) return { error: 'check', hasLatency: true, status, message: missing };
-      return status === 200 ? OK : { ...OK, status };
+      if (r.needsBody && text === undefined) {
+        const message = `response body larger than ${MAX_BODY_BYTES} bytes: not kept for checks`;
+        return { error: 'body_too_large', hasLatency: true, status, message };
+      }
+      return this.judge(step, status, text, response.headers, vars);
     } catch (err) {
-      const kind = classifyError(err);
-      return { error: kind, hasLatency: kind === 'timeout', status: 0, message: errorMessage(err) };
+      const cause: unknown = deadline.signal.aborted ? deadline.signal.reason : err;
+      const kind = classifyError(cause);
+      return { error: kind, hasLatency: hasLatency(kind), status: 0, message: errorMessage(cause) };
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  private judge(
+    step: StepPlan,
+    status: number,
+    body: string | undefined,
+    headers: Record<string, string | string[] | undefined>,
+    vars: Record<string, string>,
+  ): Outcome {
+    const r = step.request;
+    const view = {
+      status,
+      body,
+      header: (name: string): string | undefined => {
+        const v = headers[name.toLowerCase()];
+        return Array.isArray(v) ? v.join(', ') : v;
+      },
+    };
+    const failed = r.checks.length > 0 ? runChecks(r.checks, view) : undefined;
+    if (failed !== undefined) return { error: 'check', hasLatency: true, status, message: `check failed: ${failed}` };
+    const missing = step.captures.length > 0 ? applyCaptures(step.captures, view, vars) : undefined;
+    if (missing !== undefined) return { error: 'check', hasLatency: true, status, message: missing };
+    return status === 200 ? OK : { ...OK, status };
   }
 }

@@ -1,25 +1,12 @@
-import type { CheckConfig } from '../../scenario/schema.js';
-
-/** Follows "a.b.0.c" (an optional leading "$." is allowed) into parsed JSON. */
-export function readJsonPath(value: unknown, path: string): unknown {
-  const keys = path
-    .replace(/^\$\.?/, '')
-    .split('.')
-    .filter((k) => k !== '');
-  let current: unknown = value;
-  for (const key of keys) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
+import type { CheckPlan } from '../../scenario/check-plan.js';
 
 export interface ResponseView {
   body: string | undefined;
   header(name: string): string | undefined;
 }
 
-function parseJson(text: string | undefined): unknown {
+/** The body as JSON; undefined when it is not JSON, so every path selects nothing. */
+export function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
@@ -29,7 +16,7 @@ function parseJson(text: string | undefined): unknown {
 }
 
 /** Returns a description of the first failed check, or undefined when all pass. */
-export function runChecks(checks: readonly CheckConfig[], response: ResponseView): string | undefined {
+export function runChecks(checks: readonly CheckPlan[], response: ResponseView): string | undefined {
   let json: unknown;
   let parsed = false;
   for (const check of checks) {
@@ -43,8 +30,8 @@ export function runChecks(checks: readonly CheckConfig[], response: ResponseView
         json = parseJson(response.body);
         parsed = true;
       }
-      subject = readJsonPath(json, check.jsonPath);
-      label = `jsonPath ${check.jsonPath}`;
+      subject = check.jsonPath.first(json);
+      label = `jsonPath ${check.jsonPath.source}`;
     } else {
       subject = response.body;
       label = 'body';

@@ -11,6 +11,7 @@ import { planScenario } from '../../scenario/plan.js';
 import { HttpConnection, originOf } from './connection.js';
 import type { Outcome } from './http-sender.js';
 import { PreparedRequest } from './prepared-request.js';
+import { MAX_BODY_BYTES } from './response-parser.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -169,18 +170,73 @@ describe('HttpConnection against real servers', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
   });
 
-  it('counts a malformed response as an error and a HEAD response as bodiless', async () => {
+  it('counts a malformed response as malformed_response at once, and a HEAD response as bodiless', async () => {
     const raw = createNetServer((socket) => socket.on('data', () => socket.write('ICY 200 OK\r\n\r\n')));
     tracked(raw);
     const host = await listen(raw);
     expect((await exchanges(`http://${host}`, { path: '/' }, 1))[0]).toMatchObject({
-      error: 'other',
+      error: 'malformed_response',
+      hasLatency: true,
       message: expect.stringMatching(/not an HTTP\/1.x status line/),
     });
+    // Whitespace before the colon: once read until close (a timeout), now an error as soon as the head is in.
+    const spaced = createNetServer((socket) =>
+      socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nhi')),
+    );
+    tracked(spaced);
+    const spacedHost = await listen(spaced);
+    const started = performance.now();
+    const [outcome] = await exchanges(`http://${spacedHost}`, { path: '/' }, 1, 2000);
+    expect(outcome).toMatchObject({ error: 'malformed_response', message: 'malformed header name' });
+    expect(performance.now() - started).toBeLessThan(1000);
     const server = createHttpServer((_req, res) => res.writeHead(200, { 'content-length': '100' }).end());
     tracked(server);
     const h = await listen(server);
     expect(await exchanges(`http://${h}`, { method: 'HEAD', path: '/' }, 3)).toEqual(Array(3).fill(ok()));
+  });
+
+  it('retires an idle connection before the Keep-Alive timeout the server announced, so no POST meets its close', async () => {
+    // Says timeout=1 and closes a connection 1 s after its last response, as Node's and Apache's servers do.
+    const raw = createNetServer((socket) => {
+      let idle: NodeJS.Timeout | undefined;
+      socket.on('data', () => {
+        clearTimeout(idle);
+        socket.write('HTTP/1.1 201 Created\r\nKeep-Alive: timeout=1\r\nContent-Length: 0\r\n\r\n');
+        idle = setTimeout(() => socket.destroy(), 1000);
+      });
+      socket.on('close', () => clearTimeout(idle));
+    });
+    const { connections } = tracked(raw);
+    const host = await listen(raw);
+    const prepared = prepare({ method: 'POST', path: '/', json: { a: 1 } }, `http://${host}`);
+    const outcomes: Outcome[] = [];
+    const gapsMs = [1000, 1000, 1100];
+    await new Promise<void>((resolve) => {
+      const connection: HttpConnection = new HttpConnection(originOf(new URL(`http://${host}`)), 2000, {
+        completed: (_c, outcome) => {
+          outcomes.push(outcome);
+          const gap = gapsMs[outcomes.length - 1];
+          if (gap === undefined) return resolve(connection.close());
+          // The next POST goes out just as the server's idle timer fires: without the hint it would race the close.
+          setTimeout(() => connection.send(prepared, { seq: outcomes.length }), gap);
+        },
+      });
+      connection.send(prepared, { seq: 0 });
+    });
+    expect(outcomes).toEqual(Array(4).fill(ok(201)));
+    expect(connections()).toBe(4);
+  });
+
+  it('fails a check whose body is over the kept maximum as body_too_large, draining the rest', async () => {
+    const big = Buffer.alloc(MAX_BODY_BYTES + 10, 'a');
+    const server = createHttpServer((req, res) => res.end(req.url === '/big' ? big : '{"id":1}'));
+    const { connections } = tracked(server);
+    const host = await listen(server);
+    const [tooBig] = await exchanges(`http://${host}`, { path: '/big', checks: [{ jsonPath: 'id', exists: true }] }, 1);
+    expect(tooBig).toMatchObject({ error: 'body_too_large', hasLatency: true, status: 200 });
+    const fine = await exchanges(`http://${host}`, { path: '/big' }, 2);
+    expect(fine).toEqual(Array(2).fill(ok()));
+    expect(connections()).toBe(2);
   });
 
   it('speaks TLS: an untrusted certificate is an error naming it', async () => {

@@ -4,10 +4,11 @@ import { connect as tlsConnect, TLSSocket } from 'node:tls';
 import type { RequestPlan } from '../../scenario/plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
 import { runChecks } from './checks.js';
-import { classifyError, errorMessage } from './error-kind.js';
+import type { Timed } from './deadline-queue.js';
+import { classifyError, errorMessage, hasLatency } from './error-kind.js';
 import { type Outcome, statusOk } from './http-sender.js';
 import type { PreparedRequest } from './prepared-request.js';
-import { ResponseParser } from './response-parser.js';
+import { MAX_BODY_BYTES, ResponseParser } from './response-parser.js';
 
 /** A 200 that passed every check: the common answer, shared rather than made per response. */
 const OK: Outcome = Object.freeze({ error: undefined, hasLatency: true, status: 200, message: undefined });
@@ -22,14 +23,25 @@ function okWithStatus(status: number): Outcome {
 
 function failure(err: unknown): Outcome {
   const kind = classifyError(err);
-  return { error: kind, hasLatency: kind === 'timeout', status: 0, message: errorMessage(err) };
+  return { error: kind, hasLatency: hasLatency(kind), status: 0, message: errorMessage(err) };
 }
 
 const closedEarly = (): Error =>
   Object.assign(new Error('connection closed by the server before the response ended'), { code: 'ECONNRESET' });
 
+/**
+ * How long before the server's announced idle timeout (Keep-Alive: timeout=N) a connection is retired, at most
+ * half of it: the server's clock started when it sent the response, ours when it arrived.
+ */
+const IDLE_MARGIN_MS = 500;
+
 /** Methods a client may resend when a reused keep-alive connection turns out to have been closed (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+function bodyTooLarge(status: number): Outcome {
+  const message = `response body larger than ${MAX_BODY_BYTES} bytes: not kept for checks`;
+  return { error: 'body_too_large', hasLatency: true, status, message };
+}
 
 /** Who hears that an exchange ended. `endedAt` is performance.now() when the answer (or failure) arrived. */
 export interface ConnectionOwner {
@@ -55,10 +67,11 @@ export function originOf(url: URL): Origin {
  * One keep-alive HTTP/1.1 connection carrying one exchange at a time: the request is written as one buffer,
  * the response framed by ResponseParser straight from the socket's 'data' events, and the outcome handed to the
  * owner, with no promise, timer or object per request. The socket is (re)opened on demand: after the server
- * closes it, after `Connection: close`, after an error or a timeout. Timeouts are enforced by the owner's
- * sweep calling `expireIfDue`, which costs nothing per request.
+ * closes it, after `Connection: close`, after an error or a timeout, and when it has been idle for nearly as
+ * long as the server said it would keep it (so a POST is not sent into a close the server already decided).
+ * Timeouts are enforced by the owner calling `expireIfDue` (its DeadlineQueue links the connection in place).
  */
-export class HttpConnection {
+export class HttpConnection implements Timed<HttpConnection> {
   /** Set by the runner for each exchange: which scope to record under, and when it was meant to start. */
   scope = 0;
   intendedAt = 0;
@@ -70,7 +83,13 @@ export class HttpConnection {
   private readonly parser = new ResponseParser();
   private request: RequestPlan | undefined;
   private bytes: Buffer | undefined;
-  private deadline = Infinity;
+  /** When the current exchange times out (performance.now() time); Infinity when idle. */
+  deadline = Infinity;
+  prevDue: HttpConnection | undefined;
+  nextDue: HttpConnection | undefined;
+  queued = false;
+  /** When the idle socket is to be retired rather than reused; Infinity when the server set no idle timeout. */
+  private idleUntil = Infinity;
   private retried = false;
   private socketError: Error | undefined;
 
@@ -86,22 +105,23 @@ export class HttpConnection {
 
   /** Starts one exchange; the outcome arrives through the owner, never synchronously from here. */
   send(prepared: PreparedRequest, ctx: TemplateContext | undefined): void {
+    const now = performance.now();
+    this.deadline = now + this.timeoutMs;
     let bytes: Buffer;
     try {
       bytes = prepared.bytes(ctx);
     } catch (err) {
       // A template that cannot render (e.g. a missing column): counted like any failed exchange.
       const outcome: Outcome = { error: 'other', hasLatency: false, status: 0, message: errorMessage(err) };
-      const endedAt = performance.now();
-      setImmediate(() => this.owner.completed(this, outcome, endedAt));
+      setImmediate(() => this.owner.completed(this, outcome, now));
       return;
     }
-    const r = prepared.plan;
-    this.request = r;
+    this.request = prepared.plan;
     this.bytes = bytes;
     this.retried = false;
-    this.deadline = performance.now() + this.timeoutMs;
-    this.parser.begin({ head: r.method === 'HEAD', wantHeaders: r.checks.length > 0, wantBody: r.needsBody });
+    this.parser.begin(prepared.parseOptions);
+    // A socket the server has closed (its FIN seen) or is about to close as idle is not reused.
+    if (this.socket !== undefined && (now >= this.idleUntil || this.socket.readableEnded)) this.drop();
     (this.socket ?? this.open()).write(bytes);
   }
 
@@ -151,6 +171,7 @@ export class HttpConnection {
     socket.on('close', () => this.onClose(socket));
     this.socket = socket;
     this.fresh = true;
+    this.idleUntil = Infinity;
     this.socketError = undefined;
     return socket;
   }
@@ -181,7 +202,10 @@ export class HttpConnection {
     // One exchange at a time: bytes past the response mean the server and we disagree on framing.
     if (!this.parser.keepAlive || end < chunk.length) this.drop();
     this.fresh = false;
-    this.finish(this.judge(), performance.now());
+    const endedAt = performance.now();
+    const idleMs = this.parser.idleTimeoutMs;
+    this.idleUntil = idleMs < 0 ? Infinity : endedAt + idleMs - Math.min(IDLE_MARGIN_MS, idleMs / 2);
+    this.finish(this.judge(), endedAt);
   }
 
   private onClose(socket: Socket): void {
@@ -204,6 +228,7 @@ export class HttpConnection {
     const status = this.parser.status;
     if (r === undefined) return status === 200 ? OK : okWithStatus(status);
     if (!statusOk(r, status)) return { error: 'status', hasLatency: true, status, message: `status ${status}` };
+    if (this.parser.bodyTooLarge) return bodyTooLarge(status);
     if (r.checks.length > 0) {
       const parts = this.parser.body;
       const body = parts === undefined ? undefined : Buffer.concat(parts).toString('utf8');
@@ -227,7 +252,7 @@ export function headerValue(block: string | undefined, name: string): string | u
   if (block === undefined) return undefined;
   const wanted = name.toLowerCase();
   const values: string[] = [];
-  for (const line of block.split('\r\n')) {
+  for (const line of block.split(/\r?\n/)) {
     const colon = line.indexOf(':');
     if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === wanted) values.push(line.slice(colon + 1).trim());
   }

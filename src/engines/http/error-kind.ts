@@ -19,15 +19,26 @@ function codeOf(err: unknown): string | undefined {
   return undefined;
 }
 
+const nameOf = (err: unknown): string | undefined => (err instanceof Error ? err.name : undefined);
+
+function kindOf(code: string | undefined): ErrorKind | undefined {
+  if (code === undefined) return undefined;
+  // HPE_*: a response that breaks HTTP/1.1, from our parser (HPE_PROTOCOL) or undici's llhttp (HPE_INVALID_*).
+  return BY_CODE[code] ?? (code.startsWith('HPE_') ? 'malformed_response' : undefined);
+}
+
 /** Maps a client error to its kind; undici wraps socket errors, so the cause is consulted too. */
 export function classifyError(err: unknown): ErrorKind {
-  const own = codeOf(err);
+  // undici's llhttp errors do not always carry an HPE_ code, but always this name.
+  if (nameOf(err) === 'HTTPParserError' || (err instanceof Error && nameOf(err.cause) === 'HTTPParserError'))
+    return 'malformed_response';
   const cause = err instanceof Error ? codeOf(err.cause) : undefined;
   // A socket that closed under us reports UND_ERR_SOCKET with the real reason (e.g. ECONNRESET) as cause.
-  return (
-    (cause !== undefined ? BY_CODE[cause] : undefined) ?? (own !== undefined ? BY_CODE[own] : undefined) ?? 'other'
-  );
+  return kindOf(cause) ?? kindOf(codeOf(err)) ?? 'other';
 }
+
+/** Whether a failure of this kind still had an answer or a wait worth recording as latency. */
+export const hasLatency = (kind: ErrorKind): boolean => kind === 'timeout' || kind === 'malformed_response';
 
 export function errorMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err);

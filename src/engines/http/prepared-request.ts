@@ -1,6 +1,7 @@
 import type { RequestPlan } from '../../scenario/plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
 import { renderHeaders, renderPath } from './http-sender.js';
+import type { ParseOptions } from './response-parser.js';
 
 /** Methods whose requests carry a body by convention: without one they say `content-length: 0`, as browsers do. */
 const EXPECTS_BODY = new Set(['POST', 'PUT', 'PATCH']);
@@ -32,6 +33,8 @@ export class RequestEncodingError extends Error {}
 export class PreparedRequest {
   /** No template anywhere: no context (sequence number, data row) is needed to send it. */
   readonly isStatic: boolean;
+  /** What the response parser keeps for this request: made once, not per exchange. */
+  readonly parseOptions: ParseOptions;
   private readonly fixed: Buffer | undefined;
 
   constructor(
@@ -40,6 +43,7 @@ export class PreparedRequest {
     private readonly host: string,
   ) {
     this.isStatic = isStaticRequest(plan);
+    this.parseOptions = { head: plan.method === 'HEAD', wantHeaders: plan.checks.length > 0, wantBody: plan.needsBody };
     this.fixed = this.isStatic ? this.render({ seq: 0 }) : undefined;
   }
 

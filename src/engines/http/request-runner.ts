@@ -1,10 +1,10 @@
-import { performance } from 'node:perf_hooks';
 import { idleOrTimeout } from '../engine.js';
 import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { DataFeed } from '../../scenario/data-feed.js';
 import type { ExecutionPlan } from '../../scenario/plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
 import type { SequenceNumbers } from '../sequence.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import { type ConnectionOwner, HttpConnection, type Origin, originOf } from './connection.js';
 import type { Outcome } from './http-sender.js';
 import { PreparedRequest } from './prepared-request.js';
@@ -23,16 +23,11 @@ export interface RunnerOptions {
   afterExchange: AfterExchange;
 }
 
-/** How often in-flight requests are checked against their deadline: a fraction of the timeout, within bounds. */
-function sweepEveryMs(timeoutMs: number): number {
-  return Math.min(100, Math.max(5, Math.floor(timeoutMs / 10)));
-}
-
 /**
  * Issues requests on behalf of a load model: picks which request (by weight), renders it only if it has
  * templates, sends it on the connection it is given, and records the outcome against the time the request was
- * *meant* to start. Connections are made here and closed by `close()`; one sweep timer enforces every
- * connection's request timeout, so no timer is armed per request.
+ * *meant* to start. Connections are made here and closed by `close()`; one DeadlineQueue enforces every
+ * request's timeout within about a millisecond, with no timer armed per request.
  */
 export class RequestRunner implements ConnectionOwner {
   private inFlightCount = 0;
@@ -41,7 +36,7 @@ export class RequestRunner implements ConnectionOwner {
   private readonly prepared: PreparedRequest[];
   private readonly origin: Origin;
   private readonly connections: HttpConnection[] = [];
-  private readonly sweep: NodeJS.Timeout;
+  private readonly deadlines = new DeadlineQueue<HttpConnection>((c, now) => c.expireIfDue(now));
   private idle: (() => void) | undefined;
 
   constructor(
@@ -54,10 +49,6 @@ export class RequestRunner implements ConnectionOwner {
     this.origin = originOf(url);
     this.prepared = plan.requests.map((r) => new PreparedRequest(r, basePath, this.origin.authority));
     this.picker = new WeightedPicker(plan.requests.map((r) => r.weight));
-    this.sweep = setInterval(() => {
-      const now = performance.now();
-      for (const c of this.connections) c.expireIfDue(now);
-    }, sweepEveryMs(plan.timeoutMs)).unref();
   }
 
   get inFlight(): number {
@@ -87,9 +78,11 @@ export class RequestRunner implements ConnectionOwner {
     connection.intendedAt = intendedAt;
     this.sink.setInFlight(++this.inFlightCount);
     connection.send(prepared, ctx);
+    this.deadlines.add(connection);
   }
 
   completed(connection: HttpConnection, outcome: Outcome, endedAt: number): void {
+    this.deadlines.remove(connection);
     this.sink.setInFlight(--this.inFlightCount);
     // Requests cut short by a stop are the generator's doing, not the target's: they are not counted.
     if (this.cut) return;
@@ -109,7 +102,7 @@ export class RequestRunner implements ConnectionOwner {
 
   close(): void {
     this.cut = true;
-    clearInterval(this.sweep);
+    this.deadlines.close();
     for (const c of this.connections) c.close();
   }
 }

@@ -8,6 +8,8 @@ interface Parsed {
   keepAlive: boolean;
   body: string | undefined;
   headers: string | undefined;
+  idleMs: number;
+  tooLarge: boolean;
   /** Offset just past the response in the concatenated input. */
   end: number;
 }
@@ -29,7 +31,17 @@ function parse(pieces: readonly string[], options: ParseOptions = ALL, closeAtEn
 
 function result(parser: ResponseParser, end: number): Parsed {
   const body = parser.body === undefined ? undefined : Buffer.concat(parser.body).toString('latin1');
-  return { status: parser.status, keepAlive: parser.keepAlive, body, headers: parser.headerBlock, end };
+  const { status, keepAlive, headerBlock: headers, idleTimeoutMs: idleMs, bodyTooLarge: tooLarge } = parser;
+  return { status, keepAlive, body, headers, idleMs, tooLarge, end };
+}
+
+/** Every way of cutting the text in two, and byte by byte: each must be rejected as malformed. */
+function expectMalformed(text: string): void {
+  expect(() => parse([text]), text).toThrow(ProtocolError);
+  for (let cut = 1; cut < text.length; cut++) {
+    expect(() => parse([text.slice(0, cut), text.slice(cut)]), `${text} cut at ${cut}`).toThrow(ProtocolError);
+  }
+  expect(() => parse([...text]), text).toThrow(ProtocolError);
 }
 
 /** Every way of cutting the text in two, and byte by byte: each must parse exactly as the whole does. */
@@ -53,6 +65,8 @@ describe('ResponseParser', () => {
       keepAlive: true,
       body: '{"hello":"w"}',
       headers: 'Content-Type: application/json\r\nContent-Length: 13\r\nKeep-Alive: timeout=5',
+      idleMs: 5000,
+      tooLarge: false,
       end: OK.length,
     });
   });
@@ -141,5 +155,87 @@ describe('ResponseParser', () => {
     expect(parser.started).toBe(false);
     expect(parser.execute(Buffer.from(OK, 'latin1'))).toBe(OK.length);
     expect(parser.keepAlive).toBe(true);
+  });
+});
+
+describe('ResponseParser follows RFC 9112', () => {
+  it('rejects a malformed response at once, however it arrives, instead of waiting for more', () => {
+    for (const text of [
+      'HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nhi',
+      'HTTP/1.1 200 OK\r\nContent Length: 2\r\n\r\nhi',
+      'HTTP/1.1 200 OK\r\n: 2\r\n\r\nhi',
+      'HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nhi',
+      'HTTP/1.1 200 OK\r\nContent-Length: 2, 3\r\n\r\nhi',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2x\r\nhi\r\n0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-2\r\nhi\r\n0\r\n\r\n',
+      'garbage, not a status line\r\n\r\n',
+      'HTTP/1.1\r\n\r\n',
+      'HTTP/9.1 200 OK\r\n\r\n',
+      'HTTP/1.1 200 OK\r\n folded before any field\r\nContent-Length: 0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: 0\r\r\n\r\n',
+    ]) {
+      expectMalformed(text);
+    }
+  });
+
+  it('requires exactly three digits in the status code', () => {
+    expectMalformed('HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n');
+    expectMalformed('HTTP/1.1 20 OK\r\nContent-Length: 0\r\n\r\n');
+    // The reason phrase is optional, and so is the space before it.
+    for (const line of ['HTTP/1.1 204', 'HTTP/1.1 204 ']) {
+      expect(expectSplitInvariant(`${line}\r\n\r\n`)).toMatchObject({ status: 204 });
+    }
+  });
+
+  it('accepts bare LF line endings in the status line, header lines and chunk lines', () => {
+    const lf = 'HTTP/1.1 200 OK\nContent-Length: 2\nX-A: 1\n\nhi';
+    expect(expectSplitInvariant(lf)).toMatchObject({ status: 200, body: 'hi', headers: 'Content-Length: 2\nX-A: 1' });
+    const chunked = 'HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n2\nhi\n3;x=y\n!!!\n0\nX-T: t\n\n';
+    expect(expectSplitInvariant(chunked)).toMatchObject({ body: 'hi!!!', keepAlive: true, end: chunked.length });
+    const mixed = 'HTTP/1.1 200 OK\r\nContent-Length: 2\n\r\nhi';
+    expect(expectSplitInvariant(mixed)).toMatchObject({ body: 'hi', end: mixed.length });
+  });
+
+  it('replaces an obsolete folded line with spaces instead of rejecting it', () => {
+    const text =
+      'HTTP/1.1 200 OK\r\nX-Folded: one\r\n\ttwo\r\nContent-Length:\r\n 2\r\nKeep-Alive:\n timeout=3\r\n\r\nhi';
+    const r = expectSplitInvariant(text);
+    expect(r).toMatchObject({ status: 200, body: 'hi', idleMs: 3000, end: text.length });
+    expect(r?.headers?.replace(/ +/g, ' ')).toBe('X-Folded: one \ttwo\r\nContent-Length: 2\r\nKeep-Alive: timeout=3');
+  });
+
+  it('lets chunked win over Content-Length, and closes the connection after such a response', () => {
+    const text = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n';
+    expect(expectSplitInvariant(text)).toMatchObject({ body: 'hi', keepAlive: false, end: text.length });
+    const invalidLength = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: x\r\n\r\n0\r\n\r\n';
+    expect(expectSplitInvariant(invalidLength)).toMatchObject({ body: '', keepAlive: false });
+    const other = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\nraw';
+    expect(expectSplitInvariant(other, ALL, true)).toMatchObject({ body: 'raw', keepAlive: false });
+  });
+
+  it("reads Keep-Alive's timeout so an idle connection can be retired before the server closes it", () => {
+    const cases: [string, number][] = [
+      ['Keep-Alive: timeout=5, max=100', 5000],
+      ['keep-alive: max=100,timeout = 1', 1000],
+      ['Keep-Alive: max=100', -1],
+      ['Keep-Alive: xtimeout=7', -1],
+    ];
+    for (const [line, idleMs] of cases) {
+      expect(expectSplitInvariant(`HTTP/1.1 200 OK\r\n${line}\r\nContent-Length: 0\r\n\r\n`)?.idleMs, line).toBe(
+        idleMs,
+      );
+    }
+  });
+
+  it('keeps at most maxBodyBytes of a body and drains the rest', () => {
+    const options = { ...ALL, maxBodyBytes: 4 };
+    const r = expectSplitInvariant(OK, options);
+    expect(r).toMatchObject({ status: 200, body: undefined, tooLarge: true, end: OK.length });
+    const chunked = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n';
+    expect(expectSplitInvariant(chunked, options)).toMatchObject({ body: undefined, tooLarge: true });
+    expect(expectSplitInvariant(chunked, { ...ALL, maxBodyBytes: 6 })).toMatchObject({
+      body: 'abcdef',
+      tooLarge: false,
+    });
   });
 });

@@ -1,26 +1,11 @@
-/**
- * An HTTP/1.1 response parser for the load generator's connections: it frames responses (RFC 9112 §6.3:
- * no body for HEAD/1xx/204/304, chunked, Content-Length, or until close), reads the status and the headers that
- * govern the connection, and keeps the header block and body only when a check will read them. Everything else is
- * skipped in place, so a typical response (one read, a few headers, a small body) costs one native search for the
- * end of the head and a short scan of header names, with no string built.
- *
- * Why not undici's parser: profiled on the closed model, undici's general-purpose machinery (request objects,
- * per-header callbacks out of its wasm parser, stream 'readable' plumbing) cost more CPU per request than
- * autocannon's whole client, and this path less (docs/benchmarks.md); a load generator that is slower than its
- * target measures itself.
- */
+import { Coding, CR, INVALID_LENGTH, LF, ProtocolError, ResponseHead, unfold } from './response-head.js';
 
-/** A response that breaks the protocol; the connection is closed and the exchange counted as an error. */
-export class ProtocolError extends Error {
-  readonly code = 'HPE_PROTOCOL';
-}
+export { ProtocolError } from './response-head.js';
 
 const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_LINE_BYTES = 8 * 1024;
-const CR = 13;
-const LF = 10;
-const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+/** The most body kept for checks; past it the rest is drained and the exchange fails as `body_too_large`. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 const enum State {
   Head,
@@ -38,77 +23,54 @@ export interface ParseOptions {
   head: boolean;
   wantHeaders: boolean;
   wantBody: boolean;
+  /** The most body bytes kept (default MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
 }
 
-/** True when buf[start, end) equals `lower` (lower-case ASCII), compared case-insensitively. */
-function nameIs(buf: Buffer, start: number, end: number, lower: string): boolean {
-  if (end - start !== lower.length) return false;
-  for (let i = 0; i < lower.length; i++) {
-    const c = buf[start + i] as number;
-    if ((c >= 65 && c <= 90 ? c | 0x20 : c) !== lower.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-function trimmedValue(buf: Buffer, start: number, end: number): string {
-  return buf.toString('latin1', start, end).trim().toLowerCase();
-}
-
-const isSpace = (c: number): boolean => c === 32 || c === 9;
-
-/** A Content-Length value (digits between optional spaces), read in place; -1 when malformed. */
-function lengthValue(buf: Buffer, start: number, end: number): number {
-  let i = start;
-  while (i < end && isSpace(buf[i] as number)) i++;
-  let stop = end;
-  while (stop > i && isSpace(buf[stop - 1] as number)) stop--;
-  if (i === stop || stop - i > 15) return -1;
-  let value = 0;
-  for (; i < stop; i++) {
-    const d = (buf[i] as number) - 48;
-    if (d < 0 || d > 9) return -1;
-    value = value * 10 + d;
-  }
-  return value;
-}
-
-/** Whether a Connection value says close / keep-alive; the common single-token values are matched in place. */
-function connectionSays(buf: Buffer, start: number, end: number): 'close' | 'keep-alive' | undefined {
-  let i = start;
-  while (i < end && isSpace(buf[i] as number)) i++;
-  let stop = end;
-  while (stop > i && isSpace(buf[stop - 1] as number)) stop--;
-  if (nameIs(buf, i, stop, 'keep-alive')) return 'keep-alive';
-  if (nameIs(buf, i, stop, 'close')) return 'close';
-  const tokens = trimmedValue(buf, i, stop)
-    .split(',')
-    .map((t) => t.trim());
-  if (tokens.includes('close')) return 'close';
-  return tokens.includes('keep-alive') ? 'keep-alive' : undefined;
-}
-
+/**
+ * An HTTP/1.1 response parser for the load generator's connections: it frames responses (RFC 9112 §6.3:
+ * no body for HEAD/1xx/204/304, chunked, Content-Length, or until close), reads the status and the headers that
+ * govern the connection, and keeps the header block and body only when a check will read them. Everything else is
+ * skipped in place, so a typical response (one read, a few headers, a small body) costs one short scan per header
+ * line, with no string built. As RFC 9112 lets a recipient, a bare LF ends a line (§2.2) and an obsolete folded
+ * line is joined with a space (§5.2); anything else that breaks the grammar is a ProtocolError, reported at once.
+ *
+ * Why not undici's parser: profiled on the closed model, undici's general-purpose machinery (request objects,
+ * per-header callbacks out of its wasm parser, stream 'readable' plumbing) cost more CPU per request than
+ * autocannon's whole client, and this path less (docs/benchmarks.md); a load generator that is slower than its
+ * target measures itself.
+ */
 export class ResponseParser {
   status = 0;
   /** Whether the connection may carry another exchange after this response. */
   keepAlive = true;
+  /** How long the server keeps the connection open while idle (Keep-Alive: timeout=N), in ms; -1 when unsaid. */
+  idleTimeoutMs = -1;
   /** The raw header lines of the final response (latin1), when asked for. */
   headerBlock: string | undefined;
   /** Body slices, when asked for. */
   body: Buffer[] | undefined;
+  /** The body wanted was larger than maxBodyBytes: it was drained, not kept. */
+  bodyTooLarge = false;
+  private bodyBytes = 0;
   private state = State.Done;
   private remaining = 0;
   private pending: Buffer | undefined;
   private line = '';
   private received = false;
   private options: ParseOptions = { head: false, wantHeaders: false, wantBody: false };
+  private readonly h = new ResponseHead();
 
   begin(options: ParseOptions): void {
     this.options = options;
     this.state = State.Head;
     this.status = 0;
     this.keepAlive = true;
+    this.idleTimeoutMs = -1;
     this.headerBlock = undefined;
     this.body = options.wantBody ? [] : undefined;
+    this.bodyTooLarge = false;
+    this.bodyBytes = 0;
     this.pending = undefined;
     this.line = '';
     this.received = false;
@@ -156,13 +118,10 @@ export class ResponseParser {
           }
           break;
         }
-        case State.ChunkEnd: {
-          const c = chunk[pos] as number;
-          if (c !== (this.remaining === 2 ? CR : LF)) throw new ProtocolError('chunk data not followed by CRLF');
+        case State.ChunkEnd:
+          this.chunkEnd(chunk[pos] as number);
           pos++;
-          if (--this.remaining === 0) this.state = State.ChunkSize;
           break;
-        }
         case State.ChunkSize:
         case State.Trailers: {
           const next = this.readLine(chunk, pos);
@@ -184,9 +143,22 @@ export class ResponseParser {
 
   /** Consumes body bytes of the current length-delimited part; returns the new position. */
   private take(chunk: Buffer, pos: number, count = Math.min(this.remaining, chunk.length - pos)): number {
-    if (this.body !== undefined && count > 0) this.body.push(chunk.subarray(pos, pos + count));
+    if (this.body !== undefined && count > 0) {
+      this.bodyBytes += count;
+      if (this.bodyBytes > (this.options.maxBodyBytes ?? MAX_BODY_BYTES)) {
+        this.body = undefined;
+        this.bodyTooLarge = true;
+      } else this.body.push(chunk.subarray(pos, pos + count));
+    }
     this.remaining -= count;
     return pos + count;
+  }
+
+  /** The line break after a chunk's data: CRLF, or a bare LF (RFC 9112 §2.2). */
+  private chunkEnd(c: number): void {
+    if (c === LF) this.state = State.ChunkSize;
+    else if (c === CR && this.remaining === 2) this.remaining = 1;
+    else throw new ProtocolError('chunk data not followed by a line break');
   }
 
   /** Finds the end of the head; returns the position after it, or -1 (the partial head is kept). */
@@ -197,83 +169,62 @@ export class ResponseParser {
       buf = Buffer.concat([this.pending, chunk.subarray(pos)]);
       from = 0;
     }
-    const end = buf.indexOf(HEAD_END, from);
+    const end = this.h.scan(buf, from);
     if (end < 0) {
       if (buf.length - from > MAX_HEAD_BYTES)
         throw new ProtocolError(`response head larger than ${MAX_HEAD_BYTES} bytes`);
       this.pending = Buffer.from(buf.subarray(from));
       return -1;
     }
-    this.parseHead(buf, from, end);
-    const consumed = end + 4 - from;
+    const consumed = end - from;
+    if (this.h.folded) {
+      // Rare: rescan a copy in which every obs-fold is a space, so values and the kept block read unfolded.
+      buf = unfold(buf, from, end);
+      this.h.scan(buf, 0);
+    }
+    this.endHead(buf);
     const pendingBytes = this.pending?.length ?? 0;
     this.pending = undefined;
     return pos + consumed - pendingBytes;
   }
 
-  private parseHead(buf: Buffer, start: number, end: number): void {
-    // "HTTP/1.1 200 OK": version, space, three digits.
-    if (end - start < 12 || !nameIs(buf, start, start + 7, 'http/1.') || buf[start + 8] !== 32) {
-      throw new ProtocolError('not an HTTP/1.x status line');
-    }
-    const minor = (buf[start + 7] as number) - 48;
-    let status = 0;
-    for (let i = start + 9; i < start + 12; i++) {
-      const d = (buf[i] as number) - 48;
-      if (d < 0 || d > 9) throw new ProtocolError('malformed status code');
-      status = status * 10 + d;
-    }
-    let keepAlive = minor >= 1;
-    let length = -1;
-    let chunked = false;
-    let lineStart = buf.indexOf(LF, start) + 1;
-    const headersStart = lineStart;
-    while (lineStart < end + 2) {
-      let lineEnd = buf.indexOf(LF, lineStart);
-      if (lineEnd < 0 || lineEnd > end + 2) lineEnd = end + 2;
-      const contentEnd = buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
-      const colon = buf.indexOf(58, lineStart);
-      if (colon < 0 || colon > contentEnd) throw new ProtocolError('header line without a colon');
-      const first = (buf[lineStart] as number) | 0x20;
-      if (first === 99 /* c */ && nameIs(buf, lineStart, colon, 'content-length')) {
-        const value = lengthValue(buf, colon + 1, contentEnd);
-        if (value < 0 || (length >= 0 && value !== length)) throw new ProtocolError('bad Content-Length');
-        length = value;
-      } else if (first === 99 && nameIs(buf, lineStart, colon, 'connection')) {
-        const says = connectionSays(buf, colon + 1, contentEnd);
-        if (says !== undefined) keepAlive = says === 'keep-alive';
-      } else if (first === 116 /* t */ && nameIs(buf, lineStart, colon, 'transfer-encoding')) {
-        chunked = /(^|[\s,])chunked$/.test(trimmedValue(buf, colon + 1, contentEnd));
-        if (!chunked) keepAlive = false; // another coding last: the body runs until close (RFC 9112 §6.3)
-      }
-      lineStart = lineEnd + 1;
-    }
+  /** Acts on a complete head: a 1xx is skipped, a final response sets status, keep-alive and framing. */
+  private endHead(buf: Buffer): void {
+    const h = this.h;
+    const status = h.status;
     // 1xx informational responses (not 101, which we never ask for) precede the real one.
     if (status >= 100 && status < 200) {
       if (status === 101) throw new ProtocolError('unexpected 101 Switching Protocols');
       return;
     }
+    const transfer = h.coding !== Coding.None;
+    // An invalid length frames nothing (§6.3 item 5); beside Transfer-Encoding it is ignored (item 3).
+    if (h.length === INVALID_LENGTH && !transfer) throw new ProtocolError('bad Content-Length');
     this.status = status;
-    this.keepAlive = keepAlive;
-    if (this.options.wantHeaders) this.headerBlock = buf.toString('latin1', headersStart, end);
-    this.frameBody(length, chunked);
+    this.keepAlive = h.says === undefined ? h.minor >= 1 : h.says === 'keep-alive';
+    // Both framings, or chunked from HTTP/1.0, may be a smuggling attempt: close after it (§6.1, §6.3 item 3).
+    if (transfer && (h.length !== -1 || h.minor === 0)) this.keepAlive = false;
+    this.idleTimeoutMs = h.idleSeconds < 0 ? -1 : h.idleSeconds * 1000;
+    if (this.options.wantHeaders) this.headerBlock = buf.toString('latin1', h.headersStart, h.headersEnd);
+    this.frameBody(transfer ? -1 : h.length);
   }
 
-  private frameBody(length: number, chunked: boolean): void {
+  private frameBody(length: number): void {
     if (this.options.head || this.status === 204 || this.status === 304) {
       this.state = State.Done;
-    } else if (chunked) {
+    } else if (this.h.coding === Coding.Chunked) {
       this.state = State.ChunkSize;
     } else if (length >= 0) {
       this.remaining = length;
       this.state = length === 0 ? State.Done : State.Length;
     } else {
+      // No length, or a coding other than chunked last: the body runs until close.
       this.keepAlive = false;
       this.state = State.UntilClose;
     }
   }
 
-  /** Reads one CRLF-terminated line into `this.line` (across chunks); returns the position after it, or -1. */
+  /** Reads one line (LF or CRLF) into `this.line` (across chunks); returns the position after it, or -1. */
   private readLine(chunk: Buffer, pos: number): number {
     const lf = chunk.indexOf(LF, pos);
     const stop = lf < 0 ? chunk.length : lf;

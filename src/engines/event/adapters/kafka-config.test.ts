@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../errors.js';
 import { adapterFor } from '../adapter-registry.js';
 import { parseAdapterOptions } from './options.js';
-import { KafkaOptions, kafkaClientConfig, parseKafkaUrl } from './kafka-config.js';
+import { KafkaOptions } from '../../../brokers/kafka-options.js';
+import { kafkaClientConfig, parseKafkaUrl } from './kafka-config.js';
 
 const target = (options: Record<string, string | number | boolean>) => ({
   url: 'kafka://127.0.0.1:9092',

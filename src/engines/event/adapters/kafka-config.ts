@@ -1,5 +1,5 @@
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
-import { z } from 'zod';
+import type { KafkaOptions } from '../../../brokers/kafka-options.js';
 import { InputError } from '../../../errors.js';
 
 /**
@@ -40,30 +40,6 @@ function withPort(entry: string, display: string): string {
   if (port < 1 || port > 65535) throw new InputError(`${display}: port ${found[1]} is out of range`);
   return entry;
 }
-
-/** The Kafka keys of a queue's `options:` map (checked by parseAdapterOptions: unknown keys are an error). */
-export const KafkaOptions = z
-  .object({
-    acks: z
-      .enum(['all', 'leader'])
-      .default('all')
-      .meta({ description: 'all (acks=-1, every in-sync replica) or leader (acks=1); acks=0 has no ack to time' }),
-    partitions: z.number().int().min(1).max(10_000).optional().meta({ description: 'Partitions of a created topic' }),
-    replicationFactor: z.number().int().min(1).max(100).optional().meta({ description: 'Replicas of a created topic' }),
-    commitIntervalMs: z
-      .number()
-      .int()
-      .min(0)
-      .max(60_000)
-      .default(500)
-      .meta({ description: 'Our consumers commit at least this often (and after every fetched batch)' }),
-    ssl: z.boolean().default(false),
-    saslMechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).default('plain'),
-    clientId: z.string().min(1).default('backend-bench'),
-  })
-  .strict();
-
-export type KafkaOptions = z.output<typeof KafkaOptions>;
 
 /** How long one connection attempt may take: an unreachable broker at start must fail fast. */
 export const CONNECT_TIMEOUT_MS = 3000;

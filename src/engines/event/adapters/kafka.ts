@@ -10,7 +10,8 @@ import {
   type OutgoingMessage,
   PublishError,
 } from '../broker-adapter.js';
-import { kafkaClientConfig, KafkaOptions, parseKafkaUrl } from './kafka-config.js';
+import { KafkaOptions } from '../../../brokers/kafka-options.js';
+import { kafkaClientConfig, parseKafkaUrl } from './kafka-config.js';
 import { type RunStart, startKafkaConsumer } from './kafka-consumer.js';
 import { kafkaErrorMessage, toPublishError } from './kafka-errors.js';
 import { watchedGroupProblem } from './kafka-group.js';

@@ -13,7 +13,7 @@ import {
   PublishError,
 } from '../broker-adapter.js';
 import { InFlight } from './in-flight.js';
-import { MqttOptions } from './mqtt-config.js';
+import { MqttOptions } from '../../../brokers/mqtt-options.js';
 import { parseAdapterOptions } from './options.js';
 
 /**

@@ -22,7 +22,7 @@ import {
   PublishError,
 } from '../broker-adapter.js';
 import { InFlight } from './in-flight.js';
-import { NatsJetStreamOptions } from './nats-jetstream-config.js';
+import { NatsJetStreamOptions } from '../../../brokers/nats-jetstream-options.js';
 import { parseAdapterOptions } from './options.js';
 
 /**

@@ -1,30 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { BrokerTarget } from '../../../brokers/broker-target.js';
+import { optionProblems } from '../../../brokers/option-problems.js';
 import { InputError } from '../../../errors.js';
-import type { BrokerTarget } from '../broker-adapter.js';
-
-/** One problem of a queue's `options:` map, at the key it concerns (relative to `options`). */
-export interface OptionProblem {
-  path: (string | number)[];
-  message: string;
-}
-
-/**
- * Every problem of an `options:` map against an adapter's schema: each unknown key on its own (with the keys the
- * broker does know), each bad value at its key. The planner reports these with the scenario's file and line; the
- * adapter's constructor checks again, for plans that did not come from a file.
- */
-export function optionProblems(schema: z.ZodType, options: unknown, broker: string): OptionProblem[] {
-  const parsed = schema.safeParse(options ?? {});
-  if (parsed.success) return [];
-  const keys = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-  const unknown =
-    keys.length === 0 ? `${broker} takes no options` : `not an option of ${broker} (known: ${keys.join(', ')})`;
-  return parsed.error.issues.flatMap((issue): OptionProblem[] =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: [key], message: unknown }))
-      : [{ path: issue.path.map((p) => (typeof p === 'number' ? p : String(p))), message: issue.message }],
-  );
-}
 
 /** Validates a queue's `options:` map against an adapter's schema; an unknown or bad key is an input error (exit 2). */
 export function parseAdapterOptions<S extends z.ZodType>(schema: S, target: BrokerTarget, scheme: string): z.output<S> {

@@ -19,7 +19,7 @@ import {
 } from '../broker-adapter.js';
 import { InFlight } from './in-flight.js';
 import { parseAdapterOptions } from './options.js';
-import { RabbitMqOptions } from './rabbitmq-config.js';
+import { RabbitMqOptions } from '../../../brokers/rabbitmq-options.js';
 import { RabbitManagement } from './rabbitmq-management.js';
 
 /**

@@ -12,7 +12,7 @@ import {
   PublishError,
 } from '../broker-adapter.js';
 import { parseAdapterOptions } from './options.js';
-import { RedisStreamsOptions } from './redis-streams-config.js';
+import { RedisStreamsOptions } from '../../../brokers/redis-streams-options.js';
 
 /**
  * Redis Streams with ioredis: XADD to publish, a consumer group read with XREADGROUP and acknowledged with XACK,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * RabbitMQ's keys of a queue's `options:` map. Kept apart from the adapter so the planner can check them (through
- * the adapter registry) without loading amqplib.
+ * RabbitMQ's keys of a queue's `options:` map. Kept apart from the adapter so the planner can check them (through the broker
+ * catalogue) without loading amqplib.
  */
 export const RabbitMqOptions = z
   .object({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * MQTT's keys of a queue's `options:` map. Kept apart from the adapter so the planner can check them (through the
- * adapter registry) without loading mqtt.js.
+ * broker catalogue) without loading mqtt.js.
  */
 export const MqttOptions = z
   .object({

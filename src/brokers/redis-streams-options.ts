@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Redis Streams' keys of a queue's `options:` map. Kept apart from the adapter so the planner can check them
- * (through the adapter registry) without loading ioredis.
+ * (through the broker catalogue) without loading ioredis.
  */
 export const RedisStreamsOptions = z
   .object({

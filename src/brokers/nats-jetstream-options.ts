@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * NATS JetStream's keys of a queue's `options:` map. Kept apart from the adapter so the planner can check them
- * (through the adapter registry) without loading the @nats-io packages.
+ * (through the broker catalogue) without loading the @nats-io packages.
  */
 export const NatsJetStreamOptions = z
   .object({

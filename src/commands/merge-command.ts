@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { endOfRunOutputs, OUTPUTS, type OutputFlags } from '../reporters/registry.js';
+import { type SetExit, terminalColor, warnLine } from './registration.js';
+
+/** `merge`: its output flags are those of the end-of-run outputs in the output registry. */
+export function registerMerge(program: Command, setExit: SetExit): void {
+  const merge = program
+    .command('merge')
+    .description(
+      'merge the results of the shards of one run (run --shard i/n) into one result, and judge its SLOs once',
+    )
+    .argument('<results...>', 'shard result JSON files (run --out)');
+  for (const name of endOfRunOutputs()) for (const [flags, help] of OUTPUTS[name].options) merge.option(flags, help);
+  merge.action(async (files: string[], options: OutputFlags) => {
+    const [{ mergeCommand }, { TerminalReporter }, color] = await Promise.all([
+      import('./merge.js'),
+      import('../reporters/terminal.js'),
+      terminalColor(),
+    ]);
+    const terminal = new TerminalReporter({ progress: process.stderr, summary: process.stdout, color });
+    const outputs = { signal: new AbortController().signal, env: process.env, log: warnLine, warn: warnLine };
+    setExit((await mergeCommand(files, options, terminal, outputs)).exitCode);
+  });
+}

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import type { RunCliOptions } from './run-cli.js';
+import { OUTPUTS } from '../reporters/registry.js';
+import { collect, type SetExit } from './registration.js';
+
+/** `run`: its load flags, then every output's flags from the output registry. */
+export function registerRun(program: Command, setExit: SetExit): void {
+  const run = program
+    .command('run')
+    .description('run a scenario file, or an ad-hoc test with --url')
+    .argument('[scenario]', 'scenario file (YAML or JSON)')
+    .option('--url <url>', 'target URL (ad-hoc run), or base URL overriding the scenario target')
+    .option('--method <method>', 'HTTP method for every request')
+    .option('--header <header>', "request header 'Name: value' (repeatable)", collect)
+    .option('--body <body>', 'request body')
+    .option('--rate <n>', 'open model: requests started per second')
+    .option('--connections <n>', 'closed model: concurrent keep-alive connections')
+    .option('--duration <d>', 'how long to run, e.g. 30s, 2m')
+    .option('--timeout <d>', 'per-request timeout (default 10s)')
+    .option('--max-in-flight <n>', 'open model: cap on requests in flight')
+    .option('--slo <expr>', "SLO, e.g. 'p95 < 200ms' (repeatable; replaces the scenario's)", collect)
+    .option('--no-default-slos', 'without SLOs, judge the run on none (default budget: p95 < 200ms, error_rate < 1%)')
+    .option('-q, --quiet', 'no live progress, only the summary')
+    .option('--workers <n>', 'worker threads generating load (default: one per core, less one for a local target)')
+    .option('--shard <i/n>', 'run shard i of n of the load (e.g. 2/4); merge the shard results with `merge`');
+  for (const def of Object.values(OUTPUTS)) for (const [flags, help] of def.options) run.option(flags, help);
+  run.action(async (file: string | undefined, options: RunCliOptions) => {
+    const { runCommand } = await import('./run-cli.js');
+    setExit(await runCommand(file, options));
+  });
+}

@@ -1,0 +1,63 @@
+import { InputError } from '../errors.js';
+import { parseDuration } from '../scenario/duration.js';
+import { parseListenAddress } from './prometheus/listen-address.js';
+import type { OutputDef, OutputFlags } from './registry.js';
+
+/** One scrape interval of the common Prometheus set-up (15 s), so the last values are scraped once. */
+export const DEFAULT_LINGER_MS = 15_000;
+
+function lingerMs(flags: OutputFlags): number {
+  if (flags.linger === undefined) return DEFAULT_LINGER_MS;
+  const ms = parseDuration(flags.linger);
+  if (ms === undefined) throw new InputError(`--linger "${flags.linger}": not a duration (use e.g. 15s, 500ms, 0)`);
+  return ms;
+}
+
+/** /metrics during the run, and the Pushgateway push that needs the run's live registry: `run` only. */
+export const prometheus: OutputDef = {
+  label: 'Prometheus',
+  live: true,
+  endOfRun: false,
+  options: [
+    ['--prometheus <[host:]port>', 'serve Prometheus /metrics during the run (host defaults to 127.0.0.1)'],
+    [
+      '--linger <duration>',
+      `with --prometheus: keep /metrics up this long after the run (default ${DEFAULT_LINGER_MS / 1000}s)`,
+    ],
+    ['--pushgateway <url>', 'push the end-of-run metrics to a Prometheus Pushgateway, grouped by run_id'],
+  ],
+  create: async (flags, ctx) => {
+    if (flags.prometheus === undefined && flags.linger !== undefined)
+      throw new InputError('--linger needs --prometheus');
+    if (flags.prometheus === undefined && flags.pushgateway === undefined) return undefined;
+    if (flags.pushgateway !== undefined && !/^https?:\/\//.test(flags.pushgateway)) {
+      throw new InputError(`--pushgateway "${flags.pushgateway}": expected an http(s) URL, e.g. http://127.0.0.1:9091`);
+    }
+    const { PrometheusReporter } = await import('./prometheus/prometheus.js');
+    return PrometheusReporter.create({
+      listen: flags.prometheus === undefined ? undefined : parseListenAddress(flags.prometheus, '--prometheus'),
+      pushgateway: flags.pushgateway,
+      lingerMs: lingerMs(flags),
+      signal: ctx.signal,
+      log: ctx.log,
+      warn: ctx.warn,
+    });
+  },
+};
+
+export const otlp: OutputDef = {
+  label: 'OpenTelemetry (OTLP)',
+  live: true,
+  endOfRun: false,
+  options: [['--otlp [url]', 'export OpenTelemetry metrics over OTLP/HTTP (default: OTEL_EXPORTER_OTLP_ENDPOINT)']],
+  // Imported only when asked for: the SDK is large and a plain run should not pay for loading it.
+  create: async (flags, ctx) => {
+    if (flags.otlp === undefined) return undefined;
+    const endpoint = flags.otlp === true ? undefined : flags.otlp;
+    if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) {
+      throw new InputError(`--otlp "${endpoint}": expected an http(s) URL, e.g. http://127.0.0.1:4318`);
+    }
+    const { OtlpReporter } = await import('./otlp.js');
+    return OtlpReporter.create({ endpoint, env: ctx.env, log: ctx.log, warn: ctx.warn });
+  },
+};

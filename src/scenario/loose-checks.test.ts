@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { looseProblems, unquotedSloHint } from './loose-checks.js';
+
+describe('looseProblems', () => {
+  it('checks templates and SLOs of raw data, wherever they are, with their paths', () => {
+    const problems = looseProblems({
+      load: { rate: 'fast' },
+      requests: [{ path: '/{{sequ}}', json: { a: ['{{randomString 0}}'] } }, 'not a request'],
+      flows: [{ steps: [{ headers: { x: '{{nope' } }] }],
+      events: { queues: [{ key: '{{uuid 1}}' }] },
+      slos: ['p96 < 1s', { expr: 'p95 < 1s' }, { 'list-users': 'p95 < 1s' }],
+    });
+    expect(problems.map((p) => p.path.join('.'))).toEqual([
+      'requests.0.path',
+      'requests.0.json.a.0',
+      'flows.0.steps.0.headers.x',
+      'events.queues.0.key',
+      'slos.0',
+    ]);
+  });
+});
+
+describe('unquotedSloHint', () => {
+  it('tells to quote a one-key mapping that YAML made of a scoped SLO', () => {
+    expect(unquotedSloHint({ 'list-users': 'p95 < 200ms' })).toMatch(/^quote it: write "list-users: p95 < 200ms"/);
+    expect(unquotedSloHint({ expr: 'p95 < 1s', x: 1 })).toBeUndefined();
+    expect(unquotedSloHint('p95 < 1s')).toBeUndefined();
+  });
+});
