@@ -109,6 +109,20 @@ describe('correlate', () => {
     expect(steps[1]?.pathTemplate).toBe('{{vars.location}}');
   });
 
+  it('captures are RFC 9535 JSONPath: array indices in brackets, odd keys quoted', () => {
+    const steps = [
+      step('list', { segments: ['carts'] }),
+      step('open', { segments: ['carts', 'c-77120'] }),
+      step('t', { headers: { 'x-t': 'trace-0000000001' } }),
+    ];
+    const found = correlate(steps, [
+      response({ items: [{ id: 'c-11111' }, { id: 'c-77120' }], 'x-meta': { trace: 'trace-0000000001' } }),
+      response({}),
+      response({}),
+    ]);
+    expect(found.map((c) => c.source)).toEqual([{ jsonPath: '$.items[1].id' }, { jsonPath: "$['x-meta'].trace" }]);
+  });
+
   it('only distinctive values are candidates', () => {
     expect(['42', '1042', 'ord_7f3k9', 'abcdefghijklmnop'].map(isDistinctive)).toEqual([true, true, true, true]);
     expect(['7', 'true', 'active', 'ab1'].map(isDistinctive)).toEqual([false, false, false, false]);

@@ -98,14 +98,17 @@ function rewriteUses(step: DraftStep, rewrite: Rewrite): void {
   }
 }
 
+const jsonPathKey = (path: string, key: string): string =>
+  /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}['${key.replace(/'/g, "\\'")}']`;
+
 function rewriteJson(
   node: unknown,
   path: string,
   rewrite: (value: string, path: string, numeric: boolean) => string | undefined,
 ): unknown {
-  if (Array.isArray(node)) return node.map((item, i) => rewriteJson(item, `${path}.${i}`, rewrite));
+  if (Array.isArray(node)) return node.map((item, i) => rewriteJson(item, `${path}[${i}]`, rewrite));
   if (node !== null && typeof node === 'object') {
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, rewriteJson(v, `${path}.${k}`, rewrite)]));
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, rewriteJson(v, jsonPathKey(path, k), rewrite)]));
   }
   if (typeof node === 'string') return rewrite(node, path, false) ?? node;
   if (typeof node === 'number' && Number.isInteger(node)) return rewrite(String(node), path, true) ?? node;

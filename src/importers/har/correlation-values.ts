@@ -37,10 +37,10 @@ export function producedValues(response: RecordedResponse): ProducedValue[] {
   return out;
 }
 
-function walk(node: unknown, path: string[], out: ProducedValue[], depth: number): void {
+function walk(node: unknown, path: (string | number)[], out: ProducedValue[], depth: number): void {
   if (depth > MAX_DEPTH) return;
   if (Array.isArray(node)) {
-    node.slice(0, MAX_ITEMS).forEach((item, i) => walk(item, [...path, String(i)], out, depth + 1));
+    node.slice(0, MAX_ITEMS).forEach((item, i) => walk(item, [...path, i], out, depth + 1));
   } else if (node !== null && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
       if (KEY.test(key)) walk(value, [...path, key], out, depth + 1);
@@ -48,10 +48,16 @@ function walk(node: unknown, path: string[], out: ProducedValue[], depth: number
   } else if ((typeof node === 'string' || (typeof node === 'number' && Number.isInteger(node))) && path.length > 0) {
     const text = String(node);
     if (!isDistinctive(text)) return;
-    const keys = path.filter((k) => !/^\d+$/.test(k));
+    const keys = path.filter((k): k is string => typeof k === 'string');
     const [parent, last] = [keys.at(-2), keys.at(-1) ?? 'value'];
     // customer.id reads better as customerId; a top-level id is named after its resource by correlate().
     const hint = last === 'id' && parent !== undefined ? `${parent}Id` : last;
-    out.push({ value: text, source: { jsonPath: `$.${path.join('.')}` }, hint });
+    out.push({ value: text, source: { jsonPath: jsonPath(path) }, hint });
   }
 }
+
+/** RFC 9535 JSONPath: `$.customer.id`, `$[0].id`, `$['x-trace']`. */
+export const jsonPath = (path: readonly (string | number)[]): string =>
+  `$${path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? `.${p}` : `['${p}']`))
+    .join('')}`;
