@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCompare } from './commands/compare-command.js';
 import { registerDemo } from './commands/demo-command.js';
+import { registerImport } from './commands/import-command.js';
 import { registerK8s } from './commands/k8s-command.js';
 import { registerMerge } from './commands/merge-command.js';
 import type { RegisterCommand, SetExit } from './commands/registration.js';
@@ -27,6 +28,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerK8s,
   registerPushgatewayDelete,
   registerValidate,
+  registerImport,
   registerDemo,
   registerSchema,
 ];

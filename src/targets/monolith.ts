@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { InputError } from '../errors.js';
+import { monolithOpenApi } from './monolith-openapi.js';
 
 /**
  * The embedded "monolith" demo: an in-memory users service, so a new user can point the tool at
@@ -106,6 +107,13 @@ function buildRoutes(store: UserStore, counts: Record<string, number>): Route[] 
   return [
     { key: '/health', pattern: /^\/health$/, instant: true, methods: { GET: () => ok({ status: 'ok' }) } },
     { key: '/__stats', pattern: /^\/__stats$/, instant: true, methods: { GET: () => ok({ requests: { ...counts } }) } },
+    {
+      key: '/openapi.json',
+      pattern: /^\/openapi\.json$/,
+      instant: true,
+      // The document names the server it was fetched from, so an import of it runs against this demo as is.
+      methods: { GET: (req) => ok(monolithOpenApi(`http://${req.headers.host ?? '127.0.0.1'}`)) },
+    },
     {
       key: '/users',
       pattern: /^\/users\/?$/,

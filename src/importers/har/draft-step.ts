@@ -1,0 +1,101 @@
+import { hasTemplateBraces } from '../literal-text.js';
+import { headerValue, responseText, type HarEntry, type HarHeader } from './read-har.js';
+import { keptHeaders } from './request-headers.js';
+
+/**
+ * One recorded API request on its way to a flow step: mutable while correlation rewrites its values into
+ * `{{vars.x}}` and adds captures, then written out as a step.
+ */
+export type CaptureSource = { jsonPath: string } | { header: string };
+
+export interface DraftStep {
+  name: string;
+  readonly service: string;
+  readonly method: string;
+  /** Decoded path segments (without the leading empty one), so a whole segment can become a template. */
+  segments: string[];
+  /** Set when the whole path is one correlated value (a Location header sent back as the next path). */
+  pathTemplate: string | undefined;
+  query: [string, string][];
+  headers: Record<string, string>;
+  json: unknown;
+  body: string | undefined;
+  readonly status: number;
+  readonly capture: Record<string, CaptureSource>;
+  readonly notes: string[];
+}
+
+/** What correlation reads from a recorded response. */
+export interface RecordedResponse {
+  readonly headers: readonly HarHeader[];
+  readonly json: unknown;
+}
+
+export function draftStep(entry: HarEntry, name: string, service: string): DraftStep {
+  const url = new URL(entry.request.url);
+  const segments = url.pathname
+    .split('/')
+    .slice(1)
+    .map((s) => safeDecode(s));
+  const headers = keptHeaders(entry.request.headers);
+  const { json, body } = requestBody(entry, headers);
+  const notes: string[] = [];
+  if (hasTemplateBraces(entry.request.url) || hasTemplateBraces(entry.request.postData?.text)) {
+    notes.push('the recorded request contains "{{", which the scenario reads as a template: edit it by hand');
+  }
+  return {
+    name,
+    service,
+    method: entry.request.method.toUpperCase(),
+    segments,
+    pathTemplate: undefined,
+    query: [...url.searchParams.entries()],
+    headers,
+    json,
+    body,
+    status: entry.response.status,
+    capture: {},
+    notes,
+  };
+}
+
+/** A JSON body is kept as data (its values can be correlated); any other body as text. */
+function requestBody(entry: HarEntry, headers: Record<string, string>): { json: unknown; body: string | undefined } {
+  const text = entry.request.postData?.text;
+  if (text === undefined || text === '') return { json: undefined, body: undefined };
+  const mime = entry.request.postData?.mimeType || headerValue(entry.request.headers, 'content-type') || '';
+  if (/json/i.test(mime)) {
+    try {
+      const json: unknown = JSON.parse(text);
+      delete headers['content-type']; // the engine sets application/json for a json body
+      return { json, body: undefined };
+    } catch {
+      // not JSON after all: sent as recorded
+    }
+  }
+  return { json: undefined, body: text };
+}
+
+export function recordedResponse(entry: HarEntry): RecordedResponse {
+  const text = responseText(entry);
+  let json: unknown;
+  if (text !== undefined && /json/i.test(entry.response.content.mimeType ?? '')) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+  }
+  return { headers: entry.response.headers, json };
+}
+
+export const stepPath = (step: DraftStep): string =>
+  step.pathTemplate ?? `/${step.segments.map((s) => (s.includes('{{') ? s : encodeURIComponent(s))).join('/')}`;
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
