@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ExitCode } from '../errors.js';
-import { judgeHealth } from '../metrics/saturation.js';
+import { judgeHealth, judgeLateness } from '../metrics/saturation.js';
 import { primeAggregation } from '../metrics/prime.js';
 import { ThreadLoad } from '../metrics/thread-load.js';
 import { summarizeHistogram } from '../metrics/histogram.js';
@@ -145,8 +145,11 @@ async function drive(
   publish(performance.now() - t0);
   const sendDelayP99Ms = summarizeHistogram(aggregator.sendDelay).p99;
   const own = load.finish();
-  const generator =
-    kit.generatorHealth?.(plan.load.model, sendDelayP99Ms) ?? judgeHealth(plan.load.model, { ...own, sendDelayP99Ms });
+  const generator = judgeLateness(
+    kit.generatorHealth?.(plan.load.model, sendDelayP99Ms) ?? judgeHealth(plan.load.model, { ...own, sendDelayP99Ms }),
+    aggregator.sendDelay,
+    aggregator.elapsedMs,
+  );
   const verdicts = evaluateSlos(plan.slos, kit.metricSource());
   const result = kit.finish(
     buildResult(

@@ -36,14 +36,16 @@ export interface RunResult {
   generator: GeneratorHealth;
   /**
    * HDR histograms (compressed base64, microseconds) so results can be merged and compared exactly. `sendDelay`
-   * is the open model's send delay; `timeseries` (shard runs) holds each time-series point's latency histogram,
-   * so merged points get exact percentiles.
+   * is the open model's send delay; `timeseries` holds each time-series point's latency histogram (so merged
+   * points get exact percentiles) and `timeseriesByScope` the same per request scope (so compare can bootstrap
+   * over seconds); results of older versions may lack both.
    */
   histograms: {
     total: string;
     byRequest: Record<string, string>;
     sendDelay?: string;
     timeseries?: string[];
+    timeseriesByScope?: Record<string, string[]>;
   } & Partial<FlowHistograms>;
   timeseries: TimeseriesPoint[];
   /** The SLOs as specified (expression, abort rule, minimum samples), so `merge` can judge merged shards once. */
@@ -81,7 +83,7 @@ export interface RunFacts {
   /** The part of a split run this process ran (0-based index internally). */
   shard?: Shard;
   slos?: readonly SloSpec[];
-  /** Keep each time-series point's latency histogram (for merging shard results exactly). */
+  /** Keep each time-series point's latency histogram (for merging results exactly, and for compare). */
   pointHistograms?: readonly string[];
 }
 
@@ -122,6 +124,9 @@ export function buildResult(
       byRequest: byRequestHistograms,
       sendDelay: encodeHistogram(aggregator.sendDelay),
       ...(facts.pointHistograms && { timeseries: [...facts.pointHistograms] }),
+      ...(aggregator.scopePointHistograms && {
+        timeseriesByScope: Object.fromEntries(aggregator.scopePointHistograms),
+      }),
     },
     timeseries: aggregator.timeseries,
     sloSpecs: (facts.slos ?? []).map((s) => ({
