@@ -11,7 +11,7 @@ describe('compare tells noise from change', () => {
   let scale = 1;
   let server: TestServer;
   let dir: string;
-  const run = async (file: string): Promise<string> => {
+  const run = async (file: string, duration = '2s'): Promise<string> => {
     const out = join(dir, file);
     const r = await runCli([
       'run',
@@ -20,7 +20,7 @@ describe('compare tells noise from change', () => {
       '--rate',
       '100',
       '--duration',
-      '3s',
+      duration,
       '--out',
       out,
       '-q',
