@@ -38,16 +38,19 @@ describe('compare tells noise from change', () => {
     await server?.close();
   });
 
-  it('four pairs of identical runs: no regression in any pair', async () => {
-    const verdicts: (number | null)[] = [];
+  it('four pairs of identical runs: no regression in any pair', async (ctx) => {
+    const codes: (number | null)[] = [];
     for (let pair = 0; pair < 4; pair++) {
       const a = await run(`a${pair}.json`);
       const b = await run(`b${pair}.json`);
+      // A saturated generator measures the machine's load, not the server: such a pair proves nothing either way.
+      if ([a, b].some((f) => readResult(f).generator.saturated)) continue;
       const r = await compare(a, b);
       expect(r.stdout).not.toContain('REGRESSION');
-      verdicts.push(r.code);
+      codes.push(r.code);
     }
-    expect(verdicts).toEqual([0, 0, 0, 0]);
+    if (codes.length === 0) ctx.skip('the load generator was saturated in every pair: this machine is too busy');
+    expect(codes.every((c) => c === 0)).toBe(true);
   }, 60_000);
 
   it('a pair whose second server is 20 % slower fails with exit 1', async (ctx) => {

@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { ExitCode, InputError } from '../errors.js';
 import { formatCompare, formatCompareMarkdown } from '../reporters/compare-table.js';
 import { writeReport } from '../reporters/write-report.js';
-import { type CompareMetric, compareResults, parseBudget, unmatchedScopes } from '../result/compare.js';
+import { type CompareMetric, compareResults, latencyFloorMs, parseBudget, unmatchedScopes } from '../result/compare.js';
 import { readResultFile } from '../result/read-result.js';
 import type { RunResult } from '../result/run-result.js';
 
@@ -51,7 +51,10 @@ export async function compareCommand(
   ];
   const notes = [
     ...(saturated.length > 0
-      ? [`the load generator was saturated in ${saturated.join(' and in ')}: latency changes are shown, not judged`]
+      ? [
+          `the load generator was saturated in ${saturated.join(' and in ')}: a latency change smaller than its ` +
+            `send delay at the same percentile (p50 ${latencyFloorMs(baseline, current, 'p50')} ms) is within noise`,
+        ]
       : []),
     ...(onlyBaseline.length > 0 ? [`only in the baseline (not compared): ${onlyBaseline.join(', ')}`] : []),
     ...(onlyCurrent.length > 0 ? [`only in the current run (not compared): ${onlyCurrent.join(', ')}`] : []),

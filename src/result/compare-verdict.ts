@@ -11,25 +11,27 @@ import { latencyWindows } from './latency-windows.js';
 /** latency: relative rise; ratio: absolute rise (percentage points); rate: relative fall; count: absolute rise. */
 export type CompareKind = 'latency' | 'ratio' | 'rate' | 'count';
 
-/** `not judged`: its budget is off, or a saturated generator measured itself rather than the target. */
+/** `not judged`: its budget is off. */
 export type CompareVerdict = 'regression' | 'improvement' | 'within noise' | 'too few samples' | 'not judged';
 
 /** Latency differences under this are timer noise on any machine, whatever the percentage or the interval. */
 export const NOISE_FLOOR_MS = 1;
 
+type Rule = (base: number, cur: number, budget: number, floorMs: number) => boolean;
+
 const WORSE = {
-  latency: (base, cur, budget) => base > 0 && cur > base * (1 + budget) && cur - base >= NOISE_FLOOR_MS,
+  latency: (base, cur, budget, floorMs) => base > 0 && cur > base * (1 + budget) && cur - base >= floorMs,
   ratio: (base, cur, budget) => cur - base > budget,
   rate: (base, cur, budget) => cur < base * (1 - budget),
   count: (base, cur, budget) => cur - base > budget,
-} satisfies Record<CompareKind, (base: number, cur: number, budget: number) => boolean>;
+} satisfies Record<CompareKind, Rule>;
 
 const BETTER = {
-  latency: (base, cur, budget) => cur < base * (1 - budget) && base - cur >= NOISE_FLOOR_MS,
+  latency: (base, cur, budget, floorMs) => cur < base * (1 - budget) && base - cur >= floorMs,
   ratio: (base, cur, budget) => base - cur > budget,
   rate: (base, cur, budget) => cur > base * (1 + budget),
   count: (base, cur) => cur < base,
-} satisfies Record<CompareKind, (base: number, cur: number, budget: number) => boolean>;
+} satisfies Record<CompareKind, Rule>;
 
 export interface Judged {
   kind: CompareKind;
@@ -42,20 +44,23 @@ export interface Judged {
   needsInterval: boolean;
   /** Too few requests in the scope to judge anything. */
   fewSamples: boolean;
-  /** Latency measured by a saturated generator: not a figure of the target. */
-  unreliable: boolean;
+  /**
+   * Latency changes smaller than this are not judged: NOISE_FLOOR_MS, or more when a generator was saturated
+   * (its own lateness is in every latency it measured).
+   */
+  floorMs: number;
 }
 
 export function judgeChange(j: Judged): CompareVerdict {
-  if (j.budget === null || j.unreliable) return 'not judged';
+  if (j.budget === null) return 'not judged';
   if (j.fewSamples) return 'too few samples';
   if (j.needsInterval && j.interval === null) return 'too few samples';
   const [lo, hi] = j.interval ?? [Infinity, -Infinity];
   // For a rate, worse is a fall: the interval must lie below zero.
   const realWorse = j.interval === null || (j.kind === 'rate' ? hi < 0 : lo > 0);
   const realBetter = j.interval === null || (j.kind === 'rate' ? lo > 0 : hi < 0);
-  if (WORSE[j.kind](j.baseline, j.current, j.budget) && realWorse) return 'regression';
-  if (BETTER[j.kind](j.baseline, j.current, j.budget) && realBetter) return 'improvement';
+  if (WORSE[j.kind](j.baseline, j.current, j.budget, j.floorMs) && realWorse) return 'regression';
+  if (BETTER[j.kind](j.baseline, j.current, j.budget, j.floorMs) && realBetter) return 'improvement';
   return 'within noise';
 }
 

@@ -20,6 +20,7 @@ import {
   type IntervalLatencyKey,
   judgeChange,
   LATENCY_STATS,
+  NOISE_FLOOR_MS,
   type LatencyEvidence,
   latencyIntervals,
 } from './compare-verdict.js';
@@ -186,8 +187,8 @@ interface RowInput {
   interval: [number, number] | null;
   /** Why the row is shown but not judged (too few samples), if so. */
   ungated: string | undefined;
-  /** Either generator was saturated: its latency figures measure the generator. */
-  saturated: boolean;
+  /** Latency changes under this many ms are noise (raised when a generator was saturated). */
+  floorMs: number;
 }
 
 function row(r: RowInput, overrides: ReadonlyMap<CompareMetric, number | null>): CompareRow {
@@ -203,7 +204,7 @@ function row(r: RowInput, overrides: ReadonlyMap<CompareMetric, number | null>):
     interval,
     needsInterval,
     fewSamples: r.ungated !== undefined,
-    unreliable: r.saturated && kind === 'latency',
+    floorMs: r.floorMs,
   });
   const out: CompareRow = {
     scope,
@@ -217,7 +218,7 @@ function row(r: RowInput, overrides: ReadonlyMap<CompareMetric, number | null>):
     verdict,
     regression: verdict === 'regression',
   };
-  const note = budget === null ? 'budget off' : verdict === 'not judged' ? 'generator saturated' : r.ungated;
+  const note = budget === null ? 'budget off' : r.ungated;
   if (note !== undefined && verdict !== 'regression' && verdict !== 'within noise') out.note = note;
   return out;
 }
@@ -249,7 +250,7 @@ export function compareResults(
   const a = scopesOf(baseline);
   const b = scopesOf(current);
   const rows: CompareRow[] = [];
-  const saturated = generatorSaturated(baseline, current);
+  const floorOf = (m: RequestCompareMetric): number => latencyFloorMs(baseline, current, m);
   for (const [scope, base] of a) {
     const cur = b.get(scope);
     if (cur === undefined) continue;
@@ -259,15 +260,34 @@ export function compareResults(
     for (const metric of Object.keys(COMPARE_METRICS) as RequestCompareMetric[]) {
       const rule: CompareRule = COMPARE_METRICS[metric];
       const [baseline, current] = [rule.read(base.metrics, base.latency), rule.read(cur.metrics, cur.latency)];
-      rows.push(row({ scope, metric, baseline, current, interval: intervalOf(metric), ungated, saturated }, overrides));
+      rows.push(
+        row(
+          {
+            scope,
+            metric,
+            baseline,
+            current,
+            interval: intervalOf(metric),
+            ungated,
+            floorMs: floorOf(metric),
+          },
+          overrides,
+        ),
+      );
     }
   }
   return [...rows, ...compareEvents(baseline, current, overrides)];
 }
 
-/** A saturated generator's latency is its own: such a pair's latency changes are shown, not judged. */
-export const generatorSaturated = (baseline: RunResult, current: RunResult): boolean =>
-  baseline.generator.saturated || current.generator.saturated;
+/**
+ * A saturated generator's lateness is in every latency it measured (latency runs from the intended start): a
+ * change smaller than that lateness, read at the same percentile, says nothing of the target.
+ */
+export function latencyFloorMs(baseline: RunResult, current: RunResult, metric: RequestCompareMetric): number {
+  const key = metric === 'error_rate' || metric === 'rps' ? 'p50' : metric;
+  const own = (r: RunResult): number => (r.generator.saturated ? r.sendDelayMs[key] : 0);
+  return Math.max(NOISE_FLOOR_MS, own(baseline), own(current));
+}
 
 const E2E_STATS: Partial<Record<EventCompareMetric, IntervalLatencyKey>> = {
   e2e_p50: 'p50',
@@ -300,7 +320,15 @@ function compareEvents(
       const interval = stat === undefined ? null : e2e[stat];
       rows.push(
         row(
-          { scope, metric, baseline: rule.read(base), current: rule.read(cur), interval, ungated, saturated: false },
+          {
+            scope,
+            metric,
+            baseline: rule.read(base),
+            current: rule.read(cur),
+            interval,
+            ungated,
+            floorMs: NOISE_FLOOR_MS,
+          },
           overrides,
         ),
       );

@@ -52,6 +52,8 @@ export interface RunResult {
   sloSpecs?: SloSpecRecord[];
   /** Set by `run --shard i/n`: which part of a split run this is (index 1-based, as given). */
   shard?: { index: number; count: number };
+  /** Set by `merge --allow-partial` when shards were missing: the figures cover part of the load only. */
+  partial?: true;
   /** Set by `merge`: the shard results this one was made from. */
   mergedFrom?: { runId: string; startedAt: string; shard?: { index: number; count: number } }[];
   /** Flow runs only: per flow (iterations), step and service, and the trace ids of notable iterations. */
