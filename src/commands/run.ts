@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { ExitCode } from '../errors.js';
 import { judgeHealth, judgeLateness } from '../metrics/saturation.js';
 import { primeAggregation } from '../metrics/prime.js';
+import { waitForStart } from './start-at.js';
 import { ThreadLoad } from '../metrics/thread-load.js';
 import { summarizeHistogram } from '../metrics/histogram.js';
 import type { Reporter } from '../reporters/reporter.js';
@@ -53,6 +54,7 @@ export async function executeRun(
         ? await prepareFlowRun(plan, plan.flows, feed)
         : await prepareHttpRun(plan, feed, scale);
   try {
+    await waitForStart(scale.startAt, signal);
     return await drive(plan, prepared.kit, prepared.targetDisplay, reporters, signal, scale.shard);
   } finally {
     await prepared.stop();

@@ -54,6 +54,11 @@ export interface RunResult {
   shard?: { index: number; count: number };
   /** Set by `merge --allow-partial` when shards were missing: the figures cover part of the load only. */
   partial?: true;
+  /**
+   * Set by `merge`: the shards' windows. Rates are over their overlap (`rateFrom: 'overlap'`), or the sum of the
+   * shards' own rates when they did not overlap by a whole second; `durationMs` is the span.
+   */
+  mergedWindow?: { overlapMs: number; spanMs: number; rateFrom: 'overlap' | 'sum of shard rates' };
   /** Set by `merge`: the shard results this one was made from. */
   mergedFrom?: { runId: string; startedAt: string; shard?: { index: number; count: number } }[];
   /** Flow runs only: per flow (iterations), step and service, and the trace ids of notable iterations. */
