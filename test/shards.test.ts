@@ -163,7 +163,7 @@ describe('--start-at: shards wait for one instant before their load', () => {
 
   it('a time long past, more than an hour ahead, or without a zone is exit 2', async () => {
     const cases: [string, RegExp][] = [
-      [new Date(Date.now() - 60_000).toISOString(), /was 60 s ago: this shard would start out of step/],
+      [new Date(Date.now() - 60_000).toISOString(), /was 6\d s ago: this shard would start out of step/],
       [new Date(Date.now() + 2 * 3_600_000).toISOString(), /more than 1 h ahead/],
       ['2026-11-30T12:00:00', /expected an ISO time with a zone/],
     ];
