@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './support/cli.js';
+import { readResult, runCli, tempDir } from './support/cli.js';
 import { fixedDelay, startServer, type TestServer } from './support/servers.js';
 
 /** Two real runs, the second against the same server made five times slower: compare must catch it. */
@@ -43,6 +43,11 @@ describe('compare: baseline vs current', () => {
     const run = await runCli(['compare', join(dir, 'baseline.json'), join(dir, 'baseline.json')]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('PASS  no regression beyond budget');
+    // Every run keeps a latency histogram per second, for the run and per request: compare bootstraps over them.
+    const r = readResult(join(dir, 'baseline.json'));
+    expect(r.histograms.timeseries).toHaveLength(r.timeseries.length);
+    for (const series of Object.values(r.histograms.timeseriesByScope ?? { none: [] }))
+      expect(series).toHaveLength(r.timeseries.length);
   });
 
   it('a slowed-down run fails with exit 1 and names the metrics that regressed', async () => {

@@ -123,6 +123,30 @@ function mergedRate(results: readonly RunResult[], shifts: readonly number[], po
   return { rps: round1(inOverlap / (to - from)), requests, window: { overlapMs, spanMs, rateFrom: 'overlap' } };
 }
 
+/**
+ * Each request scope's per-second histograms, aligned and added like the run's, when every shard kept them for
+ * every point (so compare can bootstrap the merged result's scopes too).
+ */
+function mergeScopeSeries(
+  results: readonly RunResult[],
+  shifts: readonly number[],
+  names: readonly string[],
+  length: number,
+): Record<string, string[]> | undefined {
+  const kept = (r: RunResult, n: string): string[] | undefined => {
+    const series = r.histograms.timeseriesByScope?.[n];
+    return series?.length === r.timeseries.length ? series : undefined;
+  };
+  if (!results.every((r) => names.every((n) => kept(r, n) !== undefined))) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const name of names) {
+    const slots: string[][] = Array.from({ length }, () => []);
+    results.forEach((r, k) => kept(r, name)?.forEach((h, i) => slots[i + (shifts[k] as number)]?.push(h)));
+    out[name] = slots.map((texts) => encodeHistogram(decodeAll(texts)));
+  }
+  return out;
+}
+
 /** The worst shard, figure by figure; its reasons are named by shard. */
 function mergeGenerator(results: readonly RunResult[], sendDelayP99Ms: number): GeneratorHealth {
   const g = results.map((r) => r.generator);
@@ -166,6 +190,7 @@ export function mergeResults(results: readonly RunResult[], meta: { runId: strin
   const sendDelayMs = sendDelay === undefined ? first.sendDelayMs : summarizeHistogram(sendDelay);
   const series = mergeTimeseries(results, shifts);
   const rate = mergedRate(results, shifts, series.points);
+  const scopeSeries = mergeScopeSeries(results, shifts, names, series.points.length);
   const errorsByKind = emptyErrorCounts();
   for (const r of results) addErrorCounts(errorsByKind, r.errorsByKind);
   return {
@@ -203,6 +228,7 @@ export function mergeResults(results: readonly RunResult[], meta: { runId: strin
       byRequest: Object.fromEntries([...byName].map(([n, h]) => [n, encodeHistogram(h)])),
       ...(sendDelay && { sendDelay: encodeHistogram(sendDelay) }),
       ...(series.histograms && { timeseries: series.histograms }),
+      ...(scopeSeries && { timeseriesByScope: scopeSeries }),
     },
     timeseries: series.points,
     sloSpecs: first.sloSpecs ?? [],
