@@ -70,10 +70,12 @@ export function single(title: string, description: string, unit: string, expr: s
 
 /**
  * The runs seen in the time range, the one seen last first, so a fresh board opens on the latest run: each run's
- * last sample time, sorted descending (Grafana keeps the query's order with sorting off).
+ * last sample time, sorted descending (Grafana keeps the query's order with sorting off). The subquery steps every
+ * 5 s: at the default step (the evaluation interval, often 1 m) a short run's series, marked stale when it ends,
+ * falls between two steps and the run would be missing.
  */
 export const runsNewestFirst = (runMetric: string): string =>
-  `query_result(sort_desc(max by (run_id) (max_over_time(timestamp(${runMetric})[$__range:]))))`;
+  `query_result(sort_desc(max by (run_id) (max_over_time(timestamp(${runMetric})[$__range:5s]))))`;
 
 /** The variables both boards share: the data source, then the run (newest first, selected by default). */
 export function withRunVariables(builder: dashboard.DashboardBuilder, runMetric: string): dashboard.DashboardBuilder {
