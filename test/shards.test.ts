@@ -36,9 +36,21 @@ describe('--shard i/n and merge: shards of one run merge exactly into one result
         `requests: [{ name: item, path: "/r/{{seq}}/{{row.id}}" }]\nslos: ["requests >= 500", "item: p99 < 2s"]\n`,
     );
     shardFiles = Array.from({ length: SHARDS }, (_, i) => join(dir, `shard-${i + 1}.json`));
+    // Started as a user would start shards: apart, each waiting for one instant before its load.
+    const startAt = new Date(Math.ceil((Date.now() + 5000) / 1000) * 1000).toISOString();
     const runs = await Promise.all(
       shardFiles.map((out, i) =>
-        runCli(['run', join(dir, 's.yaml'), '--shard', `${i + 1}/${SHARDS}`, '-q', '--out', out]),
+        runCli([
+          'run',
+          join(dir, 's.yaml'),
+          '--shard',
+          `${i + 1}/${SHARDS}`,
+          '--start-at',
+          startAt,
+          '-q',
+          '--out',
+          out,
+        ]),
       ),
     );
     shardCodes = runs.map((r) => r.code);
