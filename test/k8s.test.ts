@@ -116,12 +116,18 @@ describe('k8s render: a ConfigMap and an Indexed Job that run the shards and mer
       completions: 3,
       parallelism: 3,
       backoffLimit: 0,
-      activeDeadlineSeconds: 602,
     });
+    // The deadline counts the scenario, the wait for the start instant (60 s by default) and a margin.
+    expect(job.spec?.activeDeadlineSeconds).toBeGreaterThanOrEqual(660);
+    expect(job.spec?.activeDeadlineSeconds).toBeLessThanOrEqual(663);
     const container = job.spec?.template.spec?.containers[0];
     expect(container?.image).toBe('registry.example/backend-bench:1');
-    expect(container?.command?.[2]).toBe(
-      `exec backend-bench run '/scenario/checkout.yaml' --shard "$((JOB_COMPLETION_INDEX + 1))/3" --workers 2 --quiet --out /dev/stdout --pushgateway 'http://pg.monitoring:9091'`,
+    const command = container?.command?.[2] ?? '';
+    const startAt = /--start-at (\S+)/.exec(command)?.[1] ?? '';
+    expect(Date.parse(startAt) - Date.now()).toBeGreaterThan(50_000);
+    expect(Date.parse(startAt) - Date.now()).toBeLessThan(62_000);
+    expect(command).toBe(
+      `exec backend-bench run '/scenario/checkout.yaml' --shard "$((JOB_COMPLETION_INDEX + 1))/3" --workers 2 --start-at ${startAt} --quiet --out /dev/stdout --pushgateway 'http://pg.monitoring:9091'`,
     );
     expect(job.spec?.template.spec?.volumes?.[0]?.configMap?.items).toEqual([
       { key: 'checkout.yaml', path: 'checkout.yaml' },
@@ -135,7 +141,12 @@ describe('k8s render: a ConfigMap and an Indexed Job that run the shards and mer
   });
 
   it('each pod, run as Kubernetes would run it, prints its shard result; merged they are the whole run', async () => {
-    const { rendered } = await render([scenario, '--shards', '3', '--image', 'x'], { API_TOKEN: 't' });
+    const { rendered } = await render([scenario, '--shards', '3', '--image', 'x', '--start-delay', '3s'], {
+      API_TOKEN: 't',
+    });
+    const startAt = Date.parse(
+      /--start-at (\S+)/.exec(rendered?.job.spec?.template.spec?.containers[0]?.command?.[2] ?? '')?.[1] ?? '',
+    );
     const codes = await Promise.all(
       [0, 1, 2].map((k) => runPod(rendered as Rendered, k, dir, { API_TOKEN: 'secret-token' })),
     );
@@ -155,6 +166,11 @@ describe('k8s render: a ConfigMap and an Indexed Job that run the shards and mer
     ]);
     expect(merged.code, merged.stderr).toBe(0);
     expect(readResult(join(dir, 'merged.json')).metrics.requests).toBe(180);
+    // The pods waited for one instant: their loads began together, and the merge's rates are over their overlap.
+    const starts = shards.map((r) => Date.parse(r.startedAt));
+    for (const t of starts) expect(t).toBeGreaterThanOrEqual(startAt);
+    expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(300);
+    expect(readResult(join(dir, 'merged.json')).mergedWindow?.rateFrom).toBe('overlap');
     const total = [...server.counts].filter(([k]) => k.startsWith('GET /o/')).reduce((n, [, c]) => n + c, 0);
     expect(total).toBe(180);
     expect(server.seen.at(-1)?.authorization).toBe('Bearer secret-token');
@@ -177,6 +193,11 @@ describe('k8s render: a ConfigMap and an Indexed Job that run the shards and mer
         /--name "Bad_Name": expected a DNS-1123 label/,
       ],
       [[scenario, '--shards', '2', '--image', 'x', '--cpu', 'lots'], /--cpu "lots"/],
+      [
+        [scenario, '--shards', '2', '--image', 'x', '--start-delay', '3h'],
+        /--start-delay "3h": expected a duration up to 1h/,
+      ],
+      [[scenario, '--shards', '2', '--image', 'x', '--start-at', '2020-01-01T00:00:00Z'], /--start-at .* ago/],
       [[demo, '--shards', '2', '--image', 'x'], /demo\.yaml: target is the embedded demo/],
       [[outside, '--shards', '2', '--image', 'x'], /other\.csv: the data file must sit in the scenario's folder/],
     ];

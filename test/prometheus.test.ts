@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_ROW } from '../scripts/dashboards/boards.js';
+import { m, runsNewestFirst } from '../scripts/dashboards/panels.js';
 import { readResult, runCli, tempDir } from './support/cli.js';
 import { type Daemon, freePort, startPrometheus } from './support/daemons.js';
 import { type DashboardQuery, dashboardQueries } from './support/dashboards.js';
@@ -77,6 +78,11 @@ describe('Prometheus scrapes a live run and the overview dashboard has data', ()
         'p95 < 1s',
         '--slo',
         'error_rate < 1%',
+        // One SLO of each kind: each kind has its own panel (one unit per axis).
+        '--slo',
+        'rps > 1',
+        '--slo',
+        'requests > 1',
         '--prometheus',
         `127.0.0.1:${metricsPort}`,
         '--linger',
@@ -117,6 +123,14 @@ describe('Prometheus scrapes a live run and the overview dashboard has data', ()
     const queries = dashboardQueries().filter((q) => q.board === 'overview.json' && q.row !== FLOW_ROW);
     expect(queries.length).toBeGreaterThan(15);
     expect(await panelsWithoutData(prom, queries, runId, start, end)).toEqual([]);
+  });
+
+  it('the run variable’s query (Grafana’s query_result around it) lists this run, the latest first', async () => {
+    const inner = /^query_result\((.*)\)$/.exec(runsNewestFirst(m('runInfo')))?.[1] ?? '';
+    const r = await promQuery(prom, '/api/v1/query', { query: inner.replaceAll('$__range', '5m'), time: String(end) });
+    expect(r.status, r.error).toBe('success');
+    const runs = (r.data?.result ?? []).map((x) => x.metric.run_id);
+    expect(runs[0]).toBe(runId);
   });
 
   it('labels series with the run id and request name, never the URL', async () => {

@@ -36,9 +36,21 @@ describe('--shard i/n and merge: shards of one run merge exactly into one result
         `requests: [{ name: item, path: "/r/{{seq}}/{{row.id}}" }]\nslos: ["requests >= 500", "item: p99 < 2s"]\n`,
     );
     shardFiles = Array.from({ length: SHARDS }, (_, i) => join(dir, `shard-${i + 1}.json`));
+    // Started as a user would start shards: apart, each waiting for one instant before its load.
+    const startAt = new Date(Math.ceil((Date.now() + 5000) / 1000) * 1000).toISOString();
     const runs = await Promise.all(
       shardFiles.map((out, i) =>
-        runCli(['run', join(dir, 's.yaml'), '--shard', `${i + 1}/${SHARDS}`, '-q', '--out', out]),
+        runCli([
+          'run',
+          join(dir, 's.yaml'),
+          '--shard',
+          `${i + 1}/${SHARDS}`,
+          '--start-at',
+          startAt,
+          '-q',
+          '--out',
+          out,
+        ]),
       ),
     );
     shardCodes = runs.map((r) => r.code);
@@ -75,10 +87,12 @@ describe('--shard i/n and merge: shards of one run merge exactly into one result
     expect(all.totalCount).toBe(600);
     expect(m.metrics.latencyMs).toEqual(summarizeHistogram(all));
     expect(m.byRequest.item?.latencyMs).toEqual(summarizeHistogram(all));
-    expect(m.metrics.rps).toBeCloseTo(
-      shards.reduce((n, r) => n + r.metrics.rps, 0),
-      5,
-    );
+    // The rate is over the seconds when all three ran, and the result says so.
+    expect(m.mergedWindow?.rateFrom).toBe('overlap');
+    expect(m.mergedWindow?.overlapMs).toBeGreaterThan(1000);
+    expect(m.metrics.rps).toBeGreaterThan(200);
+    expect(m.metrics.rps).toBeLessThan(400);
+    expect(m.byRequest.item?.rps).toBe(m.metrics.rps);
     expect(m.timeseries.reduce((n, p) => n + p.requests, 0)).toBe(600);
     expect(m.mergedFrom?.map((f) => f.shard?.index)).toEqual([1, 2, 3]);
     expect(m.slos.map((v) => [v.expr, v.pass, v.value])).toEqual([
@@ -86,15 +100,29 @@ describe('--shard i/n and merge: shards of one run merge exactly into one result
       ['item: p99 < 2000ms', true, m.byRequest.item?.latencyMs.p99],
     ]);
     expect(run.stdout).toMatch(/600 requests/);
-    expect(run.stdout).toMatch(/\(open model, run \w+, merged from 3 results\)/);
+    expect(run.stdout).toMatch(/\(open model, run \w+, merged from 3 results; rates over the \d+\.\ds all ran\)/);
     expect(readFileSync(join(dir, 'merged.xml'), 'utf8')).toMatch(/requests &gt;= 500/);
   });
 
-  it('a missing shard is merged with a warning, and the verdict is judged on what is there', async () => {
-    const run = await runCli(['merge', shardFiles[0] as string, shardFiles[2] as string]);
+  it('an incomplete set of shards is refused naming the missing ones, unless --allow-partial marks it partial', async () => {
+    const refused = await runCli(['merge', shardFiles[0] as string]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/merge: 1 of 3 shards: missing shards 2\/3, 3\/3; .*--allow-partial/);
+    const out = join(dir, 'partial.json');
+    const run = await runCli([
+      'merge',
+      shardFiles[0] as string,
+      shardFiles[2] as string,
+      '--allow-partial',
+      '--out',
+      out,
+    ]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/merging 2 of 3 shards: missing 2\/3/);
+    expect(run.stderr).toMatch(/merging 2 of 3 shards: missing shard 2\/3: the result is marked partial/);
     expect(run.stdout).toMatch(/400 requests/);
+    expect(run.stdout).toMatch(/partial: shards missing from the merge/);
+    expect(readResult(out).partial).toBe(true);
+    expect(readResult(join(dir, 'merged.json')).partial).toBeUndefined();
   });
 
   it('foreign, mismatched and repeated files exit 2 naming the file', async () => {
@@ -111,6 +139,59 @@ describe('--shard i/n and merge: shards of one run merge exactly into one result
     for (const [files, message] of cases) {
       const run = await runCli(['merge', ...files]);
       expect(run.code, files.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(message);
+    }
+  });
+});
+
+describe('--start-at: shards wait for one instant before their load', () => {
+  it('two shards started apart begin their load together', async () => {
+    const server = await startServer(fixedDelay(2));
+    try {
+      const dir = tempDir();
+      const at = new Date(Math.ceil((Date.now() + 3000) / 1000) * 1000);
+      const files = [1, 2].map((i) => join(dir, `s${i}.json`));
+      const shard = (i: number): ReturnType<typeof runCli> =>
+        runCli(
+          ['run', '--url', server.url, '--rate', '40', '--duration', '1s', '--shard', `${i}/2`].concat([
+            '--start-at',
+            at.toISOString(),
+            '-q',
+            '--out',
+            files[i - 1] as string,
+          ]),
+        );
+      const first = shard(1);
+      await new Promise((r) => setTimeout(r, 800));
+      const runs = await Promise.all([first, shard(2)]);
+      expect(runs.map((r) => r.code)).toEqual([0, 0]);
+      const starts = files.map((f) => Date.parse(readResult(f).startedAt));
+      for (const s of starts) expect(s).toBeGreaterThanOrEqual(at.getTime());
+      expect(Math.abs((starts[0] as number) - (starts[1] as number))).toBeLessThan(300);
+    } finally {
+      await server.close();
+    }
+  }, 20_000);
+
+  it('a time long past, more than an hour ahead, or without a zone is exit 2', async () => {
+    const cases: [string, RegExp][] = [
+      [new Date(Date.now() - 60_000).toISOString(), /was 6\d s ago: this shard would start out of step/],
+      [new Date(Date.now() + 2 * 3_600_000).toISOString(), /more than 1 h ahead/],
+      ['2026-11-30T12:00:00', /expected an ISO time with a zone/],
+    ];
+    for (const [at, message] of cases) {
+      const run = await runCli([
+        'run',
+        '--url',
+        'http://127.0.0.1:9/',
+        '--rate',
+        '1',
+        '--duration',
+        '1s',
+        '--start-at',
+        at,
+      ]);
+      expect(run.code, at).toBe(2);
       expect(run.stderr).toMatch(message);
     }
   });

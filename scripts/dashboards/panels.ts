@@ -25,9 +25,20 @@ export type Q = readonly [expr: string, legend: string];
 
 const REF_IDS = 'ABCDEFGH';
 
-export function series(title: string, unit: string, queries: readonly Q[], width = 12): timeseries.PanelBuilder {
+/**
+ * A time-series panel. One unit for the whole panel, so its one axis means one thing: figures of another unit get
+ * a panel of their own. The description is what Grafana shows on the panel's (i) — every panel has one.
+ */
+export function series(
+  title: string,
+  description: string,
+  unit: string,
+  queries: readonly Q[],
+  width = 12,
+): timeseries.PanelBuilder {
   const panel = new timeseries.PanelBuilder()
     .title(title)
+    .description(description)
     .datasource(DATASOURCE)
     .unit(unit)
     .min(0)
@@ -45,9 +56,10 @@ export function series(title: string, unit: string, queries: readonly Q[], width
   return panel;
 }
 
-export function single(title: string, unit: string, expr: string, width = 4): stat.PanelBuilder {
+export function single(title: string, description: string, unit: string, expr: string, width = 4): stat.PanelBuilder {
   return new stat.PanelBuilder()
     .title(title)
+    .description(description)
     .datasource(DATASOURCE)
     .unit(unit)
     .height(4)
@@ -56,20 +68,63 @@ export function single(title: string, unit: string, expr: string, width = 4): st
     .withTarget(query(expr, title, 'A'));
 }
 
-/** The variables both boards share: the data source, then the run (newest first). */
+/**
+ * The runs seen in the time range, the one seen last first, so a fresh board opens on the latest run: each run's
+ * last sample time, sorted descending (Grafana keeps the query's order with sorting off). The subquery steps every
+ * 5 s: at the default step (the evaluation interval, often 1 m) a short run's series, marked stale when it ends,
+ * falls between two steps and the run would be missing.
+ */
+export const runsNewestFirst = (runMetric: string): string =>
+  `query_result(sort_desc(max by (run_id) (max_over_time(timestamp(${runMetric})[$__range:5s]))))`;
+
+/** The variables both boards share: the data source, then the run (newest first, selected by default). */
 export function withRunVariables(builder: dashboard.DashboardBuilder, runMetric: string): dashboard.DashboardBuilder {
   return builder
-    .withVariable(new dashboard.DatasourceVariableBuilder('DS_PROMETHEUS').label('Prometheus').type('prometheus'))
+    .withVariable(
+      new dashboard.DatasourceVariableBuilder('DS_PROMETHEUS')
+        .label('Prometheus')
+        .description('The Prometheus that scrapes backend-bench (or its Pushgateway)')
+        .type('prometheus'),
+    )
     .withVariable(
       new dashboard.QueryVariableBuilder('run_id')
         .label('Run')
+        .description('Runs seen in the time range, the latest first; pick several to compare them')
         .datasource(DATASOURCE)
-        .query(`label_values(${runMetric}, run_id)`)
+        .query(runsNewestFirst(runMetric))
+        .regex('/run_id="([^"]+)"/')
         .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
         .sort(dashboard.VariableSort.Disabled)
         .multi(true)
         .includeAll(true),
     );
+}
+
+/**
+ * What the import form needs (as Grafana's "export for sharing externally" writes it): `__inputs` asks for the
+ * Prometheus data source and replaces every ${DS_PROMETHEUS} with it; `__requires` names the plugins used.
+ */
+export function importable(board: dashboard.Dashboard): Record<string, unknown> {
+  const panelTypes = new Set((board.panels ?? []).map((p) => p.type).filter((t) => t !== 'row'));
+  const PANEL_NAMES: Record<string, string> = { timeseries: 'Time series', stat: 'Stat' };
+  return {
+    __inputs: [
+      {
+        name: 'DS_PROMETHEUS',
+        label: 'Prometheus',
+        description: 'The Prometheus that scrapes backend-bench (or its Pushgateway)',
+        type: 'datasource',
+        pluginId: 'prometheus',
+        pluginName: 'Prometheus',
+      },
+    ],
+    __requires: [
+      { type: 'grafana', id: 'grafana', name: 'Grafana', version: '10.0.0' },
+      { type: 'datasource', id: 'prometheus', name: 'Prometheus', version: '1.0.0' },
+      ...[...panelTypes].sort().map((id) => ({ type: 'panel', id, name: PANEL_NAMES[id] ?? id, version: '' })),
+    ],
+    ...board,
+  };
 }
 
 export function board(uid: string, title: string, description: string): dashboard.DashboardBuilder {
@@ -86,5 +141,6 @@ export function board(uid: string, title: string, description: string): dashboar
 export const rate = (metric: string, by = ''): string =>
   `sum${by === '' ? '' : ` by (${by})`} (rate(${metric}{${RUN}}[$__rate_interval]))`;
 
+/** Always by run too: several selected runs must not merge into one distribution. */
 export const quantile = (q: number, histogram: string, by = ''): string =>
-  `histogram_quantile(${q}, sum by (le${by === '' ? '' : `, ${by}`}) (rate(${histogram}_bucket{${RUN}}[$__rate_interval])))`;
+  `histogram_quantile(${q}, sum by (le, run_id${by === '' ? '' : `, ${by}`}) (rate(${histogram}_bucket{${RUN}}[$__rate_interval])))`;

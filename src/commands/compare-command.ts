@@ -14,6 +14,7 @@ export function registerCompare(program: Command, setExit: SetExit): void {
       collect,
     )
     .option('--markdown <file>', 'also write the comparison as Markdown (for a PR comment)')
+    .option('--force', 'compare results of different scenarios or targets')
     .action(async (baseline: string, current: string, options: CompareOptions) => {
       const [{ compareCommand }, { Chalk }, color] = await Promise.all([
         import('./compare.js'),

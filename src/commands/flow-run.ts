@@ -35,7 +35,7 @@ export function flowKit(
   const totals = new FlowTotals(flowScopes(flows));
   const recorder = new FlowRecorder(totals.scopes, totals);
   const names = flows.steps.map((s) => s.name);
-  const aggregator = new RunAggregator(names);
+  const aggregator = new RunAggregator(names, { keepPointHistograms: true });
   return {
     scopeNames: names,
     scopeNoun: 'step',

@@ -23,7 +23,7 @@ export const HTTP_ENGINES = {
 export function httpKit(plan: ExecutionPlan, context: RunContext): RunKit {
   const names = plan.requests.map((r) => r.name);
   const recorder = new IntervalRecorder(names);
-  const aggregator = new RunAggregator(names, { keepPointHistograms: context.shard !== undefined });
+  const aggregator = new RunAggregator(names, { keepPointHistograms: true });
   return {
     scopeNames: names,
     requestMethods: Object.fromEntries(plan.requests.map((r) => [r.name, r.method])),

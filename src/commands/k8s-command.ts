@@ -22,6 +22,8 @@ export function registerK8s(program: Command, setExit: SetExit): void {
       '--env-from-secret <secret>',
       "a Secret whose keys become the pods' environment (for ${VARS} in the scenario)",
     )
+    .option('--start-at <time>', 'every pod starts its load at this ISO time (default: 60 s after rendering)')
+    .option('--start-delay <duration>', 'every pod starts its load this long after rendering (default 60s; 0: at once)')
     .action(async (file: string, options: K8sRenderFlags) => {
       const { k8sRenderCommand } = await import('./k8s-render.js');
       const io = { write: (t: string) => process.stdout.write(t), warn: warnLine };

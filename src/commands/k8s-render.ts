@@ -12,7 +12,9 @@ import {
 import { requiredVariables } from '../scenario/env-interpolate.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
 import { resolvePlan } from './run.js';
+import { parseDuration } from '../scenario/duration.js';
 import { checkScale } from './scale.js';
+import { parseStartAt, START_AT_MAX_AHEAD_MS } from './start-at.js';
 
 export interface K8sRenderFlags {
   shards: string;
@@ -23,6 +25,26 @@ export interface K8sRenderFlags {
   cpu?: string;
   memory?: string;
   envFromSecret?: string;
+  startAt?: string;
+  startDelay?: string;
+}
+
+/** Time for the pods to be scheduled and pull the image before they all start their load together. */
+export const DEFAULT_START_DELAY_MS = 60_000;
+
+/**
+ * The instant every pod starts its load (--start-at, or now + --start-delay, 60 s by default); undefined with
+ * --start-delay 0, when each pod starts as soon as it runs.
+ */
+function startAt(flags: K8sRenderFlags, nowMs: number): Date | undefined {
+  if (flags.startAt !== undefined && flags.startDelay !== undefined)
+    throw new InputError('--start-at and --start-delay: give one of them');
+  if (flags.startAt !== undefined) return parseStartAt(flags.startAt, nowMs);
+  const delay = flags.startDelay === undefined ? DEFAULT_START_DELAY_MS : parseDuration(flags.startDelay);
+  if (delay === undefined || delay > START_AT_MAX_AHEAD_MS)
+    throw new InputError(`--start-delay "${flags.startDelay}": expected a duration up to 1h, e.g. 60s, 2m or 0`);
+  // Whole seconds: the instant is shown in the manifest, where a reader compares it with the clock.
+  return delay === 0 ? undefined : new Date(Math.ceil((nowMs + delay) / 1000) * 1000);
 }
 
 /** ConfigMap data is capped at 1 MiB; leave room for the object around it. */
@@ -82,6 +104,7 @@ function options(flags: K8sRenderFlags, plan: ExecutionPlan, files: ShippedFile[
     pushgateway: flags.pushgateway,
     envFromSecret: flags.envFromSecret === undefined ? undefined : label(flags.envFromSecret, '--env-from-secret'),
     durationMs: plan.load.durationMs,
+    startAt: startAt(flags, Date.now()),
   };
 }
 
@@ -140,6 +163,11 @@ export async function k8sRenderCommand(
   const header = [
     `# backend-bench: ${o.shards} shard${o.shards === 1 ? '' : 's'} of ${plan.name} (scenario mounted at ${SCENARIO_DIR}).`,
     `# kubectl apply -f this.yaml; kubectl wait --for=condition=complete job/${o.name}; then collect and merge: docs/kubernetes.md`,
+    ...(o.startAt === undefined
+      ? []
+      : [
+          `# Every pod starts its load at ${o.startAt.toISOString()}: apply before then (a pod more than 10 s late refuses to run).`,
+        ]),
   ];
   const docs = [scenarioConfigMap(o), shardJob(o)].map((d) => stringify(d, { lineWidth: 0 }));
   out.write(`${header.join('\n')}\n${docs.join('---\n')}`);

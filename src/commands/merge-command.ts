@@ -11,7 +11,8 @@ export function registerMerge(program: Command, setExit: SetExit): void {
     )
     .argument('<results...>', 'shard result JSON files (run --out)');
   for (const name of endOfRunOutputs()) for (const [flags, help] of OUTPUTS[name].options) merge.option(flags, help);
-  merge.action(async (files: string[], options: OutputFlags) => {
+  merge.option('--allow-partial', 'merge an incomplete set of shards; the result is marked partial');
+  merge.action(async (files: string[], options: OutputFlags & { allowPartial?: boolean }) => {
     const [{ mergeCommand }, { TerminalReporter }, color] = await Promise.all([
       import('./merge.js'),
       import('../reporters/terminal.js'),

@@ -30,14 +30,14 @@ function parseSpecs(records: readonly SloSpecRecord[], file: string): SloSpec[] 
  */
 export async function mergeCommand(
   files: readonly string[],
-  flags: OutputFlags,
+  flags: OutputFlags & { allowPartial?: boolean },
   terminal: Reporter,
   ctx: OutputContext,
 ): Promise<{ result: RunResult; exitCode: ExitCode }> {
   const inputs: MergeInput[] = await Promise.all(
     files.map(async (file) => ({ file, result: await readResultFile(file) })),
   );
-  const { specs, warnings } = checkMergeable(inputs);
+  const { specs, warnings, partial } = checkMergeable(inputs, { allowPartial: flags.allowPartial === true });
   for (const w of warnings) ctx.warn(`backend-bench: ${w}`);
   const slos = parseSpecs(specs, (inputs[0] as MergeInput).file);
   const merged = mergeResults(
@@ -45,7 +45,12 @@ export async function mergeCommand(
     { runId: randomUUID().slice(0, 8), version: VERSION },
   );
   const verdicts = evaluateSlos(slos, { global: merged.metrics, scopes: { request: merged.byRequest } });
-  const result: RunResult = { ...merged, pass: verdicts.every((v) => v.pass), slos: verdicts };
+  const result: RunResult = {
+    ...merged,
+    pass: verdicts.every((v) => v.pass),
+    slos: verdicts,
+    ...(partial && { partial: true as const }),
+  };
   // The end-of-run outputs only: live ones (/metrics, OTLP) have no run to watch here.
   const reporters: Reporter[] = [terminal, ...(await createOutputs(flags, ctx, endOfRunOutputs()))];
   for (const r of reporters) await r.onEnd(result);

@@ -10,6 +10,7 @@ export interface RunCliOptions extends RunFlags, OutputFlags {
   quiet?: boolean;
   shard?: string;
   workers?: string;
+  startAt?: string;
 }
 
 /** Ctrl-C: the first stops the run gracefully (the result is still written); a second one exits at once. */

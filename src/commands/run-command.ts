@@ -22,7 +22,11 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--no-default-slos', 'without SLOs, judge the run on none (default budget: p95 < 200ms, error_rate < 1%)')
     .option('-q, --quiet', 'no live progress, only the summary')
     .option('--workers <n>', 'worker threads generating load (default: one per core, less one for a local target)')
-    .option('--shard <i/n>', 'run shard i of n of the load (e.g. 2/4); merge the shard results with `merge`');
+    .option('--shard <i/n>', 'run shard i of n of the load (e.g. 2/4); merge the shard results with `merge`')
+    .option(
+      '--start-at <time>',
+      'begin the load at this ISO time (e.g. 2026-11-30T12:00:00Z), so shards start together',
+    );
   for (const def of Object.values(OUTPUTS)) for (const [flags, help] of def.options) run.option(flags, help);
   run.action(async (file: string | undefined, options: RunCliOptions) => {
     const { runCommand } = await import('./run-cli.js');

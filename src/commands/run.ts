@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ExitCode } from '../errors.js';
-import { judgeHealth } from '../metrics/saturation.js';
+import { judgeHealth, judgeLateness } from '../metrics/saturation.js';
 import { primeAggregation } from '../metrics/prime.js';
+import { waitForStart } from './start-at.js';
 import { ThreadLoad } from '../metrics/thread-load.js';
 import { summarizeHistogram } from '../metrics/histogram.js';
 import type { Reporter } from '../reporters/reporter.js';
@@ -53,6 +54,7 @@ export async function executeRun(
         ? await prepareFlowRun(plan, plan.flows, feed)
         : await prepareHttpRun(plan, feed, scale);
   try {
+    await waitForStart(scale.startAt, signal);
     return await drive(plan, prepared.kit, prepared.targetDisplay, reporters, signal, scale.shard);
   } finally {
     await prepared.stop();
@@ -145,8 +147,11 @@ async function drive(
   publish(performance.now() - t0);
   const sendDelayP99Ms = summarizeHistogram(aggregator.sendDelay).p99;
   const own = load.finish();
-  const generator =
-    kit.generatorHealth?.(plan.load.model, sendDelayP99Ms) ?? judgeHealth(plan.load.model, { ...own, sendDelayP99Ms });
+  const generator = judgeLateness(
+    kit.generatorHealth?.(plan.load.model, sendDelayP99Ms) ?? judgeHealth(plan.load.model, { ...own, sendDelayP99Ms }),
+    aggregator.sendDelay,
+    aggregator.elapsedMs,
+  );
   const verdicts = evaluateSlos(plan.slos, kit.metricSource());
   const result = kit.finish(
     buildResult(

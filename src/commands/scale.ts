@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
 import { parseShard, type Shard, splitCount, WHOLE } from '../scenario/shard.js';
 import { type RunFlags } from './run-options.js';
+import { parseStartAt } from './start-at.js';
 import type { PlanSource } from './worker-protocol.js';
 
 /** How a run is spread: its part of a split run (--shard) and the worker threads that run that part. */
@@ -12,6 +13,8 @@ export interface RunScale {
   workers?: number;
   /** Where workers re-load the plan from (required for more than one worker). */
   source?: PlanSource;
+  /** --start-at: load begins at this instant (shards of one run start together). */
+  startAt?: Date;
 }
 
 /** The flags that shape a plan: what a worker needs to plan the same run again. */
@@ -33,12 +36,16 @@ const everyPlanFlag: Exclude<keyof RunFlags, (typeof PLAN_FLAGS)[number]> extend
 void everyPlanFlag;
 
 /** --shard and --workers as given to `run`, with the plan's source for the workers. */
-export function runScale(file: string | undefined, options: RunFlags & { shard?: string; workers?: string }): RunScale {
+export function runScale(
+  file: string | undefined,
+  options: RunFlags & { shard?: string; workers?: string; startAt?: string },
+): RunScale {
   const flags: RunFlags = {};
   for (const key of PLAN_FLAGS) if (options[key] !== undefined) Object.assign(flags, { [key]: options[key] });
   return {
     ...(options.shard !== undefined && { shard: parseShard(options.shard) }),
     ...(options.workers !== undefined && { workers: parseWorkers(options.workers) }),
+    ...(options.startAt !== undefined && { startAt: parseStartAt(options.startAt) }),
     source: { file, flags },
   };
 }

@@ -35,6 +35,8 @@ export interface ShardJobOptions {
   envFromSecret: string | undefined;
   /** The scenario's own length, so the Job cannot outlive it by much. */
   durationMs: number;
+  /** When every pod starts its load (run --start-at), so the shards' windows line up; none: each as it runs. */
+  startAt?: Date;
 }
 
 /** A Job that never finishes (a stalled target, a hung pod) is stopped this long after the scenario's length. */
@@ -47,7 +49,9 @@ export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
  * The pod's command. The shell turns the 0-based JOB_COMPLETION_INDEX that Kubernetes gives each pod of an Indexed
  * Job into our 1-based shard; exec hands the process SIGTERM, so a deleted Job still prints its partial result.
  */
-export function podCommand(o: Pick<ShardJobOptions, 'shards' | 'workers' | 'pushgateway' | 'files'>): string {
+export function podCommand(
+  o: Pick<ShardJobOptions, 'shards' | 'workers' | 'pushgateway' | 'files' | 'startAt'>,
+): string {
   const scenario = o.files[0];
   if (scenario === undefined) throw new RangeError('no scenario file');
   const args = [
@@ -55,6 +59,7 @@ export function podCommand(o: Pick<ShardJobOptions, 'shards' | 'workers' | 'push
     shellQuote(`${SCENARIO_DIR}/${scenario.path}`),
     `--shard "$((JOB_COMPLETION_INDEX + 1))/${o.shards}"`,
     `--workers ${o.workers}`,
+    ...(o.startAt === undefined ? [] : [`--start-at ${o.startAt.toISOString()}`]),
     '--quiet --out /dev/stdout',
     ...(o.pushgateway === undefined ? [] : [`--pushgateway ${shellQuote(o.pushgateway)}`]),
   ];
@@ -74,6 +79,10 @@ function labels(name: string): Record<string, string> {
   return { 'app.kubernetes.io/name': 'backend-bench', 'app.kubernetes.io/instance': name };
 }
 
+/** The wait before the load, counted in the Job's deadline. */
+const startDelayMs = (startAt: Date | undefined): number =>
+  startAt === undefined ? 0 : Math.max(0, startAt.getTime() - Date.now());
+
 export function shardJob(o: ShardJobOptions): IJob {
   return {
     apiVersion: 'batch/v1',
@@ -85,7 +94,7 @@ export function shardJob(o: ShardJobOptions): IJob {
       parallelism: o.shards,
       // A retried shard would send its load twice; a failed shard is visible in the merge instead.
       backoffLimit: 0,
-      activeDeadlineSeconds: Math.ceil(o.durationMs / 1000) + DEADLINE_MARGIN_S,
+      activeDeadlineSeconds: Math.ceil((o.durationMs + startDelayMs(o.startAt)) / 1000) + DEADLINE_MARGIN_S,
       template: {
         metadata: { labels: labels(o.name) },
         spec: {

@@ -43,6 +43,19 @@ export function mergeHistograms(histograms: readonly Histogram[]): Histogram {
   return merged;
 }
 
+/** (value µs, count) of every recorded value, ascending: the histogram's own buckets. */
+export function recordedValues(histogram: Histogram): [number, number][] {
+  if (!(histogram instanceof hdr.JsHistogram)) throw new TypeError('expected a JS HDR histogram');
+  const out: [number, number][] = [];
+  const it = histogram.recordedValuesIterator;
+  it.reset();
+  while (it.hasNext()) {
+    const v = it.next();
+    out.push([v.valueIteratedTo, v.countAtValueIteratedTo]);
+  }
+  return out;
+}
+
 /** The latency figures every report shows, in milliseconds. */
 export interface LatencySummary {
   p50: number;

@@ -65,6 +65,14 @@ export function scopeMetrics(t: ScopeTotals, elapsedMs: number): ScopeMetrics {
   };
 }
 
+/** Adds a last sliver of data into the last kept point histogram. */
+function foldLast(kept: string[] | undefined, latency: Histogram): void {
+  if (kept === undefined || kept.length === 0 || latency.totalCount === 0) return;
+  const folded = decodeHistogram(kept[kept.length - 1] as string);
+  folded.add(latency);
+  kept[kept.length - 1] = encodeHistogram(folded);
+}
+
 /**
  * Folds interval snapshots into run totals and a one-second time series.
  * Lives off the hot path: it runs once per interval, in the process that reports.
@@ -80,12 +88,17 @@ export class RunAggregator {
   private last: TimeseriesPoint | undefined;
   private pointSpanMs = 0;
 
-  /** Each point's latency histogram, encoded, when asked for (shard runs: merged points get exact percentiles). */
+  /**
+   * Each point's latency histogram, encoded, for the run and per scope, when asked for: merged points get exact
+   * percentiles, and compare bootstraps over seconds.
+   */
   readonly pointHistograms: string[] | undefined;
+  readonly scopePointHistograms: Map<string, string[]> | undefined;
 
   constructor(scopeNames: readonly string[], options: { keepPointHistograms?: boolean } = {}) {
     for (const name of scopeNames) this.scopes.set(name, emptyTotals());
     this.pointHistograms = options.keepPointHistograms ? [] : undefined;
+    this.scopePointHistograms = options.keepPointHistograms ? new Map(scopeNames.map((n) => [n, []])) : undefined;
   }
 
   add(snapshot: IntervalSnapshot): void {
@@ -114,12 +127,8 @@ export class RunAggregator {
       prev.dropped += snapshot.total.dropped;
       this.pointSpanMs = prevSpanMs + spanMs;
       prev.rps = Math.round((prev.requests * 10000) / this.pointSpanMs) / 10;
-      const kept = this.pointHistograms;
-      if (kept !== undefined && snapshot.total.latency.totalCount > 0) {
-        const folded = decodeHistogram(kept[kept.length - 1] as string);
-        folded.add(snapshot.total.latency);
-        kept[kept.length - 1] = encodeHistogram(folded);
-      }
+      foldLast(this.pointHistograms, snapshot.total.latency);
+      for (const [name, counts] of snapshot.scopes) foldLast(this.scopePointHistograms?.get(name), counts.latency);
       return;
     }
     const latency = summarizeHistogram(snapshot.total.latency);
@@ -137,8 +146,22 @@ export class RunAggregator {
     };
     this.pointSpanMs = spanMs;
     this.pointHistograms?.push(encodeHistogram(snapshot.total.latency));
+    this.keepScopePoints(snapshot);
     this.last = point;
     this.timeseries.push(point);
+  }
+
+  /** One histogram per scope for the new point; a scope first seen now gets empty ones for the points before. */
+  private keepScopePoints(snapshot: IntervalSnapshot): void {
+    const kept = this.scopePointHistograms;
+    if (kept === undefined) return;
+    for (const [name, counts] of snapshot.scopes) {
+      let series = kept.get(name);
+      if (series === undefined) kept.set(name, (series = []));
+      const empty = encodeHistogram(createHistogram());
+      while (series.length < this.timeseries.length) series.push(empty);
+      series.push(encodeHistogram(counts.latency));
+    }
   }
 
   /** The most recent interval, for the live progress line. */

@@ -1,21 +1,63 @@
 import { describe, expect, it } from 'vitest';
-import { judgeHealth, judgeSample, worstFigures } from './saturation.js';
+import { createHistogram, type Histogram, recordMs } from './histogram.js';
+import { judgeHealth, judgeLateness, judgeSample, worstFigures } from './saturation.js';
 import { ThreadLoad } from './thread-load.js';
 
 const calm = { eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 3, cpuPercent: 40, sendDelayP99Ms: 0.2 };
+
+/** A run's send delays: `starts` starts over `seconds`, of which `late` left `lateMs` late and the rest 0.1 ms. */
+function delays(starts: number, late: number, lateMs: number): Histogram {
+  const h = createHistogram();
+  for (let i = 0; i < starts; i++) recordMs(h, i < late ? lateMs : 0.1);
+  return h;
+}
+
+describe('lateness against the schedule (open model)', () => {
+  const healthy = judgeHealth('open', calm);
+
+  it('at 5/s a 13 ms send delay p99 is not saturation: starts are 200 ms apart', () => {
+    // 10 s at 5/s: 50 starts, 3 of them (6 %, above p99) 13 ms late.
+    const h = judgeLateness(healthy, delays(50, 3, 13), 10_000);
+    expect(h.saturated).toBe(false);
+    expect(h.lateAfterMs).toBe(200);
+    expect(h.lateStartShare).toBe(0);
+  });
+
+  it('at 1000/s the same delay on more than 1 % of starts is: 13 starts were bunched', () => {
+    const h = judgeLateness(healthy, delays(10_000, 300, 13), 10_000);
+    expect(h.saturated).toBe(true);
+    expect(h.lateAfterMs).toBe(10);
+    expect(h.lateStartShare).toBe(0.03);
+    expect(h.reasons).toEqual(['3% of starts left more than 10 ms late (> 1%; one start every 1 ms)']);
+  });
+
+  it('a few late starts (1 % or fewer) are one slow moment, not a saturated generator', () => {
+    expect(judgeLateness(healthy, delays(10_000, 100, 50), 10_000).saturated).toBe(false);
+    expect(judgeLateness(healthy, delays(10_000, 101, 50), 10_000).saturated).toBe(true);
+  });
+
+  it('starts later than one inter-arrival time count, whatever the rate', () => {
+    // 20/s: 50 ms apart. 5 % of starts 60 ms late: saturated; 40 ms late: on time.
+    expect(judgeLateness(healthy, delays(200, 10, 60), 10_000).saturated).toBe(true);
+    expect(judgeLateness(healthy, delays(200, 10, 40), 10_000).saturated).toBe(false);
+  });
+
+  it('keeps the reasons it was given and adds nothing without starts (closed model)', () => {
+    const blocked = judgeHealth('open', { ...calm, eventLoopDelayP99Ms: 50 });
+    expect(judgeLateness(blocked, createHistogram(), 10_000)).toEqual(blocked);
+  });
+});
 
 describe('generator saturation', () => {
   it('a calm generator is not saturated', () => {
     expect(judgeHealth('open', calm)).toMatchObject({ saturated: false, reasons: [] });
   });
 
-  it('late starts or a blocked loop mark the open model saturated, each with its reason', () => {
+  it('a blocked loop marks the open model saturated, with its reason; send delay alone is judged by lateness', () => {
     const h = judgeHealth('open', { ...calm, sendDelayP99Ms: 35, eventLoopDelayP99Ms: 50 });
     expect(h.saturated).toBe(true);
-    expect(h.reasons).toEqual([
-      'event-loop delay p99 50 ms > 20 ms',
-      'send delay p99 35 ms > 10 ms (starts left late)',
-    ]);
+    expect(h.reasons).toEqual(['event-loop delay p99 50 ms > 20 ms']);
+    expect(judgeHealth('open', { ...calm, sendDelayP99Ms: 35 }).saturated).toBe(false);
   });
 
   it('a busy loop saturates the closed model but not, by itself, the on-time open model', () => {

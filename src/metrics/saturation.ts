@@ -1,3 +1,5 @@
+import { type Histogram, recordedValues } from './histogram.js';
+
 /** The generator's view of its own health; a figure measured by a saturated generator measures the generator. */
 export interface GeneratorHealth {
   saturated: boolean;
@@ -11,6 +13,9 @@ export interface GeneratorHealth {
   cpuPercent: number;
   /** Send delay p99 (open model): how late starts left compared to their schedule. */
   sendDelayP99Ms: number;
+  /** Open model: the share of starts later than `lateAfterMs` (a fraction), and that bound. */
+  lateStartShare?: number;
+  lateAfterMs?: number;
 }
 
 /** One thread's figures over a whole run, before they are judged (send delay comes from the merged histogram). */
@@ -27,7 +32,10 @@ export interface GeneratorSample {
 export const SATURATION_LIMITS = {
   eventLoopDelayP99Ms: 20,
   cpuPercent: 90,
-  sendDelayP99Ms: 10,
+  /** A start is late when it left more than one inter-arrival time after its schedule, and at least this much. */
+  lateFloorMs: 10,
+  /** More than this share of late starts (a fraction) and the generator did not keep its schedule. */
+  lateStartShare: 0.01,
 } as const;
 
 /**
@@ -47,10 +55,31 @@ export function judgeHealth(
   if (model === 'closed' && figures.cpuPercent > L.cpuPercent) {
     reasons.push(`generator event loop ${figures.cpuPercent}% busy > ${L.cpuPercent}%`);
   }
-  if (figures.sendDelayP99Ms > L.sendDelayP99Ms) {
-    reasons.push(`send delay p99 ${figures.sendDelayP99Ms} ms > ${L.sendDelayP99Ms} ms (starts left late)`);
-  }
   return { saturated: reasons.length > 0, reasons, ...figures };
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/**
+ * Open model: did the generator keep its schedule? Lateness only matters against the gap between starts: at
+ * 5/s (200 ms apart) a start 13 ms late leaves the load unchanged, at 1000/s it is 13 starts bunched together.
+ * A start is late past max(one inter-arrival time, lateFloorMs); the generator is saturated when more than
+ * lateStartShare of its starts were late, so one slow moment does not condemn a run. The send-delay histogram
+ * holds every start, so its count over the run's length is the achieved start rate.
+ */
+export function judgeLateness(health: GeneratorHealth, sendDelay: Histogram, elapsedMs: number): GeneratorHealth {
+  const starts = sendDelay.totalCount;
+  if (starts === 0 || elapsedMs <= 0) return health;
+  const interArrivalMs = elapsedMs / starts;
+  const lateAfterMs = Math.max(interArrivalMs, SATURATION_LIMITS.lateFloorMs);
+  const late = recordedValues(sendDelay).reduce((n, [us, count]) => (us / 1000 > lateAfterMs ? n + count : n), 0);
+  const lateStartShare = late / starts;
+  const out = { ...health, lateStartShare: round2(lateStartShare * 1e4) / 1e4, lateAfterMs: round2(lateAfterMs) };
+  if (lateStartShare <= SATURATION_LIMITS.lateStartShare) return out;
+  const reason =
+    `${round2(lateStartShare * 100)}% of starts left more than ${round2(lateAfterMs)} ms late ` +
+    `(> ${SATURATION_LIMITS.lateStartShare * 100}%; one start every ${round2(interArrivalMs)} ms)`;
+  return { ...out, saturated: true, reasons: [...health.reasons, reason] };
 }
 
 /** The same rule applied to one interval (no send delay: the live view shows that separately). */

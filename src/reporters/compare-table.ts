@@ -1,7 +1,13 @@
 import type { ChalkInstance } from 'chalk';
-import { type CompareKind, type CompareMetric, type CompareRow, compareKind } from '../result/compare.js';
+import {
+  type CompareKind,
+  type CompareMetric,
+  type CompareRow,
+  type CompareVerdict,
+  compareKind,
+} from '../result/compare.js';
 import { borderlessTable } from './table.js';
-import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate } from './format.js';
+import { fmtCount, fmtMsUnit, fmtPercent, fmtRate } from './format.js';
 
 const VALUE_FORMAT = {
   latency: (x: number) => fmtMsUnit(x),
@@ -12,15 +18,28 @@ const VALUE_FORMAT = {
 
 const fmtValue = (metric: CompareMetric, x: number): string => VALUE_FORMAT[compareKind(metric)](x);
 
-function fmtDelta(row: CompareRow): string {
+const signed = (x: number, digits: number): string =>
+  `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x).toFixed(digits)}`;
+
+/** The interval's larger half-width around the estimate: "± 6.0%" never understates the uncertainty. */
+function halfWidth(estimate: number, interval: [number, number]): number {
+  return Math.max(interval[1] - estimate, estimate - interval[0], 0);
+}
+
+/** "+24.8% ± 6.1%" (latency, rate), "+0.50 pp ± 0.31 pp" (error rate), "+2" (messages). */
+export function fmtChange(row: CompareRow): string {
   const kind = compareKind(row.metric);
-  const sign = row.delta > 0 ? '+' : row.delta < 0 ? '−' : '±';
-  const abs = Math.abs(row.delta);
-  if (kind === 'ratio') return `${sign}${(abs * 100).toFixed(2)} pp`;
-  if (kind === 'count') return `${sign}${fmtCount(abs)}`;
-  const rel =
-    row.relative === null ? '' : ` (${row.relative >= 0 ? '+' : '−'}${Math.abs(row.relative * 100).toFixed(1)}%)`;
-  return `${sign}${kind === 'latency' ? fmtMs(abs) : fmtRate(abs)}${rel}`;
+  if (kind === 'count') return `${row.delta > 0 ? '+' : row.delta < 0 ? '−' : '±'}${fmtCount(Math.abs(row.delta))}`;
+  if (kind === 'ratio') {
+    const pp = signed(row.delta * 100, 2);
+    return row.interval === null
+      ? `${pp} pp`
+      : `${pp} pp ± ${(halfWidth(row.delta, row.interval) * 100).toFixed(2)} pp`;
+  }
+  if (row.relative === null)
+    return `${signed(row.delta, kind === 'latency' ? 2 : 1)}${kind === 'latency' ? ' ms' : '/s'}`;
+  const pct = `${signed(row.relative * 100, 1)}%`;
+  return row.interval === null ? pct : `${pct} ± ${(halfWidth(row.relative, row.interval) * 100).toFixed(1)}%`;
 }
 
 function fmtBudget(row: CompareRow): string {
@@ -38,12 +57,36 @@ export function compareCells(row: CompareRow): string[] {
     row.metric,
     fmtValue(row.metric, row.baseline),
     fmtValue(row.metric, row.current),
-    fmtDelta(row),
+    fmtChange(row),
     fmtBudget(row),
   ];
 }
 
-const HEAD = ['scope', 'metric', 'baseline', 'current', 'delta', 'budget', ''];
+const HEAD = ['scope', 'metric', 'baseline', 'current', 'change', 'budget', 'verdict'];
+
+const VERDICT_LABEL = {
+  regression: '✗ REGRESSION',
+  improvement: '✓ improvement',
+  'within noise': 'within noise',
+  'too few samples': 'too few samples to judge',
+  'not judged': 'not judged',
+} satisfies Record<CompareVerdict, string>;
+
+function verdictMark(row: CompareRow, c: ChalkInstance): string {
+  const label = VERDICT_LABEL[row.verdict];
+  const note = row.note === undefined ? '' : ` (${row.note})`;
+  if (row.verdict === 'regression') return c.red(label);
+  if (row.verdict === 'improvement') return c.green(label);
+  return row.verdict === 'within noise' ? label : c.dim(label + note);
+}
+
+const MD_VERDICT = {
+  regression: '❌ regression',
+  improvement: '✅ improvement',
+  'within noise': '✅ within noise',
+  'too few samples': '➖ too few samples to judge',
+  'not judged': '➖ not judged',
+} satisfies Record<CompareVerdict, string>;
 
 export function formatCompare(rows: readonly CompareRow[], c: ChalkInstance, notes: readonly string[]): string {
   const t = borderlessTable(
@@ -51,8 +94,7 @@ export function formatCompare(rows: readonly CompareRow[], c: ChalkInstance, not
     ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
   );
   for (const row of rows) {
-    const mark = row.regression ? c.red('✗ REGRESSION') : row.note !== undefined ? c.dim(row.note) : c.green('ok');
-    t.push([...compareCells(row), mark]);
+    t.push([...compareCells(row), verdictMark(row, c)]);
   }
   const regressions = rows.filter((r) => r.regression);
   const verdict =
@@ -66,10 +108,11 @@ export function formatCompare(rows: readonly CompareRow[], c: ChalkInstance, not
 export function formatCompareMarkdown(rows: readonly CompareRow[], notes: readonly string[]): string {
   const esc = (s: string): string => s.replace(/\|/g, '\\|');
   const lines = [
-    '| scope | metric | baseline | current | delta | budget | |',
+    '| scope | metric | baseline | current | change | budget | verdict |',
     '| :--- | :--- | ---: | ---: | ---: | ---: | :--- |',
     ...rows.map(
-      (r) => `| ${[...compareCells(r), r.regression ? '❌ regression' : (r.note ?? '✅')].map(esc).join(' | ')} |`,
+      (r) =>
+        `| ${[...compareCells(r), MD_VERDICT[r.verdict] + (r.note === undefined ? '' : ` (${r.note})`)].map(esc).join(' | ')} |`,
     ),
   ];
   const regressions = rows.filter((r) => r.regression);

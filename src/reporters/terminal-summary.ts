@@ -58,6 +58,14 @@ function slosTable(result: RunResult, c: ChalkInstance): string | undefined {
   return `${c.bold('SLOs')}${defaults}\n${render(t)}`;
 }
 
+/** A merge says over which window its rates were taken. */
+const mergedWindowNote = ({ mergedWindow: w }: RunResult): string =>
+  w === undefined
+    ? ''
+    : w.rateFrom === 'overlap'
+      ? `; rates over the ${(w.overlapMs / 1000).toFixed(1)}s all ran`
+      : '; no overlap: rates summed';
+
 function headline(result: RunResult, c: ChalkInstance): string {
   const m = result.metrics;
   const seconds = (result.durationMs / 1000).toFixed(1);
@@ -73,7 +81,7 @@ function headline(result: RunResult, c: ChalkInstance): string {
   const split = result.shard
     ? `, shard ${result.shard.index}/${result.shard.count}`
     : result.mergedFrom
-      ? `, merged from ${result.mergedFrom.length} results`
+      ? `, merged from ${result.mergedFrom.length} results${mergedWindowNote(result)}`
       : '';
   return `${c.bold(result.scenario)} → ${result.target} ${c.dim(`(${result.model} model, run ${result.runId}${split})`)}\n${parts.join(' · ')}`;
 }
@@ -81,6 +89,7 @@ function headline(result: RunResult, c: ChalkInstance): string {
 function verdictLine(result: RunResult, c: ChalkInstance): string {
   const notes: string[] = [];
   if (result.interrupted) notes.push(c.yellow('interrupted: partial result'));
+  if (result.partial) notes.push(c.yellow('partial: shards missing from the merge'));
   if (result.abortedBy !== null) notes.push(c.red(`aborted early: ${result.abortedBy} already failed`));
   const failed = result.slos.filter((v) => !v.pass).length;
   const noun = result.slos.some((v) => v.default) ? 'default SLOs ' : 'SLOs ';

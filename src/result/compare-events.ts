@@ -4,13 +4,15 @@
  * judges the rows with the same budgets machinery as request scopes.
  */
 import type { EventMetrics } from '../metrics/event-aggregator.js';
-import { decodeHistogram, type LatencySummary, summarizeHistogram } from '../metrics/histogram.js';
+import { decodeHistogram, type Histogram, type LatencySummary, summarizeHistogram } from '../metrics/histogram.js';
 import type { RunResult } from './run-result.js';
 
 /** One event scope of a result: its counts, and its e2e latency from the stored histogram. */
 export interface EventScopeView {
   metrics: EventMetrics;
   e2e: LatencySummary;
+  /** The e2e histogram, when the result stored it: the interval of each e2e percentile is read from it. */
+  histogram: Histogram | undefined;
   /** False for produce-only queues: no consumer of ours, so no e2e, lost or undelivered figure to compare. */
   consumes: boolean;
 }
@@ -57,8 +59,9 @@ export const expectedMessages = (v: EventScopeView): number =>
   v.metrics.consumed + v.metrics.lost + v.metrics.undelivered;
 
 function view(metrics: EventMetrics, histogram: string | undefined, consumes: boolean): EventScopeView {
-  const e2eLatency = histogram === undefined ? metrics.e2eLatencyMs : summarizeHistogram(decodeHistogram(histogram));
-  return { metrics, e2e: e2eLatency, consumes };
+  const decoded = histogram === undefined ? undefined : decodeHistogram(histogram);
+  const e2eLatency = decoded === undefined ? metrics.e2eLatencyMs : summarizeHistogram(decoded);
+  return { metrics, e2e: e2eLatency, histogram: decoded, consumes };
 }
 
 /** The event scopes of a result: "run" (every queue), then "queue:<name>" when there are several. */

@@ -1,6 +1,7 @@
 /**
- * Baseline comparison: the same figures from two saved results, scope by scope, judged against regression
- * budgets. Latency percentiles are recomputed from the stored HDR histograms, so both sides are exact. Pure.
+ * Baseline comparison: the same figures from two saved results, scope by scope, each change with its confidence
+ * interval, judged against regression budgets (compare-verdict.ts). Latency percentiles are recomputed from the
+ * stored HDR histograms, so both sides are exact. Pure.
  */
 import { InputError } from '../errors.js';
 import { decodeHistogram, type LatencySummary, summarizeHistogram } from '../metrics/histogram.js';
@@ -12,7 +13,21 @@ import {
   eventScopesOf,
   expectedMessages,
 } from './compare-events.js';
+import { errorRateInterval, rateBounds, relativeInterval } from './compare-interval.js';
+import {
+  type CompareKind,
+  type CompareVerdict,
+  type IntervalLatencyKey,
+  judgeChange,
+  LATENCY_STATS,
+  NOISE_FLOOR_MS,
+  type LatencyEvidence,
+  latencyIntervals,
+} from './compare-verdict.js';
 import type { RunResult } from './run-result.js';
+
+export type { CompareKind, CompareVerdict } from './compare-verdict.js';
+export { NOISE_FLOOR_MS } from './compare-verdict.js';
 
 interface CompareRule {
   /** latency: relative rise; ratio: absolute rise (percentage points); rate: relative fall. */
@@ -37,9 +52,6 @@ export const COMPARE_METRICS = {
 type RequestCompareMetric = keyof typeof COMPARE_METRICS;
 /** A request-scope figure (p95, error_rate, rps…) or an event one (e2e_p99, lost…). */
 export type CompareMetric = RequestCompareMetric | EventCompareMetric;
-/** latency: relative rise; ratio: absolute rise (percentage points); rate: relative fall; count: absolute rise. */
-export type CompareKind = 'latency' | 'ratio' | 'rate' | 'count';
-
 export function compareKind(metric: CompareMetric): CompareKind {
   return Object.hasOwn(COMPARE_METRICS, metric)
     ? COMPARE_METRICS[metric as RequestCompareMetric].kind
@@ -51,7 +63,9 @@ const isCompareMetric = (name: string): name is CompareMetric =>
 
 /**
  * Default budgets (documented in docs/ci.md): latency may rise 10 % (p99 15 %), the error rate 1 percentage
- * point, throughput may fall 10 %. p99.9 and max are shown but not gated: one slow request moves them.
+ * point, throughput may fall 10 %. p99.9 and max are shown but not gated: one slow request moves them. Nor is the
+ * mean: a few slow requests move it too (its interval assumes a tail lighter than latency has), and the
+ * percentiles already judge the same change robustly.
  */
 export const DEFAULT_BUDGETS: Readonly<Record<CompareMetric, number | null>> = {
   p50: 0.1,
@@ -60,14 +74,12 @@ export const DEFAULT_BUDGETS: Readonly<Record<CompareMetric, number | null>> = {
   p99: 0.15,
   p999: null,
   max: null,
-  mean: 0.1,
+  mean: null,
   error_rate: 0.01,
   rps: 0.1,
   ...DEFAULT_EVENT_BUDGETS,
 };
 
-/** Latency differences under this are timer noise on any machine, whatever the percentage. */
-export const NOISE_FLOOR_MS = 1;
 /** Scopes with fewer requests on either side are shown, not gated. */
 export const MIN_SAMPLES = 20;
 
@@ -105,7 +117,14 @@ export interface CompareRow {
   delta: number;
   /** delta / baseline, when the baseline is not zero. */
   relative: number | null;
+  /**
+   * The change's confidence interval (CONFIDENCE, two-sided): of `relative` for latency and rate figures, of
+   * `delta` for error rates; null for counts, the maximum, and figures with too few samples to bound.
+   */
+  interval: [number, number] | null;
   budget: number | null;
+  verdict: CompareVerdict;
+  /** verdict === 'regression': beyond its budget and statistically real. */
   regression: boolean;
   note?: string;
 }
@@ -113,6 +132,9 @@ export interface CompareRow {
 interface ScopeView {
   metrics: ScopeMetrics;
   latency: LatencySummary;
+  evidence: LatencyEvidence;
+  /** The whole run's per-second rates (the time series), for the throughput's interval. */
+  perSecondRps?: number[];
 }
 
 type ScopeMap = Record<string, ScopeMetrics>;
@@ -126,35 +148,37 @@ const SCOPE_KINDS = { byRequest: 'request', byFlow: 'flow', byStep: 'step', bySe
   string
 >;
 
-function view(metrics: ScopeMetrics, histogram: string | undefined): ScopeView {
+function view(metrics: ScopeMetrics, encoded: string | undefined, windows: readonly string[] | undefined): ScopeView {
+  const histogram = encoded === undefined ? undefined : decodeHistogram(encoded);
   return {
     metrics,
-    latency: histogram === undefined ? metrics.latencyMs : summarizeHistogram(decodeHistogram(histogram)),
+    latency: histogram === undefined ? metrics.latencyMs : summarizeHistogram(histogram),
+    evidence: { histogram, windows },
   };
+}
+
+/** Per-second histograms of a scope, when the result kept one for every point of its time series. */
+function windowsOf(result: RunResult, scope: string | undefined): string[] | undefined {
+  const h = result.histograms;
+  const windows = scope === undefined ? h.timeseries : h.timeseriesByScope?.[scope];
+  return windows?.length === result.timeseries.length ? windows : undefined;
 }
 
 /** Every scope of a result by display name, the whole run first. */
 export function scopesOf(result: RunResult): Map<string, ScopeView> {
   const r = result as WithScopes;
-  const out = new Map<string, ScopeView>([['run', view(r.metrics, r.histograms.total)]]);
+  const run = view(r.metrics, r.histograms.total, windowsOf(r, undefined));
+  const out = new Map<string, ScopeView>([['run', { ...run, perSecondRps: r.timeseries.map((p) => p.rps) }]]);
   for (const [key, kind] of Object.entries(SCOPE_KINDS) as [ScopeKey, string][]) {
     const entries = Object.entries(r[key] ?? {});
     // A lone request is the whole run again: one set of rows is enough.
     if (key === 'byRequest' && entries.length === 1) continue;
-    for (const [name, m] of entries) out.set(`${kind}:${name}`, view(m, r.histograms[key]?.[name]));
+    // Per-second histograms are kept for the run's request scopes: requests, or steps in a flow run.
+    const series = key === 'byRequest' || key === 'byStep';
+    for (const [name, m] of entries)
+      out.set(`${kind}:${name}`, view(m, r.histograms[key]?.[name], series ? windowsOf(r, name) : undefined));
   }
   return out;
-}
-
-const REGRESSED = {
-  latency: (base, cur, budget) => base > 0 && cur > base * (1 + budget) && cur - base >= NOISE_FLOOR_MS,
-  ratio: (base, cur, budget) => cur - base > budget,
-  rate: (base, cur, budget) => cur < base * (1 - budget),
-  count: (base, cur, budget) => cur - base > budget,
-} satisfies Record<CompareKind, (base: number, cur: number, budget: number) => boolean>;
-
-function judge(metric: CompareMetric, base: number, cur: number, budget: number | null): boolean {
-  return budget !== null && REGRESSED[compareKind(metric)](base, cur, budget);
 }
 
 interface RowInput {
@@ -162,13 +186,28 @@ interface RowInput {
   metric: CompareMetric;
   baseline: number;
   current: number;
-  /** Why the row is shown but not gated (too few samples), if so. */
+  interval: [number, number] | null;
+  /** Why the row is shown but not judged (too few samples), if so. */
   ungated: string | undefined;
+  /** Latency changes under this many ms are noise (raised when a generator was saturated). */
+  floorMs: number;
 }
 
 function row(r: RowInput, overrides: ReadonlyMap<CompareMetric, number | null>): CompareRow {
-  const { scope, metric, baseline: x, current: y } = r;
+  const { scope, metric, baseline: x, current: y, interval } = r;
   const budget = overrides.has(metric) ? (overrides.get(metric) ?? null) : DEFAULT_BUDGETS[metric];
+  const kind = compareKind(metric);
+  const needsInterval = kind !== 'count' && metric !== 'max' && metric !== 'e2e_max';
+  const verdict = judgeChange({
+    kind,
+    baseline: x,
+    current: y,
+    budget,
+    interval,
+    needsInterval,
+    fewSamples: r.ungated !== undefined,
+    floorMs: r.floorMs,
+  });
   const out: CompareRow = {
     scope,
     metric,
@@ -176,11 +215,33 @@ function row(r: RowInput, overrides: ReadonlyMap<CompareMetric, number | null>):
     current: y,
     delta: y - x,
     relative: x !== 0 ? (y - x) / x : null,
+    interval,
     budget,
-    regression: r.ungated === undefined && judge(metric, x, y, budget),
+    verdict,
+    regression: verdict === 'regression',
   };
-  if (r.ungated !== undefined) out.note = r.ungated;
+  const note = budget === null ? 'budget off' : r.ungated;
+  if (note !== undefined && verdict !== 'regression' && verdict !== 'within noise') out.note = note;
   return out;
+}
+
+const isIntervalLatency = (metric: string): metric is IntervalLatencyKey => Object.hasOwn(LATENCY_STATS, metric);
+
+/** The interval of every request-scope figure of one scope. */
+function scopeIntervals(base: ScopeView, cur: ScopeView): (metric: RequestCompareMetric) => [number, number] | null {
+  const latency = latencyIntervals(base.evidence, cur.evidence);
+  const errors = errorRateInterval(base.metrics, cur.metrics);
+  const rate =
+    base.perSecondRps === undefined || cur.perSecondRps === undefined
+      ? null
+      : relativeInterval(
+          rateBounds(base.metrics.rps, base.perSecondRps, base.metrics.requests),
+          rateBounds(cur.metrics.rps, cur.perSecondRps, cur.metrics.requests),
+        );
+  return (metric) => {
+    if (isIntervalLatency(metric)) return latency[metric];
+    return metric === 'error_rate' ? errors : metric === 'rps' ? rate : null;
+  };
 }
 
 export function compareResults(
@@ -191,19 +252,52 @@ export function compareResults(
   const a = scopesOf(baseline);
   const b = scopesOf(current);
   const rows: CompareRow[] = [];
+  const floorOf = (m: RequestCompareMetric): number => latencyFloorMs(baseline, current, m);
   for (const [scope, base] of a) {
     const cur = b.get(scope);
     if (cur === undefined) continue;
     const few = Math.min(base.metrics.requests, cur.metrics.requests) < MIN_SAMPLES;
-    const ungated = few ? `fewer than ${MIN_SAMPLES} requests: not gated` : undefined;
+    const ungated = few ? `fewer than ${MIN_SAMPLES} requests` : undefined;
+    const intervalOf = scopeIntervals(base, cur);
     for (const metric of Object.keys(COMPARE_METRICS) as RequestCompareMetric[]) {
       const rule: CompareRule = COMPARE_METRICS[metric];
       const [baseline, current] = [rule.read(base.metrics, base.latency), rule.read(cur.metrics, cur.latency)];
-      rows.push(row({ scope, metric, baseline, current, ungated }, overrides));
+      rows.push(
+        row(
+          {
+            scope,
+            metric,
+            baseline,
+            current,
+            interval: intervalOf(metric),
+            ungated,
+            floorMs: floorOf(metric),
+          },
+          overrides,
+        ),
+      );
     }
   }
   return [...rows, ...compareEvents(baseline, current, overrides)];
 }
+
+/**
+ * A saturated generator's lateness is in every latency it measured (latency runs from the intended start): a
+ * change smaller than that lateness, read at the same percentile, says nothing of the target.
+ */
+export function latencyFloorMs(baseline: RunResult, current: RunResult, metric: RequestCompareMetric): number {
+  const key = metric === 'error_rate' || metric === 'rps' ? 'p50' : metric;
+  const own = (r: RunResult): number => (r.generator.saturated ? r.sendDelayMs[key] : 0);
+  return Math.max(NOISE_FLOOR_MS, own(baseline), own(current));
+}
+
+const E2E_STATS: Partial<Record<EventCompareMetric, IntervalLatencyKey>> = {
+  e2e_p50: 'p50',
+  e2e_p90: 'p90',
+  e2e_p95: 'p95',
+  e2e_p99: 'p99',
+  e2e_p999: 'p999',
+};
 
 /** Event scopes where both runs consumed: e2e percentiles and messages lost or left undelivered. */
 function compareEvents(
@@ -217,10 +311,29 @@ function compareEvents(
     const cur = b.get(scope);
     if (cur === undefined || !base.consumes || !cur.consumes) continue;
     const few = Math.min(expectedMessages(base), expectedMessages(cur)) < MIN_SAMPLES;
-    const ungated = few ? `fewer than ${MIN_SAMPLES} messages: not gated` : undefined;
+    const ungated = few ? `fewer than ${MIN_SAMPLES} messages` : undefined;
+    const e2e = latencyIntervals(
+      { histogram: base.histogram, windows: undefined },
+      { histogram: cur.histogram, windows: undefined },
+    );
     for (const metric of Object.keys(EVENT_COMPARE_METRICS) as EventCompareMetric[]) {
       const rule = EVENT_COMPARE_METRICS[metric];
-      rows.push(row({ scope, metric, baseline: rule.read(base), current: rule.read(cur), ungated }, overrides));
+      const stat = E2E_STATS[metric];
+      const interval = stat === undefined ? null : e2e[stat];
+      rows.push(
+        row(
+          {
+            scope,
+            metric,
+            baseline: rule.read(base),
+            current: rule.read(cur),
+            interval,
+            ungated,
+            floorMs: NOISE_FLOOR_MS,
+          },
+          overrides,
+        ),
+      );
     }
   }
   return rows;

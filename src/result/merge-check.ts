@@ -32,8 +32,8 @@ function sloSpecs(inputs: readonly MergeInput[]): SloSpecRecord[] {
   return first?.result.sloSpecs ?? [];
 }
 
-/** Shards must all be tagged, of one count, each index once; a missing shard is merged without, with a warning. */
-function checkShards(inputs: readonly MergeInput[]): string[] {
+/** The shards of the split that no input is (1-based, as users write them): empty for a complete set. */
+function checkShards(inputs: readonly MergeInput[]): { missing: string[] } {
   const [first] = inputs;
   const count = first?.result.shard?.count;
   const seen = new Map<number, string>();
@@ -53,17 +53,21 @@ function checkShards(inputs: readonly MergeInput[]): string[] {
     if (again !== undefined) throw new InputError(`${file}: shard ${shard.index}/${shard.count} again (also ${again})`);
     seen.set(shard.index, file);
   }
-  if (count === undefined || seen.size === count) return [];
+  if (count === undefined || seen.size === count) return { missing: [] };
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
-  return [`merging ${seen.size} of ${count} shards: missing ${missing.map((i) => `${i}/${count}`).join(', ')}`];
+  return { missing: missing.map((i) => `${i}/${count}`) };
 }
 
 /**
  * Checks that the files are parts of one run (same scenario, model, requests and SLOs; shards of one split,
- * each once) and returns the SLO specs to judge the merged result by, and warnings (missing shards).
+ * each once, all of them) and returns the SLO specs to judge the merged result by. A missing shard is an input
+ * error naming it, unless `allowPartial`: then the merge goes on, its result marked partial, with a warning.
  * Anything else is an input error naming the file (exit 2).
  */
-export function checkMergeable(inputs: readonly MergeInput[]): { specs: SloSpecRecord[]; warnings: string[] } {
+export function checkMergeable(
+  inputs: readonly MergeInput[],
+  options: { allowPartial?: boolean } = {},
+): { specs: SloSpecRecord[]; warnings: string[]; partial: boolean } {
   const [first] = inputs;
   if (first === undefined) throw new InputError('merge: give the result files of the shards');
   const names = Object.keys(first.result.byRequest).sort();
@@ -79,5 +83,14 @@ export function checkMergeable(inputs: readonly MergeInput[]): { specs: SloSpecR
       );
     }
   }
-  return { specs: sloSpecs(inputs), warnings: checkShards(inputs) };
+  const specs = sloSpecs(inputs);
+  const { missing } = checkShards(inputs);
+  if (missing.length === 0) return { specs, warnings: [], partial: false };
+  const what = `${inputs.length} of ${inputs.length + missing.length} shards: missing shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`;
+  if (options.allowPartial !== true) {
+    throw new InputError(
+      `merge: ${what}; SLOs judged on part of the load would mislead (merge a partial set with --allow-partial)`,
+    );
+  }
+  return { specs, warnings: [`merging ${what}: the result is marked partial`], partial: true };
 }

@@ -75,7 +75,7 @@ function shard(
     histograms: {
       total: encodeHistogram(total),
       byRequest: { a: encodeHistogram(total) },
-      ...(withPointHistograms && { timeseries: pointHistograms }),
+      ...(withPointHistograms && { timeseries: pointHistograms, timeseriesByScope: { a: pointHistograms } }),
     },
     timeseries: points,
     shard: { index: index + 1, count: 2 },
@@ -98,6 +98,11 @@ describe('mergeResults', () => {
     // Second 3: 10 at 5 ms and 30 at 50 ms, so its median is 50 ms; seconds 1-2 stay at 5 ms (within 0.1 %).
     expect(m.timeseries.map((p) => Math.round(p.p50))).toEqual([5, 5, 50, 50]);
     expect(m.histograms.timeseries).toHaveLength(4);
+    expect(m.histograms.timeseriesByScope?.a).toEqual(m.histograms.timeseries);
+    // Both ran only in the run's third second (b started 2.3 s late): the rate is that second's 40 requests.
+    expect(m.mergedWindow).toEqual({ overlapMs: 700, spanMs: 4300, rateFrom: 'overlap' });
+    expect(m.metrics.rps).toBe(40);
+    expect(m.byRequest.a?.rps).toBe(40);
     expect(m.metrics.requests).toBe(90);
     expect(Math.round(m.metrics.latencyMs.p50)).toBe(50);
     expect(Math.round(m.metrics.latencyMs.p99)).toBe(50);
@@ -116,5 +121,14 @@ describe('mergeResults', () => {
     const m = mergeResults([a, b], { runId: 'm', version: 'test' });
     expect(Math.round(m.timeseries[0]?.p50 ?? 0)).toBe(50);
     expect(m.histograms.timeseries).toBeUndefined();
+    expect(m.histograms.timeseriesByScope).toBeUndefined();
+  });
+
+  it('shards that never ran at the same time get the sum of their own rates, and the window says so', () => {
+    const a = shard(0, '2030-01-01T00:00:00.000Z', [10, 10], 5);
+    const b = shard(1, '2030-01-01T00:00:05.000Z', [30, 30], 5);
+    const m = mergeResults([a, b], { runId: 'm', version: 'test' });
+    expect(m.mergedWindow).toEqual({ overlapMs: 0, spanMs: 7000, rateFrom: 'sum of shard rates' });
+    expect(m.metrics.rps).toBe(40);
   });
 });

@@ -20,16 +20,15 @@ const shardLabel = (r: RunResult): string =>
   r.shard === undefined ? `run ${r.runId}` : `shard ${r.shard.index}/${r.shard.count}`;
 
 /**
- * Figures of one scope over all shards: counts summed, latency from the added histograms. The rate is the sum
- * of the shards' rates (each over its own duration): shards run side by side, so their rates add up even when
- * their clocks started a little apart, where requests over the wall-clock span would understate it.
+ * Figures of one scope over all shards: counts summed, latency from the added histograms. The rate is `rps`
+ * (see mergedRate) shared out by the scope's part of the requests, so the scopes' rates add up to the run's.
  */
-function mergeScope(parts: readonly ScopeMetrics[], latency: Histogram): ScopeMetrics {
+function mergeScope(parts: readonly ScopeMetrics[], latency: Histogram, rate: MergedRate): ScopeMetrics {
   const requests = parts.reduce((n, p) => n + p.requests, 0);
   const errors = parts.reduce((n, p) => n + p.errors, 0);
   return {
     requests,
-    rps: round1(parts.reduce((n, p) => n + p.rps, 0)),
+    rps: rate.requests > 0 ? round1((rate.rps * requests) / rate.requests) : 0,
     errors,
     errorRate: requests > 0 ? errors / requests : 0,
     dropped: parts.reduce((n, p) => n + p.dropped, 0),
@@ -96,6 +95,58 @@ function mergeTimeseries(
   };
 }
 
+interface MergedRate {
+  rps: number;
+  /** All requests of the merge, to share `rps` out among scopes. */
+  requests: number;
+  window: NonNullable<RunResult['mergedWindow']>;
+}
+
+/**
+ * The run's rate over the seconds when every shard was running (their windows' overlap, in the aligned series):
+ * over the whole span a shard that started late would dilute it, and summing each shard's own rate assumes they
+ * ran together. Without a whole second of overlap, the shards' rates are summed and the window says so.
+ */
+function mergedRate(results: readonly RunResult[], shifts: readonly number[], points: TimeseriesPoint[]): MergedRate {
+  const requests = results.reduce((n, r) => n + r.metrics.requests, 0);
+  const starts = results.map((r) => Date.parse(r.startedAt));
+  const ends = results.map((r, k) => (starts[k] as number) + r.durationMs);
+  const spanMs = Math.max(...ends) - Math.min(...starts);
+  const overlapMs = Math.max(0, Math.min(...ends) - Math.max(...starts));
+  const from = Math.max(...shifts);
+  const to = Math.min(...results.map((r, k) => (shifts[k] as number) + r.timeseries.length));
+  if (to - from < 1) {
+    const summed = round1(results.reduce((n, r) => n + r.metrics.rps, 0));
+    return { rps: summed, requests, window: { overlapMs, spanMs, rateFrom: 'sum of shard rates' } };
+  }
+  const inOverlap = points.slice(from, to).reduce((n, p) => n + p.requests, 0);
+  return { rps: round1(inOverlap / (to - from)), requests, window: { overlapMs, spanMs, rateFrom: 'overlap' } };
+}
+
+/**
+ * Each request scope's per-second histograms, aligned and added like the run's, when every shard kept them for
+ * every point (so compare can bootstrap the merged result's scopes too).
+ */
+function mergeScopeSeries(
+  results: readonly RunResult[],
+  shifts: readonly number[],
+  names: readonly string[],
+  length: number,
+): Record<string, string[]> | undefined {
+  const kept = (r: RunResult, n: string): string[] | undefined => {
+    const series = r.histograms.timeseriesByScope?.[n];
+    return series?.length === r.timeseries.length ? series : undefined;
+  };
+  if (!results.every((r) => names.every((n) => kept(r, n) !== undefined))) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const name of names) {
+    const slots: string[][] = Array.from({ length }, () => []);
+    results.forEach((r, k) => kept(r, name)?.forEach((h, i) => slots[i + (shifts[k] as number)]?.push(h)));
+    out[name] = slots.map((texts) => encodeHistogram(decodeAll(texts)));
+  }
+  return out;
+}
+
 /** The worst shard, figure by figure; its reasons are named by shard. */
 function mergeGenerator(results: readonly RunResult[], sendDelayP99Ms: number): GeneratorHealth {
   const g = results.map((r) => r.generator);
@@ -138,6 +189,8 @@ export function mergeResults(results: readonly RunResult[], meta: { runId: strin
   const sendDelay = delays.length === results.length ? decodeAll(delays) : undefined;
   const sendDelayMs = sendDelay === undefined ? first.sendDelayMs : summarizeHistogram(sendDelay);
   const series = mergeTimeseries(results, shifts);
+  const rate = mergedRate(results, shifts, series.points);
+  const scopeSeries = mergeScopeSeries(results, shifts, names, series.points.length);
   const errorsByKind = emptyErrorCounts();
   for (const r of results) addErrorCounts(errorsByKind, r.errorsByKind);
   return {
@@ -154,6 +207,7 @@ export function mergeResults(results: readonly RunResult[], meta: { runId: strin
     metrics: mergeScope(
       results.map((r) => r.metrics),
       total,
+      rate,
     ),
     byRequest: Object.fromEntries(
       names.map((n) => [
@@ -161,6 +215,7 @@ export function mergeResults(results: readonly RunResult[], meta: { runId: strin
         mergeScope(
           results.map((r) => r.byRequest[n] as ScopeMetrics),
           byName.get(n) as Histogram,
+          rate,
         ),
       ]),
     ),
@@ -173,9 +228,11 @@ export function mergeResults(results: readonly RunResult[], meta: { runId: strin
       byRequest: Object.fromEntries([...byName].map(([n, h]) => [n, encodeHistogram(h)])),
       ...(sendDelay && { sendDelay: encodeHistogram(sendDelay) }),
       ...(series.histograms && { timeseries: series.histograms }),
+      ...(scopeSeries && { timeseriesByScope: scopeSeries }),
     },
     timeseries: series.points,
     sloSpecs: first.sloSpecs ?? [],
+    mergedWindow: rate.window,
     mergedFrom: results.map((r) => ({ runId: r.runId, startedAt: r.startedAt, ...(r.shard && { shard: r.shard }) })),
   };
 }

@@ -36,20 +36,29 @@ export interface RunResult {
   generator: GeneratorHealth;
   /**
    * HDR histograms (compressed base64, microseconds) so results can be merged and compared exactly. `sendDelay`
-   * is the open model's send delay; `timeseries` (shard runs) holds each time-series point's latency histogram,
-   * so merged points get exact percentiles.
+   * is the open model's send delay; `timeseries` holds each time-series point's latency histogram (so merged
+   * points get exact percentiles) and `timeseriesByScope` the same per request scope (so compare can bootstrap
+   * over seconds); results of older versions may lack both.
    */
   histograms: {
     total: string;
     byRequest: Record<string, string>;
     sendDelay?: string;
     timeseries?: string[];
+    timeseriesByScope?: Record<string, string[]>;
   } & Partial<FlowHistograms>;
   timeseries: TimeseriesPoint[];
   /** The SLOs as specified (expression, abort rule, minimum samples), so `merge` can judge merged shards once. */
   sloSpecs?: SloSpecRecord[];
   /** Set by `run --shard i/n`: which part of a split run this is (index 1-based, as given). */
   shard?: { index: number; count: number };
+  /** Set by `merge --allow-partial` when shards were missing: the figures cover part of the load only. */
+  partial?: true;
+  /**
+   * Set by `merge`: the shards' windows. Rates are over their overlap (`rateFrom: 'overlap'`), or the sum of the
+   * shards' own rates when they did not overlap by a whole second; `durationMs` is the span.
+   */
+  mergedWindow?: { overlapMs: number; spanMs: number; rateFrom: 'overlap' | 'sum of shard rates' };
   /** Set by `merge`: the shard results this one was made from. */
   mergedFrom?: { runId: string; startedAt: string; shard?: { index: number; count: number } }[];
   /** Flow runs only: per flow (iterations), step and service, and the trace ids of notable iterations. */
@@ -81,7 +90,7 @@ export interface RunFacts {
   /** The part of a split run this process ran (0-based index internally). */
   shard?: Shard;
   slos?: readonly SloSpec[];
-  /** Keep each time-series point's latency histogram (for merging shard results exactly). */
+  /** Keep each time-series point's latency histogram (for merging results exactly, and for compare). */
   pointHistograms?: readonly string[];
 }
 
@@ -122,6 +131,9 @@ export function buildResult(
       byRequest: byRequestHistograms,
       sendDelay: encodeHistogram(aggregator.sendDelay),
       ...(facts.pointHistograms && { timeseries: [...facts.pointHistograms] }),
+      ...(aggregator.scopePointHistograms && {
+        timeseriesByScope: Object.fromEntries(aggregator.scopePointHistograms),
+      }),
     },
     timeseries: aggregator.timeseries,
     sloSpecs: (facts.slos ?? []).map((s) => ({

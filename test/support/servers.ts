@@ -26,6 +26,15 @@ export const fixedDelay =
     setTimeout(() => json(res, 200, { ok: true }), delayMs);
 
 /**
+ * Answers after a random delay, uniform in [minMs, maxMs] times `scale()`: a server with jitter, whose speed a
+ * test can change between runs (the same target, slower).
+ */
+export const jitteryDelay =
+  (minMs: number, maxMs: number, scale: () => number = () => 1): Handler =>
+  (_req, res) =>
+    setTimeout(() => json(res, 200, { ok: true }), (minMs + Math.random() * (maxMs - minMs)) * scale());
+
+/**
  * Holds every response that arrives during a stall window until the window ends: windows of `holdMs`
  * start every `everyMs` from the server's start. Outside them it answers after `baseMs`.
  */
