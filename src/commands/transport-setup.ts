@@ -1,0 +1,39 @@
+import { RunError } from '../errors.js';
+import { originOf } from '../engines/http/connection.js';
+import { Dialer, type Protocol, type ResolvedTransport } from '../engines/http/dial.js';
+import { tlsPreflight } from '../engines/http/tls-preflight.js';
+import { redactUrl } from '../scenario/redact.js';
+import { DEFAULT_TRANSPORT, type TransportPlan } from '../scenario/transport-plan.js';
+
+const OFFERS: Readonly<Record<TransportPlan['http'], readonly string[]>> = {
+  '1': ['http/1.1'],
+  '2': ['h2', 'http/1.1'],
+  auto: ['h2', 'http/1.1'],
+};
+
+/**
+ * Settles how a run reaches `baseUrl` before any load: checks the certificate (and proxy) once, so a
+ * misconfiguration is one clear RunError, and lets ALPN decide `http: auto`. Over cleartext, `http: 2` means
+ * prior-knowledge h2c and `auto` means HTTP/1.1 (there is no ALPN to ask). `demoCa` is a TLS demo's own
+ * certificate, trusted for this run only.
+ */
+export async function resolveTransport(
+  plan: TransportPlan | undefined,
+  baseUrl: string,
+  demoCa?: string,
+): Promise<ResolvedTransport> {
+  const base = plan ?? DEFAULT_TRANSPORT;
+  const transport: TransportPlan = demoCa === undefined ? base : { ...base, tls: { ...base.tls, ca: demoCa } };
+  const url = new URL(baseUrl);
+  const dialer = new Dialer(originOf(url), transport);
+  const where = redactUrl(url.origin);
+  const chosen = await tlsPreflight(dialer, where, OFFERS[transport.http]);
+  let protocol: Protocol;
+  if (transport.http === '1') protocol = 'http/1.1';
+  else if (!url.protocol.startsWith('https')) protocol = transport.http === '2' ? 'h2' : 'http/1.1';
+  else protocol = chosen ?? (transport.http === '2' ? 'h2' : 'http/1.1');
+  if (transport.http === '2' && url.protocol === 'https:' && chosen === 'http/1.1') {
+    throw new RunError(`${where}: the server does not offer HTTP/2 (ALPN chose http/1.1); use http: auto or 1`);
+  }
+  return { ...transport, protocol };
+}

@@ -1,0 +1,63 @@
+import { RunError } from '../../errors.js';
+import type { Dialer, Protocol } from './dial.js';
+
+const UNTRUSTED = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+const EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+
+/** A target that has not answered by then is left to the run, which counts what happens. */
+const PREFLIGHT_TIMEOUT_MS = 5000;
+
+const codeOf = (err: Error): string => (err as NodeJS.ErrnoException).code ?? '';
+
+/** The one line a certificate or proxy failure becomes, with the setting that would get past it. */
+export function describeTlsFailure(where: string, err: Error): string | undefined {
+  const code = codeOf(err);
+  const accept = 'or --insecure (tls.insecure: true) to accept any certificate';
+  if (UNTRUSTED.has(code)) {
+    return `${where}: the server's TLS certificate is not trusted (${err.message}); pass --ca FILE (tls.ca) with the CA that signed it, ${accept}`;
+  }
+  if (EXPIRED.has(code)) return `${where}: the server's TLS certificate is not valid now (${err.message}); ${accept}`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    const reason = (err as Error & { reason?: string }).reason ?? err.message;
+    return `${where}: the server's TLS certificate does not match its name (${reason}); set tls.servername to the name it holds, ${accept}`;
+  }
+  if (code === 'EPROXY') return `${where}: ${err.message}`;
+  return undefined;
+}
+
+/**
+ * Before load, one TLS connection to the target (through its proxy, if any): an untrusted or mismatched
+ * certificate, or a proxy that refuses the tunnel, stops the run with one clear line (exit 3) rather than
+ * becoming a run of identical errors. Other failures (refused, reset) are left for the run to count, as over
+ * cleartext. Returns the protocol ALPN chose, which settles `http: auto`.
+ */
+export async function tlsPreflight(
+  dialer: Dialer,
+  where: string,
+  offer: readonly string[],
+): Promise<Protocol | undefined> {
+  if (!dialer.origin.tls && dialer.proxy === undefined) return undefined;
+  const socket = dialer.origin.tls ? dialer.open(offer) : dialer.openStream(offer);
+  const outcome = await new Promise<Error | string | undefined>((resolve) => {
+    socket.once('error', (err: Error) => resolve(err));
+    socket.once('close', () => resolve(undefined));
+    socket.once(dialer.origin.tls ? 'secureConnect' : 'connect', () =>
+      resolve('alpnProtocol' in socket && typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : 'http/1.1'),
+    );
+    setTimeout(() => resolve(undefined), PREFLIGHT_TIMEOUT_MS).unref();
+  });
+  socket.destroy();
+  if (outcome instanceof Error) {
+    const line = describeTlsFailure(where, outcome);
+    if (line !== undefined) throw new RunError(line);
+    return undefined;
+  }
+  return outcome === 'h2' ? 'h2' : outcome === undefined ? undefined : 'http/1.1';
+}
