@@ -25,6 +25,7 @@ export async function demoCertificate(): Promise<{ cert: string; key: string }> 
   const pems = await generate([{ name: 'commonName', value: 'backend-bench demo' }], {
     keyType: 'ec',
     curve: 'P-256',
+    algorithm: 'sha256',
     notAfterDate: new Date(Date.now() + 2 * 86_400_000),
     extensions: [
       { name: 'basicConstraints', cA: false },
