@@ -1,10 +1,13 @@
-import { type ClientHttp2Session, connect, constants } from 'node:http2';
+import { type ClientHttp2Session, type ClientHttp2Stream, connect, constants } from 'node:http2';
+import type { Duplex } from 'node:stream';
 import type { Dialer } from './dial.js';
 
 /** A stream slot waiting for, or using, room on a session. */
 export interface StreamUser {
   /** Called when the session has room: the slot opens its stream now. */
   start(session: ClientHttp2Session): void;
+  /** Called when the connection failed before the slot's stream could start. */
+  fail(err: Error): void;
 }
 
 /**
@@ -15,7 +18,12 @@ export interface StreamUser {
 export class H2Connection {
   private session: ClientHttp2Session | undefined;
   private active = 0;
-  private serverMax = Infinity;
+  /** Nothing is sent before the server's SETTINGS say how many streams it allows: a burst could be refused. */
+  private serverMax = 0;
+  /** Every session not yet closed, the current one and those draining after GOAWAY: all are closed at the end. */
+  private readonly open = new Set<ClientHttp2Session>();
+  /** Their sockets too: a session closed gracefully after GOAWAY can leave its socket open, holding the process. */
+  private readonly sockets = new Set<Duplex>();
   private readonly waiting: StreamUser[] = [];
   /** Sessions the server sent GOAWAY on: streams still closing on them are told apart from resets. */
   readonly goneAway = new WeakSet<ClientHttp2Session>();
@@ -26,8 +34,20 @@ export class H2Connection {
     private readonly cap: number,
   ) {}
 
+  /** Streams open on each session, so a GOAWAY can end those the server says it will not process. */
+  private readonly streams = new Map<ClientHttp2Session, Set<ClientHttp2Stream>>();
+
+  /** Follows a stream until it closes. */
+  track(session: ClientHttp2Session, stream: ClientHttp2Stream): void {
+    const set = this.streams.get(session);
+    if (set === undefined) return;
+    set.add(stream);
+    stream.once('close', () => set.delete(stream));
+  }
+
   /** Runs `user` now if a stream is free, else when one is. */
   submit(user: StreamUser): void {
+    if (this.serverMax === 0) this.current();
     if (this.active < Math.min(this.cap, this.serverMax)) {
       this.active++;
       user.start(this.current());
@@ -59,9 +79,11 @@ export class H2Connection {
   }
 
   close(): void {
-    const session = this.session;
     this.session = undefined;
-    session?.destroy();
+    for (const session of this.open) session.destroy();
+    for (const socket of this.sockets) socket.destroy();
+    this.open.clear();
+    this.sockets.clear();
   }
 
   private pump(): void {
@@ -74,7 +96,12 @@ export class H2Connection {
   private current(): ClientHttp2Session {
     if (this.session !== undefined && !this.session.closed && !this.session.destroyed) return this.session;
     const session = connect(this.authority, {
-      createConnection: () => this.dialer.openStream(['h2']),
+      createConnection: () => {
+        const socket = this.dialer.openStream(['h2']);
+        this.sockets.add(socket);
+        socket.once('close', () => this.sockets.delete(socket));
+        return socket;
+      },
       settings: { enablePush: false, initialWindowSize: 1 << 20 },
       // Each loop of the closed model is a stream: nghttp2's default session memory cap would refuse many.
       maxSessionMemory: 64,
@@ -84,21 +111,55 @@ export class H2Connection {
       session.setLocalWindowSize(1 << 24);
     });
     session.on('remoteSettings', (settings) => {
+      if (this.session !== session) return;
       this.serverMax = settings.maxConcurrentStreams ?? Infinity;
       this.pump();
     });
-    session.on('goaway', () => {
+    session.on('goaway', (_code: number, lastStreamId: number) => {
       this.goneAway.add(session);
-      if (this.session === session) this.session = undefined;
+      // Node leaves streams above the server's last stream id open though the server will never answer them.
+      for (const stream of this.streams.get(session) ?? []) {
+        if (stream.id !== undefined && stream.id > lastStreamId) stream.destroy(notProcessed());
+      }
+      this.forget(session);
     });
+    let failure: Error | undefined;
+    let settled = false;
+    session.once('remoteSettings', () => (settled = true));
     session.on('close', () => {
-      if (this.session === session) this.session = undefined;
+      this.open.delete(session);
+      this.streams.delete(session);
+      // A connection that never got as far as SETTINGS (refused, TLS failure): the waiting slots fail with its
+      // reason rather than reconnecting in a tight loop.
+      if (!settled && this.session === session) {
+        this.session = undefined;
+        const err =
+          failure ?? Object.assign(new Error('HTTP/2 connection closed before SETTINGS'), { code: 'ECONNRESET' });
+        for (const user of this.waiting.splice(0)) user.fail(err);
+        return;
+      }
+      this.forget(session);
     });
-    // Errors reach the streams that were open; the session itself is simply replaced on next use.
-    session.on('error', () => {});
+    // Errors reach the streams that were open; the session itself is replaced on next use.
+    session.on('error', (err: Error) => (failure ??= err));
     this.session = session;
+    this.serverMax = 0;
+    this.open.add(session);
+    this.streams.set(session, new Set());
     return session;
   }
+
+  /** The current session can take no more streams: the next ones go to a new session, once it has settings. */
+  private forget(session: ClientHttp2Session): void {
+    if (this.session !== session) return;
+    this.session = undefined;
+    this.serverMax = 0;
+    if (this.waiting.length > 0) this.current();
+  }
+}
+
+function notProcessed(): Error {
+  return Object.assign(new Error('stream not processed: the server sent GOAWAY'), { code: 'ERR_HTTP2_GOAWAY_SESSION' });
 }
 
 /** RST_STREAM codes with an error kind of their own; others are h2_rst_other. */

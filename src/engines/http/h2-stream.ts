@@ -88,6 +88,7 @@ export class H2StreamSlot implements Channel, StreamUser {
       return this.finish(failed(classifyError(err), errorMessage(err)), performance.now());
     }
     this.stream = stream;
+    this.connection.track(session, stream);
     if (encoded.body !== undefined) stream.end(encoded.body);
     let status = 0;
     let headers: IncomingHttpHeaders | undefined;
@@ -109,6 +110,10 @@ export class H2StreamSlot implements Channel, StreamUser {
       }
       this.finish(closedOutcome(stream, this.connection.goneAway.has(session), error), now);
     });
+  }
+
+  fail(err: Error): void {
+    if (this.request !== undefined) this.finish(failed(classifyError(err), errorMessage(err)), performance.now());
   }
 
   preconnect(): Promise<void> {
