@@ -27,10 +27,12 @@ export async function resolveTransport(
   const url = new URL(baseUrl);
   const dialer = new Dialer(originOf(url), transport);
   const where = redactUrl(url.origin);
-  const chosen = await tlsPreflight(dialer, where, OFFERS[transport.http]);
+  const cleartext = url.protocol !== 'https:';
+  const offer = cleartext ? (transport.http === '2' ? ['h2'] : ['http/1.1']) : OFFERS[transport.http];
+  const chosen = await tlsPreflight(dialer, where, offer);
   let protocol: Protocol;
   if (transport.http === '1') protocol = 'http/1.1';
-  else if (!url.protocol.startsWith('https')) protocol = transport.http === '2' ? 'h2' : 'http/1.1';
+  else if (cleartext) protocol = transport.http === '2' ? 'h2' : 'http/1.1';
   else protocol = chosen ?? (transport.http === '2' ? 'h2' : 'http/1.1');
   if (transport.http === '2' && url.protocol === 'https:' && chosen === 'http/1.1') {
     throw new RunError(`${where}: the server does not offer HTTP/2 (ALPN chose http/1.1); use http: auto or 1`);

@@ -43,7 +43,8 @@ export async function tlsPreflight(
   where: string,
   offer: readonly string[],
 ): Promise<Protocol | undefined> {
-  if (!dialer.origin.tls && dialer.proxy === undefined) return undefined;
+  // Cleartext HTTP/1.1 through a proxy is absolute-form requests, not a tunnel: the run shows what the proxy says.
+  if (!dialer.origin.tls && (dialer.proxy === undefined || !offer.includes('h2'))) return undefined;
   const socket = dialer.origin.tls ? dialer.open(offer) : dialer.openStream(offer);
   const outcome = await new Promise<Error | string | undefined>((resolve) => {
     socket.once('error', (err: Error) => resolve(err));
