@@ -11,6 +11,8 @@ import type { FlowsPlan } from '../scenario/flow-plan.js';
 import type { ExecutionPlan, LoadPlan } from '../scenario/plan.js';
 import { demoNames, type RunningDemo, startDemo } from '../targets/launch.js';
 import type { PreparedRun, RunKit } from './run-kit.js';
+import { checkServiceTls } from './transport-setup.js';
+import type { TransportPlan } from '../scenario/transport-plan.js';
 
 const FLOW_ENGINES = {
   open: () => new FlowOpenModelEngine(),
@@ -31,6 +33,7 @@ export function flowKit(
   flows: FlowsPlan,
   serviceUrls: readonly string[],
   feed: DataFeed | undefined,
+  serviceTransports?: readonly (TransportPlan | undefined)[],
 ): RunKit {
   const totals = new FlowTotals(flowScopes(flows));
   const recorder = new FlowRecorder(totals.scopes, totals);
@@ -43,7 +46,8 @@ export function flowKit(
     serverUrl: undefined,
     recorder,
     aggregator,
-    run: (signal) => FLOW_ENGINES[plan.load.model]().run(flows, plan.load, { serviceUrls, feed }, recorder, signal),
+    run: (signal) =>
+      FLOW_ENGINES[plan.load.model]().run(flows, plan.load, { serviceUrls, feed, serviceTransports }, recorder, signal),
     metricSource: () => flowMetricSource(aggregator, totals),
     liveFlows: () => recorder.live(),
     finish: (result) => withFlows(result, aggregator, totals),
@@ -76,8 +80,11 @@ export async function prepareFlowRun(
   try {
     const urls = serviceUrls(flows, demo);
     await checkReachable(flows.services.map((s, i) => ({ name: s.name, url: urls[i] ?? '' })));
+    const transports = flows.services.map((s) => plan.serviceTransports?.[s.name] ?? plan.transport);
+    await checkServiceTls(flows.services, urls, transports);
     const shown = demo === undefined ? plan.targetDisplay : `demo:${demo.name} (${flows.services.length} services)`;
-    return { kit: flowKit(plan, flows, urls, feed), targetDisplay: shown, stop: async () => demo?.stop() };
+    const kit = flowKit(plan, flows, urls, feed, transports);
+    return { kit, targetDisplay: shown, stop: async () => demo?.stop() };
   } catch (err) {
     await demo?.stop();
     throw err;

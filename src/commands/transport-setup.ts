@@ -2,7 +2,6 @@ import { RunError } from '../errors.js';
 import { originOf } from '../engines/http/connection.js';
 import { Dialer, type Protocol, type ResolvedTransport } from '../engines/http/dial.js';
 import { tlsPreflight } from '../engines/http/tls-preflight.js';
-import { redactUrl } from '../scenario/redact.js';
 import { DEFAULT_TRANSPORT, type TransportPlan } from '../scenario/transport-plan.js';
 
 const OFFERS: Readonly<Record<TransportPlan['http'], readonly string[]>> = {
@@ -26,7 +25,7 @@ export async function resolveTransport(
   const transport: TransportPlan = demoCa === undefined ? base : { ...base, tls: { ...base.tls, ca: demoCa } };
   const url = new URL(baseUrl);
   const dialer = new Dialer(originOf(url), transport);
-  const where = redactUrl(url.origin);
+  const where = url.origin; // an origin never carries credentials
   const cleartext = url.protocol !== 'https:';
   const offer = cleartext ? (transport.http === '2' ? ['h2'] : ['http/1.1']) : OFFERS[transport.http];
   const chosen = await tlsPreflight(dialer, where, offer);
@@ -38,4 +37,24 @@ export async function resolveTransport(
     throw new RunError(`${where}: the server does not offer HTTP/2 (ALPN chose http/1.1); use http: auto or 1`);
   }
   return { ...transport, protocol };
+}
+
+/** Flows: every HTTPS service's certificate (and proxy) is checked before load, as the request target's is. */
+export async function checkServiceTls(
+  services: readonly { name: string }[],
+  urls: readonly string[],
+  transports: readonly (TransportPlan | undefined)[],
+): Promise<void> {
+  await Promise.all(
+    services.map(async (s, i) => {
+      const url = urls[i];
+      if (url === undefined || !url.startsWith('https:')) return;
+      try {
+        await resolveTransport(transports[i], url);
+      } catch (err) {
+        if (err instanceof RunError) throw new RunError(`service ${s.name}: ${err.message}`);
+        throw err;
+      }
+    }),
+  );
 }
