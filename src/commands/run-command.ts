@@ -23,6 +23,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--cert <file>', 'PEM client certificate for mutual TLS (with --key)')
     .option('--key <file>', 'PEM private key of --cert')
     .option('--http2', 'HTTP/2: ALPN h2 over TLS, prior-knowledge h2c over cleartext')
+    .option('--streams <n>', 'HTTP/2 closed model: concurrent streams per connection')
     .option('--proxy <url>', 'forward proxy, e.g. http://user:pass@proxy:3128 (default: HTTPS_PROXY / HTTP_PROXY)')
     .option('--slo <expr>', "SLO, e.g. 'p95 < 200ms' (repeatable; replaces the scenario's)", collect)
     .option('--no-default-slos', 'without SLOs, judge the run on none (default budget: p95 < 200ms, error_rate < 1%)')

@@ -35,6 +35,7 @@ const PLAN_FLAGS = [
   'cert',
   'key',
   'http2',
+  'streams',
   'proxy',
 ] as const;
 // Fails to compile when RunFlags gains a flag that workers would not receive.

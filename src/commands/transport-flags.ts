@@ -7,6 +7,8 @@ export interface TransportFlags {
   cert?: string;
   key?: string;
   http2?: boolean;
+  /** HTTP/2 closed model: streams per connection (load.streams). */
+  streams?: string;
   proxy?: string;
 }
 
@@ -19,7 +21,8 @@ const isRecord = (v: unknown): v is Json => v !== null && typeof v === 'object' 
  * Flows' services inherit these from `target`.
  */
 export function applyTransportFlags(data: Json, flags: TransportFlags): void {
-  const { insecure, ca, cert, key, http2, proxy } = flags;
+  const { insecure, ca, cert, key, http2, proxy, streams } = flags;
+  if (streams !== undefined) data.load = { ...(isRecord(data.load) ? data.load : {}), streams };
   if (insecure === undefined && ca === undefined && cert === undefined && key === undefined && !http2 && !proxy) return;
   const target: Json = isRecord(data.target)
     ? data.target
