@@ -3,6 +3,7 @@
 // same time, in this one process, one after the other; CPU µs per request (user + system) is what is compared,
 // since it does not depend on how busy the machine is. The answer is recorded in docs/architecture.md.
 import { connect, constants } from 'node:http2';
+import { performance } from 'node:perf_hooks';
 import { Client } from 'undici';
 import { startNginxH2 } from './h2.js';
 
