@@ -106,6 +106,25 @@ describe('HTTPS targets', () => {
     expect(new Set(peers.slice(before))).toEqual(new Set(['bb test client']));
   });
 
+  it('says so when the server requires a client certificate and none is given (exit 3)', async () => {
+    const url = await httpsServer({ ...pki.server, requestCert: true, rejectUnauthorized: true, ca: pki.ca });
+    const run = await runCli(['run', '--url', url, ...load, '--ca', pki.caFile]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/requires a TLS client certificate; pass --cert FILE --key FILE/);
+  });
+
+  it('resumes TLS sessions when it reconnects', async () => {
+    const url = await httpsServer(pki.server);
+    // Every response closes its connection, so each request reconnects.
+    servers.at(-1)?.prependListener('request', (_req, res) => res.setHeader('connection', 'close'));
+    const out = join(dir, 'resume.json');
+    const run = await runCli(['run', '--url', url, ...load, '--ca', pki.caFile, '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const figures = readResult(out).connections?.target;
+    expect(figures?.opened).toBeGreaterThan(10);
+    expect(figures?.resumed).toBeGreaterThan((figures?.opened ?? 0) / 2);
+  });
+
   it('names a TLS file that cannot be read (exit 2, file and field)', async () => {
     const file = join(dir, 'missing.yaml');
     writeFileSync(

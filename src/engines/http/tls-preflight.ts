@@ -10,6 +10,18 @@ const UNTRUSTED = new Set([
   'CERT_UNTRUSTED',
 ]);
 const EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+/** Alerts a server sends when it does not accept the client certificate it was given. */
+const CLIENT_REFUSED = new Set([
+  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED',
+  'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
+]);
+/**
+ * In TLS 1.3 a server refuses a missing or unwanted client certificate with an alert *after* the client's
+ * handshake is done: the check listens this long past it before calling the handshake good.
+ */
+const ALERT_GRACE_MS = 150;
 
 /** A target that has not answered by then is left to the run, which counts what happens. */
 const PREFLIGHT_TIMEOUT_MS = 5000;
@@ -29,6 +41,12 @@ export function describeTlsFailure(where: string, err: Error): string | undefine
     return `${where}: the server's TLS certificate does not match its name (${reason}); set tls.servername to the name it holds, ${accept}`;
   }
   if (code === 'EPROXY') return `${where}: ${err.message}`;
+  if (code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED') {
+    return `${where}: the server requires a TLS client certificate; pass --cert FILE --key FILE (tls.cert, tls.key)`;
+  }
+  if (CLIENT_REFUSED.has(code)) {
+    return `${where}: the server did not accept the TLS client certificate (${err.message}); check --cert/--key (tls.cert, tls.key)`;
+  }
   return undefined;
 }
 
@@ -49,9 +67,14 @@ export async function tlsPreflight(
   const outcome = await new Promise<Error | string | undefined>((resolve) => {
     socket.once('error', (err: Error) => resolve(err));
     socket.once('close', () => resolve(undefined));
-    socket.once(dialer.origin.tls ? 'secureConnect' : 'connect', () =>
-      resolve('alpnProtocol' in socket && typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : 'http/1.1'),
-    );
+    socket.once(dialer.origin.tls ? 'secureConnect' : 'connect', () => {
+      const alpn =
+        'alpnProtocol' in socket && typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : 'http/1.1';
+      if (!dialer.origin.tls) return resolve(alpn);
+      // Reading lets the alert arrive as an 'error'; whatever else the server sends first is dropped with the socket.
+      socket.resume();
+      setTimeout(() => resolve(alpn), ALERT_GRACE_MS).unref();
+    });
     setTimeout(() => resolve(undefined), PREFLIGHT_TIMEOUT_MS).unref();
   });
   socket.destroy();
