@@ -1,9 +1,7 @@
-import { constants, type OutgoingHttpHeaders } from 'node:http2';
+import type { OutgoingHttpHeaders } from 'node:http2';
 import type { RequestPlan } from '../../scenario/plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
 import { renderHeaders, renderPath } from './http-sender.js';
-
-const { HTTP2_HEADER_METHOD, HTTP2_HEADER_PATH, HTTP2_HEADER_AUTHORITY, HTTP2_HEADER_SCHEME } = constants;
 
 /** Connection-specific headers HTTP/2 forbids (RFC 9113 §8.2.2); the body is framed by DATA frames. */
 const DROPPED = new Set(['host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
@@ -35,13 +33,13 @@ export class H2RequestEncoder {
 
   private render(plan: RequestPlan, ctx: TemplateContext): H2Request {
     const headers: OutgoingHttpHeaders = {
-      [HTTP2_HEADER_METHOD]: plan.method,
-      [HTTP2_HEADER_PATH]: this.basePath + renderPath(plan, ctx),
-      [HTTP2_HEADER_SCHEME]: this.scheme,
-      [HTTP2_HEADER_AUTHORITY]: this.authority,
+      ':method': plan.method,
+      ':path': this.basePath + renderPath(plan, ctx),
+      ':scheme': this.scheme,
+      ':authority': this.authority,
     };
     for (const [name, value] of Object.entries(renderHeaders(plan, ctx))) {
-      if (name === 'host') headers[HTTP2_HEADER_AUTHORITY] = value;
+      if (name === 'host') headers[':authority'] = value;
       else if (!DROPPED.has(name) && name !== 'content-length') headers[name] = value;
     }
     const text = plan.body?.render(ctx);

@@ -1,4 +1,5 @@
-import { type ClientHttp2Session, type ClientHttp2Stream, connect, constants } from 'node:http2';
+import type { ClientHttp2Session, ClientHttp2Stream } from 'node:http2';
+import { loadHttp2 } from './h2-codes.js';
 import type { Duplex } from 'node:stream';
 import type { Dialer } from './dial.js';
 
@@ -95,7 +96,7 @@ export class H2Connection {
 
   private current(): ClientHttp2Session {
     if (this.session !== undefined && !this.session.closed && !this.session.destroyed) return this.session;
-    const session = connect(this.authority, {
+    const session = loadHttp2().connect(this.authority, {
       createConnection: () => {
         const socket = this.dialer.openStream(['h2']);
         this.sockets.add(socket);
@@ -161,10 +162,3 @@ export class H2Connection {
 function notProcessed(): Error {
   return Object.assign(new Error('stream not processed: the server sent GOAWAY'), { code: 'ERR_HTTP2_GOAWAY_SESSION' });
 }
-
-/** RST_STREAM codes with an error kind of their own; others are h2_rst_other. */
-export const RST_KINDS = {
-  [constants.NGHTTP2_REFUSED_STREAM]: 'h2_rst_refused_stream',
-  [constants.NGHTTP2_CANCEL]: 'h2_rst_cancel',
-  [constants.NGHTTP2_INTERNAL_ERROR]: 'h2_rst_internal_error',
-} as const;

@@ -1,4 +1,5 @@
-import { type ClientHttp2Session, type ClientHttp2Stream, constants, type IncomingHttpHeaders } from 'node:http2';
+import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders } from 'node:http2';
+import { H2_CODE, RST_KINDS } from './h2-codes.js';
 import { performance } from 'node:perf_hooks';
 import type { ErrorKind } from '../../metrics/error-kinds.js';
 import type { TemplateContext } from '../../scenario/template.js';
@@ -7,7 +8,7 @@ import type { Channel, ChannelOwner } from './channel.js';
 import { runChecks } from './checks.js';
 import { classifyError, errorMessage } from './error-kind.js';
 import type { H2Request, H2RequestEncoder } from './h2-request.js';
-import { type H2Connection, RST_KINDS, type StreamUser } from './h2-session.js';
+import type { H2Connection, StreamUser } from './h2-session.js';
 import { type Outcome, statusOk } from './http-sender.js';
 import type { PreparedRequest } from './prepared-request.js';
 
@@ -19,14 +20,14 @@ function failed(error: ErrorKind, message: string, hasLatency = false): Outcome 
 
 /** What became of a stream that closed without a whole response: GOAWAY, a reset by code, or a socket error. */
 function closedOutcome(stream: ClientHttp2Stream, goneAway: boolean, err: Error | undefined): Outcome {
-  const code = stream.rstCode ?? constants.NGHTTP2_NO_ERROR;
+  const code = stream.rstCode ?? H2_CODE.NO_ERROR;
   if (
     goneAway &&
-    (code === constants.NGHTTP2_REFUSED_STREAM || (err as NodeJS.ErrnoException)?.code === 'ERR_HTTP2_GOAWAY_SESSION')
+    (code === H2_CODE.REFUSED_STREAM || (err as NodeJS.ErrnoException)?.code === 'ERR_HTTP2_GOAWAY_SESSION')
   )
     return failed('h2_goaway', 'stream not processed: the server sent GOAWAY');
-  if (code !== constants.NGHTTP2_NO_ERROR) {
-    const kind: ErrorKind = (RST_KINDS as Record<number, ErrorKind>)[code] ?? 'h2_rst_other';
+  if (code !== H2_CODE.NO_ERROR) {
+    const kind: ErrorKind = RST_KINDS[code] ?? 'h2_rst_other';
     return failed(kind, `stream reset by the server (RST_STREAM code ${code})`);
   }
   if (goneAway) return failed('h2_goaway', 'stream cut: the server sent GOAWAY');
@@ -105,7 +106,7 @@ export class H2StreamSlot implements Channel, StreamUser {
       this.connection.release();
       if (this.stream !== stream) return; // timed out already
       const now = performance.now();
-      if (status > 0 && stream.rstCode === constants.NGHTTP2_NO_ERROR && error === undefined) {
+      if (status > 0 && stream.rstCode === H2_CODE.NO_ERROR && error === undefined) {
         return this.finish(this.judge(r, status, headers, parts), now);
       }
       this.finish(closedOutcome(stream, this.connection.goneAway.has(session), error), now);
@@ -124,14 +125,14 @@ export class H2StreamSlot implements Channel, StreamUser {
     if (this.request === undefined || now < this.deadline) return;
     const stream = this.stream;
     if (stream === undefined) this.connection.withdraw(this);
-    else stream.close(constants.NGHTTP2_CANCEL);
+    else stream.close(H2_CODE.CANCEL);
     const message = `no complete response within ${this.timeoutMs} ms`;
     this.finish({ error: 'timeout', hasLatency: true, status: 0, message }, now);
   }
 
   close(): void {
     this.request = undefined;
-    this.stream?.close(constants.NGHTTP2_CANCEL);
+    this.stream?.close(H2_CODE.CANCEL);
     this.stream = undefined;
     this.connection.withdraw(this);
   }
