@@ -61,7 +61,10 @@ describe('flows over TLS, HTTP/2 and proxies', () => {
       env,
     });
     expect(run.code, run.stderr).toBe(0);
-    expect(readResult(out).metrics.errors).toBe(0);
+    const result = readResult(out);
+    expect(result.metrics.errors).toBe(0);
+    expect(result.connections).toEqual({ api: { protocol: 'h2' } });
+    expect(run.stdout).toMatch(/Connections\n api h2/);
     expect(versions.length).toBeGreaterThan(10);
     expect(new Set(versions)).toEqual(new Set(['2.0']));
   });

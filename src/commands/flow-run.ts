@@ -54,6 +54,14 @@ export function flowKit(
   };
 }
 
+/** The result says which protocol each service spoke (`connections`, by service name). */
+function withProtocols(kit: RunKit, flows: FlowsPlan, protocols: readonly string[]): RunKit {
+  const connections = Object.fromEntries(
+    flows.services.map((s, i) => [s.name, { protocol: protocols[i] ?? 'http/1.1' }]),
+  );
+  return { ...kit, finish: (result) => ({ ...kit.finish(result), connections }) };
+}
+
 async function startFlowDemo(flows: FlowsPlan): Promise<RunningDemo | undefined> {
   if (flows.demo === undefined) return undefined;
   const name = demoNames().find((n) => n === flows.demo);
@@ -81,9 +89,9 @@ export async function prepareFlowRun(
     const urls = serviceUrls(flows, demo);
     await checkReachable(flows.services.map((s, i) => ({ name: s.name, url: urls[i] ?? '' })));
     const transports = flows.services.map((s) => plan.serviceTransports?.[s.name] ?? plan.transport);
-    await checkServiceTls(flows.services, urls, transports);
+    const protocols = await checkServiceTls(flows.services, urls, transports);
     const shown = demo === undefined ? plan.targetDisplay : `demo:${demo.name} (${flows.services.length} services)`;
-    const kit = flowKit(plan, flows, urls, feed, transports);
+    const kit = withProtocols(flowKit(plan, flows, urls, feed, transports), flows, protocols);
     return { kit, targetDisplay: shown, stop: async () => demo?.stop() };
   } catch (err) {
     await demo?.stop();

@@ -39,18 +39,22 @@ export async function resolveTransport(
   return { ...transport, protocol };
 }
 
-/** Flows: every HTTPS service's certificate (and proxy) is checked before load, as the request target's is. */
+/**
+ * Flows: every HTTPS service's certificate (and proxy) is checked before load, as the request target's is.
+ * Returns the protocol each service will speak: h2 where ALPN chose it and the service allows HTTP/2 (undici
+ * negotiates the same way), else HTTP/1.1 (undici has no prior-knowledge h2c).
+ */
 export async function checkServiceTls(
   services: readonly { name: string }[],
   urls: readonly string[],
   transports: readonly (TransportPlan | undefined)[],
-): Promise<void> {
-  await Promise.all(
-    services.map(async (s, i) => {
+): Promise<Protocol[]> {
+  return Promise.all(
+    services.map(async (s, i): Promise<Protocol> => {
       const url = urls[i];
-      if (url === undefined || !url.startsWith('https:')) return;
+      if (url === undefined || !url.startsWith('https:')) return 'http/1.1';
       try {
-        await resolveTransport(transports[i], url);
+        return (await resolveTransport(transports[i], url)).protocol;
       } catch (err) {
         if (err instanceof RunError) throw new RunError(`service ${s.name}: ${err.message}`);
         throw err;

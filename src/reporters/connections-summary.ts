@@ -8,10 +8,10 @@ export function formatConnections(result: RunResult, c: ChalkInstance): string |
   if (scopes.length === 0) return undefined;
   const lines = scopes.map(([scope, f]) => {
     const parts = [
-      `${f.opened} connection${f.opened === 1 ? '' : 's'}`,
-      `connect p50 ${fmtMsUnit(f.connectMs.p50)}`,
+      ...(f.opened === undefined ? [] : [`${f.opened} connection${f.opened === 1 ? '' : 's'}`]),
+      ...(f.connectMs === undefined ? [] : [`connect p50 ${fmtMsUnit(f.connectMs.p50)}`]),
       ...(f.tlsHandshakeMs === undefined ? [] : [`TLS handshake p50 ${fmtMsUnit(f.tlsHandshakeMs.p50)}`]),
-      ...(f.resumed > 0 ? [`${f.resumed} resumed`] : []),
+      ...((f.resumed ?? 0) > 0 ? [`${f.resumed} resumed`] : []),
       ...(f.proxy === undefined ? [] : [`via ${f.proxy}`]),
     ];
     return ` ${scope} ${c.bold(f.protocol)} ${c.dim(parts.join(' · '))}`;

@@ -6,18 +6,21 @@ import {
   summarizeHistogram,
 } from '../../metrics/histogram.js';
 
-/** What the result says about how one scope's connections were made (`connections` in the result). */
+/**
+ * What the result says about how one scope's connections were made (`connections` in the result). Flow services
+ * (undici) report their protocol only: undici does not expose connect and handshake times.
+ */
 export interface ConnectionFigures {
   /** The protocol the connections spoke: "http/1.1" or "h2". */
   protocol: string;
   /** Connections opened (reconnects included). */
-  opened: number;
+  opened?: number;
   /** TLS connections whose session was resumed from an earlier one. */
-  resumed: number;
+  resumed?: number;
   /** Through a proxy: its URL, credentials removed. */
   proxy?: string;
   /** TCP connect (through a proxy: until the tunnel is open). */
-  connectMs: LatencySummary;
+  connectMs?: LatencySummary;
   /** TLS handshake after the connect; absent over cleartext. */
   tlsHandshakeMs?: LatencySummary;
 }
