@@ -24,10 +24,10 @@ async function serve(options: H2ServerOptions): Promise<H2TestServer> {
 }
 
 /** Runs a scenario against `url` with HTTP/2 (trusting the test CA); returns the result and the CLI run. */
-async function runH2(name: string, url: string, load: Record<string, unknown>) {
+async function runH2(name: string, url: string, load: Record<string, unknown>, requests: unknown[] = [{ path: '/x' }]) {
   const file = join(dir, `${name}.json`);
   const out = join(dir, `${name}-result.json`);
-  const scenario = { name, target: { url, http: 2, tls: { ca: 'ca.pem' } }, load, requests: [{ path: '/x' }] };
+  const scenario = { name, target: { url, http: 2, tls: { ca: 'ca.pem' } }, load, requests };
   writeFileSync(file, JSON.stringify(scenario));
   const run = await runCli(['run', file, '--quiet', '--workers', '1', '--out', out]);
   return { run, result: readResult(out) };
@@ -62,6 +62,26 @@ describe.each([
 });
 
 describe('HTTP/2 limits and failures', () => {
+  it('judges checks and templates as on HTTP/1.1', async () => {
+    const s = await serve({ tls: pki.server });
+    const { run, result } = await runH2('checks', s.url, { connections: 1, streams: 4, duration: '1s' }, [
+      {
+        name: 'good',
+        path: '/a/{{seq}}',
+        checks: [
+          { jsonPath: 'ok', equals: true },
+          { header: 'content-type', contains: 'json' },
+        ],
+      },
+      { name: 'bad', path: '/b', checks: [{ jsonPath: 'ok', equals: false }] },
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(result.byRequest.good?.errors).toBe(0);
+    expect(result.byRequest.bad?.errors).toBe(result.byRequest.bad?.requests);
+    expect(result.errorsByKind.check).toBe(result.byRequest.bad?.requests);
+    expect(result.byRequest.good?.requests).toBeGreaterThan(20);
+  });
+
   it("never opens more streams than the server's SETTINGS_MAX_CONCURRENT_STREAMS", async () => {
     const s = await serve({ tls: pki.server, delayMs: 10, maxConcurrentStreams: 5 });
     const { run, result } = await runH2('capped', s.url, { connections: 1, streams: 20, duration: '1s' });

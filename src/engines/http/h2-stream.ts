@@ -10,6 +10,7 @@ import { classifyError, errorMessage } from './error-kind.js';
 import type { H2Request, H2RequestEncoder } from './h2-request.js';
 import type { H2Connection, StreamUser } from './h2-session.js';
 import { type Outcome, statusOk } from './http-sender.js';
+import { MAX_BODY_BYTES } from './response-parser.js';
 import type { PreparedRequest } from './prepared-request.js';
 
 const OK: Outcome = Object.freeze({ error: undefined, hasLatency: true, status: 200, message: undefined });
@@ -99,7 +100,14 @@ export class H2StreamSlot implements Channel, StreamUser {
       status = Number(h[':status']);
       headers = h;
     });
-    if (r.needsBody) stream.on('data', (chunk: Buffer) => void parts.push(chunk));
+    let size = 0;
+    if (r.needsBody)
+      stream.on('data', (chunk: Buffer) => {
+        // As on HTTP/1.1: past the cap the body is still read, but not kept.
+        size += chunk.length;
+        if (size <= MAX_BODY_BYTES) parts.push(chunk);
+        else parts.length = 0;
+      });
     else stream.resume();
     stream.on('error', (err: Error) => (error = err));
     stream.on('close', () => {
@@ -107,7 +115,7 @@ export class H2StreamSlot implements Channel, StreamUser {
       if (this.stream !== stream) return; // timed out already
       const now = performance.now();
       if (status > 0 && stream.rstCode === H2_CODE.NO_ERROR && error === undefined) {
-        return this.finish(this.judge(r, status, headers, parts), now);
+        return this.finish(this.judge(r, status, headers, size > MAX_BODY_BYTES ? undefined : parts), now);
       }
       this.finish(closedOutcome(stream, this.connection.goneAway.has(session), error), now);
     });
@@ -137,8 +145,18 @@ export class H2StreamSlot implements Channel, StreamUser {
     this.connection.withdraw(this);
   }
 
-  private judge(r: RequestPlan, status: number, headers: IncomingHttpHeaders | undefined, parts: Buffer[]): Outcome {
+  /** `parts` is undefined when the body was larger than the most kept for checks. */
+  private judge(
+    r: RequestPlan,
+    status: number,
+    headers: IncomingHttpHeaders | undefined,
+    parts: Buffer[] | undefined,
+  ): Outcome {
     if (!statusOk(r, status)) return { error: 'status', hasLatency: true, status, message: `status ${status}` };
+    if (parts === undefined) {
+      const message = `response body larger than ${MAX_BODY_BYTES} bytes: not kept for checks`;
+      return { error: 'body_too_large', hasLatency: true, status, message };
+    }
     if (r.checks.length > 0) {
       const body = r.needsBody ? Buffer.concat(parts).toString('utf8') : undefined;
       const header = (name: string): string | undefined => {
