@@ -57,9 +57,12 @@ describe('flows over TLS, HTTP/2 and proxies', () => {
   it('trusts a service through its own tls.ca and speaks h2 with http: 2', async () => {
     versions.length = 0;
     const out = join(dir, 'h2.json');
-    const run = await runCli(['run', scenario('h2', { url, tls: { ca: 'ca.pem' }, http: 2 }), '-q', '--out', out], {
-      env,
-    });
+    const run = await runCli(
+      ['run', scenario('h2', { url, tls: { ca: 'ca.pem' }, http: 2 }), '-q', '--no-default-slos', '--out', out],
+      {
+        env,
+      },
+    );
     expect(run.code, run.stderr).toBe(0);
     const result = readResult(out);
     expect(result.metrics.errors).toBe(0);
@@ -79,7 +82,7 @@ describe('flows over TLS, HTTP/2 and proxies', () => {
 
   it('goes through HTTPS_PROXY (CONNECT) with --insecure', async () => {
     versions.length = 0;
-    const run = await runCli(['run', scenario('proxied', { url }), '-q', '--insecure'], {
+    const run = await runCli(['run', scenario('proxied', { url }), '-q', '--insecure', '--no-default-slos'], {
       env: { ...env, HTTPS_PROXY: proxy.url },
     });
     expect(run.code, run.stderr).toBe(0);

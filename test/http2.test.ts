@@ -29,7 +29,7 @@ async function runH2(name: string, url: string, load: Record<string, unknown>, r
   const out = join(dir, `${name}-result.json`);
   const scenario = { name, target: { url, http: 2, tls: { ca: 'ca.pem' } }, load, requests };
   writeFileSync(file, JSON.stringify(scenario));
-  const run = await runCli(['run', file, '--quiet', '--workers', '1', '--out', out]);
+  const run = await runCli(['run', file, '--quiet', '--workers', '1', '--no-default-slos', '--out', out]);
   return { run, result: readResult(out) };
 }
 

@@ -41,7 +41,7 @@ beforeEach(() => {
   proxy.forwarded.length = 0;
 });
 
-const load = ['--connections', '2', '--duration', '1s', '--quiet', '--workers', '1'];
+const load = ['--connections', '2', '--duration', '1s', '--quiet', '--workers', '1', '--no-default-slos'];
 const noProxyEnv = { HTTP_PROXY: undefined, http_proxy: undefined, NO_PROXY: undefined, no_proxy: undefined };
 
 describe('forward proxies', () => {
@@ -91,7 +91,7 @@ describe('forward proxies', () => {
       }),
     );
     const out = join(dir, 'auth.json');
-    const run = await runCli(['run', file, '--workers', '1', '--out', out], { env: noProxyEnv });
+    const run = await runCli(['run', file, '--workers', '1', '--no-default-slos', '--out', out], { env: noProxyEnv });
     expect(run.code, run.stderr).toBe(0);
     expect(authProxy.tunnels.length).toBeGreaterThanOrEqual(1);
     const text = run.stdout + run.stderr + JSON.stringify(readResult(out));
