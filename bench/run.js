@@ -1,4 +1,5 @@
-// npm run bench [-- --only throughput,open,memory,startup] [--rounds N] [--seconds S] [--connections C]
+// npm run bench [-- --only throughput,open,memory,startup,h2] [--rounds N] [--seconds S] [--connections C]
+//               [--h2-connections C] [--h2-streams M]
 //               [--open-seconds S] [--memory-seconds S] [--memory-rate R]
 // Proves the performance targets of docs/benchmarks.md on this machine: loopback targets only, every run
 // bounded in time, generators and target pinned to separate cores, only processes started here stopped.
@@ -12,13 +13,16 @@ import { portOpen } from './lib/proc.js';
 import { GEN_CPU, GEN_CPUS_ALL, ROOT, WORKERS, machine, missingPrerequisites, startTarget } from './lib/setup.js';
 import { formatStartup, startup } from './startup.js';
 import { formatThroughput, throughput } from './throughput.js';
+import { formatHttp2, http2Throughput } from './h2.js';
 import { summaryMarkdown } from './summary.js';
 
-const PORTS = { node: 18180, nginx: 18181 };
+const PORTS = { node: 18180, nginx: 18181, 'nginx-h2': 18182 };
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'throughput,open,memory,startup' },
+    only: { type: 'string', default: 'throughput,open,memory,startup,h2' },
+    'h2-connections': { type: 'string', default: '4' },
+    'h2-streams': { type: 'string', default: '10' },
     rounds: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '8' },
     connections: { type: 'string', default: '50' },
@@ -91,6 +95,15 @@ async function main() {
     }
   }
   if (sections.has('open') || sections.has('memory')) await openSections(report);
+  if (sections.has('h2')) {
+    const connections = Number(values['h2-connections']);
+    const streams = Number(values['h2-streams']);
+    log(
+      `\n== (e) HTTP/2 throughput against nginx (TLS, h2): ${rounds} rounds, ${seconds} s, ${connections} × ${streams} streams`,
+    );
+    report.http2 = await http2Throughput({ rounds, seconds, connections, streams, port: PORTS['nginx-h2'], log });
+    log(formatHttp2(report.http2));
+  }
   if (sections.has('startup')) {
     log('\n== (d) start-up');
     report.startup = await startup({ runs: 20 });

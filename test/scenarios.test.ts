@@ -31,6 +31,21 @@ describe('shipped scenarios', () => {
   });
 });
 
+describe('scenarios/monolith-h2.yaml', () => {
+  it('runs the demo over HTTPS and HTTP/2 (self-signed certificate made at start) and passes its SLOs', async () => {
+    const out = join(tempDir(), 'r.json');
+    const run = await runCli(['run', 'scenarios/monolith-h2.yaml', '--out', out]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const r = readResult(out);
+    expect(r.target).toMatch(/^demo:monolith \(https:\/\/127\.0\.0\.1:\d+\)$/);
+    expect(r.metrics.errors).toBe(0);
+    expect(r.metrics.requests).toBeGreaterThan(200);
+    expect(r.connections?.target?.protocol).toBe('h2');
+    expect(r.connections?.target?.tlsHandshakeMs?.max).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/target h2 .*TLS handshake/);
+  });
+});
+
 describe('templated requests and CSV data', () => {
   let server: TestServer | undefined;
   afterEach(async () => {

@@ -37,14 +37,16 @@ export function machine() {
   };
 }
 
+const APT_PACKAGE = { taskset: 'util-linux', h2load: 'nghttp2-client' };
+
 /** What the benchmark needs; each missing piece is named (install hints follow the CI's apt list). */
 export function missingPrerequisites() {
   const missing = [];
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) missing.push('dist/ (run npm run build)');
   if (!existsSync(AUTOCANNON)) missing.push('autocannon (npm ci)');
   if (!existsSync(NODE_TARGET)) missing.push(`${NODE_TARGET} (or set BENCH_NODE_TARGET)`);
-  for (const b of ['taskset', 'wrk', 'nginx'])
-    if (!has(b)) missing.push(`${b} (apt-get install -y ${b === 'taskset' ? 'util-linux' : b})`);
+  for (const b of ['taskset', 'wrk', 'nginx', 'h2load'])
+    if (!has(b)) missing.push(`${b} (apt-get install -y ${APT_PACKAGE[b] ?? b})`);
   return missing;
 }
 

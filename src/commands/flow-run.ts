@@ -11,6 +11,8 @@ import type { FlowsPlan } from '../scenario/flow-plan.js';
 import type { ExecutionPlan, LoadPlan } from '../scenario/plan.js';
 import { demoNames, type RunningDemo, startDemo } from '../targets/launch.js';
 import type { PreparedRun, RunKit } from './run-kit.js';
+import { checkServiceTls } from './transport-setup.js';
+import type { TransportPlan } from '../scenario/transport-plan.js';
 
 const FLOW_ENGINES = {
   open: () => new FlowOpenModelEngine(),
@@ -31,6 +33,7 @@ export function flowKit(
   flows: FlowsPlan,
   serviceUrls: readonly string[],
   feed: DataFeed | undefined,
+  serviceTransports?: readonly (TransportPlan | undefined)[],
 ): RunKit {
   const totals = new FlowTotals(flowScopes(flows));
   const recorder = new FlowRecorder(totals.scopes, totals);
@@ -43,11 +46,20 @@ export function flowKit(
     serverUrl: undefined,
     recorder,
     aggregator,
-    run: (signal) => FLOW_ENGINES[plan.load.model]().run(flows, plan.load, { serviceUrls, feed }, recorder, signal),
+    run: (signal) =>
+      FLOW_ENGINES[plan.load.model]().run(flows, plan.load, { serviceUrls, feed, serviceTransports }, recorder, signal),
     metricSource: () => flowMetricSource(aggregator, totals),
     liveFlows: () => recorder.live(),
     finish: (result) => withFlows(result, aggregator, totals),
   };
+}
+
+/** The result says which protocol each service spoke (`connections`, by service name). */
+function withProtocols(kit: RunKit, flows: FlowsPlan, protocols: readonly string[]): RunKit {
+  const connections = Object.fromEntries(
+    flows.services.map((s, i) => [s.name, { protocol: protocols[i] ?? 'http/1.1' }]),
+  );
+  return { ...kit, finish: (result) => ({ ...kit.finish(result), connections }) };
 }
 
 async function startFlowDemo(flows: FlowsPlan): Promise<RunningDemo | undefined> {
@@ -76,8 +88,11 @@ export async function prepareFlowRun(
   try {
     const urls = serviceUrls(flows, demo);
     await checkReachable(flows.services.map((s, i) => ({ name: s.name, url: urls[i] ?? '' })));
+    const transports = flows.services.map((s) => plan.serviceTransports?.[s.name] ?? plan.transport);
+    const protocols = await checkServiceTls(flows.services, urls, transports);
     const shown = demo === undefined ? plan.targetDisplay : `demo:${demo.name} (${flows.services.length} services)`;
-    return { kit: flowKit(plan, flows, urls, feed), targetDisplay: shown, stop: async () => demo?.stop() };
+    const kit = withProtocols(flowKit(plan, flows, urls, feed, transports), flows, protocols);
+    return { kit, targetDisplay: shown, stop: async () => demo?.stop() };
   } catch (err) {
     await demo?.stop();
     throw err;

@@ -12,6 +12,8 @@ import { WHOLE } from '../scenario/shard.js';
 import type { PreparedRun, RunKit } from './run-kit.js';
 import { type RunScale, workerCount } from './scale.js';
 import { WorkerGroup } from './worker-group.js';
+import { resolveTransport } from './transport-setup.js';
+import type { ConnectionFigures } from '../engines/http/connect-stats.js';
 
 /** The request engines by load model; worker threads pick theirs from here too. */
 export const HTTP_ENGINES = {
@@ -24,15 +26,17 @@ export function httpKit(plan: ExecutionPlan, context: RunContext): RunKit {
   const names = plan.requests.map((r) => r.name);
   const recorder = new IntervalRecorder(names);
   const aggregator = new RunAggregator(names, { keepPointHistograms: true });
+  let connections: ConnectionFigures | undefined;
+  const engineContext: RunContext = { ...context, onConnections: (figures) => (connections = figures) };
   return {
     scopeNames: names,
     requestMethods: Object.fromEntries(plan.requests.map((r) => [r.name, r.method])),
     serverUrl: redactUrl(context.baseUrl),
     recorder,
     aggregator,
-    run: (signal) => HTTP_ENGINES[plan.load.model]().run(plan, context, recorder, signal),
+    run: (signal) => HTTP_ENGINES[plan.load.model]().run(plan, engineContext, recorder, signal),
     metricSource: () => metricSource(aggregator),
-    finish: (result) => result,
+    finish: (result) => (connections === undefined ? result : { ...result, connections: { target: connections } }),
   };
 }
 
@@ -53,14 +57,19 @@ export async function prepareHttpRun(
   feed: DataFeed | undefined,
   scale: RunScale = {},
 ): Promise<PreparedRun> {
-  const demo: RunningDemo | undefined = plan.target.kind === 'demo' ? await startDemo(plan.target.demo) : undefined;
+  const demoTls = plan.transport?.demoTls === true;
+  const demo: RunningDemo | undefined =
+    plan.target.kind === 'demo'
+      ? await startDemo(plan.target.demo, { tls: demoTls, h2: !demoTls && plan.transport?.http === '2' })
+      : undefined;
   try {
     const baseUrl = plan.target.kind === 'url' ? plan.target.url : (demo as RunningDemo).url;
-    const kit = httpKit(plan, { baseUrl, feed, ...(scale.shard && { shard: scale.shard }) });
+    const transport = await resolveTransport(plan.transport, baseUrl, demo?.certificate);
+    const kit = httpKit(plan, { baseUrl, feed, transport, ...(scale.shard && { shard: scale.shard }) });
     const workers = workerCount(plan, baseUrl, scale, feed?.size);
     const group =
       workers > 1 && scale.source !== undefined
-        ? await WorkerGroup.start(kit.recorder, scale.source, baseUrl, scale.shard ?? WHOLE, workers)
+        ? await WorkerGroup.start(kit.recorder, scale.source, baseUrl, scale.shard ?? WHOLE, workers, transport)
         : undefined;
     return {
       kit: group === undefined ? kit : withWorkers(kit, group),

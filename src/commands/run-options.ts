@@ -1,8 +1,9 @@
 import { InputError } from '../errors.js';
 import { parseDuration } from '../scenario/duration.js';
+import { applyTransportFlags, type TransportFlags } from './transport-flags.js';
 
 /** The flags of `run` that describe load; they build an ad-hoc scenario or override a file's values. */
-export interface RunFlags {
+export interface RunFlags extends TransportFlags {
   url?: string;
   method?: string;
   header?: string[];
@@ -114,6 +115,7 @@ export function applyFlags(data: unknown, flags: RunFlags): unknown {
     if (flags.timeout !== undefined) target.timeout = flags.timeout;
     out.target = target;
   }
+  applyTransportFlags(out, flags);
   out.load = isRecord(out.load) ? out.load : {};
   overrideLoad(out.load as Json, flags);
   overrideRequests(out.requests, flags);

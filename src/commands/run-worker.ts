@@ -37,7 +37,7 @@ async function work(port: NonNullable<typeof parentPort>, setup: WorkerSetup): P
   load.start();
   await HTTP_ENGINES[plan.load.model]().run(
     plan,
-    { baseUrl: setup.baseUrl, feed, shard: setup.shard },
+    { baseUrl: setup.baseUrl, feed, shard: setup.shard, transport: setup.transport },
     recorder,
     stop.signal,
   );

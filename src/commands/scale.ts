@@ -30,6 +30,13 @@ const PLAN_FLAGS = [
   'maxInFlight',
   'slo',
   'defaultSlos',
+  'insecure',
+  'ca',
+  'cert',
+  'key',
+  'http2',
+  'streams',
+  'proxy',
 ] as const;
 // Fails to compile when RunFlags gains a flag that workers would not receive.
 const everyPlanFlag: Exclude<keyof RunFlags, (typeof PLAN_FLAGS)[number]> extends never ? true : never = true;

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { ResolvedTransport } from '../engines/http/dial.js';
 import { ABORT_DRAIN_MS } from '../engines/engine.js';
 import { BenchError, RunError } from '../errors.js';
 import type { IntervalRecorder } from '../metrics/interval-recorder.js';
@@ -51,11 +52,12 @@ export class WorkerGroup {
     baseUrl: string,
     shard: Shard,
     count: number,
+    transport?: ResolvedTransport,
   ): Promise<WorkerGroup> {
     const group = new WorkerGroup(recorder);
     const ready: Promise<void>[] = [];
     for (let index = 0; index < count; index++) {
-      const setup: WorkerSetup = { source, baseUrl, shard: nestShard(shard, { index, count }) };
+      const setup: WorkerSetup = { source, baseUrl, shard: nestShard(shard, { index, count }), transport };
       const worker = new Worker(new URL('./run-worker.js', import.meta.url), { workerData: setup });
       const member: Member = { worker, done: false, sample: undefined, figures: undefined };
       group.members.push(member);

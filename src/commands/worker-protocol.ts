@@ -1,4 +1,5 @@
 import type { ExitCode } from '../errors.js';
+import type { ResolvedTransport } from '../engines/http/dial.js';
 import type { GeneratorSample, ThreadFigures } from '../metrics/saturation.js';
 import type { WireInterval } from '../metrics/snapshot-wire.js';
 import type { Shard } from '../scenario/shard.js';
@@ -21,6 +22,8 @@ export interface WorkerSetup {
   baseUrl: string;
   /** This worker's generator slot: its thread nested in the run's --shard. */
   shard: Shard;
+  /** TLS, proxy and protocol as the main thread settled them (pre-flight, ALPN, a TLS demo's certificate). */
+  transport?: ResolvedTransport;
 }
 
 export type ToWorker = { type: 'start' } | { type: 'flush' } | { type: 'stop' };

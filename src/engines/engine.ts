@@ -2,6 +2,8 @@ import type { SampleSink } from '../metrics/interval-recorder.js';
 import type { DataFeed } from '../scenario/data-feed.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
 import type { Shard } from '../scenario/shard.js';
+import type { ConnectionFigures } from './http/connect-stats.js';
+import type { ResolvedTransport } from './http/dial.js';
 
 /** What a run resolved before starting: where load goes (a demo has been started) and the data rows. */
 export interface RunContext {
@@ -12,6 +14,10 @@ export interface RunContext {
    * connections or arrivals, and its own stride of `{{seq}}` values. Absent: the whole run.
    */
   shard?: Shard;
+  /** TLS, proxy and HTTP version, settled before load (ALPN for `http: auto`, a TLS demo's certificate). */
+  transport?: ResolvedTransport;
+  /** Hears how the connections were made (protocol, connect and TLS handshake times) when the engine ends. */
+  onConnections?: (figures: ConnectionFigures) => void;
 }
 
 /**

@@ -6,6 +6,8 @@
  * - status: an answer whose status was not expected. check: an answer that failed a check.
  * - body_too_large: a body that a check or capture reads was larger than the most kept (1 MiB).
  * - nack: a message broker refused a publish (events).
+ * - h2_goaway: an HTTP/2 stream the server would not process because it sent GOAWAY. h2_rst_*: a stream the server
+ *   reset (RST_STREAM), by error code; codes without a kind of their own are h2_rst_other.
  */
 export const ERROR_KINDS = [
   'connect_refused',
@@ -17,6 +19,11 @@ export const ERROR_KINDS = [
   'check',
   'body_too_large',
   'nack',
+  'h2_goaway',
+  'h2_rst_refused_stream',
+  'h2_rst_cancel',
+  'h2_rst_internal_error',
+  'h2_rst_other',
   'other',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -24,18 +31,7 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 export type ErrorCounts = Record<ErrorKind, number>;
 
 export function emptyErrorCounts(): ErrorCounts {
-  return {
-    connect_refused: 0,
-    connect_reset: 0,
-    timeout: 0,
-    dns: 0,
-    malformed_response: 0,
-    status: 0,
-    check: 0,
-    body_too_large: 0,
-    nack: 0,
-    other: 0,
-  };
+  return Object.fromEntries(ERROR_KINDS.map((k) => [k, 0])) as ErrorCounts;
 }
 
 /** Adds `from` into `into`; a kind missing from `from` (a result written before that kind existed) adds 0. */

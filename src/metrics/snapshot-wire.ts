@@ -1,4 +1,4 @@
-import type { ErrorCounts, ErrorKind } from './error-kinds.js';
+import { type ErrorCounts, type ErrorKind, emptyErrorCounts } from './error-kinds.js';
 import { type Histogram, decodeHistogram, encodeHistogram } from './histogram.js';
 import type { ForeignInterval, IntervalSnapshot } from './interval-recorder.js';
 
@@ -9,7 +9,8 @@ import type { ForeignInterval, IntervalSnapshot } from './interval-recorder.js';
 export interface WireInterval {
   /** In the recorder's scope order (the plan's request order). */
   scopes: { requests: number; errors: number; dropped: number; latency: string; statuses?: WireStatusRow[] }[];
-  errorsByKind: ErrorCounts;
+  /** Only the kinds that occurred: most intervals have none, and the list of kinds is long. */
+  errorsByKind: Partial<ErrorCounts>;
   sendDelay: string;
   inFlight: number;
   targetRate: number;
@@ -44,7 +45,7 @@ export function encodeInterval(snapshot: IntervalSnapshot): WireInterval {
           latency: encode(r.latency),
         })),
     })),
-    errorsByKind: { ...snapshot.errorsByKind },
+    errorsByKind: Object.fromEntries(Object.entries(snapshot.errorsByKind).filter(([, n]) => n > 0)),
     sendDelay: encode(snapshot.sendDelay),
     inFlight: snapshot.inFlight,
     targetRate: snapshot.targetRate,
@@ -64,7 +65,7 @@ export function decodeInterval(wire: WireInterval): ForeignInterval {
         latency: decode(r.latency),
       })),
     })),
-    errorsByKind: wire.errorsByKind,
+    errorsByKind: { ...emptyErrorCounts(), ...wire.errorsByKind },
     sendDelay: decode(wire.sendDelay),
     inFlight: wire.inFlight,
     targetRate: wire.targetRate,

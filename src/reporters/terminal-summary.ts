@@ -5,6 +5,7 @@ import type { RunResult } from '../result/run-result.js';
 import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue } from './format.js';
 import { formatEvents } from './events-summary.js';
 import { formatFlows } from './flow-summary.js';
+import { formatConnections } from './connections-summary.js';
 import { borderlessTable as table, renderTable as render } from './table.js';
 
 function requestRow(name: string, m: ScopeMetrics, c: ChalkInstance): string[] {
@@ -116,6 +117,7 @@ export function formatSummary(result: RunResult, c: ChalkInstance): string {
     headline(result, c),
     result.events === undefined ? requestsTable(result, c) : formatEvents(result.events, c),
     formatFlows(result, c),
+    formatConnections(result, c),
     errorsTable(result, c),
     slosTable(result, c),
     saturationWarning(result, c),

@@ -1,4 +1,5 @@
 import type { ErrorCounts } from '../metrics/error-kinds.js';
+import type { ConnectionFigures } from '../engines/http/connect-stats.js';
 import { encodeHistogram, type LatencySummary, summarizeHistogram } from '../metrics/histogram.js';
 import type { RunAggregator, ScopeMetrics, TimeseriesPoint } from '../metrics/run-aggregator.js';
 import type { GeneratorHealth } from '../metrics/saturation.js';
@@ -66,6 +67,8 @@ export interface RunResult {
   byStep?: FlowResultParts['byStep'];
   byService?: FlowResultParts['byService'];
   traces?: FlowResultParts['traces'];
+  /** How connections were made, per scope ("target", or a flow service): protocol, connect and TLS handshake times. */
+  connections?: Record<string, ConnectionFigures>;
   /** Event runs only: publish/consume figures, loss, lag (the run's `metrics` count publishes as requests). */
   events?: EventsSection;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Duration as DurationSchema, Request as RequestSchema } from './schema.js';
+import { HttpVersion, ProxyUrl, TlsOptions } from './transport-schema.js';
 
 /**
  * The microservices part of the scenario format: named services and flows of steps across them.
@@ -56,6 +57,9 @@ export function flowSchemas(blocks: { Duration: typeof DurationSchema; Request: 
         timeout: Duration.refine((ms) => ms > 0, { message: 'a timeout must be more than 0 (e.g. 5s)' })
           .optional()
           .meta({ description: 'Per-request timeout for this service' }),
+        tls: TlsOptions.optional(),
+        http: HttpVersion.optional(),
+        proxy: ProxyUrl.optional(),
       })
       .strict(),
   ]);

@@ -19,6 +19,7 @@ import {
   templateVariables,
 } from './template.js';
 import { splitCredentials, withUrlCredentials } from './url-credentials.js';
+import { planTransports, type TransportPlan } from './transport-plan.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_IN_FLIGHT = 1000;
@@ -51,6 +52,8 @@ export interface LoadPlan {
   stages: readonly StageSpan[];
   durationMs: number;
   maxInFlight: number;
+  /** HTTP/2 closed model: streams per connection (undefined: one, or what the server allows in the open model). */
+  streams?: number;
 }
 
 /** Everything a run needs, resolved and validated before any traffic is sent. */
@@ -71,6 +74,10 @@ export interface ExecutionPlan {
   /** The CSV feed, and the columns the templates read from it (checked when the file is loaded). */
   data: { file: string; order: 'sequential' | 'random'; maxBytes: number; columns: readonly string[] } | undefined;
   slos: readonly SloSpec[];
+  /** How connections reach the target: TLS, HTTP version, proxy. */
+  transport?: TransportPlan;
+  /** Flows: each declared service's transport, by service name (a demo's services use `transport`). */
+  serviceTransports?: Readonly<Record<string, TransportPlan>>;
 }
 
 /** Where a scenario came from: its file as shown to users, and how to find a field's line in it. */
@@ -109,13 +116,14 @@ function loadPlan(load: LoadConfig): LoadPlan {
       initial,
       load.stages.map((s) => ({ durationMs: s.duration, value: s.rate ?? s.connections ?? 0 })),
     );
-    return { model: open ? 'open' : 'closed', stages, durationMs: totalDurationMs(stages), maxInFlight };
+    const durationMs = totalDurationMs(stages);
+    return { model: open ? 'open' : 'closed', stages, durationMs, maxInFlight, streams: load.streams };
   }
   const durationMs = load.duration ?? 0;
   const open = load.rate !== undefined;
   const value = open ? (load.rate ?? 0) : (load.connections ?? 0);
   const stages = buildStages(value, [{ durationMs, value }]);
-  return { model: open ? 'open' : 'closed', stages, durationMs, maxInFlight };
+  return { model: open ? 'open' : 'closed', stages, durationMs, maxInFlight, streams: load.streams };
 }
 
 function requestPlan(
@@ -270,6 +278,7 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     headers,
   });
   const events = planEvents(config.events, problems);
+  const transports = planTransports(config, baseDir, problems);
   const scopes = {
     request: [...names],
     ...(flows && flowScopeNames(flows)),
@@ -304,5 +313,7 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     ...(events && { events }),
     data,
     slos,
+    transport: transports.transport,
+    serviceTransports: transports.services,
   };
 }

@@ -3,6 +3,7 @@ import { parseDuration } from './duration.js';
 import { checkEventWorkload, eventSchemas } from './event-schema.js';
 import { checkWorkload, flowSchemas } from './flow-schema.js';
 import { numberish } from './number-text.js';
+import { HttpVersion, ProxyUrl, Tls } from './transport-schema.js';
 
 /**
  * The scenario format, defined once: runtime validation, the static type and the exported JSON Schema
@@ -56,6 +57,9 @@ export const Load = z
     maxInFlight: numberish(z.number().int().positive())
       .optional()
       .meta({ description: 'Open model: cap on requests in flight; starts beyond it are counted as dropped' }),
+    streams: numberish(z.number().int().positive())
+      .optional()
+      .meta({ description: 'HTTP/2 closed model: concurrent streams per connection (capped by the server)' }),
   })
   .strict()
   .superRefine((load, ctx) => {
@@ -126,6 +130,9 @@ export const Target = z.union([
       demo: DemoName.optional(),
       headers: StringMap.optional(),
       timeout: Timeout.optional().meta({ description: 'Per-request timeout (default 10s)' }),
+      tls: Tls.optional(),
+      http: HttpVersion.optional(),
+      proxy: ProxyUrl.optional(),
     })
     .strict()
     // Neither is fine for flows (services carry the URLs; timeout and headers still apply): checkWorkload decides.

@@ -33,6 +33,8 @@ export interface RunningDemo {
   readonly url: string;
   /** A multi-service demo's services by name (base URLs); empty for a single-service demo. */
   readonly services: Readonly<Record<string, string>>;
+  /** A TLS demo's self-signed certificate (PEM): the run trusts it, and only it. */
+  readonly certificate?: string;
   readonly pid: number;
   stop(): Promise<void>;
 }
@@ -42,6 +44,10 @@ export interface StartDemoOptions {
   readonly port?: number;
   /** How long to wait for the demo to report ready. Default 10 s. */
   readonly timeoutMs?: number;
+  /** Serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a certificate made at start (monolith only). */
+  readonly tls?: boolean;
+  /** Serve cleartext HTTP/2 (h2c, prior knowledge) instead of HTTP/1.1 (monolith only). */
+  readonly h2?: boolean;
 }
 
 const HOST = '127.0.0.1';
@@ -53,7 +59,8 @@ export function demoNames(): DemoName[] {
 }
 
 export async function startDemo(name: DemoName, options: StartDemoOptions = {}): Promise<RunningDemo> {
-  const child = forkEntry(name, options.port ?? 0);
+  const flags = [...(options.tls === true ? ['--tls'] : []), ...(options.h2 === true ? ['--h2'] : [])];
+  const child = forkEntry(name, options.port ?? 0, flags);
   const stderr = collectTail(child);
   let ready: DemoReady;
   try {
@@ -70,7 +77,8 @@ export async function startDemo(name: DemoName, options: StartDemoOptions = {}):
   let stopping: Promise<void> | undefined;
   return {
     name,
-    url: `http://${HOST}:${ready.port}`,
+    url: `${ready.certificate === undefined ? 'http' : 'https'}://${HOST}:${ready.port}`,
+    ...(ready.certificate !== undefined && { certificate: ready.certificate }),
     services: Object.fromEntries(
       Object.entries(ready.services ?? {}).map(([n, port]) => [n, `http://${HOST}:${port}`]),
     ),
@@ -83,7 +91,7 @@ export async function startDemo(name: DemoName, options: StartDemoOptions = {}):
  * Under tsc the entry is a compiled .js sibling; under vitest or tsx only the .ts source exists,
  * which node can run through the tsx loader (a devDependency, so never needed once built).
  */
-function forkEntry(name: DemoName, port: number): ChildProcess {
+function forkEntry(name: DemoName, port: number, flags: readonly string[]): ChildProcess {
   const jsUrl = new URL(`./${DEMOS[name].entry}`, import.meta.url);
   const tsUrl = new URL(jsUrl.href.replace(/\.js$/, '.ts'));
   let file: string;
@@ -97,7 +105,10 @@ function forkEntry(name: DemoName, port: number): ChildProcess {
     throw new RunError(`demo ${name}: entry ${fileURLToPath(jsUrl)} not found (run npm run build)`);
   }
   // execArgv is explicit so the test runner's or debugger's own flags are not inherited.
-  return fork(file, ['--port', String(port), '--host', HOST], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  return fork(file, ['--port', String(port), '--host', HOST, ...flags], {
+    execArgv,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
 }
 
 /** Absolute URL of the tsx loader, so it resolves whatever the user's working directory is. */

@@ -1,10 +1,12 @@
-import type { Server } from 'node:http';
+import type { DemoServer } from './demo-protocol.js';
 import type { AddressInfo } from 'node:net';
 
 /** Message sent to the parent over IPC once a demo server accepts connections. */
 export interface ReadyMessage {
   readonly type: 'ready';
   readonly port: number;
+  /** A TLS demo's self-signed certificate (PEM), for the parent to trust. */
+  readonly certificate?: string;
 }
 
 /** Prints why a demo process cannot go on, and exits with the code (2 bad arguments, 3 cannot listen). */
@@ -17,7 +19,7 @@ export function failDemo(label: string, message: string, code: number): never {
  * Runs a demo server as its own process: listens on host:port, tells the parent (IPC) or the user (stdout) where,
  * and stops on SIGTERM/SIGINT or when the parent goes away, so a demo never lingers as an orphan holding a port.
  */
-export function serveDemo(server: Server, label: string, host: string, port: number): void {
+export function serveDemo(server: DemoServer, label: string, host: string, port: number, certificate?: string): void {
   server.on('error', (err) => failDemo(label, `cannot listen on ${host}:${port}: ${err.message}`, 3));
   let stopping = false;
   const stop = (): void => {
@@ -32,8 +34,8 @@ export function serveDemo(server: Server, label: string, host: string, port: num
   process.once('disconnect', stop);
   server.listen(port, host, () => {
     const bound = (server.address() as AddressInfo).port;
-    const ready: ReadyMessage = { type: 'ready', port: bound };
+    const ready: ReadyMessage = { type: 'ready', port: bound, ...(certificate !== undefined && { certificate }) };
     if (process.send !== undefined) process.send(ready);
-    else process.stdout.write(`${label} listening on http://${host}:${bound}\n`);
+    else process.stdout.write(`${label} listening on http${certificate ? 's' : ''}://${host}:${bound}\n`);
   });
 }

@@ -4,11 +4,14 @@ import type { FlowsPlan } from '../../scenario/flow-plan.js';
 import type { LoadPlan } from '../../scenario/plan.js';
 import { ABORT_DRAIN_MS } from '../engine.js';
 import { FlowSender, PoolSet } from './flow-sender.js';
+import type { TransportPlan } from '../../scenario/transport-plan.js';
 
 /** What a flow run resolved before starting: each service's base URL (by service index) and the data rows. */
 export interface FlowRunContext {
   serviceUrls: readonly string[];
   feed: DataFeed | undefined;
+  /** Each service's TLS options, HTTP version and proxy (by service index); absent: plain defaults. */
+  serviceTransports?: readonly (TransportPlan | undefined)[];
 }
 
 /** Drives flow iterations for a plan and pushes what happened into the sink; returns once drained. */
@@ -40,7 +43,7 @@ export function openSenders(
   const senders = flows.services.map((s) => {
     const url = context.serviceUrls[s.index];
     if (url === undefined) throw new RangeError(`no URL for service ${s.name}`);
-    return new FlowSender(pools, url, s.timeoutMs);
+    return new FlowSender(pools, url, s.timeoutMs, context.serviceTransports?.[s.index]);
   });
   return { senders, pools };
 }

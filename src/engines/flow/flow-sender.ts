@@ -1,4 +1,6 @@
-import { type Dispatcher, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { TransportPlan } from '../../scenario/transport-plan.js';
+import { flowDispatcher } from './dispatcher.js';
 import type { StepPlan } from '../../scenario/flow-plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
 import { runChecks } from '../http/checks.js';
@@ -25,22 +27,18 @@ async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string
   return size > MAX_BODY_BYTES ? undefined : Buffer.concat(parts).toString('utf8');
 }
 
-/** One keep-alive undici pool per origin, shared by the services that live on it. */
+/** One keep-alive undici pool per origin (and transport), shared by the services that live on it. */
 export class PoolSet {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, Dispatcher>();
 
   constructor(private readonly connections: number) {}
 
-  get(origin: string, timeoutMs: number): Pool {
-    let pool = this.pools.get(origin);
+  get(origin: string, timeoutMs: number, transport?: TransportPlan): Dispatcher {
+    const key = transport === undefined ? origin : `${origin} ${JSON.stringify(transport)}`;
+    let pool = this.pools.get(key);
     if (pool === undefined) {
-      pool = new Pool(origin, {
-        connections: this.connections,
-        pipelining: 1,
-        connectTimeout: timeoutMs,
-        keepAliveTimeout: 30_000,
-      });
-      this.pools.set(origin, pool);
+      pool = flowDispatcher(origin, { connections: this.connections, timeoutMs, transport });
+      this.pools.set(key, pool);
     }
     return pool;
   }
@@ -57,17 +55,20 @@ export class PoolSet {
  * timeouts each restart, so together they would allow about twice the timeout).
  */
 export class FlowSender {
-  private readonly pool: Pool;
+  private readonly pool: Dispatcher;
   private readonly basePath: string;
+  private readonly origin: string;
 
   constructor(
     pools: PoolSet,
     baseUrl: string,
     private readonly timeoutMs: number,
+    transport?: TransportPlan,
   ) {
     const url = new URL(baseUrl);
     this.basePath = url.pathname.replace(/\/$/, '');
-    this.pool = pools.get(url.origin, timeoutMs);
+    this.origin = url.origin;
+    this.pool = pools.get(url.origin, timeoutMs, transport);
   }
 
   async send(
@@ -93,6 +94,7 @@ export class FlowSender {
     const timer = setTimeout(() => deadline.abort(deadlineError(this.timeoutMs)), this.timeoutMs);
     try {
       const response = await this.pool.request({
+        origin: this.origin,
         path,
         method: r.method as 'GET',
         headers,

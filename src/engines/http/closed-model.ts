@@ -5,7 +5,7 @@ import { ABORT_DRAIN_MS, type Engine, type RunContext, sleep } from '../engine.j
 import { valueAt } from '../schedule.js';
 import { splitCount, WHOLE } from '../../scenario/shard.js';
 import { SequenceNumbers } from '../sequence.js';
-import type { HttpConnection } from './connection.js';
+import type { Channel } from './channel.js';
 import { RequestRunner } from './request-runner.js';
 
 /** How often the number of connections is adjusted to follow the stages. */
@@ -25,12 +25,14 @@ export class ClosedModelEngine implements Engine {
     const t0 = performance.now();
     const elapsed = (): number => performance.now() - t0;
     let wanted = 0;
-    const loops: HttpConnection[] = [];
+    const loops: Channel[] = [];
     const running = new Set<number>();
     const runner = new RequestRunner(plan, sink, {
       baseUrl: context.baseUrl,
       feed: context.feed,
       seq: new SequenceNumbers(shard.index, shard.count),
+      transport: context.transport,
+      onConnections: context.onConnections,
       afterExchange: (connection, endedAt) => {
         if (connection.slot < wanted && !signal.aborted) runner.fire(connection, endedAt);
         else running.delete(connection.slot);
@@ -38,7 +40,7 @@ export class ClosedModelEngine implements Engine {
     });
 
     while (!signal.aborted && elapsed() < durationMs) {
-      wanted = splitCount(Math.round(valueAt(stages, elapsed())), shard);
+      wanted = splitCount(Math.round(valueAt(stages, elapsed())), shard) * runner.streams;
       for (let id = 0; id < wanted; id++) {
         if (running.has(id)) continue;
         let connection = loops[id];

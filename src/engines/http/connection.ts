@@ -9,6 +9,7 @@ import { classifyError, errorMessage, hasLatency } from './error-kind.js';
 import { type Outcome, statusOk } from './http-sender.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { MAX_BODY_BYTES, ResponseParser } from './response-parser.js';
+import type { Dialer } from './dial.js';
 
 /** A 200 that passed every check: the common answer, shared rather than made per response. */
 const OK: Outcome = Object.freeze({ error: undefined, hasLatency: true, status: 200, message: undefined });
@@ -55,6 +56,8 @@ export interface Origin {
   tls: boolean;
   /** The Host header value. */
   authority: string;
+  /** Opens sockets with the run's TLS options and proxy (dial.ts); without it, a direct connect. */
+  dialer?: Dialer;
 }
 
 export function originOf(url: URL): Origin {
@@ -160,9 +163,11 @@ export class HttpConnection implements Timed<HttpConnection> {
 
   private open(): Socket {
     const { host, port, tls } = this.origin;
-    const socket = tls
-      ? tlsConnect({ host, port, servername: isIP(host) === 0 ? host : undefined, ALPNProtocols: ['http/1.1'] })
-      : netConnect({ host, port, noDelay: true });
+    const socket =
+      this.origin.dialer?.open(['http/1.1']) ??
+      (tls
+        ? tlsConnect({ host, port, servername: isIP(host) === 0 ? host : undefined, ALPNProtocols: ['http/1.1'] })
+        : netConnect({ host, port, noDelay: true }));
     if (tls) socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
     socket.on('error', (err: Error) => {

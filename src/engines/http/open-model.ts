@@ -5,7 +5,7 @@ import { ABORT_DRAIN_MS, type Engine, type RunContext, sleep, yieldToLoop } from
 import { ArrivalSchedule, valueAt } from '../schedule.js';
 import { splitCount, WHOLE, wholeArrival } from '../../scenario/shard.js';
 import { SequenceNumbers } from '../sequence.js';
-import type { HttpConnection } from './connection.js';
+import type { Channel } from './channel.js';
 import { RequestRunner } from './request-runner.js';
 
 /** Starts due in one pass before yielding, so a late tick catches up without starving I/O. */
@@ -27,11 +27,13 @@ export class OpenModelEngine implements Engine {
     const { stages } = plan.load;
     const shard = context.shard ?? WHOLE;
     const maxInFlight = Math.max(1, splitCount(plan.load.maxInFlight, shard));
-    const idle: HttpConnection[] = [];
+    const idle: Channel[] = [];
     const runner = new RequestRunner(plan, sink, {
       baseUrl: context.baseUrl,
       feed: context.feed,
       seq: new SequenceNumbers(shard.index, shard.count),
+      transport: context.transport,
+      onConnections: context.onConnections,
       afterExchange: (connection) => void idle.push(connection),
     });
     const schedule = new ArrivalSchedule(stages);

@@ -41,6 +41,8 @@ export class PreparedRequest {
     readonly plan: RequestPlan,
     private readonly basePath: string,
     private readonly host: string,
+    /** Plain HTTP through a proxy: its Proxy-Authorization value, sent with every request. */
+    private readonly proxyAuthorization?: string,
   ) {
     this.isStatic = isStaticRequest(plan);
     this.parseOptions = { head: plan.method === 'HEAD', wantHeaders: plan.checks.length > 0, wantBody: plan.needsBody };
@@ -62,6 +64,7 @@ export class PreparedRequest {
     const body = text === undefined ? undefined : Buffer.from(text, 'utf8');
     let head = `${r.method} ${path} HTTP/1.1\r\n`;
     if (headers.host === undefined) head += `host: ${this.host}\r\n`;
+    if (this.proxyAuthorization !== undefined) head += `proxy-authorization: ${this.proxyAuthorization}\r\n`;
     for (const [name, value] of Object.entries(headers)) {
       // The body is framed here, from its bytes; a scenario's own framing headers would contradict it.
       if (name === 'content-length' || name === 'transfer-encoding') continue;

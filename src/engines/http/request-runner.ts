@@ -5,22 +5,29 @@ import type { ExecutionPlan } from '../../scenario/plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
 import type { SequenceNumbers } from '../sequence.js';
 import { DeadlineQueue } from './deadline-queue.js';
-import { type ConnectionOwner, HttpConnection, type Origin, originOf } from './connection.js';
+import type { Channel, ChannelOwner } from './channel.js';
+import { ChannelFactory } from './channel-factory.js';
+import type { ConnectionFigures } from './connect-stats.js';
+import type { ResolvedTransport } from './dial.js';
 import type { Outcome } from './http-sender.js';
-import { PreparedRequest } from './prepared-request.js';
+import type { PreparedRequest } from './prepared-request.js';
 import { WeightedPicker } from './request-picker.js';
 
 /**
  * What a load model does with a connection once its exchange has been recorded (send again, or park it).
  * `endedAt` is when the answer arrived (performance.now()): a closed loop's next request starts then.
  */
-export type AfterExchange = (connection: HttpConnection, endedAt: number) => void;
+export type AfterExchange = (connection: Channel, endedAt: number) => void;
 
 export interface RunnerOptions {
   baseUrl: string;
   feed: DataFeed | undefined;
   seq: SequenceNumbers;
   afterExchange: AfterExchange;
+  /** TLS, proxy and the protocol settled before load; absent: HTTP/1.1 with the plan's transport. */
+  transport?: ResolvedTransport;
+  /** Hears how the connections were made, once the runner closes. */
+  onConnections?: (figures: ConnectionFigures) => void;
 }
 
 /**
@@ -29,14 +36,14 @@ export interface RunnerOptions {
  * *meant* to start. Connections are made here and closed by `close()`; one DeadlineQueue enforces every
  * request's timeout within about a millisecond, with no timer armed per request.
  */
-export class RequestRunner implements ConnectionOwner {
+export class RequestRunner implements ChannelOwner {
   private inFlightCount = 0;
   private cut = false;
   private readonly picker: WeightedPicker;
-  private readonly prepared: PreparedRequest[];
-  private readonly origin: Origin;
-  private readonly connections: HttpConnection[] = [];
-  private readonly deadlines = new DeadlineQueue<HttpConnection>((c, now) => c.expireIfDue(now));
+  private readonly prepared: readonly PreparedRequest[];
+  private readonly factory: ChannelFactory;
+  private readonly connections: Channel[] = [];
+  private readonly deadlines = new DeadlineQueue<Channel>((c, now) => c.expireIfDue(now));
   private idle: (() => void) | undefined;
 
   constructor(
@@ -44,10 +51,8 @@ export class RequestRunner implements ConnectionOwner {
     private readonly sink: SampleSink,
     private readonly options: RunnerOptions,
   ) {
-    const url = new URL(options.baseUrl);
-    const basePath = url.pathname.replace(/\/$/, '');
-    this.origin = originOf(url);
-    this.prepared = plan.requests.map((r) => new PreparedRequest(r, basePath, this.origin.authority));
+    this.factory = new ChannelFactory(plan, options.baseUrl, options.transport);
+    this.prepared = this.factory.prepared;
     this.picker = new WeightedPicker(plan.requests.map((r) => r.weight));
   }
 
@@ -55,9 +60,14 @@ export class RequestRunner implements ConnectionOwner {
     return this.inFlightCount;
   }
 
-  /** A new connection (lazily: the socket connects on its first exchange). */
-  connect(): HttpConnection {
-    const connection = new HttpConnection(this.origin, this.plan.timeoutMs, this);
+  /** Closed model: loops per connection (HTTP/2 streams); 1 over HTTP/1.1. */
+  get streams(): number {
+    return this.factory.streams;
+  }
+
+  /** A new connection, or HTTP/2 stream slot (lazily: it connects on its first exchange). */
+  connect(): Channel {
+    const connection = this.factory.connect(this);
     this.connections.push(connection);
     return connection;
   }
@@ -68,7 +78,7 @@ export class RequestRunner implements ConnectionOwner {
   }
 
   /** Sends one request on an idle connection; latency runs from `intendedAt` (performance.now() time). */
-  fire(connection: HttpConnection, intendedAt: number): void {
+  fire(connection: Channel, intendedAt: number): void {
     const index = this.picker.next();
     const prepared = this.prepared[index] as PreparedRequest;
     // Requests without templates need no context: the sequence still advances so {{seq}} stays distinct.
@@ -81,7 +91,7 @@ export class RequestRunner implements ConnectionOwner {
     this.deadlines.add(connection);
   }
 
-  completed(connection: HttpConnection, outcome: Outcome, endedAt: number): void {
+  completed(connection: Channel, outcome: Outcome, endedAt: number): void {
     this.deadlines.remove(connection);
     this.sink.setInFlight(--this.inFlightCount);
     // Requests cut short by a stop are the generator's doing, not the target's: they are not counted.
@@ -104,5 +114,7 @@ export class RequestRunner implements ConnectionOwner {
     this.cut = true;
     this.deadlines.close();
     for (const c of this.connections) c.close();
+    this.factory.close();
+    this.options.onConnections?.(this.factory.figures());
   }
 }

@@ -1,0 +1,133 @@
+// (e) HTTP/2 closed-model throughput: h2load (nghttp2-client) and backend-bench against nginx serving h2 over TLS
+// with a self-signed certificate, same connections × streams and duration, tools in rotated order, medians and
+// the ratio printed. The target is pinned to its core as in (a); both generators run on one core.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
+import { runBounded, sleep, startPinned, tempDir, waitForPort } from './lib/proc.js';
+import { CLI, GEN_CPU, TARGET_CPU } from './lib/setup.js';
+import { median, round, table } from './lib/stats.js';
+
+const TOOLS = {
+  h2load: {
+    command: (url, c, m, d) => ['h2load', ['-c', String(c), '-m', String(m), '-t', '1', '-D', String(d), url]],
+    read: ({ stdout }) => {
+      const done = /requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded/.exec(stdout);
+      const time = /finished in ([\d.]+)(m?s)/.exec(stdout);
+      if (!done || !time) return undefined;
+      return { requests: Number(done[2]), seconds: Number(time[1]) / (time[2] === 'ms' ? 1000 : 1) };
+    },
+  },
+  'backend-bench': {
+    command: (url, c, m, d, out) => [
+      process.execPath,
+      [CLI, 'run', '--url', url, '--http2', '--insecure', '--connections', String(c), '--streams', String(m)].concat([
+        '--duration',
+        `${d}s`,
+        '--workers',
+        '1',
+        '-q',
+        '--out',
+        out,
+      ]),
+    ],
+    read: ({ out }) => {
+      const r = JSON.parse(readFileSync(out, 'utf8'));
+      return { requests: r.metrics.requests - r.metrics.errors, seconds: r.durationMs / 1000 };
+    },
+  },
+};
+
+/** nginx with http2 over TLS (nginx 1.22 syntax: `listen … ssl http2`) and a certificate made here. */
+export async function startNginxH2(port) {
+  const dir = tempDir('bb-bench-nginx-h2-');
+  for (const d of ['www', 'tmp', 'logs']) mkdirSync(join(dir, d));
+  writeFileSync(join(dir, 'www', 'index.json'), '{"hello":"w"}');
+  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+  });
+  writeFileSync(join(dir, 'cert.pem'), pems.cert);
+  writeFileSync(join(dir, 'key.pem'), pems.private);
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `daemon off; master_process on; worker_processes 1; pid ${dir}/logs/nginx.pid; error_log ${dir}/logs/error.log warn;
+events { worker_connections 4096; }
+http { access_log off; default_type application/json; keepalive_requests 1000000; keepalive_timeout 65s;
+  http2_max_requests 10000000; http2_max_concurrent_streams 128;
+  client_body_temp_path ${dir}/tmp/body; proxy_temp_path ${dir}/tmp/proxy; fastcgi_temp_path ${dir}/tmp/fastcgi;
+  uwsgi_temp_path ${dir}/tmp/uwsgi; scgi_temp_path ${dir}/tmp/scgi;
+  server { listen 127.0.0.1:${port} ssl http2; ssl_certificate ${dir}/cert.pem; ssl_certificate_key ${dir}/key.pem;
+    root ${dir}/www; location / { try_files /index.json =404; } } }
+`,
+  );
+  const proc = startPinned('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { cpus: TARGET_CPU });
+  try {
+    await waitForPort(port);
+  } catch (err) {
+    await proc.stop();
+    throw new Error(`nginx (h2) did not start: ${err.message} ${proc.stderr()}`);
+  }
+  return { url: `https://127.0.0.1:${port}/`, stop: () => proc.stop() };
+}
+
+async function runOnce(tool, url, setup, dir, r) {
+  const out = join(dir, `${tool}-${r}.json`);
+  const [command, args] = TOOLS[tool].command(url, setup.connections, setup.streams, setup.seconds, out);
+  const run = await runBounded(command, args, { cpus: GEN_CPU, timeoutMs: (setup.seconds + 10) * 1000 });
+  let figures;
+  try {
+    figures = run.code === 0 ? TOOLS[tool].read({ stdout: run.stdout, out }) : undefined;
+  } catch {
+    figures = undefined;
+  }
+  const rps = figures ? figures.requests / figures.seconds : NaN;
+  const cpuUsPerRequest = figures && run.cpuSeconds !== undefined ? (run.cpuSeconds * 1e6) / figures.requests : NaN;
+  return { round: r, tool, rps, cpuUsPerRequest, exit: run.code };
+}
+
+export async function http2Throughput({ rounds, seconds, connections, streams, port, log }) {
+  const target = await startNginxH2(port);
+  const dir = tempDir();
+  const runs = [];
+  const setup = { rounds, seconds, connections, streams };
+  try {
+    await runBounded('h2load', ['-c', '2', '-m', '10', '-D', '2', target.url], { cpus: GEN_CPU, timeoutMs: 12_000 });
+    const names = Object.keys(TOOLS);
+    for (let r = 1; r <= rounds; r++) {
+      for (let i = 0; i < names.length; i++) {
+        const tool = names[(i + r - 1) % names.length];
+        const run = await runOnce(tool, target.url, setup, dir, r);
+        runs.push(run);
+        log(
+          `  h2 round ${r} ${tool.padEnd(13)} ${Number.isFinite(run.rps) ? `${round(run.rps)} rps` : `failed (exit ${run.exit})`}`,
+        );
+        await sleep(1000);
+      }
+    }
+  } finally {
+    await target.stop();
+  }
+  const tools = Object.fromEntries(
+    Object.keys(TOOLS).map((tool) => {
+      const mine = runs.filter((x) => x.tool === tool);
+      const rps = mine.map((x) => x.rps).filter(Number.isFinite);
+      const cpu = median(mine.map((x) => x.cpuUsPerRequest));
+      return [
+        tool,
+        { medianRps: median(rps), minRps: Math.min(...rps), maxRps: Math.max(...rps), cpuUsPerRequest: cpu },
+      ];
+    }),
+  );
+  const ratioToH2load = round(tools['backend-bench'].medianRps / tools.h2load.medianRps, 2);
+  return { target: 'nginx-h2', ...setup, tools, ratioToH2load, runs };
+}
+
+export function formatHttp2(result) {
+  const rows = [['tool', 'median rps', 'min-max', 'CPU µs/req']];
+  for (const [tool, t] of Object.entries(result.tools)) {
+    rows.push([tool, round(t.medianRps), `${round(t.minRps)}-${round(t.maxRps)}`, round(t.cpuUsPerRequest, 1)]);
+  }
+  return `${table(rows)}\nbackend-bench / h2load = ${result.ratioToH2load}`;
+}
