@@ -42,6 +42,16 @@ export function summaryMarkdown(report) {
       `growth after ${mem.warmUpS} s: ${mem.growthMiB} MiB (${mem.slopeMiBPerMin} MiB/min)`,
     ]);
   }
+  const ev = report.events;
+  for (const r of ev?.results ?? []) {
+    const what = `events, ${r.label ?? r.broker}: highest rate all consumed, none lost, not saturated`;
+    if (r.skipped !== undefined) rows.push([what, 'both', 'skipped', r.skipped]);
+    else {
+      const detail = `${ev.bytes} B, window ${ev.window}, ${ev.seconds} s × ${ev.rounds} rounds, median`;
+      rows.push([what, 'plain client', `${round(r.plain)} msg/s`, detail]);
+      rows.push([what, 'backend-bench', `${round(r.tool)} msg/s`, `${r.ratio}× plain`]);
+    }
+  }
   for (const s of report.startup ?? [])
     rows.push([`start-up: ${s.name}`, s.tool, `${s.medianMs} ms median`, `${s.meanMs} ms mean`]);
   return [
