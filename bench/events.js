@@ -138,7 +138,7 @@ async function climb(tool, broker, settings, dir, log, roundNo) {
 export async function eventThroughput(settings, log) {
   const dir = tempDir('bb-bench-events-');
   const results = [];
-  for (const broker of BROKERS()) {
+  for (const broker of BROKERS().filter((b) => settings.brokers.includes(b.key))) {
     const problem = await reachable(broker);
     if (problem !== undefined) {
       log(`  ${broker.key}: skipped (${problem})`);

@@ -1,7 +1,7 @@
 // npm run bench [-- --only throughput,open,memory,startup,h2,events] [--rounds N] [--seconds S] [--connections C]
 //               [--h2-connections C] [--h2-streams M]
 //               [--open-seconds S] [--memory-seconds S] [--memory-rate R]
-//               [--event-rates 5000,10000,...] [--event-seconds S] [--event-rounds N]
+//               [--event-rates 5000,10000,...] [--event-seconds S] [--event-rounds N] [--event-brokers redis,...]
 // Proves the performance targets of docs/benchmarks.md on this machine: loopback targets only, every run
 // bounded in time, generators and target pinned to separate cores, only processes started here stopped.
 // Prints each section and writes bench/results/<date>.json and .md (the table docs/benchmarks.md takes).
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     'event-rates': { type: 'string', default: '5000,10000,20000,40000,60000' },
     'event-seconds': { type: 'string', default: '5' },
     'event-rounds': { type: 'string', default: '2' },
+    'event-brokers': { type: 'string', default: 'redis,rabbitmq,nats,kafka' },
   },
 });
 const sections = new Set(values.only.split(','));
@@ -88,6 +89,7 @@ async function eventSection(report) {
     rates: values['event-rates'].split(',').map(Number),
     seconds: Number(values['event-seconds']),
     rounds: Math.max(1, Number(values['event-rounds'])),
+    brokers: values['event-brokers'].split(','),
     window: 1000,
     bytes: 256,
     drain: 5,
