@@ -163,28 +163,30 @@ export async function eventThroughput(settings, log) {
       ...strict,
       ratio: round(strict.tool / strict.plain, 2),
       delivered: { ...delivered, ratio: round(delivered.tool / delivered.plain, 2) },
-      cpuUsPerMsg: cpuAtCommonRate(runs),
+      cpuUsPerMsg: atCommonRate(runs),
       runs,
     });
   }
   return { ...settings, generatorCpu: GEN_CPU, results };
 }
 
-/** Median CPU µs per message of each tool at the highest rate both delivered in full (the same work for both). */
-function cpuAtCommonRate(runs) {
+/**
+ * At the highest rate both tools delivered in full (the same work for both): the median CPU µs per message, and
+ * the median e2e p99 (from the intended send time, as both measure it).
+ */
+function atCommonRate(runs) {
   const deliveredAt = (tool) =>
     new Set(runs.filter((x) => x.tool === tool).flatMap((x) => x.steps.filter((s) => s.delivered).map((s) => s.rate)));
   const plain = deliveredAt('plain');
   const rate = Math.max(0, ...[...deliveredAt('backend-bench')].filter((r) => plain.has(r)));
-  const at = (tool) =>
+  if (rate === 0) return undefined;
+  const at = (tool, key) =>
     median(
-      runs
-        .filter((x) => x.tool === tool)
-        .flatMap((x) => x.steps.filter((s) => s.rate === rate).map((s) => s.cpuUsPerMsg)),
+      runs.filter((x) => x.tool === tool).flatMap((x) => x.steps.filter((s) => s.rate === rate).map((s) => s[key])),
     );
-  return rate === 0
-    ? undefined
-    : { rate, plain: at('plain'), tool: at('backend-bench'), ratio: round(at('backend-bench') / at('plain'), 2) };
+  const [p, t] = [at('plain', 'cpuUsPerMsg'), at('backend-bench', 'cpuUsPerMsg')];
+  const e2eP99Ms = { plain: round(at('plain', 'e2eP99Ms'), 2), tool: round(at('backend-bench', 'e2eP99Ms'), 2) };
+  return { rate, plain: p, tool: t, ratio: round(t / p, 2), e2eP99Ms };
 }
 
 const ratioText = (x) => (Number.isFinite(x) ? `${x}×` : 'n/a');
@@ -199,14 +201,16 @@ export function formatEventThroughput(report) {
       'delivered: plain',
       'bb',
       'ratio',
+      'at rate',
       'CPU µs/msg plain',
       'bb',
-      'at rate',
+      'e2e p99 ms plain',
+      'bb',
     ],
   ];
   for (const r of report.results) {
     if (r.skipped !== undefined) {
-      rows.push([r.broker, 'skipped:', r.skipped, '', '', '', '', '', '', '']);
+      rows.push([r.broker, 'skipped:', r.skipped, ...Array(9).fill('')]);
       continue;
     }
     const c = r.cpuUsPerMsg;
@@ -218,9 +222,11 @@ export function formatEventThroughput(report) {
       round(r.delivered.plain),
       round(r.delivered.tool),
       ratioText(r.delivered.ratio),
+      c ? c.rate : '-',
       c ? round(c.plain, 1) : '-',
       c ? round(c.tool, 1) : '-',
-      c ? c.rate : '-',
+      c ? c.e2eP99Ms.plain : '-',
+      c ? c.e2eP99Ms.tool : '-',
     ]);
   }
   return `${table(rows)}\nmsg/s: highest rate with all consumed, none lost, generator not saturated (median of rounds); delivered: all consumed and none lost, saturated or not`;

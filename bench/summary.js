@@ -50,6 +50,21 @@ export function summaryMarkdown(report) {
       const detail = `${ev.bytes} B, window ${ev.window}, ${ev.seconds} s × ${ev.rounds} rounds, median`;
       rows.push([what, 'plain client', `${round(r.plain)} msg/s`, detail]);
       rows.push([what, 'backend-bench', `${round(r.tool)} msg/s`, `${r.ratio}× plain`]);
+      const d = r.delivered;
+      rows.push([
+        `  all consumed, none lost (saturated or not)`,
+        'plain / backend-bench',
+        `${round(d.plain)} / ${round(d.tool)} msg/s`,
+        `${d.ratio}×`,
+      ]);
+      const c = r.cpuUsPerMsg;
+      if (c !== undefined)
+        rows.push([
+          `  at ${c.rate}/s (both delivered)`,
+          'plain / backend-bench',
+          `${round(c.plain, 1)} / ${round(c.tool, 1)} µs CPU/msg (${c.ratio}×)`,
+          `e2e p99 ${c.e2eP99Ms.plain} / ${c.e2eP99Ms.tool} ms`,
+        ]);
     }
   }
   for (const s of report.startup ?? [])
