@@ -113,7 +113,7 @@ function judge({ rate, seconds }, f) {
 const RUNNERS = { plain: runPlain, 'backend-bench': runTool };
 
 /** One tool's climb in one round: rising rates until the first that loses or drops messages. */
-async function climb(tool, broker, settings, dir, log, roundNo) {
+async function climb(tool, broker, settings, dir, log, roundNo, baselineCpu) {
   let best = 0;
   let bestDelivered = 0;
   const steps = [];
@@ -121,10 +121,12 @@ async function climb(tool, broker, settings, dir, log, roundNo) {
     const name = uniqueName(broker.key);
     const setup = { ...settings, rate };
     const step = await RUNNERS[tool](broker, name, setup, dir).finally(() => cleanupDestination(broker, name));
-    steps.push({ rate, ...step });
+    // Net of what the same tool spends to start, connect, publish 10 messages and stop (its baseline run).
+    const netCpuUsPerMsg = ((step.cpuSeconds - baselineCpu[tool]) * 1e6) / Math.max(1, step.published);
+    steps.push({ rate, ...step, netCpuUsPerMsg });
     log(
       `  ${broker.key} round ${roundNo} ${tool.padEnd(13)} ${String(rate).padStart(6)}/s ` +
-        `${round(step.cpuUsPerMsg, 1)} µs CPU/msg ${step.ok ? 'ok' : `${step.delivered ? 'delivered, but' : 'no:'} ${step.why}`}`,
+        `${round(step.cpuUsPerMsg, 1)} µs CPU/msg (${round(netCpuUsPerMsg, 1)} net) ${step.ok ? 'ok' : `${step.delivered ? 'delivered, but' : 'no:'} ${step.why}`}`,
     );
     await sleep(500);
     if (!step.delivered) break;
@@ -132,6 +134,20 @@ async function climb(tool, broker, settings, dir, log, roundNo) {
     if (steps.every((x) => x.ok)) best = rate;
   }
   return { best, bestDelivered, steps };
+}
+
+/** Each tool's CPU seconds for a run of 10 messages: start-up, connections and teardown, to net out of the rest. */
+async function baselines(broker, settings, dir, log) {
+  const out = {};
+  for (const tool of Object.keys(RUNNERS)) {
+    const name = uniqueName(broker.key);
+    const step = await RUNNERS[tool](broker, name, { ...settings, rate: 10, seconds: 1 }, dir).finally(() =>
+      cleanupDestination(broker, name),
+    );
+    out[tool] = step.cpuSeconds ?? NaN;
+    log(`  ${broker.key} baseline ${tool.padEnd(13)} ${round(out[tool], 2)} CPU-s for 10 messages`);
+  }
+  return out;
 }
 
 /** Every reachable broker: rounds of rotated climbs; medians of each tool's highest counted rate, and the ratio. */
@@ -147,10 +163,11 @@ export async function eventThroughput(settings, log) {
     }
     const runs = [];
     const tools = Object.keys(RUNNERS);
+    const baselineCpu = await baselines(broker, settings, dir, log);
     for (let r = 1; r <= settings.rounds; r++) {
       for (let i = 0; i < tools.length; i++) {
         const tool = tools[(i + r - 1) % tools.length];
-        runs.push({ round: r, tool, ...(await climb(tool, broker, settings, dir, log, r)) });
+        runs.push({ round: r, tool, ...(await climb(tool, broker, settings, dir, log, r, baselineCpu)) });
       }
     }
     const med = (tool, key) => median(runs.filter((x) => x.tool === tool).map((x) => x[key]));
@@ -185,8 +202,16 @@ function atCommonRate(runs) {
       runs.filter((x) => x.tool === tool).flatMap((x) => x.steps.filter((s) => s.rate === rate).map((s) => s[key])),
     );
   const [p, t] = [at('plain', 'cpuUsPerMsg'), at('backend-bench', 'cpuUsPerMsg')];
+  const net = { plain: at('plain', 'netCpuUsPerMsg'), tool: at('backend-bench', 'netCpuUsPerMsg') };
   const e2eP99Ms = { plain: round(at('plain', 'e2eP99Ms'), 2), tool: round(at('backend-bench', 'e2eP99Ms'), 2) };
-  return { rate, plain: p, tool: t, ratio: round(t / p, 2), e2eP99Ms };
+  return {
+    rate,
+    plain: p,
+    tool: t,
+    ratio: round(t / p, 2),
+    net: { ...net, ratio: round(net.tool / net.plain, 2) },
+    e2eP99Ms,
+  };
 }
 
 const ratioText = (x) => (Number.isFinite(x) ? `${x}×` : 'n/a');
@@ -202,7 +227,7 @@ export function formatEventThroughput(report) {
       'bb',
       'ratio',
       'at rate',
-      'CPU µs/msg plain',
+      'net CPU µs/msg plain',
       'bb',
       'e2e p99 ms plain',
       'bb',
@@ -223,8 +248,8 @@ export function formatEventThroughput(report) {
       round(r.delivered.tool),
       ratioText(r.delivered.ratio),
       c ? c.rate : '-',
-      c ? round(c.plain, 1) : '-',
-      c ? round(c.tool, 1) : '-',
+      c ? round(c.net.plain, 1) : '-',
+      c ? round(c.net.tool, 1) : '-',
       c ? c.e2eP99Ms.plain : '-',
       c ? c.e2eP99Ms.tool : '-',
     ]);
