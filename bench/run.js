@@ -1,12 +1,14 @@
-// npm run bench [-- --only throughput,open,memory,startup,h2] [--rounds N] [--seconds S] [--connections C]
+// npm run bench [-- --only throughput,open,memory,startup,h2,events] [--rounds N] [--seconds S] [--connections C]
 //               [--h2-connections C] [--h2-streams M]
 //               [--open-seconds S] [--memory-seconds S] [--memory-rate R]
+//               [--event-rates 5000,10000,...] [--event-seconds S] [--event-rounds N] [--event-brokers redis,...]
 // Proves the performance targets of docs/benchmarks.md on this machine: loopback targets only, every run
 // bounded in time, generators and target pinned to separate cores, only processes started here stopped.
 // Prints each section and writes bench/results/<date>.json and .md (the table docs/benchmarks.md takes).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { eventThroughput, formatEventThroughput } from './events.js';
 import { formatMemory, memory } from './memory.js';
 import { formatOpenAccuracy, openAccuracy } from './open-accuracy.js';
 import { portOpen } from './lib/proc.js';
@@ -20,7 +22,7 @@ const PORTS = { node: 18180, nginx: 18181, 'nginx-h2': 18182 };
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'throughput,open,memory,startup,h2' },
+    only: { type: 'string', default: 'throughput,open,memory,startup,h2,events' },
     'h2-connections': { type: 'string', default: '4' },
     'h2-streams': { type: 'string', default: '10' },
     rounds: { type: 'string', default: '5' },
@@ -29,6 +31,10 @@ const { values } = parseArgs({
     'open-seconds': { type: 'string', default: '15' },
     'memory-seconds': { type: 'string', default: '60' },
     'memory-rate': { type: 'string' },
+    'event-rates': { type: 'string', default: '5000,10000,20000,40000,60000' },
+    'event-seconds': { type: 'string', default: '5' },
+    'event-rounds': { type: 'string', default: '2' },
+    'event-brokers': { type: 'string', default: 'redis,rabbitmq,nats,kafka' },
   },
 });
 const sections = new Set(values.only.split(','));
@@ -63,7 +69,8 @@ async function openSections(report) {
   }
 }
 
-async function main() {
+/** The HTTP sections need their targets and peers; the events section only the brokers (it skips absent ones). */
+async function checkHttpPrerequisites() {
   const missing = missingPrerequisites();
   if (missing.length > 0) {
     console.error(`bench: missing ${missing.join(', ')}`);
@@ -74,6 +81,32 @@ async function main() {
       console.error(`bench: port ${port} (for the ${kind} target) is in use`);
       process.exit(2);
     }
+  }
+}
+
+async function eventSection(report) {
+  const settings = {
+    rates: values['event-rates'].split(',').map(Number),
+    seconds: Number(values['event-seconds']),
+    rounds: Math.max(1, Number(values['event-rounds'])),
+    brokers: values['event-brokers'].split(','),
+    window: 1000,
+    bytes: 256,
+    drain: 5,
+  };
+  log(
+    `\n== (f) event throughput, plain client vs backend-bench: ${settings.rounds} rounds, ${settings.seconds} s per rate, ` +
+      `${settings.bytes}-byte messages, window ${settings.window}, generator on cpu ${GEN_CPU}`,
+  );
+  report.events = await eventThroughput(settings, log);
+  log(formatEventThroughput(report.events));
+}
+
+async function main() {
+  if ([...sections].some((s) => s !== 'events')) await checkHttpPrerequisites();
+  else if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
+    console.error('bench: missing dist/ (run npm run build)');
+    process.exit(2);
   }
   const report = { machine: machine(), settings: { rounds, seconds, connections: Number(values.connections) } };
   log(`machine: ${JSON.stringify(report.machine)}`);
@@ -104,6 +137,7 @@ async function main() {
     report.http2 = await http2Throughput({ rounds, seconds, connections, streams, port: PORTS['nginx-h2'], log });
     log(formatHttp2(report.http2));
   }
+  if (sections.has('events')) await eventSection(report);
   if (sections.has('startup')) {
     log('\n== (d) start-up');
     report.startup = await startup({ runs: 20 });

@@ -42,6 +42,31 @@ export function summaryMarkdown(report) {
       `growth after ${mem.warmUpS} s: ${mem.growthMiB} MiB (${mem.slopeMiBPerMin} MiB/min)`,
     ]);
   }
+  const ev = report.events;
+  for (const r of ev?.results ?? []) {
+    const what = `events, ${r.label ?? r.broker}: highest rate all consumed, none lost, not saturated`;
+    if (r.skipped !== undefined) rows.push([what, 'both', 'skipped', r.skipped]);
+    else {
+      const detail = `${ev.bytes} B, window ${ev.window}, ${ev.seconds} s × ${ev.rounds} rounds, median`;
+      rows.push([what, 'plain client', `${round(r.plain)} msg/s`, detail]);
+      rows.push([what, 'backend-bench', `${round(r.tool)} msg/s`, `${r.ratio}× plain`]);
+      const d = r.delivered;
+      rows.push([
+        `  all consumed, none lost (saturated or not)`,
+        'plain / backend-bench',
+        `${round(d.plain)} / ${round(d.tool)} msg/s`,
+        `${d.ratio}×`,
+      ]);
+      const c = r.cpuUsPerMsg;
+      if (c !== undefined)
+        rows.push([
+          `  at ${c.rate}/s (both delivered)`,
+          'plain / backend-bench',
+          `${round(c.net.plain, 1)} / ${round(c.net.tool, 1)} µs CPU/msg net of start-up (${c.net.ratio}×); whole process ${round(c.plain, 1)} / ${round(c.tool, 1)}`,
+          `e2e p99 ${c.e2eP99Ms.plain} / ${c.e2eP99Ms.tool} ms`,
+        ]);
+    }
+  }
   for (const s of report.startup ?? [])
     rows.push([`start-up: ${s.name}`, s.tool, `${s.medianMs} ms median`, `${s.meanMs} ms mean`]);
   return [

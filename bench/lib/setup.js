@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { has, nginxConfig, startPinned, waitForPort } from './proc.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = join(ROOT, 'bin', 'backend-bench.js');
+/** The CLI measured; BENCH_CLI points at another build (a checkout of main, say, for a before/after). */
+export const CLI = process.env.BENCH_CLI ?? join(ROOT, 'bin', 'backend-bench.js');
 export const AUTOCANNON = join(ROOT, 'node_modules', '.bin', 'autocannon');
 /** The minimal Node target shipped with the benchmark (bench/targets), or BENCH_NODE_TARGET. */
 export const NODE_TARGET = process.env.BENCH_NODE_TARGET ?? join(ROOT, 'bench', 'targets', 'node-target.js');

@@ -8,7 +8,7 @@ import {
   addEventCounts,
   emptyEventCounts,
 } from './event-recorder.js';
-import { type LatencySummary, encodeHistogram, summarizeHistogram } from './histogram.js';
+import { type Histogram, type LatencySummary, encodeHistogram, summarizeHistogram } from './histogram.js';
 
 /** One second of the run for one queue (or all of them). */
 export interface EventPoint {
@@ -92,18 +92,21 @@ function sumLag(samples: readonly (LagSample | undefined)[]): LagSample | undefi
   };
 }
 
+/** A percentile in ms, as summarizeHistogram rounds it; only the three a point shows (a full summary costs more). */
+function percentileMs(h: Histogram, p: number): number {
+  return h.totalCount === 0 ? 0 : Math.round(h.getValueAtPercentile(p)) / 1000;
+}
+
 function point(t: number, c: EventCounts, lag: LagSample | undefined): EventPoint {
-  const p = summarizeHistogram(c.publish);
-  const e = summarizeHistogram(c.e2e);
   return {
     t,
     attempted: c.attempted,
     acked: c.acked,
     consumed: c.consumed,
     failed: c.failed,
-    publishP99: p.p99,
-    e2eP50: e.p50,
-    e2eP99: e.p99,
+    publishP99: percentileMs(c.publish, 99),
+    e2eP50: percentileMs(c.e2e, 50),
+    e2eP99: percentileMs(c.e2e, 99),
     lag: lag?.broker ?? null,
     backlog: lag?.client ?? 0,
     timeLagMs: Math.round(lag?.timeLagMs ?? 0),

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ErrorKind } from '../../metrics/error-kinds.js';
 import type { EventSink, PublishErrorKind } from '../../metrics/event-recorder.js';
 import type { SampleSink } from '../../metrics/interval-recorder.js';
@@ -6,6 +7,7 @@ import { scrubSecrets } from '../../scenario/redact.js';
 import { type BrokerAdapter, type OutgoingMessage, PublishError } from './broker-adapter.js';
 import { ENVELOPE_HEADER, encodeEnvelope, nowMs } from './envelope.js';
 import type { SequenceTracker } from './sequence-tracker.js';
+import { type PendingPublish, PublishWindow } from './publish-window.js';
 
 /** How a failed publish shows among the run's error kinds (the HTTP table, Prometheus, JUnit). */
 const GENERIC_KIND = {
@@ -21,15 +23,23 @@ export interface PublisherSinks {
   samples: SampleSink;
 }
 
+/** One publish awaiting its confirmation. */
+interface Outstanding extends PendingPublish {
+  readonly intendedMs: number;
+  readonly seq: number;
+  readonly tracker: SequenceTracker | undefined;
+}
+
 /**
  * Publishes one queue's messages over its producers in turn. Each message gets the next sequence of its producer
  * and the envelope; publish-ack latency is measured from the intended send time, so a broker that stalls
- * confirmations cannot hide the stall behind a late send.
+ * confirmations cannot hide the stall behind a late send. Publishes run concurrently up to the scenario's
+ * in-flight cap (the engine's window); one sweep enforces the publish timeout for all of them.
  */
 export class QueuePublisher {
   private readonly filler: Buffer;
+  private readonly window: PublishWindow<Outstanding>;
   private next = 0;
-  private pending = 0;
   private idle: (() => void) | undefined;
 
   constructor(
@@ -41,10 +51,16 @@ export class QueuePublisher {
     private readonly secrets: readonly string[],
   ) {
     this.filler = Buffer.alloc(plan.body.kind === 'size' ? plan.body.bytes : 0, 'x');
+    const timeoutMs = plan.target.publishTimeoutMs;
+    this.window = new PublishWindow<Outstanding>(
+      timeoutMs,
+      (p) => this.count(p, new PublishError('timeout', `no confirmation within ${timeoutMs} ms`)),
+      () => performance.now(),
+    );
   }
 
   get inFlight(): number {
-    return this.pending;
+    return this.window.size;
   }
 
   dropped(): void {
@@ -57,28 +73,33 @@ export class QueuePublisher {
     const n = this.next++;
     const producer = n % this.producers.length;
     const adapter = this.producers[producer] as BrokerAdapter;
-    const tracker = this.trackers[producer] as SequenceTracker;
     const seq = Math.floor(n / this.producers.length);
     const message = this.message(n, producer, seq, intendedMs);
     // Sequences are tracked only when we consume: in produce-only mode nobody would ever settle them.
-    const tracked = this.plan.consumers > 0;
-    if (tracked) tracker.published(seq, intendedMs);
+    const tracker = this.plan.consumers > 0 ? (this.trackers[producer] as SequenceTracker) : undefined;
+    tracker?.published(seq, intendedMs);
     this.sinks.events.publishStarted(this.plan.index, nowMs() - intendedMs);
-    this.pending++;
-    void this.send(adapter, message, intendedMs).then((kind) => {
-      if (kind !== undefined && tracked) tracker.failed(seq);
-      this.pending--;
-      if (this.pending === 0) this.idle?.();
-    });
+    const p: Outstanding = { startedAt: performance.now(), settled: false, intendedMs, seq, tracker };
+    this.window.add(p);
+    try {
+      adapter.publish(message).then(
+        () => this.confirmed(p),
+        (err: unknown) => this.failed(p, err),
+      );
+    } catch (err) {
+      this.failed(p, err); // an adapter that throws instead of rejecting
+    }
   }
 
   /** Resolves when no publish is in flight, or after `ms`. */
   settle(ms: number): Promise<void> {
-    if (this.pending === 0) return Promise.resolve();
+    if (this.window.size === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
+      const window = this.window;
       function done(): void {
         clearTimeout(timer);
+        window.close();
         resolve();
       }
       this.idle = done;
@@ -87,46 +108,43 @@ export class QueuePublisher {
 
   private message(n: number, producer: number, seq: number, intendedMs: number): OutgoingMessage {
     const envelope = encodeEnvelope({ runId: this.runId, producer, seq, intendedMs, wallMs: Date.now() });
-    const ctx = { seq: n };
     const headers: Record<string, string> = {};
-    for (const [name, value] of this.plan.headers) headers[name] = value.render(ctx);
+    if (this.plan.headers.length > 0) {
+      const ctx = { seq: n };
+      for (const [name, value] of this.plan.headers) headers[name] = value.render(ctx);
+    }
     headers[ENVELOPE_HEADER] = envelope;
     const b = this.plan.body;
-    const body = b.kind === 'size' ? this.filler : Buffer.from(b.template.render(ctx));
-    return this.plan.key === undefined ? { body, headers } : { body, headers, key: this.plan.key.render(ctx) };
+    const body = b.kind === 'size' ? this.filler : Buffer.from(b.template.render({ seq: n }));
+    return this.plan.key === undefined ? { body, headers } : { body, headers, key: this.plan.key.render({ seq: n }) };
   }
 
-  /** Publishes with the timeout; returns the failure kind, or undefined when the broker confirmed. */
-  private async send(
-    adapter: BrokerAdapter,
-    message: OutgoingMessage,
-    intendedMs: number,
-  ): Promise<PublishErrorKind | undefined> {
+  private confirmed(p: Outstanding): void {
+    if (!this.window.settle(p)) return; // already counted as a timeout
+    const latencyMs = nowMs() - p.intendedMs;
+    this.sinks.events.published(this.plan.index, latencyMs);
+    this.sinks.samples.request(this.plan.index, latencyMs, undefined);
+    this.afterSettle();
+  }
+
+  private failed(p: Outstanding, err: unknown): void {
+    if (this.window.settle(p)) this.count(p, err); // else: already counted as a timeout
+  }
+
+  /** Counts a failed publish by kind (the sweep calls it directly for a timeout). */
+  private count(p: Outstanding, err: unknown): void {
     const q = this.plan.index;
-    let timer: NodeJS.Timeout | undefined;
-    const timeoutMs = this.plan.target.publishTimeoutMs;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new PublishError('timeout', `no confirmation within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    try {
-      await Promise.race([adapter.publish(message), timeout]);
-      const latencyMs = nowMs() - intendedMs;
-      this.sinks.events.published(q, latencyMs);
-      this.sinks.samples.request(q, latencyMs, undefined);
-      return undefined;
-    } catch (err) {
-      const kind: PublishErrorKind = err instanceof PublishError ? err.kind : 'other';
-      const text = scrubSecrets(err instanceof Error ? err.message : String(err), this.secrets);
-      this.sinks.events.publishFailed(q, kind);
-      // A refused connection got no answer, so it has no latency; a nack or a timeout waited for one.
-      this.sinks.samples.request(q, kind === 'connection' ? undefined : nowMs() - intendedMs, GENERIC_KIND[kind]);
-      this.sinks.samples.errorSample(GENERIC_KIND[kind], `publish to ${this.plan.name}: ${text}`);
-      return kind;
-    } finally {
-      clearTimeout(timer);
-    }
+    const kind: PublishErrorKind = err instanceof PublishError ? err.kind : 'other';
+    const text = scrubSecrets(err instanceof Error ? err.message : String(err), this.secrets);
+    p.tracker?.failed(p.seq);
+    this.sinks.events.publishFailed(q, kind);
+    // A refused connection got no answer, so it has no latency; a nack or a timeout waited for one.
+    this.sinks.samples.request(q, kind === 'connection' ? undefined : nowMs() - p.intendedMs, GENERIC_KIND[kind]);
+    this.sinks.samples.errorSample(GENERIC_KIND[kind], `publish to ${this.plan.name}: ${text}`);
+    this.afterSettle();
+  }
+
+  private afterSettle(): void {
+    if (this.window.size === 0) this.idle?.();
   }
 }

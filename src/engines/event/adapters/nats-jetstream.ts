@@ -81,6 +81,9 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
       reconnect: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
+      // Without it nats.js builds two Error objects (stack traces included) for every request, a PubAck wait
+      // among them: the biggest cost of a publish in the profile. A timeout still says what timed out.
+      noAsyncTraces: true,
       ...(user === '' ? {} : { user, pass }),
     });
     this.connected = true;

@@ -18,6 +18,7 @@ import {
   PublishError,
 } from '../broker-adapter.js';
 import { InFlight } from './in-flight.js';
+import { RabbitAcks } from './rabbitmq-acks.js';
 import { parseAdapterOptions } from './options.js';
 import { RabbitMqOptions } from '../../../brokers/rabbitmq-options.js';
 import { RabbitManagement } from './rabbitmq-management.js';
@@ -194,6 +195,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     ch.on('error', () => undefined);
     await ch.prefetch(c.spec.prefetch);
     c.channel = ch;
+    const acks = new RabbitAcks(ch, () => c.channel === ch);
     const reply = await ch.consume(
       this.target.destination,
       (msg: ConsumeMessage | null) => {
@@ -201,17 +203,10 @@ export class RabbitMqAdapter implements BrokerAdapter {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(msg.properties.headers ?? {})) headers[k] = headerText(v);
         c.held.add();
-        void c.handler({ body: msg.content, headers, redelivered: msg.fields.redelivered }).then(() => {
-          c.held.done();
-          // The channel may be gone (reconnect, stop): the broker then redelivers, and duplicates are counted.
-          if (c.channel === ch) {
-            try {
-              ch.ack(msg);
-            } catch {
-              // closed between the check and the ack
-            }
-          }
-        });
+        // The channel may be gone by the time it is acked (reconnect): the broker then redelivers, and duplicates
+        // are counted. The delivery stops counting as held once its ack is written (stop() waits for that).
+        const handled = acks.hold(msg, () => c.held.done());
+        void c.handler({ body: msg.content, headers, redelivered: msg.fields.redelivered }).then(handled);
       },
       { noAck: false },
     );

@@ -11,6 +11,7 @@ import {
   type OutgoingMessage,
   PublishError,
 } from '../broker-adapter.js';
+import { AckBatch } from './ack-batch.js';
 import { parseAdapterOptions } from './options.js';
 import { RedisStreamsOptions } from '../../../brokers/redis-streams-options.js';
 
@@ -267,22 +268,24 @@ class ReadLoop {
       Array.isArray(reply) && Array.isArray(reply[0]) && Array.isArray(reply[0][1]) ? (reply[0][1] as unknown[]) : [];
     if (this.recover && entries.length === 0) this.recover = false;
     const handled: Promise<void>[] = [];
+    const acks = new AckBatch<string>((ids) => this.ack(ids));
     for (const entry of entries) {
       if (!Array.isArray(entry)) continue;
       const id = String(entry[0]);
       const fields = entry[1];
       // A pending entry whose data was trimmed away comes back with no fields: acknowledge it, nothing to hand over.
       if (!Array.isArray(fields)) {
-        handled.push(this.ack(id));
+        acks.add(id);
         continue;
       }
-      handled.push(this.handler(toDelivery(fields, this.recover)).then(() => this.ack(id)));
+      handled.push(this.handler(toDelivery(fields, this.recover)).then(() => acks.add(id)));
     }
     await Promise.all(handled);
+    await acks.flush();
   }
 
-  private async ack(id: string): Promise<void> {
-    await this.redis.call('XACK', [this.target.destination, this.target.group, id]).catch(() => undefined);
+  private async ack(ids: string[]): Promise<void> {
+    await this.redis.call('XACK', [this.target.destination, this.target.group, ...ids]).catch(() => undefined);
   }
 }
 
