@@ -95,6 +95,8 @@ describe('searchCapacity', () => {
   it('reports a lower bound when the generator saturates before any SLO fails', async () => {
     const sys = fakeSystem((rate) => (rate >= 160 ? 'generator' : 'pass'));
     const out = await searchCapacity(SETTINGS, sys.runStep, sys.env);
+    // A saturated step is held once more before it counts.
+    expect(sys.rates.slice(-2)).toEqual([160, 160]);
     expect(out.generatorBound).toBe(true);
     expect(out.lastPass?.rate).toBe(80);
     expect(out.stoppedBy).toBe('generator');
@@ -105,6 +107,20 @@ describe('searchCapacity', () => {
     const out = await searchCapacity(SETTINGS, sys.runStep, sys.env);
     expect(out.generatorBound).toBe(false);
     expect([out.lastPass?.rate, out.firstFail?.rate]).toEqual([320, 640]);
+  });
+
+  it('goes on when a saturated step holds on the second try', async () => {
+    let first = true;
+    const sys = fakeSystem((rate) => {
+      if (rate === 160 && first) {
+        first = false;
+        return 'generator';
+      }
+      return limitAt(400)(rate);
+    });
+    const out = await searchCapacity(SETTINGS, sys.runStep, sys.env);
+    expect(out.generatorBound).toBe(false);
+    expect(out.lastPass?.rate).toBe(400);
   });
 
   it('stops at once when interrupted, keeping what was found', async () => {

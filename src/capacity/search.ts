@@ -75,8 +75,13 @@ class Search<S extends Judged> {
   async take(rate: number): Promise<StopReason | undefined> {
     if (this.env.stopped()) return 'interrupted';
     if (this.env.now() - this.t0 >= this.settings.maxDurationMs) return 'max-duration';
-    const step = await this.runStep(rate);
+    let step = await this.runStep(rate);
     this.steps.push(step);
+    // A saturated generator may be a passing hiccup (another process took the CPU): hold the rate once more.
+    if (step.verdict === 'generator' && !this.env.stopped()) {
+      step = await this.runStep(rate);
+      this.steps.push(step);
+    }
     switch (step.verdict) {
       case 'interrupted':
         return 'interrupted';
