@@ -105,31 +105,64 @@ function achievedRate(input: StepJudgeInput): number {
   return heldS > 0 ? probe.requests / heldS : 0;
 }
 
+/** A step whose rate was not this fully delivered by a saturated generator was not really offered. */
+const DELIVERED = 0.9;
+
+/**
+ * A failed latency SLO that would hold without the generator's own lateness (its send delay or event-loop
+ * delay p99) may be the generator's failure; any other failure is the target's.
+ */
+function targetsFault(v: SloVerdict, latenessMs: number): boolean {
+  if (v.unit !== 'ms' || v.value === null || (v.op !== '<' && v.op !== '<=')) return true;
+  return v.value - latenessMs >= v.threshold;
+}
+
+interface Findings {
+  failedSlos: SloVerdict[];
+  /** Failed SLOs, then the intrinsic criteria (lag growth, dropped starts). */
+  failed: string[];
+  achieved: number;
+  /** Some SLO had too few samples to be judged. */
+  missing: boolean;
+}
+
+function verdictOf(input: StepJudgeInput, { failedSlos, failed, achieved, missing }: Findings): StepVerdict {
+  const { result } = input;
+  if (result.interrupted) return 'interrupted';
+  const g = result.generator;
+  const lateness = Math.max(g.sendDelayP99Ms, g.eventLoopDelayP99Ms);
+  const intrinsic = failed.length > failedSlos.length;
+  if (intrinsic || failedSlos.some((v) => targetsFault(v, lateness))) return 'fail';
+  if (g.saturated && (failed.length > 0 || achieved < DELIVERED * input.rate)) return 'generator';
+  if (failed.length > 0) return 'fail';
+  return missing ? 'insufficient' : 'pass';
+}
+
+/**
+ * Latency is measured from the intended start, so a late generator can only make the target look slower: a
+ * step that passes with a saturated generator still passes (if its rate was delivered), and a failure too large
+ * to be the generator's lateness is the target's. Otherwise a saturated generator makes the step `generator`,
+ * and the search stops there.
+ */
 export function judgeStep(input: StepJudgeInput): CapacityStep {
   const { probe, result } = input;
   const slos = judgeSlos(input);
   const lag = lagGrowth(input);
-  const failed = slos.filter((v) => !v.pass && v.value !== null).map((v) => v.expr);
+  const failedSlos = slos.filter((v) => !v.pass && v.value !== null);
+  const failed = failedSlos.map((v) => v.expr);
   if (lag?.growing) failed.push(LAG_GROWTH);
   if (probe.dropped > 0) failed.push(DROPPED);
-  const insufficient = slos.some((v) => v.value === null);
+  const achieved = achievedRate(input);
   const saturated = result.generator.saturated;
-  const verdict: StepVerdict = result.interrupted
-    ? 'interrupted'
-    : saturated
-      ? 'generator'
-      : failed.length > 0
-        ? 'fail'
-        : insufficient
-          ? 'insufficient'
-          : 'pass';
+  const missing = slos.some((v) => v.value === null);
+  const verdict = verdictOf(input, { failedSlos, failed, achieved, missing });
   const services =
     result.byService === undefined
       ? undefined
       : Object.fromEntries(Object.entries(result.byService).map(([name, m]) => [name, { p95: m.latencyMs.p95 }]));
   return {
     rate: input.rate,
-    achievedRate: Math.round(achievedRate(input) * 10) / 10,
+    achievedRate: Math.round(achieved * 10) / 10,
     pass: verdict === 'pass',
     verdict,
     latencyMs: summarizeHistogram(probe.latency),
