@@ -50,6 +50,8 @@ export interface StepJudgeInput {
   probe: StepProbe;
   result: RunResult;
   warmupMs: number;
+  /** The held part as planned (an event run's result goes on through its drain, when nothing is published). */
+  stepDurationMs: number;
   /** Events: allowed lag growth over the held part, as a fraction of the messages published in it. */
   lagTolerance: number;
 }
@@ -86,7 +88,7 @@ function lagGrowth(input: StepJudgeInput): LagGrowth | undefined {
   const series = events.lag.series;
   const read = (p: { lag: number | null; backlog: number } | undefined): number => p?.lag ?? p?.backlog ?? 0;
   const warmupS = Math.round(input.warmupMs / 1000);
-  const publishS = Math.round((input.warmupMs + input.probe.heldMs) / 1000);
+  const publishS = Math.round((input.warmupMs + input.stepDurationMs) / 1000);
   const start = read(series.find((p) => p.t === warmupS) ?? series[0]);
   const end = read(series.filter((p) => p.t <= publishS).at(-1));
   const tolerance = Math.max(10, Math.round(input.lagTolerance * input.probe.requests));
@@ -131,8 +133,10 @@ function verdictOf(input: StepJudgeInput, { failedSlos, failed, achieved, missin
   if (result.interrupted) return 'interrupted';
   const g = result.generator;
   const lateness = Math.max(g.sendDelayP99Ms, g.eventLoopDelayP99Ms);
-  const intrinsic = failed.length > failedSlos.length;
-  if (intrinsic || failedSlos.some((v) => targetsFault(v, lateness))) return 'fail';
+  // Lag growth is the consumers'; dropped starts (the in-flight cap) may be a generator too busy to read answers.
+  const lagGrew = failed.includes(LAG_GROWTH);
+  const dropped = failed.includes(DROPPED) && !g.saturated;
+  if (lagGrew || dropped || failedSlos.some((v) => targetsFault(v, lateness))) return 'fail';
   if (g.saturated && (failed.length > 0 || achieved < DELIVERED * input.rate)) return 'generator';
   if (failed.length > 0) return 'fail';
   return missing ? 'insufficient' : 'pass';

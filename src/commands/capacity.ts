@@ -62,6 +62,7 @@ function stepRunner(
       probe,
       result,
       warmupMs: settings.warmupMs,
+      stepDurationMs: settings.stepDurationMs,
       lagTolerance: settings.lagTolerance,
     });
     results.set(step, result);
