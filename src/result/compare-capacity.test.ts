@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { recordMs } from '../metrics/histogram.js';
 import { RunAggregator } from '../metrics/run-aggregator.js';
 import { IntervalRecorder } from '../metrics/interval-recorder.js';
 import { compareResults, parseBudget } from './compare.js';
