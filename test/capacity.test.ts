@@ -60,6 +60,25 @@ describe('capacity of a queueing target (K = 4, S = 10 ms: exactly 400/s)', () =
   }, 120_000);
 });
 
+describe('Ctrl-C during a search', () => {
+  it('keeps what was found: exit 130, the steps held so far in the result', async () => {
+    const server = await startServer(queueing(4, 10));
+    servers.push(server);
+    const out = join(tempDir('bb-capacity-int-'), 'capacity.json');
+    let pid = 0;
+    const args = ['capacity', '--url', `${server.url}/`, '--slo', 'p95 < 100ms', '--start', '50', '--workers', '1'];
+    const running = runCli([...args, ...SHORT_STEPS, '--out', out], { timeoutMs: 60_000, onSpawn: (p) => (pid = p) });
+    await sleep(11_000);
+    process.kill(pid, 'SIGINT');
+    const run = await running;
+    expect(run.code, run.stdout + run.stderr).toBe(130);
+    const c = readCapacity(out).capacity;
+    expect(c.stoppedBy).toBe('interrupted');
+    expect(c.steps.filter((s) => s.verdict === 'pass').length).toBeGreaterThanOrEqual(1);
+    expect(c.rate).toBeGreaterThanOrEqual(50);
+  }, 70_000);
+});
+
 describe('capacity of a flow across two services', () => {
   it('names the slower service as the one whose p95 grew', async () => {
     const fast = await startServer(queueing(64, 1));
