@@ -11,12 +11,15 @@ import { readResult, runCli, tempDir } from './support/cli.js';
 import { episodes } from './support/capacity-targets.js';
 import { startServer, type TestServer } from './support/servers.js';
 
-let server: TestServer | undefined;
-afterAll(async () => server?.close());
+const servers: TestServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
 
 describe('windowed SLOs in a run', () => {
   it('fail on the slow window and the error burst while the whole-run figures pass', async () => {
-    server = await startServer(episodes({ from: 6, to: 10, every: 5 }, { from: 14, to: 18, every: 20 }, 150));
+    const server = await startServer(episodes({ from: 6, to: 10, every: 5 }, { from: 14, to: 18, every: 20 }, 150));
+    servers.push(server);
     const dir = tempDir('bb-windowed-');
     const out = join(dir, 'result.json');
     const md = join(dir, 'summary.md');
@@ -56,4 +59,31 @@ describe('windowed SLOs in a run', () => {
     expect(run.stdout).toMatch(/✗ FAIL\s+p95 < 100ms over 4s\s+\S+ ms\s+worst 4 s window/);
     expect(readFileSync(md, 'utf8')).toMatch(/error_rate < 0.1% burn 14.4x over 12s.*burn/);
   }, 70_000);
+});
+
+describe('windowed SLOs in merge', () => {
+  it('judges the merged seconds of two shards, window by window', async () => {
+    const server = await startServer(episodes({ from: 5, to: 8, every: 5 }, { from: 99, to: 99, every: 1 }, 150));
+    servers.push(server);
+    const dir = tempDir('bb-windowed-merge-');
+    const slos = ['p95 < 100ms', 'p95 < 100ms over 3s'].flatMap((s) => ['--slo', s]);
+    const shard = (i: number) =>
+      runCli(
+        [
+          ...['run', '--url', `${server.url}/`, '--rate', '100', '--duration', '16s', '--workers', '1', '--quiet'],
+          ...[...slos, '--shard', `${i}/2`, '--out', join(dir, `s${i}.json`)],
+        ],
+        { timeoutMs: 40_000 },
+      );
+    await Promise.all([shard(1), shard(2)]);
+    const out = join(dir, 'merged.json');
+    const merged = await runCli(['merge', join(dir, 's1.json'), join(dir, 's2.json'), '--out', out]);
+    expect(merged.code, merged.stdout + merged.stderr).toBe(1);
+    const r = readResult(out);
+    expect(r.slos.map((v) => [v.expr, v.pass])).toEqual([
+      ['p95 < 100ms', true],
+      ['p95 < 100ms over 3s', false],
+    ]);
+    expect(r.slos[1]?.reason).toMatch(/^worst 3 s window \d+–\d+ s; \d+ windows judged$/);
+  }, 60_000);
 });
