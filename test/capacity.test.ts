@@ -82,7 +82,7 @@ describe('Ctrl-C during a search', () => {
 describe('capacity of a flow across two services', () => {
   it('names the slower service as the one whose p95 grew', async () => {
     const fast = await startServer(queueing(64, 1));
-    const slow = await startServer(queueing(2, 10)); // 200/s
+    const slow = await startServer(queueing(2, 20)); // 100/s
     servers.push(fast, slow);
     const file = join(tempDir('bb-capacity-flow-'), 'flow.yaml');
     writeFileSync(
@@ -95,18 +95,19 @@ flows:
     steps:
       - { name: browse, service: front, path: /browse }
       - { name: pay, service: back, path: /pay }
-slos: ["p95 < 100ms"]
+slos: ["p95 < 250ms"]
 `,
     );
     const out = join(tempDir('bb-capacity-flow-out-'), 'capacity.json');
-    const run = await runCli(['capacity', file, '--start', '60', ...SHORT_STEPS, '--out', out], { timeoutMs: 100_000 });
+    const run = await runCli(['capacity', file, '--start', '30', ...SHORT_STEPS, '--out', out], { timeoutMs: 100_000 });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const c = readCapacity(out).capacity;
     expect(c.unit).toBe('iterations/s');
     expect(c.generatorBound, run.stdout).toBe(false);
-    expect(c.limitedBy).toBe('p95 < 100ms');
-    expect(c.rate).toBeGreaterThanOrEqual(160);
-    expect(c.rate).toBeLessThanOrEqual(215);
+    expect(c.limitedBy).toBe('p95 < 250ms');
+    // 3 s holds see an overload once the queue adds 250 ms: up to ~7 % above the limit (docs/capacity.md).
+    expect(c.rate).toBeGreaterThanOrEqual(80);
+    expect(c.rate).toBeLessThanOrEqual(108);
     expect(c.bottleneck?.service).toBe('back');
     expect(run.stdout).toMatch(/service back: p95/);
   }, 110_000);

@@ -52,6 +52,7 @@ export function formatLatencyChart(c: CapacitySection): string {
   const steps = [...c.steps].filter((s) => s.requests > 0).sort((a, b) => a.rate - b.rate);
   if (steps.length < 2) return '';
   const values = steps.flatMap((s) => [s.latencyMs.p95, s.latencyMs.p99]).filter((v) => v > 0);
+  if (values.length === 0) return '';
   const lo = Math.log10(Math.max(Math.min(...values), 0.01));
   const hi = Math.log10(Math.max(...values, 0.02));
   const span = hi - lo || 1;

@@ -22,6 +22,7 @@ function chart(c: CapacitySection): string {
   if (steps.length === 0) return '<p>No step completed.</p>';
   const maxRate = Math.max(...steps.map((s) => s.rate));
   const lat = steps.flatMap((s) => SERIES.map((x) => s.latencyMs[x.key])).filter((v) => v > 0);
+  if (lat.length === 0) return '<p>No latency was measured: no request got an answer.</p>';
   const lo = Math.log10(Math.max(Math.min(...lat), 0.01));
   const hi = Math.max(Math.log10(Math.max(...lat, 0.02)), lo + 1);
   const x = (rate: number): number => PAD.left + (rate / maxRate) * (W - PAD.left - PAD.right);

@@ -3,7 +3,7 @@ import { createHistogram, recordMs } from '../metrics/histogram.js';
 import type { LiveUpdate } from '../reporters/reporter.js';
 import type { RunResult } from '../result/run-result.js';
 import { parseThreshold, type SloSpec } from '../slo/parse.js';
-import { DROPPED, judgeStep, LAG_GROWTH, type StepJudgeInput } from './step.js';
+import { ALL_FAILED, DROPPED, judgeStep, LAG_GROWTH, type StepJudgeInput } from './step.js';
 import { StepProbe } from './step-probe.js';
 
 const spec = (expr: string): SloSpec => ({ ...parseThreshold(expr), abortOnFail: false, graceMs: 0, minSamples: 0 });
@@ -119,6 +119,12 @@ describe('judgeStep', () => {
       ),
     );
     expect(steady).toMatchObject({ verdict: 'pass', lag: { start: 20, end: 28, growing: false } });
+  });
+
+  it('fails a step where every request failed, whatever the latency SLOs say', () => {
+    const p = probe(3, 100, 20);
+    p.errors = p.requests;
+    expect(judgeStep(input(p, result(HEALTHY)))).toMatchObject({ verdict: 'fail', failed: [ALL_FAILED] });
   });
 
   it('is insufficient when an SLO lacks samples', () => {

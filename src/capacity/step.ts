@@ -13,6 +13,8 @@ import type { StepProbe } from './step-probe.js';
 export const LAG_GROWTH = 'lag growth';
 /** Open-model starts skipped at the in-flight cap: the target did not keep up with the rate. */
 export const DROPPED = 'dropped starts';
+/** Every request of the held part failed: a dead target must not pass on latency SLOs read from no answers. */
+export const ALL_FAILED = 'every request failed';
 
 export interface LagGrowth {
   /** Lag (the broker's figure, or the client backlog when it cannot be read) when the warm-up ended. */
@@ -133,10 +135,11 @@ function verdictOf(input: StepJudgeInput, { failedSlos, failed, achieved, missin
   if (result.interrupted) return 'interrupted';
   const g = result.generator;
   const lateness = Math.max(g.sendDelayP99Ms, g.eventLoopDelayP99Ms);
-  // Lag growth is the consumers'; dropped starts (the in-flight cap) may be a generator too busy to read answers.
-  const lagGrew = failed.includes(LAG_GROWTH);
+  // Lag growth is the consumers', failed requests the target's; dropped starts (the in-flight cap) may be a
+  // generator too busy to read answers.
+  const targets = failed.includes(LAG_GROWTH) || failed.includes(ALL_FAILED);
   const dropped = failed.includes(DROPPED) && !g.saturated;
-  if (lagGrew || dropped || failedSlos.some((v) => targetsFault(v, lateness))) return 'fail';
+  if (targets || dropped || failedSlos.some((v) => targetsFault(v, lateness))) return 'fail';
   if (g.saturated && (failed.length > 0 || achieved < DELIVERED * input.rate)) return 'generator';
   if (failed.length > 0) return 'fail';
   return missing ? 'insufficient' : 'pass';
@@ -156,6 +159,7 @@ export function judgeStep(input: StepJudgeInput): CapacityStep {
   const failed = failedSlos.map((v) => v.expr);
   if (lag?.growing) failed.push(LAG_GROWTH);
   if (probe.dropped > 0) failed.push(DROPPED);
+  if (probe.requests > 0 && probe.errors === probe.requests) failed.push(ALL_FAILED);
   const achieved = achievedRate(input);
   const saturated = result.generator.saturated;
   const missing = slos.some((v) => v.value === null);
