@@ -12,7 +12,7 @@ import type { CapacityResult } from '../src/commands/capacity.js';
 import { runCli, tempDir } from './support/cli.js';
 import { queueing } from './support/capacity-targets.js';
 import { sleep, uniqueName, writeEventScenario } from './support/events.js';
-import { startServer, type TestServer } from './support/servers.js';
+import { closedPort, startServer, type TestServer } from './support/servers.js';
 
 const SHORT_STEPS = ['--step-duration', '3s', '--warmup', '1s', '--max-duration', '80s', '--quiet'];
 const servers: TestServer[] = [];
@@ -58,6 +58,56 @@ describe('capacity of a queueing target (K = 4, S = 10 ms: exactly 400/s)', () =
     expect(run.stdout).toMatch(/latency \(ms, log scale\)/);
     expect(readFileSync(html, 'utf8')).toMatch(/<svg[^>]*aria-label="latency against rate"/);
   }, 120_000);
+});
+
+describe('live metrics during a search', () => {
+  it("serves the current step's target rate on /metrics, under one run id for the whole search", async () => {
+    const server = await startServer(queueing(64, 1));
+    servers.push(server);
+    const port = await closedPort();
+    const args = ['capacity', '--url', `${server.url}/`, '--slo', 'p95 < 1s', '--start', '20', '--max', '40'];
+    const running = runCli(
+      [
+        ...args,
+        '--step-duration',
+        '3s',
+        '--warmup',
+        '1s',
+        '--quiet',
+        '--prometheus',
+        `127.0.0.1:${port}`,
+        '--linger',
+        '0s',
+      ],
+      { timeoutMs: 40_000 },
+    );
+    /** target_rate_per_second by run_id, scraped now. */
+    const scrape = async (): Promise<Map<string, number>> => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const rates = new Map<string, number>();
+      for (const m of text.matchAll(/^backend_bench_target_rate_per_second\{[^}]*run_id="(\w+)"[^}]*\} (\S+)$/gm)) {
+        rates.set(m[1] as string, Number(m[2]));
+      }
+      return rates;
+    };
+    // Scrape twice a second while the search runs; keep each distinct (run id, rate) in the order first seen.
+    let done = false;
+    const seen: string[] = [];
+    const watching = (async () => {
+      while (!done) {
+        const rates = await scrape().catch(() => new Map<string, number>());
+        for (const [id, rate] of rates) if (rate > 0 && !seen.includes(`${id} ${rate}`)) seen.push(`${id} ${rate}`);
+        await sleep(500);
+      }
+    })();
+    const run = await running;
+    done = true;
+    await watching;
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const ids = new Set(seen.map((x) => x.split(' ')[0]));
+    expect(ids.size, seen.join(', ')).toBe(1);
+    expect(seen.map((x) => Number(x.split(' ')[1]))).toEqual([20, 40]);
+  }, 50_000);
 });
 
 describe('Ctrl-C during a search', () => {

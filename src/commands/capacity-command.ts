@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { OUTPUTS } from '../reporters/registry.js';
 import type { CapacityFlags } from './capacity-options.js';
 import { collect, type SetExit } from './registration.js';
 
@@ -23,7 +24,7 @@ function interruptSignal(): { signal: AbortSignal; dispose(): void } {
 
 /** `backend-bench capacity`: registered here so cli.ts names it in one line; the search loads only when run. */
 export function registerCapacity(program: Command, setExit: SetExit): void {
-  program
+  const capacity = program
     .command('capacity')
     .description('find the highest open-model rate at which every SLO holds (requests, flow iterations or messages/s)')
     .argument('[scenario]', 'scenario file (YAML or JSON)')
@@ -48,15 +49,19 @@ export function registerCapacity(program: Command, setExit: SetExit): void {
     .option('--workers <n>', 'worker threads generating load (request scenarios)')
     .option('--out <file>', 'write the JSON result (the run at the capacity, with a capacity section)')
     .option('--html <file>', 'write an HTML page with the latency-against-rate curve')
-    .option('-q, --quiet', 'no line per step, only the summary')
-    .action(async (file: string | undefined, options: CapacityFlags) => {
-      const { capacityCommand } = await import('./capacity.js');
-      const interrupt = interruptSignal();
-      try {
-        const io = { out: process.stdout, err: process.stderr, signal: interrupt.signal };
-        setExit(await capacityCommand(file, options, io));
-      } finally {
-        interrupt.dispose();
-      }
-    });
+    .option('-q, --quiet', 'no line per step, only the summary');
+  // The live exporters follow the whole search as one run (the target rate steps up); files are the search's own.
+  for (const name of ['prometheus', 'otlp'] as const) {
+    for (const [flags, help] of OUTPUTS[name].options) capacity.option(flags, help);
+  }
+  capacity.action(async (file: string | undefined, options: CapacityFlags) => {
+    const { capacityCommand } = await import('./capacity.js');
+    const interrupt = interruptSignal();
+    try {
+      const io = { out: process.stdout, err: process.stderr, signal: interrupt.signal, env: process.env };
+      setExit(await capacityCommand(file, options, io));
+    } finally {
+      interrupt.dispose();
+    }
+  });
 }

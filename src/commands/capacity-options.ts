@@ -1,10 +1,17 @@
 import type { SearchSettings } from '../capacity/search.js';
 import { InputError } from '../errors.js';
 import { parseDuration } from '../scenario/duration.js';
+import type { OutputFlags } from '../reporters/registry.js';
 import type { RunFlags } from './run-options.js';
 
 /** The flags of `capacity`, as commander hands them over. */
-export interface CapacityFlags extends Omit<RunFlags, 'rate' | 'connections' | 'duration'> {
+/** The flags of `run` that shape each step's plan as they shape a run; the search sets rate and duration. */
+const STEP_RUN_FLAGS = ['url', 'method', 'header', 'body', 'timeout', 'maxInFlight', 'slo'] as const;
+
+export interface CapacityFlags
+  extends
+    Pick<RunFlags, (typeof STEP_RUN_FLAGS)[number]>,
+    Pick<OutputFlags, 'prometheus' | 'linger' | 'pushgateway' | 'otlp'> {
   start?: string;
   max?: string;
   precision?: string;
@@ -61,24 +68,9 @@ function duration(flag: string, text: string, min = 0): number {
 
 /** Validates the search flags; the run flags left over shape each step's plan as they shape `run`'s. */
 export function parseCapacityFlags(flags: CapacityFlags): { runFlags: RunFlags; settings: CapacitySettings } {
-  const {
-    start,
-    max,
-    precision,
-    stepDuration,
-    warmup,
-    maxDuration,
-    lagTolerance,
-    min,
-    workers,
-    out,
-    html,
-    quiet,
-    ...rest
-  } = flags;
-  void workers;
-  void out;
-  void html;
+  const { start, max, precision, stepDuration, warmup, maxDuration, lagTolerance, min, quiet } = flags;
+  const runFlags: RunFlags = {};
+  for (const key of STEP_RUN_FLAGS) if (flags[key] !== undefined) Object.assign(runFlags, { [key]: flags[key] });
   const search: SearchSettings = {
     start: positive('--start', start, CAPACITY_DEFAULTS.start),
     max: positive('--max', max, CAPACITY_DEFAULTS.max),
@@ -89,7 +81,7 @@ export function parseCapacityFlags(flags: CapacityFlags): { runFlags: RunFlags; 
   };
   if (search.start > search.max) throw new InputError(`--start ${search.start} is above --max ${search.max}`);
   return {
-    runFlags: rest,
+    runFlags,
     settings: {
       search,
       stepDurationMs: duration('--step-duration', stepDuration ?? CAPACITY_DEFAULTS.stepDuration, 1000),

@@ -2,6 +2,7 @@
  * `capacity`: the highest open-model rate at which every SLO holds. Glue only: each step is one ordinary run
  * (executeRun) at a fixed rate, listened to by a StepProbe; the search (src/capacity/search.ts) decides the rates.
  */
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { capacitySection, type CapacitySection, type CapacityUnit } from '../capacity/capacity-result.js';
 import { formatCapacity } from '../capacity/format.js';
@@ -9,7 +10,10 @@ import { capacityHtml } from '../capacity/html.js';
 import { searchCapacity } from '../capacity/search.js';
 import { type CapacityStep, judgeStep } from '../capacity/step.js';
 import { StepProbe } from '../capacity/step-probe.js';
+import { underSearchRunId } from '../capacity/search-run-id.js';
 import { ExitCode, InputError } from '../errors.js';
+import { closeReporters, createOutputs } from '../reporters/registry.js';
+import type { Reporter } from '../reporters/reporter.js';
 import { writeReport } from '../reporters/write-report.js';
 import type { RunResult } from '../result/run-result.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
@@ -25,6 +29,13 @@ export interface CapacityIo {
   out: { write(text: string): unknown };
   err: { write(text: string): unknown };
   signal: AbortSignal;
+  env: NodeJS.ProcessEnv;
+}
+
+/** What each step runs with besides its plan: its workers, and the live exporters that follow the search. */
+interface StepContext {
+  workers: number | undefined;
+  live: readonly Reporter[];
 }
 
 const unitOf = (plan: ExecutionPlan): CapacityUnit =>
@@ -41,7 +52,7 @@ function stepRunner(
   file: string | undefined,
   runFlags: RunFlags,
   settings: CapacitySettings,
-  workers: number | undefined,
+  context: StepContext,
   io: CapacityIo,
   results: Map<CapacityStep, RunResult>,
 ): (rate: number) => Promise<CapacityStep> {
@@ -54,8 +65,9 @@ function stepRunner(
     };
     const plan = await resolvePlan(file, flags);
     const probe = new StepProbe(settings.warmupMs);
+    const { workers, live } = context;
     const scale = { ...(workers !== undefined && { workers }), source: { file, flags } };
-    const { result } = await executeRun(plan, [probe], io.signal, scale);
+    const { result } = await executeRun(plan, [probe, ...live], io.signal, scale);
     const step = judgeStep({
       rate,
       slos: plan.slos,
@@ -69,6 +81,23 @@ function stepRunner(
     if (!settings.quiet) io.err.write(stepLine(++n, step, unitOf(plan)));
     return step;
   };
+}
+
+/** --prometheus / --pushgateway / --otlp: made once, shown every step under the search's run id, closed at the end. */
+async function withLiveOutputs<T>(
+  flags: CapacityFlags,
+  io: CapacityIo,
+  search: (live: readonly Reporter[]) => Promise<T>,
+): Promise<T> {
+  const line = (text: string): void => void io.err.write(`${text}\n`);
+  const ctx = { signal: io.signal, env: io.env, log: flags.quiet ? () => undefined : line, warn: line };
+  const outputs = await createOutputs(flags, ctx, ['prometheus', 'otlp']);
+  const runId = randomUUID().slice(0, 8);
+  try {
+    return await search(outputs.map((r) => underSearchRunId(r, runId)));
+  } finally {
+    await closeReporters(outputs);
+  }
 }
 
 function exitCode(c: CapacitySection, interrupted: boolean, min: number | undefined): ExitCode {
@@ -91,11 +120,13 @@ export async function capacityCommand(
   }
   const unit = unitOf(plan);
   const results = new Map<CapacityStep, RunResult>();
-  const run = stepRunner(file, runFlags, settings, workers, io, results);
-  const t0 = performance.now();
-  const outcome = await searchCapacity(settings.search, run, {
-    now: () => performance.now() - t0,
-    stopped: () => io.signal.aborted,
+  const outcome = await withLiveOutputs(options, io, async (live) => {
+    const run = stepRunner(file, runFlags, settings, { workers, live }, io, results);
+    const t0 = performance.now();
+    return searchCapacity(settings.search, run, {
+      now: () => performance.now() - t0,
+      stopped: () => io.signal.aborted,
+    });
   });
   const section = capacitySection(outcome, unit, {
     ...settings.search,
