@@ -24,6 +24,8 @@ describe('windowed SLOs in a run', () => {
     const dir = tempDir('bb-windowed-');
     const out = join(dir, 'result.json');
     const md = join(dir, 'summary.md');
+    const junit = join(dir, 'junit.xml');
+    const html = join(dir, 'report.html');
     const slos = [
       'p95 < 300ms',
       'p95 < 300ms over 4s',
@@ -35,7 +37,7 @@ describe('windowed SLOs in a run', () => {
       [
         ...['run', '--url', `${server.url}/`, '--rate', '100', '--duration', '24s', '--workers', '1', '--quiet'],
         ...slos.flatMap((s) => ['--slo', s]),
-        ...['--out', out, '--markdown', md],
+        ...['--out', out, '--markdown', md, '--junit', junit, '--html', html],
       ],
       { timeoutMs: 60_000 },
     );
@@ -59,6 +61,8 @@ describe('windowed SLOs in a run', () => {
     // The verdict's detail reaches the text reports.
     expect(run.stdout).toMatch(/✗ FAIL\s+p95 < 300ms over 4s\s+\S+ ms\s+worst 4 s window/);
     expect(readFileSync(md, 'utf8')).toMatch(/error_rate < 0.1% burn 14.4x over 12s.*burn/);
+    expect(readFileSync(junit, 'utf8')).toMatch(/reason: +worst 4 s window/);
+    expect(readFileSync(html, 'utf8')).toMatch(/worst 12 s window \d+–\d+ s: burn/);
   }, 70_000);
 });
 

@@ -127,6 +127,14 @@ describe('judgeStep', () => {
     expect(judgeStep(input(p, result(HEALTHY)))).toMatchObject({ verdict: 'fail', failed: [ALL_FAILED] });
   });
 
+  it('judges a windowed SLO over the held seconds only', () => {
+    const p = probe(3, 100, 20);
+    const step = judgeStep(input(p, result(HEALTHY), [spec('p95 < 100ms over 2s')]));
+    expect(step.verdict).toBe('pass');
+    // The 5 s warm-up second is not in any window: two 2 s windows over the three held seconds.
+    expect(step.slos[0]?.reason).toBe('worst 2 s window 1–2 s; 2 windows judged');
+  });
+
   it('is insufficient when an SLO lacks samples', () => {
     const few = { ...spec('p95 < 100ms'), minSamples: 1000 };
     expect(judgeStep(input(probe(3, 100, 20), result(HEALTHY), [few])).verdict).toBe('insufficient');
