@@ -118,6 +118,9 @@ export async function capacityCommand(
   if (plan.slos.length === 0 && plan.events === undefined) {
     throw new InputError('capacity needs at least one SLO to search against (--slo, or slos: in the scenario)');
   }
+  if (!settings.quiet && plan.slos.length > 0 && plan.slos.every((s) => s.default === true)) {
+    io.err.write(`no SLOs given: searching against the default budget (${plan.slos.map((s) => s.expr).join(', ')})\n`);
+  }
   const unit = unitOf(plan);
   const results = new Map<CapacityStep, RunResult>();
   const outcome = await withLiveOutputs(options, io, async (live) => {
