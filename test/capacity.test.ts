@@ -30,9 +30,12 @@ describe('capacity of a queueing target (K = 4, S = 10 ms: exactly 400/s)', () =
     const out = join(dir, 'capacity.json');
     const html = join(dir, 'capacity.html');
     const args = ['capacity', '--url', `${server.url}/`, '--slo', 'p95 < 100ms', '--start', '150', '--workers', '1'];
-    const run = await runCli([...args, ...SHORT_STEPS, '--min', '500', '--out', out, '--html', html], {
-      timeoutMs: 110_000,
-    });
+    const search = () =>
+      runCli([...args, ...SHORT_STEPS, '--min', '500', '--out', out, '--html', html], { timeoutMs: 110_000 });
+    // A machine busy with other work can saturate the generator (the search then rightly stops with a lower
+    // bound); that says nothing of the search, so it gets one more try.
+    let run = await search();
+    if (readCapacity(out).capacity.generatorBound) run = await search();
     // Below --min 500: exit 1, with the result still written.
     expect(run.code, run.stdout + run.stderr).toBe(1);
     const c = readCapacity(out).capacity;
@@ -60,7 +63,7 @@ describe('capacity of a queueing target (K = 4, S = 10 ms: exactly 400/s)', () =
     expect(run.stdout).toMatch(/capacity \d+ requests\/s \(between \d+ and \d+\), limited by p95 < 100ms/);
     expect(run.stdout).toMatch(/latency \(ms, log scale\)/);
     expect(readFileSync(html, 'utf8')).toMatch(/<svg[^>]*aria-label="latency against rate"/);
-  }, 120_000);
+  }, 230_000);
 });
 
 describe('live metrics during a search', () => {
