@@ -17,6 +17,7 @@ describe('CLI program', () => {
   it('lists the commands in the order help shows them', () => {
     expect(program.commands.map((c) => c.name())).toEqual([
       'run',
+      'capacity',
       'report',
       'compare',
       'merge',

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCapacity } from './commands/capacity-command.js';
 import { registerCompare } from './commands/compare-command.js';
 import { registerDemo } from './commands/demo-command.js';
 import { registerImport } from './commands/import-command.js';
@@ -22,6 +23,7 @@ import { VERSION } from './version.js';
 /** The commands, in the order `--help` lists them. */
 const COMMANDS: readonly RegisterCommand[] = [
   registerRun,
+  registerCapacity,
   registerReport,
   registerCompare,
   registerMerge,

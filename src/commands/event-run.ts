@@ -7,12 +7,13 @@ import type { EventsPlan } from '../scenario/event-plan.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
 import { DemoBroker } from '../targets/event-broker.js';
 import type { PreparedRun, RunKit } from './run-kit.js';
+import { hasWindowedSlo } from '../slo/window.js';
 
 /** Publish/consume load on a broker: one scope per queue; publishes are its requests, events ride beside. */
 export function eventKit(plan: ExecutionPlan, events: EventsPlan, adapters: AdapterSource | undefined): RunKit {
   const names = events.queues.map((q) => q.name);
   const recorder = new EventRunRecorder(names);
-  const aggregator = new RunAggregator(names);
+  const aggregator = new RunAggregator(names, { keepPointHistograms: hasWindowedSlo(plan.slos) });
   const context = adapters === undefined ? { sink: recorder.events } : { sink: recorder.events, adapters };
   return {
     scopeNames: names,

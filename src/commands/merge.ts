@@ -11,6 +11,8 @@ import { evaluateSlos } from '../slo/evaluate.js';
 import { parseThreshold, type SloSpec } from '../slo/parse.js';
 import { VERSION } from '../version.js';
 import { exitCodeOf } from './run.js';
+import { perSecond } from '../slo/window-evaluate.js';
+import { hasWindowedSlo } from '../slo/window.js';
 
 /** The stored specs parsed again, so the merged result is judged by the same rules as each shard was. */
 function parseSpecs(records: readonly SloSpecRecord[], file: string): SloSpec[] {
@@ -44,7 +46,8 @@ export async function mergeCommand(
     inputs.map((i) => i.result),
     { runId: randomUUID().slice(0, 8), version: VERSION },
   );
-  const verdicts = evaluateSlos(slos, { global: merged.metrics, scopes: { request: merged.byRequest } });
+  const seconds = hasWindowedSlo(slos) ? perSecond(merged.timeseries, merged.histograms.timeseries) : undefined;
+  const verdicts = evaluateSlos(slos, { global: merged.metrics, scopes: { request: merged.byRequest }, seconds });
   const result: RunResult = {
     ...merged,
     pass: verdicts.every((v) => v.pass),

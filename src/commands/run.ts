@@ -18,6 +18,8 @@ import { prepareHttpRun } from './http-run.js';
 import { openFeed } from './open-feed.js';
 import type { RunKit } from './run-kit.js';
 import { checkScale, type RunScale } from './scale.js';
+import { perSecond } from '../slo/window-evaluate.js';
+import { hasWindowedSlo } from '../slo/window.js';
 
 const INTERVAL_MS = 1000;
 
@@ -152,7 +154,9 @@ async function drive(
     aggregator.sendDelay,
     aggregator.elapsedMs,
   );
-  const verdicts = evaluateSlos(plan.slos, kit.metricSource());
+  // Windowed SLOs read the run's seconds, each with its latency histogram.
+  const seconds = hasWindowedSlo(plan.slos) ? perSecond(aggregator.timeseries, aggregator.pointHistograms) : undefined;
+  const verdicts = evaluateSlos(plan.slos, { ...kit.metricSource(), seconds });
   const result = kit.finish(
     buildResult(
       {

@@ -24,6 +24,7 @@ import {
   type LatencyEvidence,
   latencyIntervals,
 } from './compare-verdict.js';
+import { CAPACITY_BUDGET, capacityRow } from './compare-capacity.js';
 import type { RunResult } from './run-result.js';
 
 export type { CompareKind, CompareVerdict } from './compare-verdict.js';
@@ -51,15 +52,16 @@ export const COMPARE_METRICS = {
 
 type RequestCompareMetric = keyof typeof COMPARE_METRICS;
 /** A request-scope figure (p95, error_rate, rps…) or an event one (e2e_p99, lost…). */
-export type CompareMetric = RequestCompareMetric | EventCompareMetric;
+export type CompareMetric = RequestCompareMetric | EventCompareMetric | 'capacity';
 export function compareKind(metric: CompareMetric): CompareKind {
+  if (metric === 'capacity') return 'rate';
   return Object.hasOwn(COMPARE_METRICS, metric)
     ? COMPARE_METRICS[metric as RequestCompareMetric].kind
     : EVENT_COMPARE_METRICS[metric as EventCompareMetric].kind;
 }
 
 const isCompareMetric = (name: string): name is CompareMetric =>
-  Object.hasOwn(COMPARE_METRICS, name) || Object.hasOwn(EVENT_COMPARE_METRICS, name);
+  name === 'capacity' || Object.hasOwn(COMPARE_METRICS, name) || Object.hasOwn(EVENT_COMPARE_METRICS, name);
 
 /**
  * Default budgets (documented in docs/ci.md): latency may rise 10 % (p99 15 %), the error rate 1 percentage
@@ -78,6 +80,7 @@ export const DEFAULT_BUDGETS: Readonly<Record<CompareMetric, number | null>> = {
   error_rate: 0.01,
   rps: 0.1,
   ...DEFAULT_EVENT_BUDGETS,
+  capacity: CAPACITY_BUDGET,
 };
 
 /** Scopes with fewer requests on either side are shown, not gated. */
@@ -94,7 +97,7 @@ export function parseBudget(text: string): [CompareMetric, number | null] {
   const name = m?.[1] ?? '';
   const metric = isCompareMetric(name) ? name : ALIASES[name];
   if (m === null || metric === undefined) {
-    const names = [...Object.keys(COMPARE_METRICS), ...Object.keys(EVENT_COMPARE_METRICS)].join(', ');
+    const names = [...Object.keys(COMPARE_METRICS), ...Object.keys(EVENT_COMPARE_METRICS), 'capacity'].join(', ');
     throw new InputError(`--max-regression "${text}": expected metric=N% with metric one of ${names} (or =off)`);
   }
   const raw = m[2] ?? '';
@@ -278,7 +281,8 @@ export function compareResults(
       );
     }
   }
-  return [...rows, ...compareEvents(baseline, current, overrides)];
+  const capacity = capacityRow(baseline, current);
+  return [...rows, ...compareEvents(baseline, current, overrides), ...(capacity ? [row(capacity, overrides)] : [])];
 }
 
 /**

@@ -12,11 +12,14 @@ import {
   type Threshold,
   formatThreshold,
 } from './parse.js';
+import { judgeWindows, type SecondFigures, type WorstWindow } from './window-evaluate.js';
 
 export interface MetricSource {
   global: SloMetricView;
   /** e.g. { request: { 'create-user': {...} } } */
   scopes: Partial<Record<SloScopeKind, Record<string, SloMetricView>>>;
+  /** The run's seconds, for windowed SLOs at the end of a run; without them (live) a window reads the whole run. */
+  seconds?: readonly SecondFigures[];
 }
 
 export interface SloVerdict {
@@ -32,10 +35,12 @@ export interface SloVerdict {
   /** Requests in that scope. */
   samples: number;
   pass: boolean;
-  /** Why it failed when value is null, e.g. "only 12 samples, 100 required". */
+  /** Why it failed when value is null, e.g. "only 12 samples, 100 required"; for a windowed SLO, its worst window. */
   reason?: string;
   /** From the default budget, applied because the scenario set no SLOs. */
   default?: true;
+  /** Windowed SLOs: the window (seconds of the run, 1-based, inclusive) whose value is reported. */
+  worstWindow?: WorstWindow;
 }
 
 export function compare(value: number, op: SloOp, threshold: number): boolean {
@@ -82,8 +87,13 @@ function evaluateOne(spec: SloSpec, source: MetricSource): SloVerdict {
     return { ...base, ...scoped, value: null, samples: 0, pass: false, reason: `no scope ${where} in this run` };
   }
   const def: SloMetricDef = SLO_METRICS[spec.metric];
-  const samples = def.samples?.(metrics) ?? metrics.requests;
+  // A burn rate compares against budget × burn; a plain threshold against itself.
+  const holds = (value: number): boolean => compare(value, spec.op, spec.value * (spec.window?.burn ?? 1));
   const required = requiredSamples(spec);
+  if (spec.window !== undefined && source.seconds !== undefined) {
+    return { ...base, ...scoped, ...judgeWindows(spec, source.seconds, required, holds) };
+  }
+  const samples = def.samples?.(metrics) ?? metrics.requests;
   if (samples < required) {
     const have = samples === 0 ? 'no samples' : `only ${samples} sample${samples === 1 ? '' : 's'}`;
     return { ...base, ...scoped, value: null, samples, pass: false, reason: `${have}, ${required} required` };
@@ -92,7 +102,7 @@ function evaluateOne(spec: SloSpec, source: MetricSource): SloVerdict {
   if (value === undefined) {
     return { ...base, ...scoped, value: null, samples, pass: false, reason: def.why ?? 'not measured in this run' };
   }
-  return { ...base, ...scoped, value, samples, pass: compare(value, spec.op, spec.value) };
+  return { ...base, ...scoped, value, samples, pass: holds(value) };
 }
 
 export function evaluateSlos(slos: readonly SloSpec[], source: MetricSource): SloVerdict[] {

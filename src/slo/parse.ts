@@ -15,6 +15,7 @@
  *                            as ambiguous: 1 % or 100 %?)
  *   Count metrics take whole numbers only.
  *   Whitespace around op and before the unit is optional: "p95<200ms" is valid.
+ *   A trailing window ("over 30s", "burn 14.4x over 5m") is parsed by window.ts; its grammar is written there.
  *
  * Values are normalised on the way in (ms for latency, fraction for ratio) so evaluation never deals with units.
  */
@@ -23,6 +24,7 @@ import type { LatencySummary } from '../metrics/histogram.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { EventMetrics } from '../metrics/event-aggregator.js';
 import { EVENT_SLO_METRICS } from './event-metrics.js';
+import { checkWindow, formatWindow, type SloWindow, splitWindow } from './window.js';
 
 /** What an SLO reads for one scope: the request figures, plus the event figures of an event run. */
 export type SloMetricView = ScopeMetrics & { events?: EventMetrics };
@@ -79,6 +81,8 @@ export interface Threshold {
   /** Normalised: ms for latency, fraction for ratio. */
   value: number;
   unit: 'ms' | 'ratio' | 'rps' | 'count';
+  /** "over 30s" / "burn 14.4x over 5m": judged per window of the per-second series (window.ts). */
+  window?: SloWindow;
 }
 
 export interface SloSpec extends Threshold {
@@ -226,14 +230,18 @@ function checkCount(metric: string, raw: number, expr: string): void {
 export function parseThreshold(expr: string): Threshold {
   const text = expr.trim();
   if (text === '') throw new SloSyntaxError(text, `empty SLO expression (e.g. "p95 < 200ms")`);
-  const { scope, body } = splitScope(text, text);
+  const { core, window } = splitWindow(text, (problem) => new SloSyntaxError(text, problem));
+  const { scope, body } = splitScope(core, text);
   const { metric, rest: afterMetric } = parseMetric(body.trimStart(), text);
   const { op, rest: afterOp } = parseOp(afterMetric, text);
   const { raw, rest: afterNumber } = parseNumber(afterOp, op, text);
   const value = applyUnit(metric, raw, afterNumber.trimEnd(), text);
   const threshold: Threshold = { expr: text, metric, op, value, unit: UNIT_OF_KIND[SLO_METRICS[metric].kind] };
   if (scope !== undefined) threshold.scope = scope;
-  return threshold;
+  if (window === undefined) return threshold;
+  const problem = checkWindow(threshold, SLO_METRICS[metric], window, text);
+  if (problem !== undefined) throw new SloSyntaxError(text, problem);
+  return { ...threshold, window };
 }
 
 function formatValue(t: Threshold): string {
@@ -249,7 +257,7 @@ function formatValue(t: Threshold): string {
 
 /** Canonical text for reports: "p95 < 200ms", "error_rate < 1%", "create-user: p95 < 300ms". Parses back. */
 export function formatThreshold(t: Threshold): string {
-  return `${formatScope(t.scope)}${t.metric} ${t.op} ${formatValue(t)}`;
+  return `${formatScope(t.scope)}${t.metric} ${t.op} ${formatValue(t)}${formatWindow(t.window)}`;
 }
 
 function formatScope(scope: Threshold['scope']): string {

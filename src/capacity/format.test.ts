@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { capacitySection, describeCapacity } from './capacity-result.js';
+import { formatCapacity } from './format.js';
+import { capacityHtml } from './html.js';
+import type { SearchOutcome } from './search.js';
+import type { CapacityStep } from './step.js';
+
+const step = (rate: number, p95: number, pass: boolean, services?: CapacityStep['services']): CapacityStep => ({
+  rate,
+  achievedRate: pass ? rate : 400,
+  pass,
+  verdict: pass ? 'pass' : 'fail',
+  latencyMs: { p50: p95 / 2, p90: p95 * 0.9, p95, p99: p95 * 1.5, p999: p95 * 2, max: p95 * 2, mean: p95 / 2 },
+  errorRate: 0,
+  requests: rate * 3,
+  dropped: 0,
+  slos: [],
+  failed: pass ? [] : ['p95 < 100ms'],
+  ...(services !== undefined && { services }),
+  generator: { saturated: false, reasons: [] },
+});
+
+const SETTINGS = {
+  start: 150,
+  max: 100_000,
+  precision: 0.05,
+  factor: 2,
+  maxDurationMs: 600_000,
+  minRate: 1,
+  stepDurationMs: 3000,
+  warmupMs: 1000,
+};
+
+function outcome(steps: CapacityStep[]): SearchOutcome<CapacityStep> {
+  const passing = steps.filter((s) => s.pass).sort((a, b) => b.rate - a.rate);
+  const failing = steps.filter((s) => !s.pass).sort((a, b) => a.rate - b.rate);
+  return { steps, lastPass: passing[0], firstFail: failing[0], generatorBound: false, stoppedBy: 'precision' };
+}
+
+describe('capacity summary', () => {
+  const steps = [
+    step(150, 12, true),
+    step(300, 14, true),
+    step(600, 1900, false),
+    step(450, 700, false),
+    step(375, 20, true),
+    step(412, 240, false),
+    step(394, 41, true),
+  ];
+  const section = capacitySection(outcome(steps), 'requests/s', SETTINGS);
+
+  it('names the capacity, its bracket and what limited it', () => {
+    expect(section).toMatchObject({ rate: 394, bracket: [394, 412], limitedBy: 'p95 < 100ms', atLeast: false });
+    expect(describeCapacity(section)).toBe('capacity 394 requests/s (between 394 and 412), limited by p95 < 100ms');
+  });
+
+  it('prints the step table and the latency chart (snapshot)', () => {
+    expect(formatCapacity(section, 'capacity of demo → http://127.0.0.1:1')).toMatchSnapshot();
+  });
+
+  it('writes an HTML page with the curve and one row per step', () => {
+    const html = capacityHtml(section, 'capacity of <demo>');
+    expect(html).toContain('<title>capacity of &lt;demo&gt;</title>');
+    expect(html.match(/<polyline/g)?.length).toBe(3);
+    expect(html.match(/<tr><td>/g)?.length).toBe(steps.length);
+    expect(html).toContain('capacity 394/s');
+  });
+
+  it('names the flow service whose p95 grew most', () => {
+    const flow = capacitySection(
+      outcome([
+        step(60, 20, true, { front: { p95: 2 }, back: { p95: 18 } }),
+        step(240, 900, false, { front: { p95: 3 }, back: { p95: 880 } }),
+      ]),
+      'iterations/s',
+      SETTINGS,
+    );
+    expect(flow.bottleneck).toEqual({ service: 'back', p95Ms: 880, baselineP95Ms: 18 });
+    expect(describeCapacity(flow)).toContain('(service back: p95 18 → 880 ms)');
+  });
+
+  it('says "at least" when the generator bounded the search, or every rate passed', () => {
+    const bound = capacitySection(
+      { ...outcome([step(150, 12, true)]), generatorBound: true, stoppedBy: 'generator' },
+      'requests/s',
+      SETTINGS,
+    );
+    expect(describeCapacity(bound)).toMatch(/^capacity at least 150 requests\/s: the load generator saturated/);
+    const max = capacitySection({ ...outcome([step(150, 12, true)]), stoppedBy: 'max' }, 'requests/s', SETTINGS);
+    expect(describeCapacity(max)).toBe('capacity at least 150 requests/s: every rate up to --max held');
+  });
+});
