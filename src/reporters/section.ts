@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import type { ZodType } from 'zod';
 import type { Histogram } from '../metrics/histogram.js';
 import type { METRICS, MetricKey, MetricType } from '../metrics/names.js';
 import type { RunResult } from '../result/run-result.js';
@@ -58,4 +59,6 @@ export interface SectionView {
   tables?(result: RunResult): ReportTable[];
   /** Why `merge` cannot combine such results, when it cannot. */
   readonly mergeRefusal?: string;
+  /** The checks a saved result's section fields must pass to be read (`report`, `compare`), each optional. */
+  readonly savedFields?: Readonly<Record<string, ZodType>>;
 }

@@ -25,3 +25,8 @@ export function workloadOf(plan: ExecutionPlan): Workload {
 export function sectionsOf(result: RunResult): SectionView[] {
   return ALL.flatMap((w) => (w.section?.holds(result) ? [w.section] : []));
 }
+
+/** Every workload's section view, in registry order (the saved-result gate is built from them). */
+export function allSections(): SectionView[] {
+  return ALL.flatMap((w) => (w.section === undefined ? [] : [w.section]));
+}

@@ -1,5 +1,6 @@
 import type { SectionView } from '../../reporters/section.js';
 import { eventsTable } from './report-table.js';
+import { SavedEvents } from './saved.js';
 import { formatEvents } from './summary.js';
 
 /** The `events` section of a result: publishes are the run's requests, and its table replaces theirs. */
@@ -10,4 +11,5 @@ export const eventsView: SectionView = {
   summary: (result, c) => formatEvents(result.events, c),
   tables: (result) => (result.events === undefined ? [] : [eventsTable(result.events)]),
   mergeRefusal: 'an event run',
+  savedFields: { events: SavedEvents.optional() },
 };
