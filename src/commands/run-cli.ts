@@ -50,7 +50,7 @@ export async function runCommand(file: string | undefined, options: RunCliOption
     const warn = (line: string): void => void process.stderr.write(`${line}\n`);
     reporters.push(...(await createOutputs(options, { signal: interrupt.signal, env: process.env, log, warn })));
     try {
-      return (await executeRun(plan, reporters, interrupt.signal, scale)).exitCode;
+      return (await executeRun(plan, reporters, interrupt.signal, scale, warn)).exitCode;
     } finally {
       await closeReporters(reporters);
     }

@@ -3,7 +3,7 @@ import { BenchError, ExitCode } from '../errors.js';
 import { IntervalRecorder } from '../metrics/interval-recorder.js';
 import { encodeInterval } from '../metrics/snapshot-wire.js';
 import { ThreadLoad } from '../metrics/thread-load.js';
-import { HTTP_ENGINES } from './http-run.js';
+import { HTTP_ENGINES } from '../workloads/requests/run.js';
 import { openFeed } from './open-feed.js';
 import { resolvePlan } from './resolve-plan.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';

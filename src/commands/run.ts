@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { ExitCode } from '../errors.js';
 import { judgeHealth, judgeLateness } from '../metrics/saturation.js';
 import { primeAggregation } from '../metrics/prime.js';
@@ -7,16 +6,16 @@ import { waitForStart } from './start-at.js';
 import { ThreadLoad } from '../metrics/thread-load.js';
 import { summarizeHistogram } from '../metrics/histogram.js';
 import type { Reporter } from '../reporters/reporter.js';
+import { ReporterSet } from '../reporters/reporter-set.js';
 import { buildResult, type RunResult } from '../result/run-result.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
 import type { Shard } from '../scenario/shard.js';
-import { evaluateSlos, type MetricSource, slosToAbort } from '../slo/evaluate.js';
+import { evaluateSlos } from '../slo/evaluate.js';
 import { VERSION } from '../version.js';
-import { prepareEventRun } from './event-run.js';
-import { prepareFlowRun } from './flow-run.js';
-import { prepareHttpRun } from './http-run.js';
+import { workloadOf } from '../workloads/registry.js';
+import type { RunKit } from '../workloads/workload.js';
 import { openFeed } from './open-feed.js';
-import type { RunKit } from './run-kit.js';
+import { Publisher } from './publisher.js';
 import { checkScale, type RunScale } from './scale.js';
 import { perSecond } from '../slo/window-evaluate.js';
 import { hasWindowedSlo } from '../slo/window.js';
@@ -37,6 +36,9 @@ export function exitCodeOf(result: RunResult): ExitCode {
   return result.pass ? ExitCode.Pass : ExitCode.SloFailed;
 }
 
+/** Where a failing output is reported (stderr unless the caller says otherwise). */
+const stderrWarn = (line: string): void => void process.stderr.write(`${line}\n`);
+
 /**
  * load → plan → execute → evaluate → report. `signal` is the user's stop (Ctrl-C): the run ends early,
  * and the result is still evaluated and written, marked interrupted.
@@ -46,107 +48,72 @@ export async function executeRun(
   reporters: readonly Reporter[],
   signal: AbortSignal,
   scale: RunScale = {},
+  warn: (line: string) => void = stderrWarn,
 ): Promise<RunOutcome> {
   checkScale(plan, scale);
   const feed = plan.data && (await openFeed(plan.data, scale.shard));
-  const prepared =
-    plan.events !== undefined
-      ? await prepareEventRun(plan, plan.events)
-      : plan.flows !== undefined
-        ? await prepareFlowRun(plan, plan.flows, feed)
-        : await prepareHttpRun(plan, feed, scale);
+  const prepared = await workloadOf(plan).prepare(plan, { feed, scale });
   try {
     await waitForStart(scale.startAt, signal);
-    return await drive(plan, prepared.kit, prepared.targetDisplay, reporters, signal, scale.shard);
+    const run = { plan, kit: prepared.kit, targetDisplay: prepared.targetDisplay, shard: scale.shard };
+    return await drive(run, new ReporterSet(reporters, warn), signal);
   } finally {
     await prepared.stop();
   }
 }
 
-async function drive(
-  plan: ExecutionPlan,
-  kit: RunKit,
-  targetDisplay: string,
-  reporters: readonly Reporter[],
-  userStop: AbortSignal,
-  shard: Shard | undefined,
-): Promise<RunOutcome> {
-  const { scopeNames: names, recorder, aggregator } = kit;
+/** What one run is about, as drive() and the result need it. */
+interface RunSetup {
+  plan: ExecutionPlan;
+  kit: RunKit;
+  targetDisplay: string;
+  shard: Shard | undefined;
+}
+
+/** Load runs until the kit is done, the user stops it, or an abortOnFail SLO fails; reporters hear every second. */
+async function drive(run: RunSetup, reporters: ReporterSet, userStop: AbortSignal): Promise<RunOutcome> {
+  const { plan, kit } = run;
   const stop = new AbortController();
   const onUserStop = (): void => stop.abort();
   userStop.addEventListener('abort', onUserStop, { once: true });
   const runId = randomUUID().slice(0, 8);
   const startedAt = new Date();
-  let abortedBy: string | null = null;
-  for (const r of reporters) {
-    await r.onStart?.({
-      runId,
-      scenario: plan.name,
-      target: targetDisplay,
-      model: plan.load.model,
-      durationMs: plan.load.durationMs,
-      requests: names,
-      scopeNoun: kit.scopeNoun,
-      sloCount: plan.slos.length,
-      requestMethods: kit.requestMethods,
-      serverUrl: kit.serverUrl,
-    });
-  }
+  await reporters.start({
+    runId,
+    scenario: plan.name,
+    target: run.targetDisplay,
+    model: plan.load.model,
+    durationMs: plan.load.durationMs,
+    requests: kit.scopes.names,
+    scopeNoun: kit.scopes.noun,
+    sloCount: plan.slos.length,
+    requestMethods: kit.scopes.methods,
+    serverUrl: kit.serverUrl,
+  });
   primeAggregation();
   const load = new ThreadLoad(plan.load.model).start();
-  const t0 = performance.now();
-  // The SLO view costs a percentile pass per scope: made once per second, and only when SLOs will read it.
-  const sloSource = (): MetricSource | undefined => (plan.slos.length > 0 ? kit.metricSource() : undefined);
-  let lastSource: MetricSource | undefined;
-  // Reporters see the raw interval synchronously (exporters keep their own totals from it), then it is reused.
-  const publish = (elapsedMs: number): void =>
-    recorder.flush(elapsedMs, (interval) => {
-      aggregator.add(interval);
-      const point = aggregator.latest;
-      if (point === undefined) return;
-      lastSource = sloSource();
-      const update = {
-        elapsedMs,
-        durationMs: plan.load.durationMs,
-        point,
-        totalRequests: aggregator.total.requests,
-        totalErrors: aggregator.total.errors,
-        totalDropped: aggregator.total.dropped,
-        interval,
-        verdicts: lastSource === undefined ? [] : evaluateSlos(plan.slos, lastSource),
-        generator: kit.generatorSample?.() ?? load.sample(),
-        events: kit.liveEvents?.(),
-        flows: kit.liveFlows?.(),
-      };
-      for (const r of reporters) void r.onInterval?.(update);
-    });
-  let collecting = false;
-  let ended = false;
-  const tick = async (): Promise<void> => {
-    // Worker threads report on request; a tick that finds the last one still waiting skips its turn.
-    if (collecting) return;
-    collecting = true;
-    await kit.collect?.();
-    collecting = false;
-    if (ended) return;
-    const elapsedMs = performance.now() - t0;
-    lastSource = undefined;
-    publish(elapsedMs);
-    const blown = lastSource === undefined ? undefined : slosToAbort(plan.slos, lastSource, elapsedMs)[0];
-    if (blown !== undefined && abortedBy === null) {
-      abortedBy = blown.expr;
-      stop.abort();
-    }
-  };
-  const timer = setInterval(() => void tick(), INTERVAL_MS);
+  const publisher = new Publisher(plan, kit, load, reporters);
+  const timer = setInterval(() => void publisher.tick(() => stop.abort()), INTERVAL_MS);
   try {
     await kit.run(stop.signal);
   } finally {
-    ended = true;
+    publisher.end();
     clearInterval(timer);
     userStop.removeEventListener('abort', onUserStop);
   }
-  publish(performance.now() - t0);
+  publisher.publishLast();
+  const result = finish(run, { runId, startedAt, interrupted: userStop.aborted, abortedBy: publisher.abortedBy }, load);
+  await reporters.end(result);
+  return { result, exitCode: exitCodeOf(result) };
+}
+
+/** The run's result: the generator's health, the final SLO verdicts, and the workload's own section. */
+function finish(
+  { plan, kit, targetDisplay, shard }: RunSetup,
+  facts: { runId: string; startedAt: Date; interrupted: boolean; abortedBy: string | null },
+  load: ThreadLoad,
+): RunResult {
+  const { aggregator } = kit;
   const sendDelayP99Ms = summarizeHistogram(aggregator.sendDelay).p99;
   const own = load.finish();
   const generator = judgeLateness(
@@ -157,17 +124,14 @@ async function drive(
   // Windowed SLOs read the run's seconds, each with its latency histogram.
   const seconds = hasWindowedSlo(plan.slos) ? perSecond(aggregator.timeseries, aggregator.pointHistograms) : undefined;
   const verdicts = evaluateSlos(plan.slos, { ...kit.metricSource(), seconds });
-  const result = kit.finish(
+  return kit.finish(
     buildResult(
       {
-        runId,
+        ...facts,
         version: VERSION,
         scenario: plan.name,
         target: targetDisplay,
         model: plan.load.model,
-        startedAt,
-        interrupted: userStop.aborted,
-        abortedBy,
         slos: plan.slos,
         shard,
         pointHistograms: aggregator.pointHistograms,
@@ -177,6 +141,4 @@ async function drive(
       generator,
     ),
   );
-  for (const r of reporters) await r.onEnd(result);
-  return { result, exitCode: exitCodeOf(result) };
 }

@@ -5,6 +5,7 @@ import { parseShard, type Shard, splitCount, WHOLE } from '../scenario/shard.js'
 import { type RunFlags } from './run-options.js';
 import { parseStartAt } from './start-at.js';
 import type { PlanSource } from './worker-protocol.js';
+import { workloadOf } from '../workloads/registry.js';
 
 /** How a run is spread: its part of a split run (--shard) and the worker threads that run that part. */
 export interface RunScale {
@@ -59,7 +60,7 @@ export function runScale(
 
 /** Splitting into shards divides request load; flows and event runs have their own engines and do not split yet. */
 export function checkScale(plan: ExecutionPlan, scale: RunScale): void {
-  if (scale.shard !== undefined && scale.shard.count > 1 && (plan.flows !== undefined || plan.events !== undefined)) {
+  if (scale.shard !== undefined && scale.shard.count > 1 && !workloadOf(plan).splits) {
     throw new InputError(
       '--shard: only request scenarios can be split into shards for now (this one has flows or events)',
     );
@@ -99,8 +100,7 @@ export function workerCount(
   feedRows = Infinity,
   cores = availableParallelism(),
 ): number {
-  const requests = plan.flows === undefined && plan.events === undefined;
-  if (!requests) {
+  if (!workloadOf(plan).splits) {
     if (scale.workers !== undefined && scale.workers > 1) {
       throw new InputError(
         '--workers: flows and event scenarios run in one thread; use --shard to split them across processes',

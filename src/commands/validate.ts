@@ -1,7 +1,6 @@
 import { ExitCode } from '../errors.js';
-import { describeEvents } from '../scenario/event-plan.js';
-import { describeFlows } from '../scenario/flow-plan.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
+import { workloadOf } from '../workloads/registry.js';
 import { openFeed } from './open-feed.js';
 import { resolvePlan } from './resolve-plan.js';
 
@@ -18,11 +17,7 @@ export async function validateCommand(files: readonly string[]): Promise<number>
   for (const file of files) {
     const plan = await resolvePlan(file, {});
     if (plan.data !== undefined) await openFeed(plan.data);
-    const workload = plan.events
-      ? describeEvents(plan.events)
-      : plan.flows
-        ? describeFlows(plan.flows)
-        : `${plan.requests.length} requests`;
+    const workload = workloadOf(plan).describe(plan);
     process.stdout.write(`${file}: ok (${plan.load.model} model, ${workload}, ${describeSlos(plan)})\n`);
   }
   return ExitCode.Pass;

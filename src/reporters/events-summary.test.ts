@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { EventAggregator } from '../metrics/event-aggregator.js';
 import { type EventCounts, emptyEventCounts } from '../metrics/event-recorder.js';
 import { recordMs } from '../metrics/histogram.js';
-import { eventsSection } from '../result/events-result.js';
+import { eventsSection } from '../workloads/events/section.js';
 import { planEvents } from '../scenario/event-plan.js';
 import type { EventsConfig } from '../scenario/event-schema.js';
-import { formatEventProgress, formatEvents } from './events-summary.js';
+import { formatEventProgress, formatEvents } from '../workloads/events/summary.js';
 
 const plain = new Chalk({ level: 0 });
 

@@ -149,6 +149,7 @@ ${errorRows.length > 0 ? `<h2>Errors</h2>\n${table(['kind', 'count'], errorRows)
 }
 
 export class HtmlReporter implements Reporter {
+  readonly name = 'html';
   constructor(private readonly file: string) {}
 
   async onEnd(result: RunResult): Promise<void> {

@@ -10,6 +10,7 @@ export function formatJson(result: RunResult): string {
 
 /** Writes the versioned JSON result (docs/result-schema.md). Written atomically enough for CI: one write call. */
 export class JsonReporter implements Reporter {
+  readonly name = 'json';
   constructor(private readonly file: string) {}
 
   async onEnd(result: RunResult): Promise<void> {

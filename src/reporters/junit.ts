@@ -87,6 +87,7 @@ export function formatJunit(result: RunResult): string {
 }
 
 export class JunitReporter implements Reporter {
+  readonly name = 'junit';
   constructor(private readonly file: string) {}
 
   async onEnd(result: RunResult): Promise<void> {

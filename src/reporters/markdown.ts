@@ -105,6 +105,7 @@ export interface MarkdownOptions {
 }
 
 export class MarkdownReporter implements Reporter {
+  readonly name = 'markdown';
   constructor(private readonly options: MarkdownOptions) {}
 
   async onEnd(result: RunResult): Promise<void> {

@@ -12,7 +12,6 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { messagingSystemOf } from '../brokers/catalogue.js';
 import { InputError } from '../errors.js';
-import { forEachRecorded } from '../metrics/buckets.js';
 import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeCounts } from '../metrics/interval-recorder.js';
 import { LATENCY_BUCKETS_SECONDS, OTLP_METRICS } from '../metrics/names.js';
@@ -21,6 +20,8 @@ import type { RunResult } from '../result/run-result.js';
 import type { SloVerdict } from '../slo/evaluate.js';
 import { VERSION } from '../version.js';
 import type { LiveUpdate, Reporter, RunStart } from './reporter.js';
+import { replay, sectionEmitter } from './otlp-sections.js';
+import type { MetricEmitter, MetricLabels } from './section.js';
 
 export interface OtlpOptions {
   /** Base endpoint (as OTEL_EXPORTER_OTLP_ENDPOINT); undefined: the exporter reads the standard variables. */
@@ -49,7 +50,7 @@ function createExporter(options: OtlpOptions): PushMetricExporter {
   return EXPORTERS[protocol as keyof typeof EXPORTERS](url);
 }
 
-interface Instruments {
+export interface Instruments {
   duration: Histogram;
   requests: Counter;
   errors: Counter;
@@ -123,13 +124,6 @@ export function statusAttributes(row: Pick<StatusRow, 'status' | 'error'>): Attr
   return attrs;
 }
 
-/** The SDK has no "record n times": each HDR bucket is replayed at its value; buckets are few, samples are not. */
-function replay(histogram: Histogram, source: Parameters<typeof forEachRecorded>[0], attrs: Attributes): void {
-  forEachRecorded(source, (seconds, count) => {
-    for (let i = 0; i < count; i++) histogram.record(seconds, attrs);
-  });
-}
-
 export class OtlpReporter implements Reporter {
   private readonly m: Instruments;
   private perRequest = new Map<string, Attributes>();
@@ -137,7 +131,10 @@ export class OtlpReporter implements Reporter {
   private perStatus = new Map<string, Attributes>();
   private server: Attributes = {};
   private messagingSystem: string | undefined;
+  /** Scopes that are HTTP requests (they have a method), which get http.client.request.duration. */
+  private httpScopes = new Set<string>();
   private closed = false;
+  readonly name = 'otlp';
 
   private constructor(
     private readonly sdk: NodeSDK,
@@ -178,6 +175,7 @@ export class OtlpReporter implements Reporter {
     this.messagingSystem = messagingSystemOf(start.target);
     for (const name of start.requests) {
       const method = start.requestMethods?.[name];
+      if (method !== undefined) this.httpScopes.add(name);
       this.perRequest.set(name, {
         ...this.server,
         'backend_bench.request': name,
@@ -191,8 +189,8 @@ export class OtlpReporter implements Reporter {
     if (interval === undefined) return;
     for (const [name, s] of interval.scopes) {
       const attrs = this.perRequest.get(name) ?? { ...this.server, 'backend_bench.request': name };
-      // Event runs count publishes as their requests; they are not HTTP requests, so no HTTP duration for them.
-      if (update.events === undefined) this.recordDurations(name, s, attrs);
+      // Only HTTP requests get HTTP durations: an event run's scopes count publishes, which have no method.
+      if (this.httpScopes.has(name)) this.recordDurations(name, s, attrs);
       if (s.requests > 0) this.m.requests.add(s.requests, attrs);
       if (s.dropped > 0) this.m.dropped.add(s.dropped, attrs);
     }
@@ -204,7 +202,8 @@ export class OtlpReporter implements Reporter {
     this.m.targetRate.record(interval.targetRate, this.server);
     if (update.generator !== undefined) this.m.saturated.record(update.generator.saturated ? 1 : 0, this.server);
     this.recordVerdicts(update.verdicts ?? []);
-    if (update.events !== undefined) this.recordEvents(update.events);
+    const emitter = this.sectionEmitter();
+    for (const section of update.sections ?? []) section.emit(emitter);
   }
 
   /** One duration series per response status (and error type), from the interval's status rows. */
@@ -223,19 +222,17 @@ export class OtlpReporter implements Reporter {
     }
   }
 
-  private recordEvents(events: NonNullable<LiveUpdate['events']>): void {
-    events.queues.forEach((queue, i) => {
-      const c = events.interval.queues[i];
-      if (c === undefined) return;
-      const attrs: Attributes = { ...this.server, 'backend_bench.queue': queue };
-      if (this.messagingSystem !== undefined) attrs['messaging.system'] = this.messagingSystem;
-      if (c.acked > 0) this.m.messagesSent.add(c.acked, { ...attrs, 'messaging.operation.name': 'send' });
-      if (c.consumed > 0) this.m.messagesConsumed.add(c.consumed, { ...attrs, 'messaging.operation.name': 'receive' });
-      replay(this.m.publishDuration, c.publish, { ...attrs, 'messaging.operation.type': 'send' });
-      replay(this.m.e2eLatency, c.e2e, attrs);
-      const lag = events.interval.lag[i]?.broker;
-      if (lag !== undefined && lag !== null) this.m.queueLag.record(lag, attrs);
-    });
+  /** Catalogue metrics of the workload's live sections that OTLP carries; the rest are left out. */
+  private sectionEmitter(): MetricEmitter {
+    return sectionEmitter(this.m, (labels, own) => this.sectionAttributes(labels, own));
+  }
+
+  /** A section's labels become backend_bench.<label> attributes beside the run's and the metric's own. */
+  private sectionAttributes(labels: MetricLabels, own: Attributes): Attributes {
+    const attrs: Attributes = { ...this.server };
+    for (const [label, value] of Object.entries(labels)) attrs[`backend_bench.${label}`] = value;
+    if (this.messagingSystem !== undefined) attrs['messaging.system'] = this.messagingSystem;
+    return { ...attrs, ...own };
   }
 
   private recordVerdicts(verdicts: readonly SloVerdict[]): void {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventAggregator } from '../metrics/event-aggregator.js';
 import { emptyEventCounts } from '../metrics/event-recorder.js';
 import { recordMs } from '../metrics/histogram.js';
-import { eventsSection } from '../result/events-result.js';
+import { eventsSection } from '../workloads/events/section.js';
 import type { RunResult } from '../result/run-result.js';
 import { planEvents } from '../scenario/event-plan.js';
 import type { EventsConfig } from '../scenario/event-schema.js';

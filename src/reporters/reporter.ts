@@ -1,10 +1,9 @@
-import type { LiveEvents } from '../metrics/event-run-recorder.js';
-import type { LiveFlows } from '../metrics/flow-recorder.js';
 import type { IntervalSnapshot } from '../metrics/interval-recorder.js';
 import type { GeneratorSample } from '../metrics/saturation.js';
 import type { TimeseriesPoint } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import type { SloVerdict } from '../slo/evaluate.js';
+import type { LiveSection } from './section.js';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -19,7 +18,10 @@ export interface RunStart {
   /** What one of `requests` is: "request" unless said otherwise ("queue" in event runs). */
   scopeNoun?: string;
   sloCount: number;
-  /** HTTP method per request name, and the base URL load goes to (credentials removed), for OTel attributes. */
+  /**
+   * HTTP method per request name, and the base URL load goes to (credentials removed), for OTel attributes. A
+   * scope without a method is not an HTTP request (an event publish): no HTTP duration is exported for it.
+   */
   requestMethods?: Readonly<Record<string, string>>;
   serverUrl?: string;
 }
@@ -41,14 +43,17 @@ export interface LiveUpdate {
   verdicts?: readonly SloVerdict[];
   /** The generator's own health over the last interval. */
   generator?: GeneratorSample;
-  /** Event runs: consume rate, e2e latency and queue lag of the last second, with the raw event interval. */
-  events?: LiveEvents;
-  /** Flow runs: the last second's flows, services and skipped steps (steps are the `interval` scopes). */
-  flows?: LiveFlows;
+  /** What the workload adds to the second beside its request scopes (flows, services, queues); same validity. */
+  sections?: readonly LiveSection[];
 }
 
-/** Every hook but onEnd is optional, so a small reporter stays small. */
+/**
+ * Every hook but onEnd is optional, so a small reporter stays small. Hooks may return promises: the run awaits
+ * them (onInterval's without holding up load) and goes on without a reporter whose hook fails.
+ */
 export interface Reporter {
+  /** The output's name, as warnings show it (json, prometheus, ...). */
+  readonly name?: string;
   onStart?(start: RunStart): Awaitable<void>;
   onInterval?(update: LiveUpdate): Awaitable<void>;
   onEnd(result: RunResult): Awaitable<void>;

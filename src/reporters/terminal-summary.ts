@@ -2,9 +2,9 @@ import type { ChalkInstance } from 'chalk';
 import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
+import { sectionsOf } from '../workloads/registry.js';
 import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue } from './format.js';
-import { formatEvents } from './events-summary.js';
-import { formatFlows } from './flow-summary.js';
+import type { SectionView } from './section.js';
 import { formatConnections } from './connections-summary.js';
 import { borderlessTable as table, renderTable as render } from './table.js';
 
@@ -67,13 +67,14 @@ const mergedWindowNote = ({ mergedWindow: w }: RunResult): string =>
       ? `; rates over the ${(w.overlapMs / 1000).toFixed(1)}s all ran`
       : '; no overlap: rates summed';
 
-function headline(result: RunResult, c: ChalkInstance): string {
+function headline(result: RunResult, sections: readonly SectionView[], c: ChalkInstance): string {
   const m = result.metrics;
   const seconds = (result.durationMs / 1000).toFixed(1);
+  // A section may say what the run's requests are (an event run's are its publishes).
+  const units = sections.find((s) => s.units !== undefined)?.units ?? { requests: 'requests', rate: 'rps' };
   const parts = [
-    // An event run's requests are its publishes.
-    `${fmtCount(m.requests)} ${result.events === undefined ? 'requests' : 'publishes'} in ${seconds}s`,
-    `${fmtRate(m.rps)} ${result.events === undefined ? 'rps' : 'msg/s'}`,
+    `${fmtCount(m.requests)} ${units.requests} in ${seconds}s`,
+    `${fmtRate(m.rps)} ${units.rate}`,
     `${m.errors > 0 ? c.red(fmtCount(m.errors)) : '0'} errors (${fmtPercent(m.errorRate)})`,
   ];
   if (m.dropped > 0) parts.push(c.yellow(`${fmtCount(m.dropped)} dropped starts`));
@@ -113,10 +114,11 @@ function saturationWarning(result: RunResult, c: ChalkInstance): string | undefi
 
 /** The end-of-run summary as a string; the caller decides where it goes. */
 export function formatSummary(result: RunResult, c: ChalkInstance): string {
+  const sections = sectionsOf(result);
   const blocks = [
-    headline(result, c),
-    result.events === undefined ? requestsTable(result, c) : formatEvents(result.events, c),
-    formatFlows(result, c),
+    headline(result, sections, c),
+    sections.some((s) => s.replacesRequestTable === true) ? undefined : requestsTable(result, c),
+    ...sections.map((s) => s.summary?.(result, c)),
     formatConnections(result, c),
     errorsTable(result, c),
     slosTable(result, c),

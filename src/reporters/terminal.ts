@@ -1,7 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { RunResult } from '../result/run-result.js';
 import { formatDuration } from '../scenario/duration.js';
-import { formatEventProgress } from './events-summary.js';
 import { fmtCount, fmtMsUnit, fmtRate } from './format.js';
 import type { LiveUpdate, Reporter, RunStart } from './reporter.js';
 import { formatSummary } from './terminal-summary.js';
@@ -25,7 +24,8 @@ export function colorEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv 
 }
 
 export function formatProgress(u: LiveUpdate, c: ChalkInstance): string {
-  if (u.events !== undefined) return formatEventProgress(u, u.events, c);
+  const own = u.sections?.find((s) => s.progressLine !== undefined);
+  if (own?.progressLine !== undefined) return own.progressLine(u, c);
   const errors = u.totalErrors > 0 ? c.red(`${fmtCount(u.totalErrors)} err`) : '0 err';
   const parts = [
     `${formatDuration(u.elapsedMs)}/${formatDuration(u.durationMs)}`,
@@ -46,6 +46,7 @@ function bar(fraction: number, width: number): string {
 }
 
 export class TerminalReporter implements Reporter {
+  readonly name = 'terminal';
   private readonly c: ChalkInstance;
   private lastPlainAt = 0;
   private live = false;

@@ -12,7 +12,7 @@ import {
   type EventCompareMetric,
   eventScopesOf,
   expectedMessages,
-} from './compare-events.js';
+} from '../workloads/events/compare.js';
 import { errorRateInterval, rateBounds, relativeInterval } from './compare-interval.js';
 import {
   type CompareKind,

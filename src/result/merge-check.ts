@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { sectionsOf } from '../workloads/registry.js';
 import type { RunResult, SloSpecRecord } from './run-result.js';
 
 export interface MergeInput {
@@ -9,13 +10,10 @@ export interface MergeInput {
 const describe = (r: RunResult): string => `scenario "${r.scenario}" (${r.model} model)`;
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-/** Results `merge` can combine: request runs (flows and events keep structures of their own). */
+/** Results `merge` can combine: request runs (a section may keep structures merge cannot add up). */
 function checkKind({ file, result }: MergeInput): void {
-  if (result.events !== undefined || result.byFlow !== undefined) {
-    throw new InputError(
-      `${file}: a ${result.events !== undefined ? 'event' : 'flow'} run; merge combines request runs only`,
-    );
-  }
+  const refusal = sectionsOf(result).find((s) => s.mergeRefusal !== undefined)?.mergeRefusal;
+  if (refusal !== undefined) throw new InputError(`${file}: ${refusal}; merge combines request runs only`);
 }
 
 /** The SLOs of the run, once: every part must carry the same specs (older results carry none). */

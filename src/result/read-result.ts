@@ -1,30 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { allSections } from '../workloads/registry.js';
+import { SavedLatency } from './saved-latency.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
 
 /**
  * The parts of a saved result that `report` and `compare` rely on; the rest passes through untouched.
  * Not a second definition of the result: a gate that a file is ours and of a version we read.
  */
-const Latency = z
-  .object({ p50: z.number(), p90: z.number(), p95: z.number(), p99: z.number(), max: z.number() })
+const Scope = z
+  .object({ requests: z.number(), rps: z.number(), errorRate: z.number(), latencyMs: SavedLatency })
   .loose();
-const Scope = z.object({ requests: z.number(), rps: z.number(), errorRate: z.number(), latencyMs: Latency }).loose();
-/** What compare reads of an event run: the counts and the e2e histograms, whole run and per queue. */
-const EventCounts = { consumed: z.number(), lost: z.number(), undelivered: z.number(), e2eLatencyMs: Latency };
-const Events = z
-  .object({
-    ...EventCounts,
-    byQueue: z.record(
-      z.string(),
-      z.object({ ...EventCounts, mode: z.enum(['produce-consume', 'produce-only']) }).loose(),
-    ),
-    histograms: z
-      .object({ e2e: z.string(), byQueue: z.record(z.string(), z.object({ e2e: z.string() }).loose()) })
-      .loose(),
-  })
-  .loose();
+/** What the workloads' sections need of their own fields (an event run's `events`), each optional. */
+const sectionFields: Record<string, z.ZodType> = Object.fromEntries(
+  allSections().flatMap((s) => Object.entries(s.savedFields ?? {})),
+);
 const SavedResult = z
   .object({
     tool: z.object({ name: z.literal('backend-bench') }).loose(),
@@ -36,7 +27,7 @@ const SavedResult = z
     slos: z.array(z.object({ expr: z.string(), pass: z.boolean() }).loose()),
     histograms: z.object({ total: z.string(), byRequest: z.record(z.string(), z.string()) }).loose(),
     timeseries: z.array(z.object({ t: z.number() }).loose()),
-    events: Events.optional(),
+    ...sectionFields,
   })
   .loose();
 

@@ -6,8 +6,8 @@ import type { GeneratorHealth } from '../metrics/saturation.js';
 import type { MetricSource, SloVerdict } from '../slo/evaluate.js';
 import type { SloSpec } from '../slo/parse.js';
 import type { Shard } from '../scenario/shard.js';
-import type { EventsSection } from './events-result.js';
-import type { FlowHistograms, FlowResultParts } from './flow-result.js';
+import type { EventsSection } from '../workloads/events/section.js';
+import type { FlowHistograms, FlowResultParts } from '../workloads/flows/section.js';
 
 /** Bumped on any incompatible change to the JSON result; documented in docs/result-schema.md. */
 export const RESULT_SCHEMA_VERSION = 1;

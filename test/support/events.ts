@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
-import type { EventsSection } from '../../src/result/events-result.js';
+import type { EventsSection } from '../../src/workloads/events/section.js';
 import { type CliRun, readResult, runCli, tempDir } from './cli.js';
 
 /** Shared by the per-broker event tests: scenario files, runs of the built CLI, broker command-line tools. */

@@ -29,6 +29,7 @@ const SECTIONS: readonly PromSection[] = Object.values(PROM_SECTIONS);
 
 /** Prometheus exposition (prom-client, own registry) of a run: live on /metrics, and/or pushed at the end. */
 export class PrometheusReporter implements Reporter {
+  readonly name = 'prometheus';
   readonly registry = new Registry();
   private readonly m: Instruments = createInstruments(this.registry);
   private base: BaseLabels = { run_id: '', scenario: '' };

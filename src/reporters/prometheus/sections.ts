@@ -1,11 +1,11 @@
 import { ERROR_KINDS } from '../../metrics/error-kinds.js';
-import { PUBLISH_ERROR_KINDS } from '../../metrics/event-recorder.js';
 import type { ScopeCounts } from '../../metrics/interval-recorder.js';
 import { OTHER_STATUS } from '../../metrics/status-table.js';
 import type { RunResult } from '../../result/run-result.js';
 import type { SloVerdict } from '../../slo/evaluate.js';
 import { VERSION } from '../../version.js';
 import type { LiveUpdate, RunStart } from '../reporter.js';
+import type { MetricEmitter } from '../section.js';
 import type { Instruments } from './instruments.js';
 
 export type BaseLabels = { run_id: string; scenario: string };
@@ -105,68 +105,25 @@ const slo: PromSection = {
   onEnd: (m, base, r) => setVerdicts(m, base, r.slos),
 };
 
-/** Event runs only: series appear with the first event interval, so HTTP runs export none of them. */
-const event: PromSection = {
-  onInterval: (m, base, u) => {
-    const events = u.events;
-    if (events === undefined) return;
-    events.queues.forEach((queue, i) => {
-      const c = events.interval.queues[i];
-      if (c === undefined) return;
-      const labels = { ...base, queue };
-      m.published.inc(labels, c.acked);
-      m.consumed.inc(labels, c.consumed);
-      m.messagesDropped.inc(labels, c.dropped);
-      m.duplicates.inc(labels, c.duplicates);
-      m.lost.inc(labels, c.lost + c.undelivered);
-      for (const kind of PUBLISH_ERROR_KINDS) m.publishErrors.inc({ ...labels, kind }, c.errors[kind]);
-      m.publishDuration.addHdr(labels, c.publish);
-      m.e2eLatency.addHdr(labels, c.e2e);
-      const lag = events.interval.lag[i];
-      if (lag !== undefined) {
-        if (lag.broker !== null) m.queueLag.set(labels, lag.broker);
-        m.queueTimeLag.set(labels, lag.timeLagMs / 1000);
-      }
-    });
-  },
-};
+/** Catalogue names to this registry's instruments, with the run's labels added. */
+function emitter(m: Instruments, base: BaseLabels): MetricEmitter {
+  return {
+    count: (metric, labels, n) => m[metric].inc({ ...base, ...labels }, n),
+    gauge: (metric, labels, value) => m[metric].set({ ...base, ...labels }, value),
+    latency: (metric, labels, histogram) => m[metric].addHdr({ ...base, ...labels }, histogram),
+  };
+}
 
 /**
- * Flow runs, live like the request series: flows, services and steps (with their flow and service, so a board
- * can say which service a slow step waits on) from each second's interval. The last flush precedes onEnd, so the
- * final scrape and the Pushgateway hold the run's totals.
+ * What the workload adds (flows, services and steps; queues), live like the request series. Series appear with
+ * the first interval that has them, so a run exports only its own. The last flush precedes onEnd, so the final
+ * scrape and the Pushgateway hold the run's totals.
  */
-const flow: PromSection = {
+const workload: PromSection = {
   onInterval: (m, base, u) => {
-    const flows = u.flows;
-    if (flows === undefined) return;
-    const { scopes } = flows;
-    scopes.flows.forEach(({ name }, i) => {
-      const row = flows.flows.row(i);
-      const labels = { ...base, flow: name };
-      m.flowIterations.inc(labels, row.requests);
-      m.flowErrors.inc(labels, row.errors);
-      m.flowDuration.addHdr(labels, row.latency);
-    });
-    scopes.services.forEach((name, i) => {
-      const row = flows.services.row(i);
-      const labels = { ...base, service: name };
-      m.serviceRequests.inc(labels, row.requests);
-      m.serviceErrors.inc(labels, row.errors);
-      m.serviceDuration.addHdr(labels, row.latency);
-    });
-    scopes.steps.forEach((step, i) => {
-      const flowName = scopes.flows[step.flow]?.name ?? '';
-      const latency = u.interval?.scopes.get(step.name)?.latency;
-      if (latency !== undefined)
-        m.stepDuration.addHdr(
-          { ...base, flow: flowName, step: step.name, service: scopes.services[step.service] ?? '' },
-          latency,
-        );
-      m.stepsSkipped.inc({ ...base, flow: flowName, step: step.name }, flows.stepSkipped[i] ?? 0);
-    });
+    for (const section of u.sections ?? []) section.emit(emitter(m, base));
   },
 };
 
 /** Applied in this order. */
-export const PROM_SECTIONS = { run, http, generator, slo, event, flow } satisfies Record<string, PromSection>;
+export const PROM_SECTIONS = { run, http, generator, slo, workload } satisfies Record<string, PromSection>;

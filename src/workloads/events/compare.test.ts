@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EventAggregator } from '../metrics/event-aggregator.js';
-import { emptyEventCounts } from '../metrics/event-recorder.js';
-import { recordMs } from '../metrics/histogram.js';
-import { planEvents } from '../scenario/event-plan.js';
-import type { EventsConfig } from '../scenario/event-schema.js';
-import { eventScopesOf, expectedMessages } from './compare-events.js';
-import { eventsSection } from './events-result.js';
-import type { RunResult } from './run-result.js';
+import { EventAggregator } from '../../metrics/event-aggregator.js';
+import { emptyEventCounts } from '../../metrics/event-recorder.js';
+import { recordMs } from '../../metrics/histogram.js';
+import { planEvents } from '../../scenario/event-plan.js';
+import type { EventsConfig } from '../../scenario/event-schema.js';
+import { eventScopesOf, expectedMessages } from './compare.js';
+import { eventsSection } from './section.js';
+import type { RunResult } from '../../result/run-result.js';
 
 /** An event result with one queue we consume ("orders": e2e 1..100 ms, 2 undelivered) and one produce-only queue. */
 function eventResult(): RunResult {

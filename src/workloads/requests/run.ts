@@ -1,19 +1,19 @@
-import { ClosedModelEngine } from '../engines/http/closed-model.js';
-import { OpenModelEngine } from '../engines/http/open-model.js';
-import type { Engine, RunContext } from '../engines/engine.js';
-import { IntervalRecorder } from '../metrics/interval-recorder.js';
-import { RunAggregator } from '../metrics/run-aggregator.js';
-import { metricSource } from '../result/run-result.js';
-import type { DataFeed } from '../scenario/data-feed.js';
-import type { ExecutionPlan, LoadPlan } from '../scenario/plan.js';
-import { redactUrl } from '../scenario/redact.js';
-import { startDemo, type RunningDemo } from '../targets/launch.js';
-import { WHOLE } from '../scenario/shard.js';
-import type { PreparedRun, RunKit } from './run-kit.js';
-import { type RunScale, workerCount } from './scale.js';
-import { WorkerGroup } from './worker-group.js';
-import { resolveTransport } from './transport-setup.js';
-import type { ConnectionFigures } from '../engines/http/connect-stats.js';
+import { type RunScale, workerCount } from '../../commands/scale.js';
+import { WorkerGroup } from '../../commands/worker-group.js';
+import { ClosedModelEngine } from '../../engines/http/closed-model.js';
+import { OpenModelEngine } from '../../engines/http/open-model.js';
+import type { Engine, RunContext } from '../../engines/engine.js';
+import { IntervalRecorder } from '../../metrics/interval-recorder.js';
+import { RunAggregator } from '../../metrics/run-aggregator.js';
+import { metricSource } from '../../result/run-result.js';
+import type { DataFeed } from '../../scenario/data-feed.js';
+import type { ExecutionPlan, LoadPlan } from '../../scenario/plan.js';
+import { redactUrl } from '../../scenario/redact.js';
+import { WHOLE } from '../../scenario/shard.js';
+import { startDemo, type RunningDemo } from '../../targets/launch.js';
+import type { PreparedRun, RunKit } from '../workload.js';
+import { resolveTransport } from '../../commands/transport-setup.js';
+import type { ConnectionFigures } from '../../engines/http/connect-stats.js';
 
 /** The request engines by load model; worker threads pick theirs from here too. */
 export const HTTP_ENGINES = {
@@ -29,8 +29,7 @@ export function httpKit(plan: ExecutionPlan, context: RunContext): RunKit {
   let connections: ConnectionFigures | undefined;
   const engineContext: RunContext = { ...context, onConnections: (figures) => (connections = figures) };
   return {
-    scopeNames: names,
-    requestMethods: Object.fromEntries(plan.requests.map((r) => [r.name, r.method])),
+    scopes: { names, methods: Object.fromEntries(plan.requests.map((r) => [r.name, r.method])) },
     serverUrl: redactUrl(context.baseUrl),
     recorder,
     aggregator,

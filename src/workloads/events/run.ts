@@ -1,13 +1,14 @@
-import { EventEngine } from '../engines/event/event-engine.js';
-import type { AdapterSource } from '../engines/event/queue-run.js';
-import { EventRunRecorder } from '../metrics/event-run-recorder.js';
-import { RunAggregator } from '../metrics/run-aggregator.js';
-import { eventMetricSource, withEvents } from '../result/events-result.js';
-import type { EventsPlan } from '../scenario/event-plan.js';
-import type { ExecutionPlan } from '../scenario/plan.js';
-import { DemoBroker } from '../targets/event-broker.js';
-import type { PreparedRun, RunKit } from './run-kit.js';
-import { hasWindowedSlo } from '../slo/window.js';
+import { EventEngine } from '../../engines/event/event-engine.js';
+import type { AdapterSource } from '../../engines/event/queue-run.js';
+import { EventRunRecorder } from '../../metrics/event-run-recorder.js';
+import { RunAggregator } from '../../metrics/run-aggregator.js';
+import type { EventsPlan } from '../../scenario/event-plan.js';
+import type { ExecutionPlan } from '../../scenario/plan.js';
+import { DemoBroker } from '../../targets/event-broker.js';
+import type { PreparedRun, RunKit } from '../workload.js';
+import { liveEvents } from './live.js';
+import { eventMetricSource, withEvents } from './section.js';
+import { hasWindowedSlo } from '../../slo/window.js';
 
 /** Publish/consume load on a broker: one scope per queue; publishes are its requests, events ride beside. */
 export function eventKit(plan: ExecutionPlan, events: EventsPlan, adapters: AdapterSource | undefined): RunKit {
@@ -16,16 +17,14 @@ export function eventKit(plan: ExecutionPlan, events: EventsPlan, adapters: Adap
   const aggregator = new RunAggregator(names, { keepPointHistograms: hasWindowedSlo(plan.slos) });
   const context = adapters === undefined ? { sink: recorder.events } : { sink: recorder.events, adapters };
   return {
-    scopeNames: names,
-    scopeNoun: 'queue',
-    requestMethods: {},
+    scopes: { names, noun: 'queue', methods: {} },
     serverUrl: undefined,
     recorder,
     aggregator,
     run: (signal) => new EventEngine().run(plan.load, events, context, recorder, signal),
     metricSource: () => eventMetricSource(aggregator, recorder.totals),
     finish: (result) => withEvents(result, recorder.totals, events),
-    liveEvents: () => recorder.live(),
+    live: () => liveEvents(recorder.live()),
   };
 }
 

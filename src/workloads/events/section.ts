@@ -1,8 +1,8 @@
-import type { EventAggregator, EventHistograms, EventMetrics, EventPoint } from '../metrics/event-aggregator.js';
-import type { RunAggregator } from '../metrics/run-aggregator.js';
-import type { EventsPlan } from '../scenario/event-plan.js';
-import type { MetricSource } from '../slo/evaluate.js';
-import type { RunResult } from './run-result.js';
+import type { EventAggregator, EventHistograms, EventMetrics, EventPoint } from '../../metrics/event-aggregator.js';
+import type { RunAggregator } from '../../metrics/run-aggregator.js';
+import type { EventsPlan } from '../../scenario/event-plan.js';
+import type { MetricSource } from '../../slo/evaluate.js';
+import type { RunResult } from '../../result/run-result.js';
 
 /** One queue of the events section: its figures and what it was. */
 export interface QueueEventMetrics extends EventMetrics {

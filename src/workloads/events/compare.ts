@@ -3,9 +3,9 @@
  * both sides are exact) and the messages that never arrived, for the whole run and per queue. Pure; compare.ts
  * judges the rows with the same budgets machinery as request scopes.
  */
-import type { EventMetrics } from '../metrics/event-aggregator.js';
-import { decodeHistogram, type Histogram, type LatencySummary, summarizeHistogram } from '../metrics/histogram.js';
-import type { RunResult } from './run-result.js';
+import type { EventMetrics } from '../../metrics/event-aggregator.js';
+import { decodeHistogram, type Histogram, type LatencySummary, summarizeHistogram } from '../../metrics/histogram.js';
+import type { RunResult } from '../../result/run-result.js';
 
 /** One event scope of a result: its counts, and its e2e latency from the stored histogram. */
 export interface EventScopeView {

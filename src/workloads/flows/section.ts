@@ -1,10 +1,10 @@
-import type { FlowTotals } from '../metrics/flow-recorder.js';
-import { encodeHistogram } from '../metrics/histogram.js';
-import { type RunAggregator, type ScopeMetrics, scopeMetrics } from '../metrics/run-aggregator.js';
-import type { GroupScopeMetrics, ScopeTable } from '../metrics/scope-table.js';
-import type { TraceExemplar } from '../metrics/trace-exemplars.js';
-import type { MetricSource } from '../slo/evaluate.js';
-import type { RunResult } from './run-result.js';
+import type { FlowTotals } from '../../metrics/flow-recorder.js';
+import { encodeHistogram } from '../../metrics/histogram.js';
+import { type RunAggregator, type ScopeMetrics, scopeMetrics } from '../../metrics/run-aggregator.js';
+import type { GroupScopeMetrics, ScopeTable } from '../../metrics/scope-table.js';
+import type { TraceExemplar } from '../../metrics/trace-exemplars.js';
+import type { MetricSource } from '../../slo/evaluate.js';
+import type { RunResult } from '../../result/run-result.js';
 
 /**
  * What a flow run adds to the result. Each scope has the shape of `metrics`, where for a flow `requests`

@@ -1,10 +1,10 @@
 import type { ChalkInstance } from 'chalk';
-import type { ScopeMetrics } from '../metrics/run-aggregator.js';
-import type { GroupScopeMetrics } from '../metrics/scope-table.js';
-import type { ServiceMetrics, StepMetrics } from '../result/flow-result.js';
-import type { RunResult } from '../result/run-result.js';
-import { fmtCount, fmtMs, fmtMsUnit, fmtPercent } from './format.js';
-import { borderlessTable, renderTable } from './table.js';
+import type { ScopeMetrics } from '../../metrics/run-aggregator.js';
+import type { GroupScopeMetrics } from '../../metrics/scope-table.js';
+import type { ServiceMetrics, StepMetrics } from './section.js';
+import type { RunResult } from '../../result/run-result.js';
+import { fmtCount, fmtMs, fmtMsUnit, fmtPercent } from '../../reporters/format.js';
+import { borderlessTable, renderTable } from '../../reporters/table.js';
 
 /**
  * The flow part of the end-of-run summary: flows, their steps, and the services ranked by their share of the

@@ -1,18 +1,19 @@
-import { FlowClosedModelEngine } from '../engines/flow/closed-model.js';
-import type { FlowEngine } from '../engines/flow/flow-engine.js';
-import { FlowOpenModelEngine } from '../engines/flow/open-model.js';
-import { checkReachable } from '../engines/flow/reachability.js';
-import { RunError } from '../errors.js';
-import { FlowRecorder, type FlowScopes, FlowTotals } from '../metrics/flow-recorder.js';
-import { RunAggregator } from '../metrics/run-aggregator.js';
-import { flowMetricSource, withFlows } from '../result/flow-result.js';
-import type { DataFeed } from '../scenario/data-feed.js';
-import type { FlowsPlan } from '../scenario/flow-plan.js';
-import type { ExecutionPlan, LoadPlan } from '../scenario/plan.js';
-import { demoNames, type RunningDemo, startDemo } from '../targets/launch.js';
-import type { PreparedRun, RunKit } from './run-kit.js';
-import { checkServiceTls } from './transport-setup.js';
-import type { TransportPlan } from '../scenario/transport-plan.js';
+import { FlowClosedModelEngine } from '../../engines/flow/closed-model.js';
+import type { FlowEngine } from '../../engines/flow/flow-engine.js';
+import { FlowOpenModelEngine } from '../../engines/flow/open-model.js';
+import { checkReachable } from '../../engines/flow/reachability.js';
+import { RunError } from '../../errors.js';
+import { FlowRecorder, type FlowScopes, FlowTotals } from '../../metrics/flow-recorder.js';
+import { RunAggregator } from '../../metrics/run-aggregator.js';
+import type { DataFeed } from '../../scenario/data-feed.js';
+import type { FlowsPlan } from '../../scenario/flow-plan.js';
+import type { ExecutionPlan, LoadPlan } from '../../scenario/plan.js';
+import { demoNames, type RunningDemo, startDemo } from '../../targets/launch.js';
+import type { PreparedRun, RunKit } from '../workload.js';
+import { liveFlows } from './live.js';
+import { flowMetricSource, withFlows } from './section.js';
+import { checkServiceTls } from '../../commands/transport-setup.js';
+import type { TransportPlan } from '../../scenario/transport-plan.js';
 
 const FLOW_ENGINES = {
   open: () => new FlowOpenModelEngine(),
@@ -40,16 +41,14 @@ export function flowKit(
   const names = flows.steps.map((s) => s.name);
   const aggregator = new RunAggregator(names, { keepPointHistograms: true });
   return {
-    scopeNames: names,
-    scopeNoun: 'step',
-    requestMethods: Object.fromEntries(flows.steps.map((s) => [s.name, s.request.method])),
+    scopes: { names, noun: 'step', methods: Object.fromEntries(flows.steps.map((s) => [s.name, s.request.method])) },
     serverUrl: undefined,
     recorder,
     aggregator,
     run: (signal) =>
       FLOW_ENGINES[plan.load.model]().run(flows, plan.load, { serviceUrls, feed, serviceTransports }, recorder, signal),
     metricSource: () => flowMetricSource(aggregator, totals),
-    liveFlows: () => recorder.live(),
+    live: (interval) => liveFlows(recorder.live(), interval),
     finish: (result) => withFlows(result, aggregator, totals),
   };
 }

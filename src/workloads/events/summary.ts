@@ -1,13 +1,13 @@
 import type { ChalkInstance } from 'chalk';
-import type { EventMetrics } from '../metrics/event-aggregator.js';
-import type { LiveEvents } from '../metrics/event-run-recorder.js';
-import { PUBLISH_ERROR_KINDS } from '../metrics/event-recorder.js';
-import type { LatencySummary } from '../metrics/histogram.js';
-import type { EventsSection } from '../result/events-result.js';
-import { formatDuration } from '../scenario/duration.js';
-import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate } from './format.js';
-import type { LiveUpdate } from './reporter.js';
-import { borderlessTable, renderTable } from './table.js';
+import type { EventMetrics } from '../../metrics/event-aggregator.js';
+import type { LiveEvents } from '../../metrics/event-run-recorder.js';
+import { PUBLISH_ERROR_KINDS } from '../../metrics/event-recorder.js';
+import type { LatencySummary } from '../../metrics/histogram.js';
+import type { EventsSection } from './section.js';
+import { formatDuration } from '../../scenario/duration.js';
+import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate } from '../../reporters/format.js';
+import type { LiveUpdate } from '../../reporters/reporter.js';
+import { borderlessTable, renderTable } from '../../reporters/table.js';
 
 /**
  * The event part of the end-of-run summary: what was published, consumed, lost and left behind per queue, the

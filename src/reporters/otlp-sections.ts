@@ -1,0 +1,54 @@
+import type { Attributes, Counter, Gauge, Histogram } from '@opentelemetry/api';
+import { forEachRecorded } from '../metrics/buckets.js';
+import type { Instruments } from './otlp.js';
+import type { MetricEmitter, MetricKeyOf, MetricLabels } from './section.js';
+
+/** The SDK has no "record n times": each HDR bucket is replayed at its value; buckets are few, samples are not. */
+export function replay(histogram: Histogram, source: Parameters<typeof forEachRecorded>[0], attrs: Attributes): void {
+  forEachRecorded(source, (seconds, count) => {
+    for (let i = 0; i < count; i++) histogram.record(seconds, attrs);
+  });
+}
+
+/** A catalogue metric that OTLP carries under another name, with the attributes that name implies. */
+interface SectionMapping<T> {
+  pick(m: Instruments): T;
+  attributes: Attributes;
+}
+
+/**
+ * The messaging metrics of live sections, under the semantic conventions' names. Flow series, drops, duplicates
+ * and losses stay Prometheus-only.
+ */
+const SECTION_COUNTERS: Partial<Record<MetricKeyOf<'counter'>, SectionMapping<Counter>>> = {
+  published: { pick: (m) => m.messagesSent, attributes: { 'messaging.operation.name': 'send' } },
+  consumed: { pick: (m) => m.messagesConsumed, attributes: { 'messaging.operation.name': 'receive' } },
+};
+const SECTION_HISTOGRAMS: Partial<Record<MetricKeyOf<'histogram'>, SectionMapping<Histogram>>> = {
+  publishDuration: { pick: (m) => m.publishDuration, attributes: { 'messaging.operation.type': 'send' } },
+  e2eLatency: { pick: (m) => m.e2eLatency, attributes: {} },
+};
+const SECTION_GAUGES: Partial<Record<MetricKeyOf<'gauge'>, SectionMapping<Gauge>>> = {
+  queueLag: { pick: (m) => m.queueLag, attributes: {} },
+};
+
+/** An emitter that records the mapped metrics of a live section, with `attributes` built per sample. */
+export function sectionEmitter(
+  m: Instruments,
+  attributes: (labels: MetricLabels, own: Attributes) => Attributes,
+): MetricEmitter {
+  return {
+    count: (metric, labels, n) => {
+      const to = SECTION_COUNTERS[metric];
+      if (to !== undefined && n > 0) to.pick(m).add(n, attributes(labels, to.attributes));
+    },
+    gauge: (metric, labels, value) => {
+      const to = SECTION_GAUGES[metric];
+      if (to !== undefined) to.pick(m).record(value, attributes(labels, to.attributes));
+    },
+    latency: (metric, labels, histogram) => {
+      const to = SECTION_HISTOGRAMS[metric];
+      if (to !== undefined) replay(to.pick(m), histogram, attributes(labels, to.attributes));
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { ChalkInstance } from 'chalk';
+import type { ZodType } from 'zod';
+import type { Histogram } from '../metrics/histogram.js';
+import type { METRICS, MetricKey, MetricType } from '../metrics/names.js';
+import type { RunResult } from '../result/run-result.js';
+import type { LiveUpdate } from './reporter.js';
+
+/**
+ * What a workload gives reporters beyond the run's request scopes, which every run has: a live section each
+ * second and a section of the result. Reporters render sections through these hooks and never ask which
+ * workload ran; each workload implements them in its own folder (src/workloads/<name>/).
+ */
+
+/** Catalogue keys of one metric type, so a counter is never set like a gauge. */
+export type MetricKeyOf<T extends MetricType> = {
+  [K in MetricKey]: (typeof METRICS)[K]['type'] extends T ? K : never;
+}[MetricKey];
+
+/** Labels besides run_id and scenario, as the catalogue entry names them. */
+export type MetricLabels = Readonly<Record<string, string>>;
+
+/** Where a live section puts its figures: names from the one metric catalogue (src/metrics/names.ts). */
+export interface MetricEmitter {
+  count(metric: MetricKeyOf<'counter'>, labels: MetricLabels, n: number): void;
+  /** In the catalogue's base unit (seconds, messages). */
+  gauge(metric: MetricKeyOf<'gauge'>, labels: MetricLabels, value: number): void;
+  latency(metric: MetricKeyOf<'histogram'>, labels: MetricLabels, histogram: Histogram): void;
+}
+
+/** A workload's side of one second, beside the request interval. Valid only during onInterval's synchronous part. */
+export interface LiveSection {
+  /** Emits the second's figures; exporters decide what they keep. */
+  emit(out: MetricEmitter): void;
+  /** The live line, when the request one (rps, p95, errors) would say the wrong thing. */
+  progressLine?(update: LiveUpdate, c: ChalkInstance): string;
+}
+
+/** A table of a result section, as Markdown and HTML reports print it (each formats it its own way). */
+export interface ReportTable {
+  title: string;
+  head: string[];
+  rows: string[][];
+}
+
+/**
+ * A workload's section of the result, for reporters and merge. A saved result says by its own fields
+ * which sections it holds (docs/result-schema.md), so `report` renders a file the way `run` rendered the run.
+ */
+export interface SectionView {
+  /** True when `result` carries this section. */
+  holds(result: RunResult): boolean;
+  /** What the run's requests are when they are not HTTP requests (event runs: publishes, msg/s). */
+  readonly units?: { requests: string; rate: string };
+  /** True when the section's terminal block stands in for the request table. */
+  readonly replacesRequestTable?: boolean;
+  /** The terminal summary's block for this section. */
+  summary?(result: RunResult, c: ChalkInstance): string | undefined;
+  /** Tables for the Markdown and HTML reports. */
+  tables?(result: RunResult): ReportTable[];
+  /** Why `merge` cannot combine such results, when it cannot. */
+  readonly mergeRefusal?: string;
+  /** The checks a saved result's section fields must pass to be read (`report`, `compare`), each optional. */
+  readonly savedFields?: Readonly<Record<string, ZodType>>;
+}

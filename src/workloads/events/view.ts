@@ -1,0 +1,15 @@
+import type { SectionView } from '../../reporters/section.js';
+import { eventsTable } from './report-table.js';
+import { SavedEvents } from './saved.js';
+import { formatEvents } from './summary.js';
+
+/** The `events` section of a result: publishes are the run's requests, and its table replaces theirs. */
+export const eventsView: SectionView = {
+  holds: (result) => result.events !== undefined,
+  units: { requests: 'publishes', rate: 'msg/s' },
+  replacesRequestTable: true,
+  summary: (result, c) => formatEvents(result.events, c),
+  tables: (result) => (result.events === undefined ? [] : [eventsTable(result.events)]),
+  mergeRefusal: 'an event run',
+  savedFields: { events: SavedEvents.optional() },
+};

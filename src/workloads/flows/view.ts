@@ -1,0 +1,16 @@
+import { scopeTable } from '../../reporters/scope-report-table.js';
+import type { SectionView } from '../../reporters/section.js';
+import { formatFlows } from './summary.js';
+
+/** The flow sections of a result: flows (iterations), steps (the run's request scopes) and services. */
+export const flowsView: SectionView = {
+  holds: (result) => result.byFlow !== undefined,
+  summary: (result, c) => formatFlows(result, c),
+  tables: (result) =>
+    [
+      scopeTable('Flows (iterations)', 'flow', result.byFlow),
+      scopeTable('Steps', 'step', result.byStep),
+      scopeTable('Services', 'service', result.byService),
+    ].filter((t) => t !== undefined),
+  mergeRefusal: 'a flow run',
+};
