@@ -3,8 +3,8 @@ import grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindShopServer, createShopServer, SHOP_PROTO } from '../../targets/grpc-shop.js';
 import { GrpcChannel, statusName } from './grpc-caller.js';
-import { messageProblems } from './message-check.js';
-import { type GrpcMethod, loadProtos } from './proto-catalogue.js';
+import { messageProblems } from '../../scenario/grpc/message-check.js';
+import { type GrpcMethod, loadProtos } from '../../scenario/grpc/proto-catalogue.js';
 
 const protos = loadProtos(['shop.proto'], dirname(SHOP_PROTO));
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import grpc from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
-import type { GrpcMethod } from './proto-catalogue.js';
+import type { GrpcMethod } from '../../scenario/grpc/proto-catalogue.js';
 
 /**
  * Makes one gRPC call of any kind through grpc-js and says what became of it: the status code, when the first
