@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import grpc from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
+import { GRPC_STATUS_NAMES } from '../../metrics/error-kinds.js';
 import type { GrpcMethod } from '../../scenario/grpc/proto-catalogue.js';
 
 /**
@@ -30,11 +31,6 @@ export interface GrpcCallOptions {
   /** Keep the decoded response (only when a check or capture reads it). */
   keepResponse: boolean;
 }
-
-export const GRPC_STATUS_NAMES: readonly string[] = Object.entries(grpc.status)
-  .filter(([, v]) => typeof v === 'number')
-  .sort((a, b) => Number(a[1]) - Number(b[1]))
-  .map(([k]) => k);
 
 export function statusName(code: number): string {
   return GRPC_STATUS_NAMES[code] ?? `CODE_${code}`;

@@ -1,5 +1,6 @@
 import { type CompiledJson, type CompiledString, compileJson, compileString } from '../template.js';
-import { GRPC_CODES, type GrpcCodeName } from './grpc-schema.js';
+import { GRPC_STATUS_NAMES } from '../../metrics/error-kinds.js';
+import type { GrpcCodeName } from './grpc-schema.js';
 import { messageProblems } from './message-check.js';
 import { type GrpcMethod, loadProtos, type ProtoSet } from './proto-catalogue.js';
 
@@ -79,7 +80,11 @@ export function planGrpcCall(
   at: readonly (string | number)[],
 ): GrpcCallPlan | undefined {
   for (const field of HTTP_ONLY) {
-    if (r[field] !== undefined && !(field === 'method' && r.method === 'GET') && !(field === 'path' && r.path === '/')) {
+    if (
+      r[field] !== undefined &&
+      !(field === 'method' && r.method === 'GET') &&
+      !(field === 'path' && r.path === '/')
+    ) {
       add([...at, field], `${field} is for HTTP requests; a gRPC call names its method with call:`);
     }
   }
@@ -114,8 +119,9 @@ export function planGrpcCall(
       return [];
     }
   });
-  const codes = r.expect?.code === undefined ? ['OK'] : Array.isArray(r.expect.code) ? r.expect.code : [r.expect.code];
+  const codes: readonly GrpcCodeName[] =
+    r.expect?.code === undefined ? ['OK'] : Array.isArray(r.expect.code) ? r.expect.code : [r.expect.code];
   if (r.expect?.status !== undefined) add([...at, 'expect', 'status'], 'a gRPC call expects a code, e.g. code: OK');
-  const expectCodes = new Set(codes.map((c) => GRPC_CODES.indexOf(c as GrpcCodeName)));
+  const expectCodes = new Set(codes.map((c) => GRPC_STATUS_NAMES.indexOf(c)));
   return { method, messages, metadata, expectCodes };
 }

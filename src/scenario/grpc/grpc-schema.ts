@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GRPC_STATUS_NAMES, type GrpcStatusName } from '../../metrics/error-kinds.js';
 
 /**
  * The gRPC part of the scenario format. A request (or a flow step) whose target or service is a grpc:// or
@@ -7,29 +8,9 @@ import { z } from 'zod';
  * fields into Request, so requests and steps take them alike.
  */
 
-/** gRPC status codes by their canonical names, in code order (index = code). */
-export const GRPC_CODES = [
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-] as const;
-export type GrpcCodeName = (typeof GRPC_CODES)[number];
+export type GrpcCodeName = GrpcStatusName;
 
-const GrpcCode = z.enum(GRPC_CODES);
+const GrpcCode = z.enum(GRPC_STATUS_NAMES);
 const Message = z.record(z.string(), z.unknown());
 
 export const grpcRequestFields = {
