@@ -1,3 +1,4 @@
+import type { CheckPlan } from '../check-plan.js';
 import { type CompiledJson, type CompiledString, compileJson, compileString } from '../template.js';
 import { GRPC_STATUS_NAMES } from '../../metrics/error-kinds.js';
 import type { GrpcCodeName } from './grpc-schema.js';
@@ -17,6 +18,15 @@ export interface GrpcCallPlan {
   readonly metadata: readonly (readonly [string, CompiledString])[];
   /** Status codes that count as success. */
   readonly expectCodes: ReadonlySet<number>;
+}
+
+/** One weighted request of a gRPC run: its scope, the call and the checks on its response message. */
+export interface GrpcRequestPlan {
+  readonly index: number;
+  readonly name: string;
+  readonly weight: number;
+  readonly call: GrpcCallPlan;
+  readonly checks: readonly CheckPlan[];
 }
 
 /** The fields of a request or step that a gRPC call reads (schema.ts: grpcRequestFields and expect.code). */
