@@ -8,7 +8,34 @@
  * - nack: a message broker refused a publish (events).
  * - h2_goaway: an HTTP/2 stream the server would not process because it sent GOAWAY. h2_rst_*: a stream the server
  *   reset (RST_STREAM), by error code; codes without a kind of their own are h2_rst_other.
+ * - CANCELLED … UNAUTHENTICATED: a gRPC call that ended with that status code (canonical names) when the request did
+ *   not expect it.
  */
+
+/** gRPC status codes by their canonical names; the index is the code. */
+export const GRPC_STATUS_NAMES = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+] as const;
+export type GrpcStatusName = (typeof GRPC_STATUS_NAMES)[number];
+type GrpcErrorKind = Exclude<GrpcStatusName, 'OK'>;
+const GRPC_ERROR_KINDS = GRPC_STATUS_NAMES.slice(1) as readonly GrpcErrorKind[];
+
 export const ERROR_KINDS = [
   'connect_refused',
   'connect_reset',
@@ -24,9 +51,15 @@ export const ERROR_KINDS = [
   'h2_rst_cancel',
   'h2_rst_internal_error',
   'h2_rst_other',
+  ...GRPC_ERROR_KINDS,
   'other',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** The error kind of a gRPC status code the call did not expect (a code beyond the list is UNKNOWN's). */
+export function grpcErrorKind(code: number): ErrorKind {
+  return GRPC_ERROR_KINDS[code - 1] ?? 'UNKNOWN';
+}
 
 export type ErrorCounts = Record<ErrorKind, number>;
 

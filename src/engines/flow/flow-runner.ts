@@ -5,6 +5,7 @@ import type { FlowPlan, FlowsPlan, StepPlan } from '../../scenario/flow-plan.js'
 import type { TemplateContext } from '../../scenario/template.js';
 import { WeightedPicker } from '../http/request-picker.js';
 import { sleep, idleOrTimeout } from '../engine.js';
+import type { UnitRunner } from '../units/unit-runner.js';
 import type { FlowSender } from './flow-sender.js';
 import { newSpanId, newTraceId, traceparent } from './trace-context.js';
 
@@ -22,7 +23,7 @@ function hasAll(needs: readonly string[], vars: Readonly<Record<string, string>>
  * trace id, carries captured variables from step to step, and records steps, services and the iteration.
  * A step whose variables were never captured is skipped (and fails the iteration); the others still run.
  */
-export class FlowRunner {
+export class FlowRunner implements UnitRunner {
   private inFlightCount = 0;
   private seq = 0;
   private cut = false;
@@ -54,7 +55,7 @@ export class FlowRunner {
    * end of its last step, think times between steps included. With `pace` (closed model) the last step's
    * think time is waited too, after the iteration is recorded, so virtual users keep the scenario's rhythm.
    */
-  async iterate(intendedAt: number, pace: boolean): Promise<void> {
+  async run(intendedAt: number, pace: boolean): Promise<void> {
     const flow = this.plan.flows[this.picker.next()];
     if (flow === undefined) return;
     this.sink.setInFlight(++this.inFlightCount);

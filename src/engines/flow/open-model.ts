@@ -1,14 +1,9 @@
-import { performance } from 'node:perf_hooks';
 import type { FlowSink } from '../../metrics/flow-recorder.js';
 import type { FlowsPlan } from '../../scenario/flow-plan.js';
 import type { LoadPlan } from '../../scenario/plan.js';
-import { sleep, yieldToLoop } from '../engine.js';
-import { ArrivalSchedule, valueAt } from '../schedule.js';
+import { runOpenUnits } from '../units/open-units.js';
 import { drainBudgetMs, type FlowEngine, type FlowRunContext, openSenders } from './flow-engine.js';
 import { FlowRunner } from './flow-runner.js';
-
-/** Starts due in one pass before yielding, so a late tick catches up without starving I/O. */
-const MAX_STARTS_PER_TICK = 500;
 
 /**
  * Open model for flows: iterations start on schedule whatever the services do, and an iteration's duration
@@ -22,33 +17,9 @@ export class FlowOpenModelEngine implements FlowEngine {
     sink: FlowSink,
     signal: AbortSignal,
   ): Promise<void> {
-    const { stages, maxInFlight } = load;
-    const { senders, pools } = openSenders(flows, context, maxInFlight);
+    const { senders, pools } = openSenders(flows, context, load.maxInFlight);
     const runner = new FlowRunner(flows, senders, sink, context.feed, signal);
-    const schedule = new ArrivalSchedule(stages);
-    const t0 = performance.now();
-    let k = 0;
-    let due = schedule.timeOf(0);
-    while (due !== undefined && !signal.aborted) {
-      const now = performance.now() - t0;
-      sink.setTargetRate(valueAt(stages, now));
-      for (let burst = 0; due !== undefined && due <= now && burst < MAX_STARTS_PER_TICK; burst++) {
-        if (runner.inFlight >= maxInFlight) {
-          runner.drop();
-        } else {
-          sink.sendDelay(now - due);
-          void runner.iterate(t0 + due, false);
-        }
-        due = schedule.timeOf(++k);
-      }
-      if (due === undefined) break;
-      // Timers are coarse (≈1 ms): sleep until just before the next start, then yield until it is due.
-      const wait = due - (performance.now() - t0);
-      if (wait > 2) await sleep(wait - 1, signal);
-      else await yieldToLoop();
-    }
-    sink.setTargetRate(0);
-    await runner.drain(drainBudgetMs(flows, signal.aborted));
+    await runOpenUnits({ load, runner, sink, drainBudgetMs: (aborted) => drainBudgetMs(flows, aborted) }, signal);
     await pools.close();
   }
 }

@@ -2,6 +2,8 @@ import type { CheckPlan } from '../../scenario/check-plan.js';
 
 export interface ResponseView {
   body: string | undefined;
+  /** The body already decoded (a gRPC response message); when set, JSONPath checks read it instead of `body`. */
+  json?: unknown;
   header(name: string): string | undefined;
 }
 
@@ -27,7 +29,7 @@ export function runChecks(checks: readonly CheckPlan[], response: ResponseView):
       label = `header ${check.header}`;
     } else if (check.jsonPath !== undefined) {
       if (!parsed) {
-        json = parseJson(response.body);
+        json = response.json !== undefined ? response.json : parseJson(response.body);
         parsed = true;
       }
       subject = check.jsonPath.first(json);
