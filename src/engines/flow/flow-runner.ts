@@ -45,9 +45,10 @@ export class FlowRunner implements UnitRunner {
     return this.inFlightCount;
   }
 
-  /** An open-model start that could not be made: counted against the flow it would have been. */
-  drop(): void {
-    this.sink.flowDropped(this.picker.next());
+  /** Open-model starts that could not be made: counted against the flows they would have been. */
+  drop(count = 1): void {
+    if (count === 1) return this.sink.flowDropped(this.picker.next());
+    this.picker.split(count).forEach((n, i) => n > 0 && this.sink.flowDropped(i, n));
   }
 
   /**

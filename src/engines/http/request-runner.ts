@@ -72,9 +72,10 @@ export class RequestRunner implements ChannelOwner {
     return connection;
   }
 
-  /** An open-model start that could not be made: counted against the request it would have been. */
-  drop(): void {
-    this.sink.dropped(this.picker.next());
+  /** Open-model starts that could not be made: counted against the requests they would have been. */
+  drop(count = 1): void {
+    if (count === 1) return this.sink.dropped(this.picker.next());
+    this.picker.split(count).forEach((n, i) => n > 0 && this.sink.dropped(i, n));
   }
 
   /** Sends one request on an idle connection; latency runs from `intendedAt` (performance.now() time). */
@@ -102,6 +103,14 @@ export class RequestRunner implements ChannelOwner {
       this.sink.errorSample(outcome.error, outcome.message);
     if (this.inFlightCount === 0) this.idle?.();
     this.options.afterExchange(connection, endedAt);
+  }
+
+  /** The reset attempt of a request sent again counts as a failed request of its own; the resend is another. */
+  resent(connection: HttpConnection, failed: Outcome): void {
+    if (this.cut) return;
+    this.sink.request(connection.scope, undefined, failed.error, failed.status);
+    if (failed.error !== undefined && failed.message !== undefined)
+      this.sink.errorSample(failed.error, `${failed.message} (on a reused connection; sent again)`);
   }
 
   /** Waits up to `maxMs` for in-flight requests; whatever is still running after that is cut. */

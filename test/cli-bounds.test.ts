@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readResult, runCli, tempDir } from './support/cli.js';
+import { fixedDelay, startServer, type TestServer } from './support/servers.js';
+
+describe('faults: runs end on time and count honestly', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('an absurd rate ends within duration + timeout + drain, every start accounted for', async () => {
+    server = await startServer(fixedDelay(20));
+    const out = join(tempDir(), 'r.json');
+    const started = Date.now();
+    const run = await runCli(
+      ['run', '--url', server.url, '--rate', '100000000', '--duration', '2s', '--timeout', '1s', '-q', '--out', out],
+      { timeoutMs: 60_000 },
+    );
+    const tookMs = Date.now() - started;
+    expect(run.code, run.stderr).toBe(0);
+    // 2 s of schedule, at most 1 s to give up on missed starts, 2 s of drain, plus start-up on a loaded machine.
+    expect(tookMs).toBeLessThan(12_000);
+    const r = readResult(out);
+    expect(r.metrics.requests).toBeGreaterThan(0);
+    expect(r.metrics.requests + r.metrics.dropped).toBe(200_000_000);
+  });
+
+  it('the achieved rate is over the configured duration: 4 starts in 4 s are 1.0/s, and rps >= 1 is judged on that', async () => {
+    server = await startServer(fixedDelay(1));
+    const out = join(tempDir(), 'r.json');
+    const run = await runCli([
+      'run',
+      '--url',
+      server.url,
+      '--rate',
+      '1',
+      '--duration',
+      '4s',
+      '--slo',
+      'rps >= 1.1',
+      '-q',
+      '--out',
+      out,
+    ]);
+    expect(run.code, run.stderr).toBe(1);
+    const r = readResult(out);
+    expect(r.metrics.requests).toBe(4);
+    expect(r.metrics.rps).toBe(1);
+    expect(r.slos[0]).toMatchObject({ pass: false, value: 1 });
+  });
+
+  it('a server that resets every 3rd request on a reused connection never looks healthy', async () => {
+    let n = 0;
+    const served = new WeakMap<object, number>();
+    server = await startServer((req, res) => {
+      const before = served.get(req.socket) ?? 0;
+      served.set(req.socket, before + 1);
+      if (before > 0 && ++n % 3 === 0) return void req.socket.destroy();
+      res.end('ok');
+    });
+    const out = join(tempDir(), 'r.json');
+    const run = await runCli([
+      'run',
+      '--url',
+      server.url,
+      '--connections',
+      '2',
+      '--duration',
+      '1s',
+      '-q',
+      '--out',
+      out,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const r = readResult(out);
+    expect(r.metrics.requests).toBeGreaterThan(20);
+    expect(r.errorsByKind.connect_reset).toBe(r.metrics.errors);
+    // Each reset is a failed request; its resend is another request.
+    expect(r.metrics.errorRate).toBeGreaterThan(0.15);
+    expect(Object.keys(r.errorSamples).join()).toMatch(/sent again/);
+  });
+});
