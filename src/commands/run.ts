@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ExitCode } from '../errors.js';
-import { judgeHealth, judgeLateness } from '../metrics/saturation.js';
+import { judgeHealth, judgeLateness, withLocalFailures } from '../metrics/saturation.js';
 import { primeAggregation } from '../metrics/prime.js';
 import { waitForStart } from './start-at.js';
 import { ThreadLoad } from '../metrics/thread-load.js';
@@ -116,10 +116,14 @@ function finish(
   const { aggregator } = kit;
   const sendDelayP99Ms = summarizeHistogram(aggregator.sendDelay).p99;
   const own = load.finish();
-  const generator = judgeLateness(
-    kit.generatorHealth?.(plan.load.model, sendDelayP99Ms) ?? judgeHealth(plan.load.model, { ...own, sendDelayP99Ms }),
-    aggregator.sendDelay,
-    aggregator.elapsedMs,
+  const generator = withLocalFailures(
+    judgeLateness(
+      kit.generatorHealth?.(plan.load.model, sendDelayP99Ms) ??
+        judgeHealth(plan.load.model, { ...own, sendDelayP99Ms }),
+      aggregator.sendDelay,
+      aggregator.elapsedMs,
+    ),
+    aggregator.errorsByKind.local_resource,
   );
   // Windowed SLOs read the run's seconds, each with its latency histogram.
   const seconds = hasWindowedSlo(plan.slos) ? perSecond(aggregator.timeseries, aggregator.pointHistograms) : undefined;

@@ -1,4 +1,4 @@
-import { type ErrorCounts, type ErrorKind, emptyErrorCounts } from './error-kinds.js';
+import { type ErrorCounts, type ErrorKind, emptyErrorCounts, isGeneratorFault } from './error-kinds.js';
 import { type Histogram, createHistogram, recordMs } from './histogram.js';
 import { type StatusRow, StatusTable } from './status-table.js';
 
@@ -110,6 +110,8 @@ export class IntervalRecorder implements SampleSink {
   request(scope: number, latencyMs: number | undefined, error: ErrorKind | undefined, status?: number): void {
     const s = this.scopes[scope];
     if (s === undefined) throw new RangeError(`unknown scope ${scope}`);
+    // The generator ran out of its own resources: the target never saw this request, so it is not one of its.
+    if (isGeneratorFault(error)) return void this.errorsByKind.local_resource++;
     s.requests++;
     this.total.requests++;
     if (error !== undefined) {
