@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readResult, runCli, tempDir } from './support/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, readResult, runCli, tempDir } from './support/cli.js';
 import { fixedDelay, startServer, type TestServer } from './support/servers.js';
 
 describe('faults: runs end on time and count honestly', () => {
@@ -80,5 +81,27 @@ describe('faults: runs end on time and count honestly', () => {
     // Each reset is a failed request; its resend is another request.
     expect(r.metrics.errorRate).toBeGreaterThan(0.15);
     expect(Object.keys(r.errorSamples).join()).toMatch(/sent again/);
+  });
+
+  it('more connections than the open-files limit allows: exit 2 before any traffic, saying how to raise it', async () => {
+    server = await startServer(fixedDelay(1));
+    const url = server.url;
+    const run = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const cmd = `ulimit -n 256; exec "${process.execPath}" "${BIN}" run --url ${url} --connections 1000 --duration 1s`;
+      const child = spawn('sh', ['-c', cmd], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stderr });
+      });
+    });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(
+      /1000 connections need about \d+ open files, more than the open-files limit of 256 \(`ulimit -n`\)/,
+    );
+    expect(server.counts.size).toBe(0);
   });
 });

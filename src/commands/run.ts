@@ -15,6 +15,7 @@ import { VERSION } from '../version.js';
 import { workloadOf } from '../workloads/registry.js';
 import type { RunKit } from '../workloads/workload.js';
 import { openFeed } from './open-feed.js';
+import { checkOpenFiles } from './open-files.js';
 import { Publisher } from './publisher.js';
 import { checkScale, type RunScale } from './scale.js';
 import { perSecond } from '../slo/window-evaluate.js';
@@ -51,6 +52,7 @@ export async function executeRun(
   warn: (line: string) => void = stderrWarn,
 ): Promise<RunOutcome> {
   checkScale(plan, scale);
+  checkOpenFiles(plan, scale.shard);
   const feed = plan.data && (await openFeed(plan.data, scale.shard));
   const prepared = await workloadOf(plan).prepare(plan, { feed, scale });
   try {
