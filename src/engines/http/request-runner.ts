@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { idleOrTimeout } from '../engine.js';
 import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { DataFeed } from '../../scenario/data-feed.js';
@@ -113,10 +114,17 @@ export class RequestRunner implements ChannelOwner {
       this.sink.errorSample(failed.error, `${failed.message} (on a reused connection; sent again)`);
   }
 
-  /** Waits up to `maxMs` for in-flight requests; whatever is still running after that is cut. */
+  /** Waits up to `maxMs` for in-flight requests; whatever is still running after that is cut, as `unfinished`. */
   async drain(maxMs: number): Promise<void> {
     if (this.inFlightCount > 0) await idleOrTimeout(maxMs, (wake) => (this.idle = wake));
+    this.recordUnfinished(performance.now());
     this.cut = true;
+  }
+
+  /** Requests still unanswered when the drain gives up: counted, with the time they had waited (a lower bound). */
+  private recordUnfinished(now: number): void {
+    if (this.cut) return;
+    for (const c of this.connections) if (c.busy) this.sink.request(c.scope, now - c.intendedAt, 'unfinished', 0);
   }
 
   close(): void {
