@@ -11,7 +11,7 @@ import {
 } from '../kubernetes/manifests.js';
 import { literalSecrets } from '../kubernetes/literal-secrets.js';
 import { requiredVariables } from '../scenario/env-interpolate.js';
-import { redactUrl, urlSecrets } from '../scenario/redact.js';
+import { displayUrl, urlSecrets } from '../scenario/redact.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
 import { resolvePlan } from './run.js';
 import { parseDuration } from '../scenario/duration.js';
@@ -92,7 +92,7 @@ function options(flags: K8sRenderFlags, plan: ExecutionPlan, files: ShippedFile[
     throw new InputError(`--memory "${memory}": expected a memory quantity such as 512Mi or 2Gi`);
   if (flags.pushgateway !== undefined && !/^https?:\/\/\S+$/.test(flags.pushgateway)) {
     throw new InputError(
-      `--pushgateway "${redactUrl(flags.pushgateway)}": expected an http(s) URL reachable from the pods`,
+      `--pushgateway "${displayUrl(flags.pushgateway)}": expected an http(s) URL reachable from the pods`,
     );
   }
   const cpu = flags.cpu ?? '1';
@@ -153,7 +153,7 @@ function refuseLiteralSecrets(text: string, file: string, pushgateway: string | 
   }
   if (pushgateway !== undefined && urlSecrets(pushgateway).length > 0) {
     throw new InputError(
-      `--pushgateway "${redactUrl(pushgateway)}": credentials in the URL would be written into the Job in clear; use a Pushgateway reachable without them from the pods (an in-cluster Service)`,
+      `--pushgateway "${displayUrl(pushgateway)}": credentials in the URL would be written into the Job in clear; use a Pushgateway reachable without them from the pods (an in-cluster Service)`,
     );
   }
 }

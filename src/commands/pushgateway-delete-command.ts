@@ -11,8 +11,8 @@ export function registerPushgatewayDelete(program: Command, setExit: SetExit): v
     .action(async (url: string, runId: string) => {
       const { deletePushedRun } = await import('../reporters/prometheus/prometheus.js');
       await deletePushedRun(url, runId);
-      const { redactUrl } = await import('../scenario/redact.js');
-      process.stdout.write(`deleted run ${runId} from ${redactUrl(url)}\n`);
+      const { displayUrl } = await import('../scenario/redact.js');
+      process.stdout.write(`deleted run ${runId} from ${displayUrl(url)}\n`);
       setExit(ExitCode.Pass);
     });
 }

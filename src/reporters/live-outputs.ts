@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { parseDuration } from '../scenario/duration.js';
-import { redactUrl } from '../scenario/redact.js';
+import { displayUrl } from '../scenario/redact.js';
 import { isEveryInterface, parseListenAddress } from './prometheus/listen-address.js';
 import type { OutputDef, OutputFlags } from './registry.js';
 
@@ -32,7 +32,7 @@ export const prometheus: OutputDef = {
       throw new InputError('--linger needs --prometheus');
     if (flags.prometheus === undefined && flags.pushgateway === undefined) return undefined;
     if (flags.pushgateway !== undefined && !/^https?:\/\//.test(flags.pushgateway)) {
-      const shown = redactUrl(flags.pushgateway);
+      const shown = displayUrl(flags.pushgateway);
       throw new InputError(`--pushgateway "${shown}": expected an http(s) URL, e.g. http://127.0.0.1:9091`);
     }
     const listen = flags.prometheus === undefined ? undefined : parseListenAddress(flags.prometheus, '--prometheus');

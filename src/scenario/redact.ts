@@ -62,9 +62,14 @@ export function urlSecrets(url: string): string[] {
   return [...new Set([...out, ...decoded])].filter((v) => v !== '').sort((a, b) => b.length - a.length);
 }
 
+/** The URL as the user wrote it when it holds no secret, else redacted (redacting also normalises it). */
+export function displayUrl(url: string): string {
+  return urlSecrets(url).length > 0 ? redactUrl(url) : url;
+}
+
 /** A library's error text about `url`, with the URL shown redacted and none of its secrets left in the text. */
 export function scrubUrlMessage(text: string, url: string): string {
-  return scrubSecrets(text.split(url).join(redactUrl(url)), urlSecrets(url));
+  return scrubSecrets(text.split(url).join(displayUrl(url)), urlSecrets(url));
 }
 
 /** Removes every occurrence of the given secret values from a free-text message (error texts from libraries). */

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pushgateway, Registry } from 'prom-client';
-import { redactUrl, scrubUrlMessage } from '../../scenario/redact.js';
+import { displayUrl, scrubUrlMessage } from '../../scenario/redact.js';
 import { InputError, RunError } from '../../errors.js';
 import type { RunResult } from '../../result/run-result.js';
 import type { LiveUpdate, Reporter, RunStart } from '../reporter.js';
@@ -95,11 +95,11 @@ export class PrometheusReporter implements Reporter {
         jobName: PUSH_JOB,
         groupings: { run_id: runId },
       });
-      this.options.log(`pushgateway: pushed run ${runId} to ${redactUrl(url)} (job ${PUSH_JOB})`);
+      this.options.log(`pushgateway: pushed run ${runId} to ${displayUrl(url)} (job ${PUSH_JOB})`);
     } catch (err) {
       // The gate's verdict stands on its own; a failed push is reported, not turned into a failed run.
       const why = scrubUrlMessage(err instanceof Error ? err.message : String(err), url);
-      this.options.warn(`pushgateway: push to ${redactUrl(url)} failed: ${why}`);
+      this.options.warn(`pushgateway: push to ${displayUrl(url)} failed: ${why}`);
     }
   }
 
@@ -129,6 +129,6 @@ export async function deletePushedRun(url: string, runId: string): Promise<void>
     });
   } catch (err) {
     const why = scrubUrlMessage(err instanceof Error ? err.message : String(err), url);
-    throw new RunError(`pushgateway ${redactUrl(url)}: delete of run ${runId} failed: ${why}`);
+    throw new RunError(`pushgateway ${displayUrl(url)}: delete of run ${runId} failed: ${why}`);
   }
 }
