@@ -40,6 +40,15 @@ describe('faults: runs end on time and count honestly', () => {
     const r = readResult(out);
     expect(r.metrics.requests).toBeGreaterThan(0);
     expect(r.metrics.requests + r.metrics.dropped).toBe(200_000_000);
+    // 10^12 per second: two million million starts, counted without being visited.
+    const out12 = join(tempDir(), 'r.json');
+    const args12 = ['run', '--url', server.url, '--rate', '1e12', '--duration', '2s', '--timeout', '1s'];
+    const started12 = Date.now();
+    const run12 = await runCli([...args12, '--no-default-slos', '-q', '--out', out12], { timeoutMs: 60_000 });
+    expect(run12.code, run12.stderr).toBe(0);
+    expect(Date.now() - started12).toBeLessThan(12_000);
+    const r12 = readResult(out12);
+    expect(r12.metrics.requests + r12.metrics.dropped).toBe(2e12);
   });
 
   it('the achieved rate is over the configured duration: 4 starts in 4 s are 1.0/s, and rps >= 1 is judged on that', async () => {
