@@ -107,7 +107,7 @@ export class RequestRunner implements ChannelOwner {
   }
 
   /** The reset attempt of a request sent again counts as a failed request of its own; the resend is another. */
-  resent(connection: HttpConnection, failed: Outcome): void {
+  resent(connection: Channel, failed: Outcome): void {
     if (this.cut) return;
     this.sink.request(connection.scope, undefined, failed.error, failed.status);
     if (failed.error !== undefined && failed.message !== undefined)
