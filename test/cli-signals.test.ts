@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readResult, runCli, tempDir } from './support/cli.js';
@@ -61,5 +61,24 @@ describe('faults: stopped runs end with an honest, written result', () => {
     expect(readResult(out)).toMatchObject({ interrupted: true });
     // Under a loaded machine the process may need a little past the second to exit once written.
     expect(tookMs).toBeLessThan(2500);
+  });
+
+  it('a flow step unanswered at Ctrl-C is unfinished too', async () => {
+    server = await startServer(() => undefined);
+    const dir = tempDir();
+    const scenario = join(dir, 'flow.yaml');
+    writeFileSync(
+      scenario,
+      `services: { api: { url: "${server.url}", timeout: 30s } }\nload: { rate: 10, duration: 60s }\n` +
+        'flows:\n  - name: buy\n    steps:\n      - { name: look, service: api, path: / }\n',
+    );
+    const out = join(dir, 'r.json');
+    const run = await runCli(['run', scenario, '--no-default-slos', '-q', '--out', out], {
+      onSpawn: (pid) => setTimeout(() => process.kill(pid, 'SIGINT'), 3000),
+    });
+    expect(run.code, run.stderr).toBe(130);
+    const r = readResult(out);
+    expect(r.errorsByKind.unfinished).toBeGreaterThan(5);
+    expect(r.metrics.latencyMs.max).toBeGreaterThanOrEqual(1000);
   });
 });
