@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { BIN, readResult, runCli, tempDir } from './support/cli.js';
 import { fixedDelay, startServer, type TestServer } from './support/servers.js';
 
@@ -127,5 +128,22 @@ describe('faults: runs end on time and count honestly', () => {
       /1000 connections need about \d+ open files, more than the open-files limit of 256 \(`ulimit -n`\)/,
     );
     expect(server.counts.size).toBe(0);
+  });
+
+  it('an absurd publish rate on the demo broker ends on time too, every publish accounted for', async () => {
+    const dir = tempDir();
+    const scenario = join(dir, 'ev.yaml');
+    writeFileSync(
+      scenario,
+      'events:\n  broker: demo\n  drain: 1s\n  queues:\n    - { name: q, queue: q, consumers: 1, json: { n: "{{seq}}" } }\n' +
+        'load: { rate: 100000000, duration: 2s, maxInFlight: 50 }\nslos: []\n',
+    );
+    const out = join(dir, 'r.json');
+    const started = Date.now();
+    const run = await runCli(['run', scenario, '-q', '--out', out], { timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const r = readResult(out);
+    expect(r.metrics.requests + r.metrics.dropped).toBe(200_000_000);
   });
 });
