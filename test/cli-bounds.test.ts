@@ -146,4 +146,22 @@ describe('faults: runs end on time and count honestly', () => {
     const r = readResult(out);
     expect(r.metrics.requests + r.metrics.dropped).toBe(200_000_000);
   });
+
+  it('an absurd flow rate ends on time too, every iteration accounted for', async () => {
+    server = await startServer(fixedDelay(5));
+    const dir = tempDir();
+    const scenario = join(dir, 'flow.yaml');
+    writeFileSync(
+      scenario,
+      `services: { api: "${server.url}" }\nload: { rate: 100000000, duration: 2s, maxInFlight: 50 }\nslos: []\n` +
+        'flows:\n  - name: buy\n    steps:\n      - { name: look, service: api, path: / }\n',
+    );
+    const out = join(dir, 'r.json');
+    const started = Date.now();
+    const run = await runCli(['run', scenario, '-q', '--out', out], { timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const r = readResult(out);
+    expect(r.metrics.requests + r.metrics.dropped).toBe(200_000_000);
+  });
 });
