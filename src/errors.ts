@@ -6,7 +6,10 @@ export const ExitCode = {
   SloFailed: 1,
   InvalidInput: 2,
   RunFailed: 3,
+  /** Stopped by Ctrl-C (SIGINT): 128 + 2. */
   Interrupted: 130,
+  /** Stopped by SIGTERM (a CI job's cancel, `kubectl delete`): 128 + 15; the result is still written. */
+  Terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -9,7 +9,9 @@ import {
   type ShardJobOptions,
   type ShippedFile,
 } from '../kubernetes/manifests.js';
+import { literalSecrets } from '../kubernetes/literal-secrets.js';
 import { requiredVariables } from '../scenario/env-interpolate.js';
+import { displayUrl, urlSecrets } from '../scenario/redact.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
 import { resolvePlan } from './run.js';
 import { parseDuration } from '../scenario/duration.js';
@@ -89,7 +91,9 @@ function options(flags: K8sRenderFlags, plan: ExecutionPlan, files: ShippedFile[
   if (!/^\d+(\.\d+)?([KMGT]i?)?$/.test(memory))
     throw new InputError(`--memory "${memory}": expected a memory quantity such as 512Mi or 2Gi`);
   if (flags.pushgateway !== undefined && !/^https?:\/\/\S+$/.test(flags.pushgateway)) {
-    throw new InputError(`--pushgateway "${flags.pushgateway}": expected an http(s) URL reachable from the pods`);
+    throw new InputError(
+      `--pushgateway "${displayUrl(flags.pushgateway)}": expected an http(s) URL reachable from the pods`,
+    );
   }
   const cpu = flags.cpu ?? '1';
   return {
@@ -137,6 +141,24 @@ async function shippedFiles(file: string, plan: ExecutionPlan): Promise<ShippedF
 }
 
 /**
+ * A ConfigMap and a Job spec are readable by anyone who may read the namespace's configuration: a secret written
+ * into the scenario, or into the Pushgateway URL, would be published in clear. Refused, saying how to pass it.
+ */
+function refuseLiteralSecrets(text: string, file: string, pushgateway: string | undefined): void {
+  const problems = literalSecrets(text, file);
+  if (problems.length > 0) {
+    throw new InputError(
+      `${problems.join('; ')}: k8s render will not put secrets in a ConfigMap; write them as \${VAR} (e.g. Authorization: "Bearer \${API_TOKEN}") and give the pods a Secret holding them with --env-from-secret NAME`,
+    );
+  }
+  if (pushgateway !== undefined && urlSecrets(pushgateway).length > 0) {
+    throw new InputError(
+      `--pushgateway "${displayUrl(pushgateway)}": credentials in the URL would be written into the Job in clear; use a Pushgateway reachable without them from the pods (an in-cluster Service)`,
+    );
+  }
+}
+
+/**
  * `k8s render`: prints a ConfigMap with the scenario and an Indexed Job whose pod k runs shard k+1 of N and
  * prints its result to stdout. Nothing is sent to a cluster: pipe it to `kubectl apply -f -`.
  */
@@ -152,6 +174,7 @@ export async function k8sRenderCommand(
     );
   }
   const files = await shippedFiles(file, plan);
+  refuseLiteralSecrets((files[0] as ShippedFile).content, file, flags.pushgateway);
   const o = options(flags, plan, files);
   checkScale(plan, { shard: { index: 0, count: o.shards } });
   const vars = requiredVariables((files[0] as ShippedFile).content);

@@ -50,6 +50,11 @@ export class Publisher {
     this.ended = true;
   }
 
+  /** Milliseconds since the run's clock started. */
+  get elapsedMs(): number {
+    return performance.now() - this.t0;
+  }
+
   /** The drain's second, published after load ends so the last figures reach reporters before onEnd. */
   publishLast(): void {
     this.publish(performance.now() - this.t0);

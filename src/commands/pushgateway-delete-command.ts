@@ -11,7 +11,8 @@ export function registerPushgatewayDelete(program: Command, setExit: SetExit): v
     .action(async (url: string, runId: string) => {
       const { deletePushedRun } = await import('../reporters/prometheus/prometheus.js');
       await deletePushedRun(url, runId);
-      process.stdout.write(`deleted run ${runId} from ${url}\n`);
+      const { displayUrl } = await import('../scenario/redact.js');
+      process.stdout.write(`deleted run ${runId} from ${displayUrl(url)}\n`);
       setExit(ExitCode.Pass);
     });
 }

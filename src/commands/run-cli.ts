@@ -13,18 +13,37 @@ export interface RunCliOptions extends RunFlags, OutputFlags {
   startAt?: string;
 }
 
-/** Ctrl-C: the first stops the run gracefully (the result is still written); a second one exits at once. */
-function interruptSignal(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(ExitCode.Interrupted);
-    process.stderr.write('\nstopping… (Ctrl-C again to quit at once)\n');
-    controller.abort();
+/** How a signal stops a run: which one came first decides the exit code (SIGINT 130, SIGTERM 143). */
+interface Interrupt {
+  /** The first signal: the run stops, drains briefly, and its result is written. */
+  signal: AbortSignal;
+  /** The second: the drain is not waited for; what the result already holds is written at once. */
+  hurry: AbortSignal;
+  exitCode(): ExitCode | undefined;
+  dispose(): void;
+}
+
+/** Ctrl-C or SIGTERM: the first stops gracefully; a second writes what is held at once; a third quits outright. */
+function interruptSignal(): Interrupt {
+  const stop = new AbortController();
+  const hurry = new AbortController();
+  let code: ExitCode | undefined;
+  const onSignal = (name: NodeJS.Signals): void => {
+    if (hurry.signal.aborted) process.exit(code ?? ExitCode.Interrupted);
+    if (stop.signal.aborted) {
+      process.stderr.write('\nwriting the result as it stands… (again to quit at once)\n');
+      return hurry.abort();
+    }
+    code = name === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+    process.stderr.write('\nstopping… (Ctrl-C again to write the result at once)\n');
+    stop.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
-    signal: controller.signal,
+    signal: stop.signal,
+    hurry: hurry.signal,
+    exitCode: () => code,
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -50,7 +69,8 @@ export async function runCommand(file: string | undefined, options: RunCliOption
     const warn = (line: string): void => void process.stderr.write(`${line}\n`);
     reporters.push(...(await createOutputs(options, { signal: interrupt.signal, env: process.env, log, warn })));
     try {
-      return (await executeRun(plan, reporters, interrupt.signal, scale, warn)).exitCode;
+      const outcome = await executeRun(plan, reporters, interrupt.signal, scale, warn, interrupt.hurry);
+      return outcome.result.interrupted ? (interrupt.exitCode() ?? outcome.exitCode) : outcome.exitCode;
     } finally {
       await closeReporters(reporters);
     }

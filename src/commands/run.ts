@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ExitCode } from '../errors.js';
-import { judgeHealth, judgeLateness } from '../metrics/saturation.js';
+import { judgeHealth, judgeLateness, withLocalFailures } from '../metrics/saturation.js';
 import { primeAggregation } from '../metrics/prime.js';
 import { waitForStart } from './start-at.js';
 import { ThreadLoad } from '../metrics/thread-load.js';
@@ -15,6 +15,7 @@ import { VERSION } from '../version.js';
 import { workloadOf } from '../workloads/registry.js';
 import type { RunKit } from '../workloads/workload.js';
 import { openFeed } from './open-feed.js';
+import { checkOpenFiles } from './open-files.js';
 import { Publisher } from './publisher.js';
 import { checkScale, type RunScale } from './scale.js';
 import { perSecond } from '../slo/window-evaluate.js';
@@ -49,14 +50,17 @@ export async function executeRun(
   signal: AbortSignal,
   scale: RunScale = {},
   warn: (line: string) => void = stderrWarn,
+  /** A second Ctrl-C: the result is written from what has been recorded, without waiting for the drain. */
+  hurry?: AbortSignal,
 ): Promise<RunOutcome> {
   checkScale(plan, scale);
+  checkOpenFiles(plan, scale.shard);
   const feed = plan.data && (await openFeed(plan.data, scale.shard));
   const prepared = await workloadOf(plan).prepare(plan, { feed, scale });
   try {
     await waitForStart(scale.startAt, signal);
     const run = { plan, kit: prepared.kit, targetDisplay: prepared.targetDisplay, shard: scale.shard };
-    return await drive(run, new ReporterSet(reporters, warn), signal);
+    return await drive(run, new ReporterSet(reporters, warn), { signal, hurry });
   } finally {
     await prepared.stop();
   }
@@ -71,8 +75,13 @@ interface RunSetup {
 }
 
 /** Load runs until the kit is done, the user stops it, or an abortOnFail SLO fails; reporters hear every second. */
-async function drive(run: RunSetup, reporters: ReporterSet, userStop: AbortSignal): Promise<RunOutcome> {
+async function drive(
+  run: RunSetup,
+  reporters: ReporterSet,
+  user: { signal: AbortSignal; hurry: AbortSignal | undefined },
+): Promise<RunOutcome> {
   const { plan, kit } = run;
+  const userStop = user.signal;
   const stop = new AbortController();
   const onUserStop = (): void => stop.abort();
   userStop.addEventListener('abort', onUserStop, { once: true });
@@ -93,15 +102,22 @@ async function drive(run: RunSetup, reporters: ReporterSet, userStop: AbortSigna
   primeAggregation();
   const load = new ThreadLoad(plan.load.model).start();
   const publisher = new Publisher(plan, kit, load, reporters);
+  let stoppedAtMs: number | undefined;
+  stop.signal.addEventListener('abort', () => (stoppedAtMs = publisher.elapsedMs), { once: true });
   const timer = setInterval(() => void publisher.tick(() => stop.abort()), INTERVAL_MS);
   try {
-    await kit.run(stop.signal);
+    const running = kit.run(stop.signal);
+    // A second Ctrl-C does not wait for the drain: the result is made from what has been recorded so far.
+    running.catch(() => undefined);
+    await (user.hurry === undefined ? running : Promise.race([running, untilAborted(user.hurry)]));
   } finally {
     publisher.end();
     clearInterval(timer);
     userStop.removeEventListener('abort', onUserStop);
   }
   publisher.publishLast();
+  // Rates over the configured duration, or up to the stop when the run was cut short; never over the drain.
+  kit.aggregator.closeRateWindow(Math.min(stoppedAtMs ?? Infinity, plan.load.durationMs));
   const result = finish(run, { runId, startedAt, interrupted: userStop.aborted, abortedBy: publisher.abortedBy }, load);
   await reporters.end(result);
   return { result, exitCode: exitCodeOf(result) };
@@ -116,10 +132,14 @@ function finish(
   const { aggregator } = kit;
   const sendDelayP99Ms = summarizeHistogram(aggregator.sendDelay).p99;
   const own = load.finish();
-  const generator = judgeLateness(
-    kit.generatorHealth?.(plan.load.model, sendDelayP99Ms) ?? judgeHealth(plan.load.model, { ...own, sendDelayP99Ms }),
-    aggregator.sendDelay,
-    aggregator.elapsedMs,
+  const generator = withLocalFailures(
+    judgeLateness(
+      kit.generatorHealth?.(plan.load.model, sendDelayP99Ms) ??
+        judgeHealth(plan.load.model, { ...own, sendDelayP99Ms }),
+      aggregator.sendDelay,
+      aggregator.elapsedMs,
+    ),
+    aggregator.errorsByKind.local_resource,
   );
   // Windowed SLOs read the run's seconds, each with its latency histogram.
   const seconds = hasWindowedSlo(plan.slos) ? perSecond(aggregator.timeseries, aggregator.pointHistograms) : undefined;
@@ -142,3 +162,9 @@ function finish(
     ),
   );
 }
+
+const untilAborted = (signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });

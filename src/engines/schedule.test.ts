@@ -46,4 +46,24 @@ describe('schedule', () => {
     expect(times).toHaveLength(100 + 300 + 100);
     expect(Math.max(...times)).toBeLessThan(7000);
   });
+
+  it('counts arrivals due before a time arithmetically, matching timeOf, for a whole run and for shards', () => {
+    const s = new ArrivalSchedule(buildStages(0, [{ durationMs: 10_000, value: 100 }]));
+    const times = arrivals(s);
+    for (const t of [0, 1, 1234.5, 5000, 7071, 9999, 10_000, 1e9]) {
+      expect(s.countBefore(t)).toBe(times.filter((a) => a < t).length);
+    }
+    const shard = { index: 1, count: 3 };
+    const mine = times.filter((_, j) => j % 3 === 1);
+    expect(s.overdue(0, 6000, shard)).toBe(mine.filter((a) => a < 6000).length);
+    expect(s.overdue(5, 6000, shard)).toBe(mine.filter((a) => a < 6000).length - 5);
+    expect(s.overdue(10_000, 6000, shard)).toBe(0);
+  });
+
+  it('counts 10^12 per second in one step', () => {
+    const s = new ArrivalSchedule(buildStages(1e12, [{ durationMs: 2000, value: 1e12 }]));
+    expect(s.endMs).toBe(2000);
+    expect(s.countBefore(1000)).toBe(1e12);
+    expect(s.overdue(0, Infinity, { index: 0, count: 1 })).toBe(2e12);
+  });
 });

@@ -1,3 +1,4 @@
+import type { Shard } from '../scenario/shard.js';
 import type { StageSpan } from '../scenario/stages.js';
 
 /** The scheduled value at time t (ms since start); 0 after the last stage. */
@@ -35,6 +36,38 @@ export class ArrivalSchedule {
 
   /** Expected arrivals over the whole schedule (fractional). */
   readonly total: number;
+
+  /** When the last span ends (ms since start): no arrival is due after it. */
+  get endMs(): number {
+    const last = this.spans[this.spans.length - 1];
+    return last === undefined ? 0 : last.startMs + last.durationMs;
+  }
+
+  /**
+   * How many arrivals of the whole schedule are due strictly before `tMs`, by arithmetic on the integral of the
+   * rate: a generator that has fallen behind by millions of starts counts them in O(1), not one at a time.
+   */
+  countBefore(tMs: number): number {
+    let integral = 0;
+    for (let i = 0; i < this.spans.length; i++) {
+      const s = this.spans[i] as StageSpan;
+      const before = this.cumulative[i] as number;
+      if (tMs < s.startMs + s.durationMs) {
+        integral = before + arrivalsWithin(s, Math.max(0, tMs - s.startMs) / 1000);
+        return Math.min(Math.ceil(integral), Math.ceil(this.total));
+      }
+    }
+    return Math.ceil(this.total);
+  }
+
+  /**
+   * Of the arrivals this shard starts (see wholeArrival), how many lie before `tMs` and at or after its k-th:
+   * the starts a generator skips at once when it is at its in-flight cap or past the end of the schedule.
+   */
+  overdue(k: number, tMs: number, shard: Shard): number {
+    const whole = this.countBefore(tMs);
+    return Math.max(0, Math.ceil((whole - shard.index) / shard.count) - k);
+  }
 
   /** When arrival k (0-based) is due, in ms since start, or undefined when the schedule has ended. */
   timeOf(k: number): number | undefined {

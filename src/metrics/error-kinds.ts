@@ -10,6 +10,13 @@
  *   reset (RST_STREAM), by error code; codes without a kind of their own are h2_rst_other.
  * - CANCELLED … UNAUTHENTICATED: a gRPC call that ended with that status code (canonical names) when the request did
  *   not expect it.
+ * - unfinished: still waiting for its answer when the run was stopped and its drain ended (Ctrl-C). Recorded
+ *   with the time it had waited so far, a censored sample: its real latency is at least that, so latency SLOs
+ *   judge it as at least that slow, and an interrupted run with a stalled target cannot pass.
+ * - local_resource: the generator ran out of something of its own (file descriptors, buffers, local ports:
+ *   EMFILE, ENFILE, ENOBUFS, EADDRNOTAVAIL, EADDRINUSE) before the request reached the target. It is the
+ *   generator's fault: counted here only, never as a request or an error of the target (not in `errors` nor
+ *   `errorRate`), and it marks the result generator-limited.
  */
 
 /** gRPC status codes by their canonical names; the index is the code. */
@@ -52,6 +59,8 @@ export const ERROR_KINDS = [
   'h2_rst_internal_error',
   'h2_rst_other',
   ...GRPC_ERROR_KINDS,
+  'unfinished',
+  'local_resource',
   'other',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -71,3 +80,6 @@ export function emptyErrorCounts(): ErrorCounts {
 export function addErrorCounts(into: ErrorCounts, from: Readonly<Partial<ErrorCounts>>): void {
   for (const kind of ERROR_KINDS) into[kind] += from[kind] ?? 0;
 }
+
+/** Failures that are the generator's own doing: not requests of the target, so not in its error rate. */
+export const isGeneratorFault = (kind: ErrorKind | undefined): boolean => kind === 'local_resource';

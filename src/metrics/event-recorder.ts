@@ -104,7 +104,7 @@ export interface EventSink {
   publishStarted(queue: number, sendDelayMs: number): void;
   published(queue: number, latencyMs: number): void;
   publishFailed(queue: number, kind: PublishErrorKind): void;
-  dropped(queue: number): void;
+  dropped(queue: number, count?: number): void;
   consumed(queue: number, e2eMs: number, outOfOrder: boolean): void;
   duplicate(queue: number): void;
   foreign(queue: number): void;
@@ -167,8 +167,8 @@ export class EventRecorder implements EventSink {
     c.errors[kind]++;
   }
 
-  dropped(queue: number): void {
-    this.q(queue).dropped++;
+  dropped(queue: number, count = 1): void {
+    this.q(queue).dropped += count;
   }
 
   consumed(queue: number, e2eMs: number, outOfOrder: boolean): void {

@@ -28,7 +28,7 @@ export interface FlowSink extends SampleSink {
   /** An iteration finished, from its intended start; failed when any step failed or was skipped. */
   iteration(flow: number, durationMs: number, failed: boolean, traceId: string): void;
   /** An open-model iteration that could not start (in-flight cap): dropped for the flow and its first step. */
-  flowDropped(flow: number): void;
+  flowDropped(flow: number, count?: number): void;
 }
 
 /** Run totals of the flow-only scopes (flows, services, skipped steps, exemplars); steps live in RunAggregator. */
@@ -126,11 +126,11 @@ export class FlowRecorder extends IntervalRecorder implements FlowSink {
     this.interval.exemplars.offer(traceId, flow, durationMs, failed);
   }
 
-  flowDropped(flow: number): void {
+  flowDropped(flow: number, count = 1): void {
     const first = this.flowScopes.flows[flow]?.firstStep;
     if (first === undefined) throw new RangeError(`unknown flow ${flow}`);
-    this.interval.flows.drop(flow);
-    this.dropped(first);
+    this.interval.flows.drop(flow, count);
+    this.dropped(first, count);
   }
 
   override flush(elapsedMs: number, consume: (snapshot: IntervalSnapshot) => void): void {

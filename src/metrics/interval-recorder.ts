@@ -1,4 +1,4 @@
-import { type ErrorCounts, type ErrorKind, emptyErrorCounts } from './error-kinds.js';
+import { type ErrorCounts, type ErrorKind, emptyErrorCounts, isGeneratorFault } from './error-kinds.js';
 import { type Histogram, createHistogram, recordMs } from './histogram.js';
 import { type StatusRow, StatusTable } from './status-table.js';
 
@@ -38,8 +38,8 @@ export interface SampleSink {
    * `status` is the HTTP response status, 0 when none came; omitted by non-HTTP work (event publishes).
    */
   request(scope: number, latencyMs: number | undefined, error: ErrorKind | undefined, status?: number): void;
-  /** An open-model start the generator could not make (in-flight cap reached). */
-  dropped(scope: number): void;
+  /** Open-model starts the generator could not make (in-flight cap reached, or the schedule ended first). */
+  dropped(scope: number, count?: number): void;
   sendDelay(ms: number): void;
   /** The text of an error, e.g. "connect ECONNREFUSED 127.0.0.1:9"; only a few distinct ones are kept. */
   errorSample(kind: ErrorKind, message: string): void;
@@ -110,6 +110,8 @@ export class IntervalRecorder implements SampleSink {
   request(scope: number, latencyMs: number | undefined, error: ErrorKind | undefined, status?: number): void {
     const s = this.scopes[scope];
     if (s === undefined) throw new RangeError(`unknown scope ${scope}`);
+    // The generator ran out of its own resources: the target never saw this request, so it is not one of its.
+    if (isGeneratorFault(error)) return void this.errorsByKind.local_resource++;
     s.requests++;
     this.total.requests++;
     if (error !== undefined) {
@@ -123,11 +125,11 @@ export class IntervalRecorder implements SampleSink {
     else if (latencyMs !== undefined) recordMs(s.latency, latencyMs);
   }
 
-  dropped(scope: number): void {
+  dropped(scope: number, count = 1): void {
     const s = this.scopes[scope];
     if (s === undefined) throw new RangeError(`unknown scope ${scope}`);
-    s.dropped++;
-    this.total.dropped++;
+    s.dropped += count;
+    this.total.dropped += count;
   }
 
   sendDelay(ms: number): void {

@@ -85,6 +85,7 @@ export class RunAggregator {
   readonly timeseries: TimeseriesPoint[] = [];
   readonly errorSamples = new Map<string, number>();
   private lastElapsedMs = 0;
+  private windowMs: number | undefined;
   private last: TimeseriesPoint | undefined;
   private pointSpanMs = 0;
 
@@ -173,13 +174,26 @@ export class RunAggregator {
     return this.lastElapsedMs;
   }
 
+  /**
+   * The time rates are computed over: the elapsed time while the run goes on, then what `closeRateWindow` set.
+   * A run that ends its schedule is judged over its configured duration, not up to its last arrival (4 requests
+   * in 4 s are 1.0/s, not 1.3/s) nor over its drain.
+   */
+  get rateWindowMs(): number {
+    return this.windowMs ?? this.lastElapsedMs;
+  }
+
+  closeRateWindow(ms: number): void {
+    this.windowMs = ms;
+  }
+
   metrics(): ScopeMetrics {
-    return scopeMetrics(this.total, this.lastElapsedMs);
+    return scopeMetrics(this.total, this.rateWindowMs);
   }
 
   byScope(): Record<string, ScopeMetrics> {
     const out: Record<string, ScopeMetrics> = {};
-    for (const [name, totals] of this.scopes) out[name] = scopeMetrics(totals, this.lastElapsedMs);
+    for (const [name, totals] of this.scopes) out[name] = scopeMetrics(totals, this.rateWindowMs);
     return out;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHistogram, type Histogram, recordMs } from './histogram.js';
-import { judgeHealth, judgeLateness, judgeSample, worstFigures } from './saturation.js';
+import { judgeHealth, judgeLateness, judgeSample, withLocalFailures, worstFigures } from './saturation.js';
 import { ThreadLoad } from './thread-load.js';
 
 const calm = { eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 3, cpuPercent: 40, sendDelayP99Ms: 0.2 };
@@ -97,5 +97,13 @@ describe('generator saturation', () => {
     expect(whole.eventLoopDelayMaxMs).toBeLessThan(75); // the 10 ms sampling interval is not counted as delay
     expect(live.cpuPercent).toBeGreaterThan(50); // 300 ms busy of ~400 ms
     expect(whole.cpuPercent).toBeGreaterThan(10);
+  });
+
+  it('requests failed for want of local resources make a calm generator generator-limited, saying why', () => {
+    const calmHealth = judgeHealth('closed', calm);
+    expect(withLocalFailures(calmHealth, 0)).toBe(calmHealth);
+    const h = withLocalFailures(calmHealth, 12);
+    expect(h.saturated).toBe(true);
+    expect(h.reasons).toEqual([expect.stringMatching(/^12 requests failed for want of local resources .*ulimit -n/)]);
   });
 });

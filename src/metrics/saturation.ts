@@ -104,3 +104,13 @@ export function worstFigures(figures: readonly ThreadFigures[]): ThreadFigures {
     cpuPercent: Math.max(0, ...figures.map((f) => f.cpuPercent)),
   };
 }
+
+/**
+ * Requests that failed for want of the generator's own resources (descriptors, buffers, local ports) make the
+ * run generator-limited, whatever its other figures say: the target was not what ran out.
+ */
+export function withLocalFailures(health: GeneratorHealth, failures: number): GeneratorHealth {
+  if (failures === 0) return health;
+  const reason = `${failures} requests failed for want of local resources (open files, buffers, ports): raise \`ulimit -n\` or lower the load`;
+  return { ...health, saturated: true, reasons: [...health.reasons, reason] };
+}

@@ -54,8 +54,8 @@ export class ScopeTable {
     }
   }
 
-  drop(i: number): void {
-    this.row(i).dropped++;
+  drop(i: number, count = 1): void {
+    this.row(i).dropped += count;
   }
 
   skip(i: number, count = 1): void {

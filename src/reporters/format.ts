@@ -41,3 +41,9 @@ export function fmtSloValue(value: number | null, unit: 'ms' | 'ratio' | 'rps' |
       return fmtCount(value);
   }
 }
+
+/** ", 12 requests unfinished" when a stopped run left requests unanswered (a result from before the kind: none). */
+export function fmtUnfinished(errorsByKind: Partial<Record<'unfinished', number>>): string {
+  const n = errorsByKind.unfinished ?? 0;
+  return n > 0 ? `, ${fmtCount(n)} request${n === 1 ? '' : 's'} unfinished` : '';
+}

@@ -1,7 +1,7 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { RunResult } from '../result/run-result.js';
 import type { SloVerdict } from '../slo/evaluate.js';
-import { fmtSloValue } from './format.js';
+import { fmtSloValue, fmtUnfinished } from './format.js';
 import type { Reporter } from './reporter.js';
 import { writeReport } from './write-report.js';
 
@@ -29,7 +29,7 @@ function testcase(v: SloVerdict, classname: string, seconds: string): XmlNode {
 
 function notes(result: RunResult): string[] {
   const out: string[] = [];
-  if (result.interrupted) out.push('run interrupted: partial result');
+  if (result.interrupted) out.push(`run interrupted: partial result${fmtUnfinished(result.errorsByKind)}`);
   if (result.abortedBy !== null) out.push(`aborted early: ${result.abortedBy} already failed`);
   if (result.generator.saturated) out.push(`load generator saturated: ${result.generator.reasons.join('; ')}`);
   return out;

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { parseDuration } from '../scenario/duration.js';
-import { parseListenAddress } from './prometheus/listen-address.js';
+import { displayUrl } from '../scenario/redact.js';
+import { isEveryInterface, parseListenAddress } from './prometheus/listen-address.js';
 import type { OutputDef, OutputFlags } from './registry.js';
 
 /** One scrape interval of the common Prometheus set-up (15 s), so the last values are scraped once. */
@@ -31,11 +32,18 @@ export const prometheus: OutputDef = {
       throw new InputError('--linger needs --prometheus');
     if (flags.prometheus === undefined && flags.pushgateway === undefined) return undefined;
     if (flags.pushgateway !== undefined && !/^https?:\/\//.test(flags.pushgateway)) {
-      throw new InputError(`--pushgateway "${flags.pushgateway}": expected an http(s) URL, e.g. http://127.0.0.1:9091`);
+      const shown = displayUrl(flags.pushgateway);
+      throw new InputError(`--pushgateway "${shown}": expected an http(s) URL, e.g. http://127.0.0.1:9091`);
+    }
+    const listen = flags.prometheus === undefined ? undefined : parseListenAddress(flags.prometheus, '--prometheus');
+    if (listen !== undefined && isEveryInterface(listen.host)) {
+      ctx.warn(
+        `warning: --prometheus ${flags.prometheus}: /metrics is exposed on every interface, to anyone who can reach this machine (use 127.0.0.1:${listen.port} to keep it local)`,
+      );
     }
     const { PrometheusReporter } = await import('./prometheus/prometheus.js');
     return PrometheusReporter.create({
-      listen: flags.prometheus === undefined ? undefined : parseListenAddress(flags.prometheus, '--prometheus'),
+      listen,
       pushgateway: flags.pushgateway,
       lingerMs: lingerMs(flags),
       signal: ctx.signal,

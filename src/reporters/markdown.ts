@@ -1,7 +1,7 @@
 import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
-import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue } from './format.js';
+import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue, fmtUnfinished } from './format.js';
 import { optionalTables } from './report-sections.js';
 import type { Reporter } from './reporter.js';
 import { writeReport } from './write-report.js';
@@ -70,7 +70,8 @@ function errorsSection(result: RunResult): string | undefined {
 
 function notes(result: RunResult): string | undefined {
   const out: string[] = [];
-  if (result.interrupted) out.push('> ⚠️ The run was interrupted: partial result.');
+  if (result.interrupted)
+    out.push(`> ⚠️ The run was interrupted: partial result${fmtUnfinished(result.errorsByKind)}.`);
   if (result.abortedBy !== null) out.push(`> ⚠️ Aborted early: \`${result.abortedBy}\` had already failed.`);
   if (result.generator.saturated) {
     out.push(

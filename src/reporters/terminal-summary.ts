@@ -3,7 +3,7 @@ import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import { sectionsOf } from '../workloads/registry.js';
-import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue } from './format.js';
+import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue, fmtUnfinished } from './format.js';
 import type { SectionView } from './section.js';
 import { formatConnections } from './connections-summary.js';
 import { borderlessTable as table, renderTable as render } from './table.js';
@@ -90,7 +90,7 @@ function headline(result: RunResult, sections: readonly SectionView[], c: ChalkI
 
 function verdictLine(result: RunResult, c: ChalkInstance): string {
   const notes: string[] = [];
-  if (result.interrupted) notes.push(c.yellow('interrupted: partial result'));
+  if (result.interrupted) notes.push(c.yellow(`interrupted: partial result${fmtUnfinished(result.errorsByKind)}`));
   if (result.partial) notes.push(c.yellow('partial: shards missing from the merge'));
   if (result.abortedBy !== null) notes.push(c.red(`aborted early: ${result.abortedBy} already failed`));
   const failed = result.slos.filter((v) => !v.pass).length;

@@ -6,11 +6,14 @@ import type { EventsPlan } from '../../scenario/event-plan.js';
 import type { LoadPlan } from '../../scenario/plan.js';
 import { ABORT_DRAIN_MS, sleep, yieldToLoop } from '../engine.js';
 import { WeightedPicker } from '../http/request-picker.js';
+import { WHOLE } from '../../scenario/shard.js';
 import { ArrivalSchedule, valueAt } from '../schedule.js';
 import { adapterFor } from './adapter-registry.js';
 import { type AdapterSource, QueueRun } from './queue-run.js';
 
 const MAX_STARTS_PER_TICK = 500;
+/** Publishes still unmade this long after the schedule's end are missed (dropped): the run ends on time. */
+const MISSED_AFTER_MS = 1000;
 const LAG_EVERY_MS = 1000;
 const DRAIN_POLL_MS = 50;
 const DRAIN_LAG_EVERY_MS = 250;
@@ -96,13 +99,20 @@ export class EventEngine {
       const now = performance.now() - t0;
       sink.setTargetRate(valueAt(stages, now));
       inFlight = queues.reduce((a, q) => a + q.publisher.inFlight, 0);
+      if (now >= schedule.endMs + MISSED_AFTER_MS) {
+        // The schedule is over: publishes never reached are missed, counted at once rather than sent late.
+        dropMany(queues, picker, schedule.overdue(k, Infinity, WHOLE));
+        break;
+      }
       for (let burst = 0; due !== undefined && due <= now && burst < MAX_STARTS_PER_TICK; burst++) {
-        const q = queues[picker.next()] as QueueRun;
         if (inFlight >= maxInFlight) {
-          q.publisher.dropped();
+          // At the cap every publish already due is dropped in one step, however many.
+          const n = Math.max(1, schedule.overdue(k, now, WHOLE));
+          dropMany(queues, picker, n);
+          k += n - 1;
         } else {
           sink.sendDelay(now - due);
-          q.publisher.publish(epoch0 + due);
+          (queues[picker.next()] as QueueRun).publisher.publish(epoch0 + due);
           inFlight++;
         }
         due = schedule.timeOf(++k);
@@ -138,4 +148,10 @@ export class EventEngine {
       if (signal.aborted) deadline = Math.min(deadline, performance.now() + ABORT_DRAIN_MS);
     }
   }
+}
+
+/** Publishes the generator could not make, shared among the queues by weight. */
+function dropMany(queues: readonly QueueRun[], picker: WeightedPicker, count: number): void {
+  if (count === 1) return (queues[picker.next()] as QueueRun).publisher.dropped();
+  picker.split(count).forEach((n, i) => n > 0 && queues[i]?.publisher.dropped(n));
 }

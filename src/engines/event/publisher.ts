@@ -63,9 +63,9 @@ export class QueuePublisher {
     return this.window.size;
   }
 
-  dropped(): void {
-    this.sinks.events.dropped(this.plan.index);
-    this.sinks.samples.dropped(this.plan.index);
+  dropped(count = 1): void {
+    this.sinks.events.dropped(this.plan.index, count);
+    this.sinks.samples.dropped(this.plan.index, count);
   }
 
   /** Starts a publish meant to leave at `intendedMs` (epoch-based monotonic ms); it settles in the background. */

@@ -29,6 +29,8 @@ export class FlowRunner implements UnitRunner {
   private cut = false;
   private readonly picker: WeightedPicker;
   private idle: (() => void) | undefined;
+  /** Step requests sent and not yet answered, with when their latency started. */
+  private readonly pending = new Set<{ step: StepPlan; startAt: number }>();
 
   constructor(
     private readonly plan: FlowsPlan,
@@ -45,9 +47,10 @@ export class FlowRunner implements UnitRunner {
     return this.inFlightCount;
   }
 
-  /** An open-model start that could not be made: counted against the flow it would have been. */
-  drop(): void {
-    this.sink.flowDropped(this.picker.next());
+  /** Open-model starts that could not be made: counted against the flows they would have been. */
+  drop(count = 1): void {
+    if (count === 1) return this.sink.flowDropped(this.picker.next());
+    this.picker.split(count).forEach((n, i) => n > 0 && this.sink.flowDropped(i, n));
   }
 
   /**
@@ -105,7 +108,10 @@ export class FlowRunner implements UnitRunner {
   ): Promise<boolean | undefined> {
     const sender = this.senders[step.service];
     if (sender === undefined) throw new RangeError(`no sender for service ${step.service}`);
+    const pending = { step, startAt };
+    this.pending.add(pending);
     const outcome = await sender.send(step, ctx, vars, traceparent(traceId, newSpanId()));
+    this.pending.delete(pending);
     if (this.cut) return undefined;
     const latency = outcome.hasLatency ? performance.now() - startAt : undefined;
     this.sink.step(step.index, step.service, latency, outcome.error, outcome.status);
@@ -114,9 +120,16 @@ export class FlowRunner implements UnitRunner {
     return false;
   }
 
-  /** Waits up to `maxMs` for running iterations; whatever is still running after that is cut. */
+  /**
+   * Waits up to `maxMs` for running iterations; whatever is still running after that is cut. Step requests still
+   * unanswered then are counted as `unfinished`, with the time they had waited (a lower bound of their latency).
+   */
   async drain(maxMs: number): Promise<void> {
     if (this.inFlightCount > 0) await idleOrTimeout(maxMs, (wake) => (this.idle = wake));
+    if (this.cut) return;
+    const now = performance.now();
+    for (const { step, startAt } of this.pending)
+      this.sink.step(step.index, step.service, now - startAt, 'unfinished', 0);
     this.cut = true;
   }
 }

@@ -45,8 +45,9 @@ export class GrpcRunner implements UnitRunner {
     return this.inFlightCount;
   }
 
-  drop(): void {
-    this.sink.dropped(this.picker.next());
+  drop(count = 1): void {
+    if (count === 1) return this.sink.dropped(this.picker.next());
+    this.picker.split(count).forEach((n, i) => n > 0 && this.sink.dropped(i, n));
   }
 
   async run(intendedAt: number): Promise<void> {

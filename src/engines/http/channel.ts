@@ -26,4 +26,6 @@ export interface Channel extends Timed<Channel> {
 /** Who hears that an exchange ended. `endedAt` is performance.now() when the answer (or failure) arrived. */
 export interface ChannelOwner {
   completed(channel: Channel, outcome: Outcome, endedAt: number): void;
+  /** An idempotent request met a reset on a reused HTTP/1.1 connection and is sent again: the reset is counted. */
+  resent?(channel: Channel, failed: Outcome): void;
 }

@@ -56,6 +56,7 @@ async function exchanges(
   request: Record<string, unknown>,
   count: number,
   timeoutMs = 2000,
+  resends: Outcome[] = [],
 ): Promise<Outcome[]> {
   const prepared = prepare(request, base);
   const outcomes: Outcome[] = [];
@@ -69,6 +70,7 @@ async function exchanges(
           resolve(outcomes);
         }
       },
+      resent: (_c, failed) => void resends.push(failed),
     });
     const sweep = setInterval(() => connection.expireIfDue(performance.now()), 10);
     sweep.unref();
@@ -145,7 +147,13 @@ describe('HttpConnection against real servers', () => {
     });
     tracked(raw);
     const host = await listen(raw);
-    expect(await exchanges(`http://${host}`, { path: '/' }, 3)).toEqual(Array(3).fill(ok()));
+    const resends: Outcome[] = [];
+    expect(await exchanges(`http://${host}`, { path: '/' }, 3, 2000, resends)).toEqual(Array(3).fill(ok()));
+    // Every resend is reported to the owner with the reset it met, so it can be counted (never hidden).
+    expect(resends).toEqual([
+      expect.objectContaining({ error: 'connect_reset', hasLatency: false }),
+      expect.objectContaining({ error: 'connect_reset', hasLatency: false }),
+    ]);
     const posts = await exchanges(`http://${host}`, { method: 'POST', path: '/' }, 2);
     expect(posts[0]).toEqual(ok());
     expect(posts[1]).toMatchObject({ error: 'connect_reset', hasLatency: false });
@@ -168,6 +176,24 @@ describe('HttpConnection against real servers', () => {
     });
     expect(outcomes[1]).toEqual(ok());
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+  });
+
+  it('a response that ends after its deadline is a timeout, even when the deadline timer has not fired', async () => {
+    const server = createHttpServer((_req, res) => void setTimeout(() => res.end('slow'), 40));
+    tracked(server);
+    const host = await listen(server);
+    const prepared = prepare({ path: '/' }, `http://${host}`);
+    // No sweep runs here: only the comparison at completion can see that the 5 ms deadline passed.
+    const outcome = await new Promise<Outcome>((resolve) => {
+      const connection: HttpConnection = new HttpConnection(originOf(new URL(`http://${host}`)), 5, {
+        completed: (_c, o) => {
+          connection.close();
+          resolve(o);
+        },
+      });
+      connection.send(prepared, { seq: 0 });
+    });
+    expect(outcome).toMatchObject({ error: 'timeout', hasLatency: true, message: 'no complete response within 5 ms' });
   });
 
   it('counts a malformed response as malformed_response at once, and a HEAD response as bodiless', async () => {

@@ -47,6 +47,11 @@ function bodyTooLarge(status: number): Outcome {
 /** Who hears that an exchange ended. `endedAt` is performance.now() when the answer (or failure) arrived. */
 export interface ConnectionOwner {
   completed(connection: HttpConnection, outcome: Outcome, endedAt: number): void;
+  /**
+   * An idempotent request met a reset on a reused connection and is being sent again on a new one. The failed
+   * attempt is the owner's to count (as an error), so a server that resets requests never looks healthy.
+   */
+  resent?(connection: HttpConnection, failed: Outcome): void;
 }
 
 /** Where connections go: parsed once from the base URL. */
@@ -150,10 +155,24 @@ export class HttpConnection implements Timed<HttpConnection> {
   expireIfDue(now: number): void {
     if (this.request === undefined || now < this.deadline) return;
     this.drop();
-    this.finish(
-      { error: 'timeout', hasLatency: true, status: 0, message: `no complete response within ${this.timeoutMs} ms` },
-      now,
-    );
+    this.finish(this.timedOut(), now);
+  }
+
+  private timedOut(): Outcome {
+    return {
+      error: 'timeout',
+      hasLatency: true,
+      status: 0,
+      message: `no complete response within ${this.timeoutMs} ms`,
+    };
+  }
+
+  /**
+   * An answer that ended after the deadline is a timeout even when the deadline timer (≈1 ms coarse, and late
+   * under load) has not fired yet: the timeout is applied at its own precision.
+   */
+  private answered(endedAt: number): void {
+    this.finish(endedAt > this.deadline ? this.timedOut() : this.judge(), endedAt);
   }
 
   close(): void {
@@ -210,7 +229,7 @@ export class HttpConnection implements Timed<HttpConnection> {
     const endedAt = performance.now();
     const idleMs = this.parser.idleTimeoutMs;
     this.idleUntil = idleMs < 0 ? Infinity : endedAt + idleMs - Math.min(IDLE_MARGIN_MS, idleMs / 2);
-    this.finish(this.judge(), endedAt);
+    this.answered(endedAt);
   }
 
   private onClose(socket: Socket): void {
@@ -218,10 +237,11 @@ export class HttpConnection implements Timed<HttpConnection> {
     this.socket = undefined;
     const r = this.request;
     if (r === undefined) return; // an idle keep-alive connection the server closed: reopened on the next send
-    if (this.parser.finishOnClose()) return this.finish(this.judge(), performance.now());
+    if (this.parser.finishOnClose()) return this.answered(performance.now());
     if (!this.fresh && !this.parser.started && !this.retried && IDEMPOTENT.has(r.method) && this.bytes !== undefined) {
       // The server closed a reused connection as we wrote to it: resend once on a new one, as clients do.
       this.retried = true;
+      this.owner.resent?.(this, failure(this.socketError ?? closedEarly()));
       this.open().write(this.bytes);
       return;
     }

@@ -11,6 +11,12 @@ const BY_CODE: Readonly<Record<string, ErrorKind>> = {
   UND_ERR_BODY_TIMEOUT: 'timeout',
   UND_ERR_CONNECT_TIMEOUT: 'timeout',
   ENOTFOUND: 'dns',
+  // The generator's own limits (descriptors, buffers, local ports), not the target's doing.
+  EMFILE: 'local_resource',
+  ENFILE: 'local_resource',
+  ENOBUFS: 'local_resource',
+  EADDRNOTAVAIL: 'local_resource',
+  EADDRINUSE: 'local_resource',
   EAI_AGAIN: 'dns',
 };
 

@@ -114,6 +114,11 @@ export class H2StreamSlot implements Channel, StreamUser {
       this.connection.release();
       if (this.stream !== stream) return; // timed out already
       const now = performance.now();
+      // Ended after its deadline: a timeout, even when the deadline sweep (≈1 ms coarse) has not come round yet.
+      if (now > this.deadline) {
+        const message = `no complete response within ${this.timeoutMs} ms`;
+        return this.finish({ error: 'timeout', hasLatency: true, status: 0, message }, now);
+      }
       if (status > 0 && stream.rstCode === H2_CODE.NO_ERROR && error === undefined) {
         return this.finish(this.judge(r, status, headers, size > MAX_BODY_BYTES ? undefined : parts), now);
       }

@@ -10,6 +10,8 @@ import { RequestRunner } from './request-runner.js';
 
 /** Starts due in one pass before yielding, so a late tick catches up without starving I/O. */
 const MAX_STARTS_PER_TICK = 500;
+/** Starts still unmade this long after the schedule's end are missed (dropped): the run ends on time, whatever the rate. */
+const MISSED_AFTER_MS = 1000;
 /** Connections opened before the clock starts: a few, plus one per this many arrivals per second. */
 const PRECONNECT_MIN = 2;
 const PRECONNECT_PER = 1000;
@@ -48,9 +50,17 @@ export class OpenModelEngine implements Engine {
     while (due !== undefined && !signal.aborted) {
       const now = performance.now() - t0;
       sink.setTargetRate(valueAt(stages, now) / shard.count);
+      if (now >= schedule.endMs + MISSED_AFTER_MS) {
+        // The schedule is over: starts the generator never reached are missed, counted at once, not sent late.
+        runner.drop(schedule.overdue(k, Infinity, shard));
+        break;
+      }
       for (let burst = 0; due !== undefined && due <= now && burst < MAX_STARTS_PER_TICK; burst++) {
         if (runner.inFlight >= maxInFlight) {
-          runner.drop();
+          // At the cap every start already due is dropped: counted in one step, however many millions.
+          const n = Math.max(1, schedule.overdue(k, now, shard));
+          runner.drop(n);
+          k += n - 1;
         } else {
           sink.sendDelay(now - due);
           runner.fire(idle.pop() ?? runner.connect(), t0 + due);

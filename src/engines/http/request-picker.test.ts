@@ -13,4 +13,10 @@ describe('WeightedPicker', () => {
     const picker = new WeightedPicker([1, 1]);
     expect([picker.next(), picker.next(), picker.next(), picker.next()]).toEqual([0, 1, 0, 1]);
   });
+
+  it('splits a large count by weight exactly, with no pick per unit', () => {
+    const picker = new WeightedPicker([3, 1]);
+    expect(picker.split(100_000_001)).toEqual([75_000_001, 25_000_000]);
+    expect(picker.split(4).reduce((a, b) => a + b, 0)).toBe(4);
+  });
 });

@@ -21,4 +21,18 @@ export class WeightedPicker {
     this.current[best] = (this.current[best] as number) - this.total;
     return best;
   }
+
+  /**
+   * `count` picks at once, as counts per index: each gets its exact share by weight, the remainder by `next()`.
+   * What a generator uses to attribute millions of dropped starts without picking them one by one.
+   */
+  split(count: number): number[] {
+    const counts = this.weights.map((w) => Math.floor((count * w) / this.total));
+    let left = count - counts.reduce((a, b) => a + b, 0);
+    for (; left > 0; left--) {
+      const i = this.next();
+      counts[i] = (counts[i] as number) + 1;
+    }
+    return counts;
+  }
 }

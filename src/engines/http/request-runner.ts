@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { idleOrTimeout } from '../engine.js';
 import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { DataFeed } from '../../scenario/data-feed.js';
@@ -72,9 +73,10 @@ export class RequestRunner implements ChannelOwner {
     return connection;
   }
 
-  /** An open-model start that could not be made: counted against the request it would have been. */
-  drop(): void {
-    this.sink.dropped(this.picker.next());
+  /** Open-model starts that could not be made: counted against the requests they would have been. */
+  drop(count = 1): void {
+    if (count === 1) return this.sink.dropped(this.picker.next());
+    this.picker.split(count).forEach((n, i) => n > 0 && this.sink.dropped(i, n));
   }
 
   /** Sends one request on an idle connection; latency runs from `intendedAt` (performance.now() time). */
@@ -104,10 +106,25 @@ export class RequestRunner implements ChannelOwner {
     this.options.afterExchange(connection, endedAt);
   }
 
-  /** Waits up to `maxMs` for in-flight requests; whatever is still running after that is cut. */
+  /** The reset attempt of a request sent again counts as a failed request of its own; the resend is another. */
+  resent(connection: Channel, failed: Outcome): void {
+    if (this.cut) return;
+    this.sink.request(connection.scope, undefined, failed.error, failed.status);
+    if (failed.error !== undefined && failed.message !== undefined)
+      this.sink.errorSample(failed.error, `${failed.message} (on a reused connection; sent again)`);
+  }
+
+  /** Waits up to `maxMs` for in-flight requests; whatever is still running after that is cut, as `unfinished`. */
   async drain(maxMs: number): Promise<void> {
     if (this.inFlightCount > 0) await idleOrTimeout(maxMs, (wake) => (this.idle = wake));
+    this.recordUnfinished(performance.now());
     this.cut = true;
+  }
+
+  /** Requests still unanswered when the drain gives up: counted, with the time they had waited (a lower bound). */
+  private recordUnfinished(now: number): void {
+    if (this.cut) return;
+    for (const c of this.connections) if (c.busy) this.sink.request(c.scope, now - c.intendedAt, 'unfinished', 0);
   }
 
   close(): void {

@@ -1,10 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { sleep, yieldToLoop } from '../engine.js';
+import { WHOLE } from '../../scenario/shard.js';
 import { ArrivalSchedule, valueAt } from '../schedule.js';
 import type { UnitLoad } from './unit-runner.js';
 
 /** Starts due in one pass before yielding, so a late tick catches up without starving I/O. */
 const MAX_STARTS_PER_TICK = 500;
+/** Starts still unmade this long after the schedule's end are missed (dropped): the run ends on time. */
+const MISSED_AFTER_MS = 1000;
 
 /**
  * Open model for awaited units: they start on schedule whatever the target does, each timed from its intended
@@ -22,9 +25,17 @@ export async function runOpenUnits(
   while (due !== undefined && !signal.aborted) {
     const now = performance.now() - t0;
     sink.setTargetRate(valueAt(stages, now));
+    if (now >= schedule.endMs + MISSED_AFTER_MS) {
+      // The schedule is over: starts never reached are missed, counted at once rather than made late.
+      runner.drop(schedule.overdue(k, Infinity, WHOLE));
+      break;
+    }
     for (let burst = 0; due !== undefined && due <= now && burst < MAX_STARTS_PER_TICK; burst++) {
       if (runner.inFlight >= maxInFlight) {
-        runner.drop();
+        // At the cap every start already due is dropped in one step, however many.
+        const n = Math.max(1, schedule.overdue(k, now, WHOLE));
+        runner.drop(n);
+        k += n - 1;
       } else {
         sink.sendDelay(now - due);
         void runner.run(t0 + due, false);

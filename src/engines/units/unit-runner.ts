@@ -12,8 +12,8 @@ export interface UnitRunner {
    * a unit may keep its own rhythm (a flow's last think time) before the next one starts.
    */
   run(intendedAt: number, pace: boolean): Promise<void>;
-  /** An open-model start that could not be made (in-flight cap): counted, never silently lost. */
-  drop(): void;
+  /** Open-model starts that could not be made (in-flight cap, or the schedule ended): counted, never lost. */
+  drop(count?: number): void;
   /** Waits up to `maxMs` for running units; whatever still runs after that is cut and not counted. */
   drain(maxMs: number): Promise<void>;
 }

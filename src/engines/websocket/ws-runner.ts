@@ -38,8 +38,8 @@ export class WsRunner implements UnitRunner {
     return this.inFlightCount;
   }
 
-  drop(): void {
-    this.sink.dropped(this.firstScope());
+  drop(count = 1): void {
+    this.sink.dropped(this.firstScope(), count);
   }
 
   async run(): Promise<void> {

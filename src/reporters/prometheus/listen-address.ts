@@ -18,3 +18,8 @@ export function parseListenAddress(text: string, flag: string): ListenAddress {
   const host = m[1] ?? (m[2] === undefined || m[2] === '' ? DEFAULT_METRICS_HOST : m[2]);
   return { host, port };
 }
+
+/** The wildcard addresses: a server bound to one listens on every interface of the machine. */
+export function isEveryInterface(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]' || host === '*';
+}

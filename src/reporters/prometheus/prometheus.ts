@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pushgateway, Registry } from 'prom-client';
+import { displayUrl, scrubUrlMessage } from '../../scenario/redact.js';
 import { InputError, RunError } from '../../errors.js';
 import type { RunResult } from '../../result/run-result.js';
 import type { LiveUpdate, Reporter, RunStart } from '../reporter.js';
@@ -94,10 +95,11 @@ export class PrometheusReporter implements Reporter {
         jobName: PUSH_JOB,
         groupings: { run_id: runId },
       });
-      this.options.log(`pushgateway: pushed run ${runId} to ${url} (job ${PUSH_JOB})`);
+      this.options.log(`pushgateway: pushed run ${runId} to ${displayUrl(url)} (job ${PUSH_JOB})`);
     } catch (err) {
       // The gate's verdict stands on its own; a failed push is reported, not turned into a failed run.
-      this.options.warn(`pushgateway: push to ${url} failed: ${err instanceof Error ? err.message : String(err)}`);
+      const why = scrubUrlMessage(err instanceof Error ? err.message : String(err), url);
+      this.options.warn(`pushgateway: push to ${displayUrl(url)} failed: ${why}`);
     }
   }
 
@@ -126,8 +128,7 @@ export async function deletePushedRun(url: string, runId: string): Promise<void>
       groupings: { run_id: runId },
     });
   } catch (err) {
-    throw new RunError(
-      `pushgateway ${url}: delete of run ${runId} failed: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    const why = scrubUrlMessage(err instanceof Error ? err.message : String(err), url);
+    throw new RunError(`pushgateway ${displayUrl(url)}: delete of run ${runId} failed: ${why}`);
   }
 }

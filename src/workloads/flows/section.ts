@@ -42,7 +42,7 @@ function tableMetrics(table: ScopeTable, elapsedMs: number): Record<string, Grou
 }
 
 export function flowScopesMetrics(aggregator: RunAggregator, totals: FlowTotals): FlowScopesMetrics {
-  const elapsed = aggregator.elapsedMs;
+  const elapsed = aggregator.rateWindowMs;
   const { scopes } = totals;
   const requests = aggregator.byScope();
   const byStep: Record<string, StepMetrics> = {};
@@ -86,7 +86,7 @@ function lazyRecord<T>(names: readonly string[], compute: (name: string, i: numb
 
 /** The SLO evaluator's view of a flow run: global figures are over every HTTP request, scopes per flow/step/service. */
 export function flowMetricSource(aggregator: RunAggregator, totals: FlowTotals): MetricSource {
-  const elapsed = aggregator.elapsedMs;
+  const elapsed = aggregator.rateWindowMs;
   const { flows, services, steps } = totals.scopes;
   const stepMetrics = (name: string): ScopeMetrics => {
     const t = aggregator.scopes.get(name);
