@@ -13,6 +13,8 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--method <method>', 'HTTP method for every request')
     .option('--header <header>', "request header 'Name: value' (repeatable)", collect)
     .option('--body <body>', 'request body')
+    .option('--proto <file>', 'gRPC: .proto file defining the method of a grpc:// --url (repeatable)', collect)
+    .option('--data <json>', 'gRPC: the request message, as JSON')
     .option('--rate <n>', 'open model: requests started per second')
     .option('--connections <n>', 'closed model: concurrent keep-alive connections')
     .option('--duration <d>', 'how long to run, e.g. 30s, 2m')

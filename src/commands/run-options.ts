@@ -1,9 +1,11 @@
 import { InputError } from '../errors.js';
 import { parseDuration } from '../scenario/duration.js';
+import { isGrpcUrl } from '../scenario/grpc/grpc-schema.js';
+import { type GrpcFlags, grpcAdHocData } from './grpc-ad-hoc.js';
 import { applyTransportFlags, type TransportFlags } from './transport-flags.js';
 
 /** The flags of `run` that describe load; they build an ad-hoc scenario or override a file's values. */
-export interface RunFlags extends TransportFlags {
+export interface RunFlags extends TransportFlags, GrpcFlags {
   url?: string;
   method?: string;
   header?: string[];
@@ -130,6 +132,11 @@ export function adHocScenario(flags: RunFlags): unknown {
   if (flags.url === undefined) throw new InputError('give a scenario file, or --url for an ad-hoc run');
   if (flags.rate === undefined && flags.connections === undefined) {
     throw new InputError('an ad-hoc run needs --rate N (open model) or --connections N (closed model)');
+  }
+  if (isGrpcUrl(flags.url)) {
+    const grpc = grpcAdHocData(flags);
+    const data = { name: 'ad-hoc', load: { duration: flags.duration ?? '10s' }, ...grpc };
+    return applyFlags(data, { ...flags, url: undefined, header: undefined });
   }
   const { base, path } = splitUrl(flags.url);
   const data: Json = {

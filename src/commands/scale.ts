@@ -38,6 +38,8 @@ const PLAN_FLAGS = [
   'http2',
   'streams',
   'proxy',
+  'proto',
+  'data',
 ] as const;
 // Fails to compile when RunFlags gains a flag that workers would not receive.
 const everyPlanFlag: Exclude<keyof RunFlags, (typeof PLAN_FLAGS)[number]> extends never ? true : never = true;

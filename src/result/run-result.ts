@@ -7,6 +7,7 @@ import type { MetricSource, SloVerdict } from '../slo/evaluate.js';
 import type { SloSpec } from '../slo/parse.js';
 import type { Shard } from '../scenario/shard.js';
 import type { EventsSection } from '../workloads/events/section.js';
+import type { GrpcSection } from '../workloads/grpc/section.js';
 import type { FlowHistograms, FlowResultParts } from '../workloads/flows/section.js';
 
 /** Bumped on any incompatible change to the JSON result; documented in docs/result-schema.md. */
@@ -71,6 +72,8 @@ export interface RunResult {
   connections?: Record<string, ConnectionFigures>;
   /** Event runs only: publish/consume figures, loss, lag (the run's `metrics` count publishes as requests). */
   events?: EventsSection;
+  /** gRPC runs only: each call's method and kind, and the figures of streaming calls. */
+  grpc?: GrpcSection;
 }
 
 /** An SLO as the scenario gave it: re-parsed from `expr` when a result is judged again. */

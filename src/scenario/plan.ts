@@ -5,6 +5,7 @@ import { buildStages, type StageSpan, totalDurationMs } from './stages.js';
 import type { SloSpec } from '../slo/parse.js';
 import { type EventsPlan, planEvents } from './event-plan.js';
 import { flowScopeNames, type FlowsPlan, planFlows } from './flow-plan.js';
+import { planGrpcRun, type GrpcRunPlan } from './grpc/grpc-run-plan.js';
 import { redactUrl } from './redact.js';
 import { type CheckPlan, planChecks } from './check-plan.js';
 import { DEFAULT_DATA_MAX_BYTES } from './schema.js';
@@ -26,7 +27,7 @@ export const DEFAULT_MAX_IN_FLIGHT = 1000;
 
 export type TargetPlan =
   | { kind: 'url'; url: string }
-  | { kind: 'demo'; demo: 'monolith' | 'microservices' }
+  | { kind: 'demo'; demo: 'monolith' | 'microservices' | 'grpc' }
   /** Flows across named services (plan.flows), with no demo. */
   | { kind: 'services' };
 
@@ -71,6 +72,8 @@ export interface ExecutionPlan {
   flows?: FlowsPlan;
   /** Set instead of requests when the scenario publishes to and consumes from a broker. */
   events?: EventsPlan;
+  /** Set instead of requests when the target is a gRPC server: the requests are calls. */
+  grpc?: GrpcRunPlan;
   /** The CSV feed, and the columns the templates read from it (checked when the file is loaded). */
   data: { file: string; order: 'sequential' | 'random'; maxBytes: number; columns: readonly string[] } | undefined;
   slos: readonly SloSpec[];
@@ -245,11 +248,13 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
   const file = source.file;
   const problems = new Problems(source);
   const { target, timeoutMs, headers, authorization, written } = targetPlan(config);
-  if (target.kind === 'url') {
+  const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
+  const grpc = planGrpcRun(config, baseDir, problems);
+  if (target.kind === 'url' && grpc === undefined) {
     const bad = checkTargetUrl(target.url);
     if (bad !== undefined) problems.add(['target'], bad);
   }
-  const requests = (config.requests ?? []).map((r, i) => {
+  const requests = (grpc === undefined ? (config.requests ?? []) : []).map((r, i) => {
     checkVariables(['requests', i], [r.path, r.query, r.headers, r.body, r.json], problems);
     const withDefaults = { ...r, headers: withUrlCredentials({ ...headers, ...r.headers }, authorization) };
     return requestPlan(withDefaults, i, problems);
@@ -258,12 +263,11 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     checkVariables(['events', 'queues', i], [q.json, q.body, q.headers, q.key], problems),
   );
   const names = new Set<string>();
-  for (const r of requests) {
+  for (const r of grpc?.requests ?? requests) {
     if (names.has(r.name))
       problems.add(['requests', r.index, 'name'], `"${r.name}" is used twice; names must be unique`);
     names.add(r.name);
   }
-  const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
   const data = config.data && {
     file: resolve(baseDir, config.data.file),
     order: config.data.order,
@@ -311,6 +315,7 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     requests,
     ...(flows && { flows }),
     ...(events && { events }),
+    ...(grpc && { grpc }),
     data,
     slos,
     transport: transports.transport,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { grpcExpectFields, grpcRequestFields, grpcTargetFields } from './grpc/grpc-schema.js';
 import { parseDuration } from './duration.js';
 import { checkEventWorkload, eventSchemas } from './event-schema.js';
 import { checkWorkload, flowSchemas } from './flow-schema.js';
@@ -112,15 +113,17 @@ export const Request = z
     expect: z
       .object({
         status: z.union([z.number().int(), z.array(z.number().int()).min(1)]).optional(),
+        ...grpcExpectFields,
       })
       .strict()
       .optional(),
     checks: z.array(Check).optional(),
+    ...grpcRequestFields,
   })
   .strict()
   .refine((r) => r.json === undefined || r.body === undefined, { message: 'set json or body, not both' });
 
-const DemoName = z.enum(['monolith', 'microservices']);
+const DemoName = z.enum(['monolith', 'microservices', 'grpc']);
 
 export const Target = z.union([
   z.string().meta({ description: 'Base URL of the system under test' }),
@@ -133,6 +136,7 @@ export const Target = z.union([
       tls: Tls.optional(),
       http: HttpVersion.optional(),
       proxy: ProxyUrl.optional(),
+      ...grpcTargetFields,
     })
     .strict()
     // Neither is fine for flows (services carry the URLs; timeout and headers still apply): checkWorkload decides.

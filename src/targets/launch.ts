@@ -11,13 +11,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RunError } from '../errors.js';
 import type { ReadyMessage } from './serve-demo.js';
 
-export type DemoName = 'monolith' | 'microservices';
+export type DemoName = 'monolith' | 'microservices' | 'grpc';
 
 export interface DemoDef {
   /** Compiled entry file, a sibling of launch.js in dist/targets/. */
   readonly entry: string;
   /** One line, shown by the CLI when listing demos. */
   readonly description: string;
+  /** The URL scheme clients use (default http, or https when it serves TLS). */
+  readonly scheme?: 'grpc';
 }
 
 export const DEMOS = {
@@ -25,6 +27,11 @@ export const DEMOS = {
   microservices: {
     entry: 'microservices-main.js',
     description: 'gateway, users, orders and inventory services, one process each, inventory ~25 ms',
+  },
+  grpc: {
+    entry: 'grpc-main.js',
+    description: 'the shop Inventory gRPC service (scenarios/protos/shop.proto), 1-3 ms service time',
+    scheme: 'grpc',
   },
 } as const satisfies Record<DemoName, DemoDef>;
 
@@ -77,7 +84,7 @@ export async function startDemo(name: DemoName, options: StartDemoOptions = {}):
   let stopping: Promise<void> | undefined;
   return {
     name,
-    url: `${ready.certificate === undefined ? 'http' : 'https'}://${HOST}:${ready.port}`,
+    url: `${demoScheme(name, ready.certificate !== undefined)}://${HOST}:${ready.port}`,
     ...(ready.certificate !== undefined && { certificate: ready.certificate }),
     services: Object.fromEntries(
       Object.entries(ready.services ?? {}).map(([n, port]) => [n, `http://${HOST}:${port}`]),
@@ -85,6 +92,11 @@ export async function startDemo(name: DemoName, options: StartDemoOptions = {}):
     pid: child.pid ?? -1, // defined: a child that never spawned cannot have sent 'ready'
     stop: () => (stopping ??= terminate(child)),
   };
+}
+
+function demoScheme(name: DemoName, tls: boolean): string {
+  const def: DemoDef = DEMOS[name];
+  return def.scheme ?? (tls ? 'https' : 'http');
 }
 
 /**

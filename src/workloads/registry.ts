@@ -3,6 +3,7 @@ import type { RunResult } from '../result/run-result.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
 import { events } from './events/index.js';
 import { flows } from './flows/index.js';
+import { grpc } from './grpc/index.js';
 import { requests } from './requests/index.js';
 import type { Workload } from './workload.js';
 
@@ -10,7 +11,7 @@ import type { Workload } from './workload.js';
  * The only place that names every workload. A new one is a folder beside these that exports a Workload, and
  * an entry here (docs/architecture.md has the checklist). Sections are rendered in this order.
  */
-export const WORKLOADS = { requests, flows, events } satisfies Record<string, Workload>;
+export const WORKLOADS = { requests, flows, events, grpc } satisfies Record<string, Workload>;
 
 const ALL: readonly Workload[] = Object.values(WORKLOADS);
 

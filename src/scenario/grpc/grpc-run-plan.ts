@@ -1,0 +1,58 @@
+type FieldPath = readonly (string | number)[];
+import { planChecks } from '../check-plan.js';
+import type { ScenarioConfig } from '../schema.js';
+import { type GrpcRequestPlan, grpcAddress, planGrpcCall, planProtos } from './grpc-plan.js';
+import { isGrpcUrl } from './grpc-schema.js';
+
+/**
+ * A scenario whose target is a grpc:// or grpcs:// URL (or the gRPC demo) runs its requests as gRPC calls. This
+ * plans them: the protos are loaded, every call's method and messages checked, and the endpoint resolved.
+ */
+export interface GrpcRunPlan {
+  /** host:port and TLS for grpc-js; absent when the demo provides the endpoint. */
+  readonly endpoint: { address: string; tls: boolean } | undefined;
+  readonly requests: readonly GrpcRequestPlan[];
+}
+
+interface ProblemSink {
+  add(path: FieldPath, message: string): void;
+}
+
+/** Whether the scenario's requests are gRPC calls. */
+export function drivesGrpc(config: Pick<ScenarioConfig, 'target'>): boolean {
+  const t = config.target;
+  if (typeof t === 'string') return isGrpcUrl(t);
+  return t?.demo === 'grpc' || (t?.url !== undefined && isGrpcUrl(t.url));
+}
+
+export function planGrpcRun(config: ScenarioConfig, baseDir: string, problems: ProblemSink): GrpcRunPlan | undefined {
+  if (!drivesGrpc(config)) return undefined;
+  const add = (path: FieldPath, message: string): void => problems.add(path, message);
+  const t = config.target;
+  const url = typeof t === 'string' ? t : t?.url;
+  let endpoint: GrpcRunPlan['endpoint'];
+  if (url !== undefined) {
+    const resolved = grpcAddress(url);
+    if (typeof resolved === 'string') add(['target'], resolved);
+    else endpoint = resolved;
+  }
+  const proto = typeof t === 'object' ? t.proto : undefined;
+  const includes = typeof t === 'object' ? t.protoIncludes : undefined;
+  const protos = planProtos(proto, includes, baseDir, add, ['target']);
+  if (config.requests === undefined) {
+    add(['requests'], 'a gRPC target needs requests, each naming a method with call:');
+    return undefined;
+  }
+  if (protos === undefined) return { endpoint, requests: [] };
+  const requests = config.requests.flatMap((r, index): GrpcRequestPlan[] => {
+    const at: FieldPath = ['requests', index];
+    const call = planGrpcCall(r, protos, add, at);
+    const checks = planChecks(r.checks, at, problems);
+    for (const [j, c] of (r.checks ?? []).entries()) {
+      if (c.header !== undefined) add([...at, 'checks', j, 'header'], 'a gRPC call has no response headers to check');
+    }
+    if (call === undefined) return [];
+    return [{ index, name: r.name ?? r.call ?? `call-${index + 1}`, weight: r.weight, call, checks }];
+  });
+  return { endpoint, requests };
+}
