@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import {
   type CaptureConfig,
   DEMO_SERVICES,
@@ -5,6 +6,9 @@ import {
   type StepConfig,
   type ThinkConfig,
 } from './flow-schema.js';
+import { type GrpcCallPlan, grpcAddress, planGrpcCall, planProtos } from './grpc/grpc-plan.js';
+import { isGrpcUrl } from './grpc/grpc-schema.js';
+import type { ProtoSet } from './grpc/proto-catalogue.js';
 import { compileJsonPath, type JsonPath } from './json-path.js';
 import type { RequestPlan } from './plan.js';
 import { redactUrl } from './redact.js';
@@ -25,6 +29,8 @@ export interface ServicePlan {
   /** As it may be shown: credentials removed. */
   display: string;
   timeoutMs: number;
+  /** A gRPC service (grpc:// URL, or the demo's stock): its protos; its steps are calls. */
+  grpc?: ProtoSet;
 }
 
 export interface CapturePlan {
@@ -48,6 +54,8 @@ export interface StepPlan {
   needs: readonly string[];
   /** Pause after the step, picked uniformly in [min, max] ms; [0, 0] for none. */
   thinkMs: readonly [number, number];
+  /** Set when the step's service speaks gRPC: the call it makes (its `request` is then unused). */
+  grpc?: GrpcCallPlan;
 }
 
 export interface FlowPlan {
@@ -75,6 +83,8 @@ export interface FlowPlanning {
   checkUrl(url: string): string | undefined;
   /** Defaults from `target`: per-request timeout and headers for every service. */
   timeoutMs: number;
+  /** Directory of the scenario file: a gRPC service's protos are relative to it. */
+  baseDir: string;
   headers: Readonly<Record<string, string>>;
 }
 
@@ -105,7 +115,8 @@ export function planFlows(config: ScenarioConfig, p: FlowPlanning): FlowsPlan | 
         { ...p.headers, ...serviceConfig?.headers, ...step.headers },
         serviceConfig?.authorization,
       );
-      const plan = stepPlan({ ...step, headers }, name, steps.length, f, service, at, p);
+      const protos = services[service]?.grpc;
+      const plan = stepPlan({ ...step, headers }, name, steps.length, f, service, at, p, protos);
       steps.push(plan);
       return plan;
     });
@@ -137,12 +148,22 @@ interface DeclaredService {
   authorization?: string;
   headers: Readonly<Record<string, string>> | undefined;
   timeoutMs: number | undefined;
+  proto?: string | string[];
+  protoIncludes?: string[];
 }
+
+/** The demo services that speak gRPC, with the proto that defines them (shipped in scenarios/protos). */
+const DEMO_GRPC_PROTOS: Readonly<Record<string, string>> = {
+  stock: fileURLToPath(new URL('../../scenarios/protos/shop.proto', import.meta.url)),
+};
 
 function declaredServices(config: ScenarioConfig, demo: string | undefined): Map<string, DeclaredService> {
   const out = new Map<string, DeclaredService>();
   const fromDemo = demo !== undefined && Object.hasOwn(DEMO_SERVICES, demo) ? DEMO_SERVICES[demo] : undefined;
-  for (const name of fromDemo ?? []) out.set(name, { url: undefined, headers: undefined, timeoutMs: undefined });
+  for (const name of fromDemo ?? []) {
+    const proto = DEMO_GRPC_PROTOS[name];
+    out.set(name, { url: undefined, headers: undefined, timeoutMs: undefined, ...(proto && { proto }) });
+  }
   for (const [name, s] of Object.entries(config.services ?? {})) out.set(name, normalizeService(s));
   return out;
 }
@@ -153,7 +174,7 @@ function normalizeService(s: ServiceConfig): DeclaredService {
   const base =
     typeof s === 'string'
       ? { url, headers: undefined, timeoutMs: undefined }
-      : { url, headers: s.headers, timeoutMs: s.timeout };
+      : { url, headers: s.headers, timeoutMs: s.timeout, proto: s.proto, protoIncludes: s.protoIncludes };
   return { ...base, ...(authorization !== undefined && { authorization }) };
 }
 
@@ -164,13 +185,18 @@ function servicePlan(
   demo: string | undefined,
   p: FlowPlanning,
 ): ServicePlan {
+  const grpc = (s.url !== undefined && isGrpcUrl(s.url)) || (s.url === undefined && s.proto !== undefined);
   if (s.url !== undefined) {
-    const bad = p.checkUrl(s.url);
+    const address = grpc ? grpcAddress(s.url) : undefined;
+    const bad = grpc ? (typeof address === 'string' ? address : undefined) : p.checkUrl(s.url);
     if (bad !== undefined) p.problems.add(['services', name], bad);
   }
   const display = s.url !== undefined ? redactUrl(s.url) : `demo:${demo ?? ''}/${name}`;
   const url = s.url === undefined ? undefined : splitCredentials(s.url).url;
-  return { index, name, url, display, timeoutMs: s.timeoutMs ?? p.timeoutMs };
+  const protos = grpc
+    ? planProtos(s.proto, s.protoIncludes, p.baseDir, p.problems.add.bind(p.problems), ['services', name])
+    : undefined;
+  return { index, name, url, display, timeoutMs: s.timeoutMs ?? p.timeoutMs, ...(protos && { grpc: protos }) };
 }
 
 function stepPlan(
@@ -181,13 +207,16 @@ function stepPlan(
   service: number,
   at: FieldPath,
   p: FlowPlanning,
+  protos: ProtoSet | undefined,
 ): StepPlan {
   const request = p.compileRequest({ ...step, name, weight: 1 }, index, at);
   const captures = Object.entries(step.capture ?? {}).map(([variable, c]) =>
     capturePlan(variable, c, [...at, 'capture', variable], p),
   );
   const texts = templateTexts(step);
+  const grpc = protos === undefined ? undefined : planGrpcCall(step, protos, p.problems.add.bind(p.problems), at);
   return {
+    ...(grpc && { grpc }),
     index,
     name,
     flow,
@@ -229,6 +258,10 @@ function templateTexts(step: StepConfig): string[] {
     else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
   };
   walk(step.json);
+  // A gRPC step's message(s) and metadata carry templates too.
+  walk(step.message);
+  walk(step.messages);
+  walk(step.metadata);
   return texts;
 }
 

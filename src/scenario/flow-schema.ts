@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { grpcTargetFields } from './grpc/grpc-schema.js';
 import type { Duration as DurationSchema, Request as RequestSchema } from './schema.js';
 import { HttpVersion, ProxyUrl, TlsOptions } from './transport-schema.js';
 
@@ -60,6 +61,7 @@ export function flowSchemas(blocks: { Duration: typeof DurationSchema; Request: 
         tls: TlsOptions.optional(),
         http: HttpVersion.optional(),
         proxy: ProxyUrl.optional(),
+        ...grpcTargetFields,
       })
       .strict(),
   ]);
@@ -106,7 +108,7 @@ interface WorkloadShape {
 
 /** Demos that provide named services to flows, and what they call them. */
 export const DEMO_SERVICES: Readonly<Record<string, readonly string[]>> = {
-  microservices: ['gateway', 'users', 'orders', 'inventory'],
+  microservices: ['gateway', 'users', 'orders', 'inventory', 'stock'],
 };
 
 /**

@@ -279,6 +279,7 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     compileRequest: (r, index, at) => requestPlan(r, index, problems, at),
     checkUrl: checkTargetUrl,
     timeoutMs,
+    baseDir,
     headers,
   });
   const events = planEvents(config.events, problems);

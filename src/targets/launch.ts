@@ -26,7 +26,8 @@ export const DEMOS = {
   monolith: { entry: 'monolith-main.js', description: 'In-memory users REST service (node:http), 2-6 ms service time' },
   microservices: {
     entry: 'microservices-main.js',
-    description: 'gateway, users, orders and inventory services, one process each, inventory ~25 ms',
+    description:
+      'gateway, users, orders, inventory (HTTP) and stock (gRPC) services, one process each, inventory ~25 ms',
   },
   grpc: {
     entry: 'grpc-main.js',
@@ -87,7 +88,7 @@ export async function startDemo(name: DemoName, options: StartDemoOptions = {}):
     url: `${demoScheme(name, ready.certificate !== undefined)}://${HOST}:${ready.port}`,
     ...(ready.certificate !== undefined && { certificate: ready.certificate }),
     services: Object.fromEntries(
-      Object.entries(ready.services ?? {}).map(([n, port]) => [n, `http://${HOST}:${port}`]),
+      Object.entries(ready.services ?? {}).map(([n, port]) => [n, `${ready.schemes?.[n] ?? 'http'}://${HOST}:${port}`]),
     ),
     pid: child.pid ?? -1, // defined: a child that never spawned cannot have sent 'ready'
     stop: () => (stopping ??= terminate(child)),
@@ -178,7 +179,11 @@ function waitForReady(
 }
 
 /** A multi-service demo also reports each service's port. */
-type DemoReady = ReadyMessage & { readonly services?: Readonly<Record<string, number>> };
+type DemoReady = ReadyMessage & {
+  readonly services?: Readonly<Record<string, number>>;
+  /** A service's URL scheme when it is not http (the microservices demo's gRPC `stock`). */
+  readonly schemes?: Readonly<Record<string, string>>;
+};
 
 function isReady(msg: unknown): msg is DemoReady {
   if (typeof msg !== 'object' || msg === null) return false;

@@ -19,7 +19,12 @@ const ENTRY = fileURLToPath(
   new URL(`./microservice-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
 
-const children = new Map<ServiceName, ChildProcess>();
+/** The demo shop's gRPC inventory (grpc-main), the `stock` service that flows call over gRPC. */
+const GRPC_ENTRY = fileURLToPath(
+  new URL(`./grpc-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
+
+const children = new Map<ServiceName | 'stock', ChildProcess>();
 let stopping = false;
 
 function readArgs(): { port: number; host: string } {
@@ -37,10 +42,16 @@ function readArgs(): { port: number; host: string } {
 }
 
 /** Forks one service and resolves with its port once it reports ready. */
-function startService(role: ServiceName, port: number, host: string, deps: Record<string, number>): Promise<number> {
-  const args = ['--role', role, '--port', String(port), '--host', host];
+function startService(
+  role: ServiceName | 'stock',
+  port: number,
+  host: string,
+  deps: Record<string, number>,
+): Promise<number> {
+  const args = role === 'stock' ? [] : ['--role', role];
+  args.push('--port', String(port), '--host', host);
   for (const [name, p] of Object.entries(deps)) args.push(`--${name}`, `http://${host}:${p}`);
-  const child = fork(ENTRY, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(role === 'stock' ? GRPC_ENTRY : ENTRY, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   children.set(role, child);
   return new Promise((resolve, reject) => {
     const late = (): void => reject(new Error(`${role} did not report ready within ${READY_WITHIN_MS} ms`));
@@ -83,23 +94,29 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   process.once('disconnect', stop);
-  let ports: Record<ServiceName, number>;
+  let ports: Record<ServiceName | 'stock', number>;
   try {
     // Dependencies first: a service learns its dependencies' URLs when it starts.
-    const [users, inventory] = await Promise.all([
+    const [users, inventory, stock] = await Promise.all([
       startService('users', 0, host, {}),
       startService('inventory', 0, host, {}),
+      startService('stock', 0, host, {}),
     ]);
     const orders = await startService('orders', 0, host, { inventory });
     const gateway = await startService('gateway', port, host, { users, orders });
-    ports = { gateway, users, orders, inventory };
+    ports = { gateway, users, orders, inventory, stock };
   } catch (err) {
     process.stderr.write(`demo microservices: ${err instanceof Error ? err.message : String(err)}\n`);
     await stopAll();
     process.exit(3);
   }
-  if (process.send !== undefined) process.send({ type: 'ready', port: ports.gateway, services: ports });
-  else for (const [name, p] of Object.entries(ports)) process.stdout.write(`${name.padEnd(10)} http://${host}:${p}\n`);
+  // stock speaks gRPC; the others HTTP.
+  const schemes = { stock: 'grpc' };
+  if (process.send !== undefined) process.send({ type: 'ready', port: ports.gateway, services: ports, schemes });
+  else
+    for (const [name, p] of Object.entries(ports)) {
+      process.stdout.write(`${name.padEnd(10)} ${name === 'stock' ? 'grpc' : 'http'}://${host}:${p}\n`);
+    }
 }
 
 void main();

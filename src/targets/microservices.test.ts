@@ -39,8 +39,10 @@ describe('microservices demo', () => {
   it('starts every service the scenario format promises, each on its own loopback port', async () => {
     expect(Object.keys(demo.services).sort()).toEqual([...(DEMO_SERVICES.microservices ?? [])].sort());
     const ports = new Set(Object.values(demo.services).map((u) => new URL(u).port));
-    expect(ports.size).toBe(4);
-    for (const [name, url] of Object.entries(demo.services)) {
+    expect(ports.size).toBe(5);
+    // stock is the shop's gRPC Inventory; the others answer HTTP with a health route.
+    expect(demo.services.stock).toMatch(/^grpc:\/\/127\.0\.0\.1:\d+$/);
+    for (const [name, url] of Object.entries(demo.services).filter(([n]) => n !== 'stock')) {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok', service: name });
     }

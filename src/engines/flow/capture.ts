@@ -37,7 +37,7 @@ export function applyCaptures(
         break;
       case 'jsonPath':
         if (!parsed) {
-          json = parseJson(response.body);
+          json = response.json !== undefined ? response.json : parseJson(response.body);
           parsed = true;
         }
         value = asText(c.query?.first(json));

@@ -3,7 +3,11 @@ import type { DataFeed } from '../../scenario/data-feed.js';
 import type { FlowsPlan } from '../../scenario/flow-plan.js';
 import type { LoadPlan } from '../../scenario/plan.js';
 import { ABORT_DRAIN_MS } from '../engine.js';
+import type { StepPlan } from '../../scenario/flow-plan.js';
+import type { TemplateContext } from '../../scenario/template.js';
+import type { Outcome } from '../http/http-sender.js';
 import { FlowSender, PoolSet } from './flow-sender.js';
+import { GrpcStepSender } from './grpc-step-sender.js';
 import type { TransportPlan } from '../../scenario/transport-plan.js';
 
 /** What a flow run resolved before starting: each service's base URL (by service index) and the data rows. */
@@ -33,17 +37,30 @@ export function drainBudgetMs(flows: FlowsPlan, aborted: boolean): number {
   return Math.min(MAX_DRAIN_MS, longest + 1000);
 }
 
-/** One sender per service; services on one origin share its connection pool. */
+/** How a step reaches its service: over HTTP (FlowSender) or gRPC (GrpcStepSender), one contract. */
+export interface StepSender {
+  send(step: StepPlan, ctx: TemplateContext, vars: Record<string, string>, traceparent: string): Promise<Outcome>;
+}
+
+/** One sender per service; HTTP services on one origin share its connection pool, a gRPC one has its channel. */
 export function openSenders(
   flows: FlowsPlan,
   context: FlowRunContext,
   connections: number,
-): { senders: FlowSender[]; pools: PoolSet } {
+): { senders: StepSender[]; pools: { close(): Promise<void> } } {
   const pools = new PoolSet(connections);
-  const senders = flows.services.map((s) => {
+  const channels: GrpcStepSender[] = [];
+  const senders = flows.services.map((s): StepSender => {
     const url = context.serviceUrls[s.index];
     if (url === undefined) throw new RangeError(`no URL for service ${s.name}`);
-    return new FlowSender(pools, url, s.timeoutMs, context.serviceTransports?.[s.index]);
+    if (s.grpc === undefined) return new FlowSender(pools, url, s.timeoutMs, context.serviceTransports?.[s.index]);
+    const sender = new GrpcStepSender(url, s.timeoutMs);
+    channels.push(sender);
+    return sender;
   });
-  return { senders, pools };
+  const close = async (): Promise<void> => {
+    for (const c of channels) c.close();
+    await pools.close();
+  };
+  return { senders, pools: { close } };
 }

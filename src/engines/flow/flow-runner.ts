@@ -6,7 +6,7 @@ import type { TemplateContext } from '../../scenario/template.js';
 import { WeightedPicker } from '../http/request-picker.js';
 import { sleep, idleOrTimeout } from '../engine.js';
 import type { UnitRunner } from '../units/unit-runner.js';
-import type { FlowSender } from './flow-sender.js';
+import type { StepSender } from './flow-engine.js';
 import { newSpanId, newTraceId, traceparent } from './trace-context.js';
 
 function thinkTime([min, max]: readonly [number, number]): number {
@@ -35,7 +35,7 @@ export class FlowRunner implements UnitRunner {
   constructor(
     private readonly plan: FlowsPlan,
     /** By service index. */
-    private readonly senders: readonly FlowSender[],
+    private readonly senders: readonly StepSender[],
     private readonly sink: FlowSink,
     private readonly feed: DataFeed | undefined,
     private readonly signal: AbortSignal,

@@ -88,7 +88,8 @@ export async function prepareFlowRun(
     const urls = serviceUrls(flows, demo);
     await checkReachable(flows.services.map((s, i) => ({ name: s.name, url: urls[i] ?? '' })));
     const transports = flows.services.map((s) => plan.serviceTransports?.[s.name] ?? plan.transport);
-    const protocols = await checkServiceTls(flows.services, urls, transports);
+    const tls = await checkServiceTls(flows.services, urls, transports);
+    const protocols = tls.map((p, i): string => (flows.services[i]?.grpc === undefined ? p : 'grpc'));
     const shown = demo === undefined ? plan.targetDisplay : `demo:${demo.name} (${flows.services.length} services)`;
     const kit = withProtocols(flowKit(plan, flows, urls, feed, transports), flows, protocols);
     return { kit, targetDisplay: shown, stop: async () => demo?.stop() };
