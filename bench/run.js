@@ -1,4 +1,5 @@
-// npm run bench [-- --only throughput,open,memory,startup,h2,events] [--rounds N] [--seconds S] [--connections C]
+// npm run bench [-- --only throughput,open,memory,startup,h2,events,grpc] [--rounds N] [--seconds S] [--connections C]
+//               [--grpc-connections C]
 //               [--h2-connections C] [--h2-streams M]
 //               [--open-seconds S] [--memory-seconds S] [--memory-rate R]
 //               [--event-rates 5000,10000,...] [--event-seconds S] [--event-rounds N] [--event-brokers redis,...]
@@ -16,13 +17,15 @@ import { GEN_CPU, GEN_CPUS_ALL, ROOT, WORKERS, machine, missingPrerequisites, st
 import { formatStartup, startup } from './startup.js';
 import { formatThroughput, throughput } from './throughput.js';
 import { formatHttp2, http2Throughput } from './h2.js';
+import { formatGrpc, grpcThroughput } from './grpc.js';
 import { summaryMarkdown } from './summary.js';
 
-const PORTS = { node: 18180, nginx: 18181, 'nginx-h2': 18182 };
+const PORTS = { node: 18180, nginx: 18181, 'nginx-h2': 18182, grpc: 18183 };
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'throughput,open,memory,startup,h2,events' },
+    only: { type: 'string', default: 'throughput,open,memory,startup,h2,events,grpc' },
+    'grpc-connections': { type: 'string', default: '50' },
     'h2-connections': { type: 'string', default: '4' },
     'h2-streams': { type: 'string', default: '10' },
     rounds: { type: 'string', default: '5' },
@@ -138,6 +141,14 @@ async function main() {
     log(formatHttp2(report.http2));
   }
   if (sections.has('events')) await eventSection(report);
+  if (sections.has('grpc')) {
+    const connections = Number(values['grpc-connections']);
+    log(
+      `\n== (g) gRPC unary closed model vs a plain grpc-js loop: ${rounds} rounds, ${seconds} s, ${connections} calls in flight`,
+    );
+    report.grpc = await grpcThroughput({ rounds, seconds, connections, port: PORTS.grpc, log });
+    log(formatGrpc(report.grpc));
+  }
   if (sections.has('startup')) {
     log('\n== (d) start-up');
     report.startup = await startup({ runs: 20 });

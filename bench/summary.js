@@ -67,6 +67,13 @@ export function summaryMarkdown(report) {
         ]);
     }
   }
+  if (report.grpc) {
+    const g = report.grpc;
+    const label = `gRPC unary closed model, ${g.settings.connections} in flight, ${g.settings.seconds} s × ${g.settings.rounds} rounds`;
+    for (const [tool, s] of Object.entries(g.summary))
+      rows.push([label, tool, `${round(s.rate)} calls/s`, `${round(s.cpuUsPerCall, 1)} µs CPU/call`]);
+    rows.push([label, 'ratio', `${round(g.ratio, 2)}× the plain grpc-js loop`, '']);
+  }
   for (const s of report.startup ?? [])
     rows.push([`start-up: ${s.name}`, s.tool, `${s.medianMs} ms median`, `${s.meanMs} ms mean`]);
   return [
