@@ -1,26 +1,8 @@
 import type { Command } from 'commander';
 import { OUTPUTS } from '../reporters/registry.js';
 import type { CapacityFlags } from './capacity-options.js';
+import { interruptSignal } from './interrupt.js';
 import { collect, type SetExit } from './registration.js';
-
-/** Ctrl-C: the first stops the search after keeping what was found; a second one exits at once. */
-function interruptSignal(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping… the capacity found so far is kept (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
 
 /** `backend-bench capacity`: registered here so cli.ts names it in one line; the search loads only when run. */
 export function registerCapacity(program: Command, setExit: SetExit): void {
@@ -56,7 +38,7 @@ export function registerCapacity(program: Command, setExit: SetExit): void {
   }
   capacity.action(async (file: string | undefined, options: CapacityFlags) => {
     const { capacityCommand } = await import('./capacity.js');
-    const interrupt = interruptSignal();
+    const interrupt = interruptSignal('stopping… the capacity found so far is kept (Ctrl-C again to quit)', false);
     try {
       const io = { out: process.stdout, err: process.stderr, signal: interrupt.signal, env: process.env };
       setExit(await capacityCommand(file, options, io));

@@ -1,5 +1,6 @@
-import type { CapturePlan } from '../../scenario/flow-plan.js';
-import { parseJson, type ResponseView } from '../http/checks.js';
+import type { CapturePlan, StepPlan } from '../../scenario/flow-plan.js';
+import { parseJson, type ResponseView, runChecks } from '../http/checks.js';
+import type { Outcome } from '../http/http-sender.js';
 
 /** What a capture reads: the response's status, headers and (lazily parsed) JSON body. */
 export interface CaptureSource extends ResponseView {
@@ -50,4 +51,18 @@ export function applyCaptures(
     vars[c.variable] = value;
   }
   return undefined;
+}
+
+/**
+ * An answered step, judged the same way whatever carried it (HTTP or gRPC): its checks, then its captures.
+ * A failed check or a capture that found nothing fails the step as `check`.
+ */
+export function judgeAnswer(step: StepPlan, view: CaptureSource, vars: Record<string, string>): Outcome {
+  const { status } = view;
+  const checks = step.request.checks;
+  const failed = checks.length > 0 ? runChecks(checks, view) : undefined;
+  if (failed !== undefined) return { error: 'check', hasLatency: true, status, message: `check failed: ${failed}` };
+  const missing = step.captures.length > 0 ? applyCaptures(step.captures, view, vars) : undefined;
+  if (missing !== undefined) return { error: 'check', hasLatency: true, status, message: missing };
+  return { error: undefined, hasLatency: true, status, message: undefined };
 }

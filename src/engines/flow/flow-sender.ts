@@ -3,11 +3,10 @@ import type { TransportPlan } from '../../scenario/transport-plan.js';
 import { flowDispatcher } from './dispatcher.js';
 import type { StepPlan } from '../../scenario/flow-plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
-import { runChecks } from '../http/checks.js';
 import { classifyError, errorMessage, hasLatency } from '../http/error-kind.js';
 import { type Outcome, renderHeaders, renderPath, statusOk } from '../http/http-sender.js';
 import { MAX_BODY_BYTES } from '../http/response-parser.js';
-import { applyCaptures } from './capture.js';
+import { judgeAnswer } from './capture.js';
 
 const OK: Outcome = Object.freeze({ error: undefined, hasLatency: true, status: 200, message: undefined });
 
@@ -129,7 +128,6 @@ export class FlowSender {
     headers: Record<string, string | string[] | undefined>,
     vars: Record<string, string>,
   ): Outcome {
-    const r = step.request;
     const view = {
       status,
       body,
@@ -138,10 +136,7 @@ export class FlowSender {
         return Array.isArray(v) ? v.join(', ') : v;
       },
     };
-    const failed = r.checks.length > 0 ? runChecks(r.checks, view) : undefined;
-    if (failed !== undefined) return { error: 'check', hasLatency: true, status, message: `check failed: ${failed}` };
-    const missing = step.captures.length > 0 ? applyCaptures(step.captures, view, vars) : undefined;
-    if (missing !== undefined) return { error: 'check', hasLatency: true, status, message: missing };
-    return status === 200 ? OK : { ...OK, status };
+    if (step.request.checks.length === 0 && step.captures.length === 0) return status === 200 ? OK : { ...OK, status };
+    return judgeAnswer(step, view, vars);
   }
 }

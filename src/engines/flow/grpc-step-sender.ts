@@ -3,9 +3,8 @@ import { grpcErrorKind } from '../../metrics/error-kinds.js';
 import type { StepPlan } from '../../scenario/flow-plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
 import { GrpcChannel } from '../grpc/grpc-caller.js';
-import { runChecks } from '../http/checks.js';
 import type { Outcome } from '../http/http-sender.js';
-import { applyCaptures } from './capture.js';
+import { judgeAnswer } from './capture.js';
 
 const UNAVAILABLE = 14;
 
@@ -66,12 +65,7 @@ export class GrpcStepSender {
         message: result.details ?? `status ${status}`,
       };
     }
-    const view = { status, body: undefined, json: result.response, header: (): undefined => undefined };
-    const failed = step.request.checks.length > 0 ? runChecks(step.request.checks, view) : undefined;
-    if (failed !== undefined) return { error: 'check', hasLatency: true, status, message: `check failed: ${failed}` };
-    const missing = step.captures.length > 0 ? applyCaptures(step.captures, view, vars) : undefined;
-    if (missing !== undefined) return { error: 'check', hasLatency: true, status, message: missing };
-    return { error: undefined, hasLatency: true, status, message: undefined };
+    return judgeAnswer(step, { status, body: undefined, json: result.response, header: () => undefined }, vars);
   }
 
   close(): void {
