@@ -1,12 +1,15 @@
-// (e) HTTP/2 closed-model throughput: h2load (nghttp2-client) and backend-bench against nginx serving h2 over TLS
-// with a self-signed certificate, same connections × streams and duration, tools in rotated order, medians and
-// the ratio printed. The target is pinned to its core as in (a); both generators run on one core.
+// (e) HTTP/2 closed-model throughput: h2load (nghttp2-client), backend-bench and a bare node:http2 loop
+// (bench/h2-plain-loop.js, the floor any Node client stands on) against nginx serving h2 over TLS with a
+// self-signed certificate, same connections × streams and duration, tools in rotated order, medians and the
+// ratios printed. The target is pinned to its core as in (a); both generators run on one core.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { runBounded, sleep, startPinned, tempDir, waitForPort } from './lib/proc.js';
-import { CLI, GEN_CPU, TARGET_CPU } from './lib/setup.js';
+import { CLI, GEN_CPU, ROOT, TARGET_CPU } from './lib/setup.js';
 import { median, round, table } from './lib/stats.js';
+
+const PLAIN_LOOP = join(ROOT, 'bench', 'h2-plain-loop.js');
 
 const TOOLS = {
   h2load: {
@@ -35,6 +38,11 @@ const TOOLS = {
       const r = JSON.parse(readFileSync(out, 'utf8'));
       return { requests: r.metrics.requests - r.metrics.errors, seconds: r.durationMs / 1000 };
     },
+  },
+  // Node's http2 module alone, with nothing timed, checked or recorded: the floor backend-bench builds on.
+  'node:http2 loop': {
+    command: (url, c, m, d) => [process.execPath, [PLAIN_LOOP, url, String(c), String(m), String(d)]],
+    read: ({ stdout }) => JSON.parse(stdout),
   },
 };
 
@@ -101,7 +109,7 @@ export async function http2Throughput({ rounds, seconds, connections, streams, p
         const run = await runOnce(tool, target.url, setup, dir, r);
         runs.push(run);
         log(
-          `  h2 round ${r} ${tool.padEnd(13)} ${Number.isFinite(run.rps) ? `${round(run.rps)} rps` : `failed (exit ${run.exit})`}`,
+          `  h2 round ${r} ${tool.padEnd(15)} ${Number.isFinite(run.rps) ? `${round(run.rps)} rps` : `failed (exit ${run.exit})`}`,
         );
         await sleep(1000);
       }
@@ -121,7 +129,9 @@ export async function http2Throughput({ rounds, seconds, connections, streams, p
     }),
   );
   const ratioToH2load = round(tools['backend-bench'].medianRps / tools.h2load.medianRps, 2);
-  return { target: 'nginx-h2', ...setup, tools, ratioToH2load, runs };
+  const ratioToPlainLoop = round(tools['backend-bench'].medianRps / tools['node:http2 loop'].medianRps, 2);
+  const loopToH2load = round(tools['node:http2 loop'].medianRps / tools.h2load.medianRps, 2);
+  return { target: 'nginx-h2', ...setup, tools, ratioToH2load, ratioToPlainLoop, loopToH2load, runs };
 }
 
 export function formatHttp2(result) {
@@ -129,5 +139,8 @@ export function formatHttp2(result) {
   for (const [tool, t] of Object.entries(result.tools)) {
     rows.push([tool, round(t.medianRps), `${round(t.minRps)}-${round(t.maxRps)}`, round(t.cpuUsPerRequest, 1)]);
   }
-  return `${table(rows)}\nbackend-bench / h2load = ${result.ratioToH2load}`;
+  return (
+    `${table(rows)}\nbackend-bench / h2load = ${result.ratioToH2load}, ` +
+    `backend-bench / node:http2 loop = ${result.ratioToPlainLoop}, node:http2 loop / h2load = ${result.loopToH2load}`
+  );
 }
