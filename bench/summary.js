@@ -28,7 +28,7 @@ function http2Rows(h2) {
     `HTTP/2 closed model, ${h2.target} target, ${h2.connections} connections × ${h2.streams} streams, ${h2.seconds} s × ${h2.rounds} rounds`,
     tool,
     `${round(f.medianRps)} rps`,
-    `${round(f.cpuUsPerRequest, 1)} µs CPU/req`,
+    `${round(f.cpuUsPerRequest, 1)} µs CPU/req (${round(f.netCpuUsPerRequest, 1)} net of start-up)`,
   ]);
   rows.push([
     '  ratios (HTTP/2)',
