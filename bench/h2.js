@@ -103,7 +103,8 @@ async function runOnce(tool, url, setup, dir, r, seconds = setup.seconds) {
  * few requests, that share is large.
  */
 function netCpuUsPerRequest(run, base) {
-  const requests = run.requests - base?.requests;
+  if (base === undefined) return NaN;
+  const requests = run.requests - base.requests;
   return requests > 0 ? ((run.cpuSeconds - base.cpuSeconds) * 1e6) / requests : NaN;
 }
 const BASELINE_S = 1;
@@ -117,7 +118,9 @@ export async function http2Throughput({ rounds, seconds, connections, streams, p
   try {
     await runBounded('h2load', ['-c', '2', '-m', '10', '-D', '2', target.url], { cpus: GEN_CPU, timeoutMs: 12_000 });
     const names = Object.keys(TOOLS);
-    for (const tool of names) baselines[tool] = await runOnce(tool, target.url, setup, dir, 0, BASELINE_S);
+    // Runs barely longer than the baseline leave too few requests beyond it for a net figure.
+    if (seconds >= 3 * BASELINE_S)
+      for (const tool of names) baselines[tool] = await runOnce(tool, target.url, setup, dir, 0, BASELINE_S);
     for (let r = 1; r <= rounds; r++) {
       for (let i = 0; i < names.length; i++) {
         const tool = names[(i + r - 1) % names.length];
