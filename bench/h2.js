@@ -1,12 +1,15 @@
-// (e) HTTP/2 closed-model throughput: h2load (nghttp2-client) and backend-bench against nginx serving h2 over TLS
-// with a self-signed certificate, same connections × streams and duration, tools in rotated order, medians and
-// the ratio printed. The target is pinned to its core as in (a); both generators run on one core.
+// (e) HTTP/2 closed-model throughput: h2load (nghttp2-client), backend-bench and a bare node:http2 loop
+// (bench/h2-plain-loop.js, the floor any Node client stands on) against nginx serving h2 over TLS with a
+// self-signed certificate, same connections × streams and duration, tools in rotated order, medians and the
+// ratios printed. CPU per request is shown whole-process and net of start-up (less a 1 s baseline run of each tool). The target is pinned to its core as in (a); both generators run on one core.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { runBounded, sleep, startPinned, tempDir, waitForPort } from './lib/proc.js';
-import { CLI, GEN_CPU, TARGET_CPU } from './lib/setup.js';
+import { CLI, GEN_CPU, ROOT, TARGET_CPU } from './lib/setup.js';
 import { median, round, table } from './lib/stats.js';
+
+const PLAIN_LOOP = join(ROOT, 'bench', 'h2-plain-loop.js');
 
 const TOOLS = {
   h2load: {
@@ -35,6 +38,11 @@ const TOOLS = {
       const r = JSON.parse(readFileSync(out, 'utf8'));
       return { requests: r.metrics.requests - r.metrics.errors, seconds: r.durationMs / 1000 };
     },
+  },
+  // Node's http2 module alone, with nothing timed, checked or recorded: the floor backend-bench builds on.
+  'node:http2 loop': {
+    command: (url, c, m, d) => [process.execPath, [PLAIN_LOOP, url, String(c), String(m), String(d)]],
+    read: ({ stdout }) => JSON.parse(stdout),
   },
 };
 
@@ -72,10 +80,10 @@ http { access_log off; default_type application/json; keepalive_requests 1000000
   return { url: `https://127.0.0.1:${port}/`, stop: () => proc.stop() };
 }
 
-async function runOnce(tool, url, setup, dir, r) {
+async function runOnce(tool, url, setup, dir, r, seconds = setup.seconds) {
   const out = join(dir, `${tool}-${r}.json`);
-  const [command, args] = TOOLS[tool].command(url, setup.connections, setup.streams, setup.seconds, out);
-  const run = await runBounded(command, args, { cpus: GEN_CPU, timeoutMs: (setup.seconds + 10) * 1000 });
+  const [command, args] = TOOLS[tool].command(url, setup.connections, setup.streams, seconds, out);
+  const run = await runBounded(command, args, { cpus: GEN_CPU, timeoutMs: (seconds + 10) * 1000 });
   let figures;
   try {
     figures = run.code === 0 ? TOOLS[tool].read({ stdout: run.stdout, out }) : undefined;
@@ -84,24 +92,43 @@ async function runOnce(tool, url, setup, dir, r) {
   }
   const rps = figures ? figures.requests / figures.seconds : NaN;
   const cpuUsPerRequest = figures && run.cpuSeconds !== undefined ? (run.cpuSeconds * 1e6) / figures.requests : NaN;
-  return { round: r, tool, rps, cpuUsPerRequest, exit: run.code };
+  const { cpuSeconds } = run;
+  return { round: r, tool, rps, cpuUsPerRequest, cpuSeconds, requests: figures?.requests, exit: run.code };
 }
+
+/**
+ * CPU per request net of start-up and teardown: a run's CPU less the baseline run's (the same tool for
+ * BASELINE_S), over the requests it made beyond the baseline's. Whole-process CPU per request charges backend-bench
+ * ~0.4 s of start-up (Node, the CLI's modules) that h2load does not pay, and on a loaded machine, where a run makes
+ * few requests, that share is large.
+ */
+function netCpuUsPerRequest(run, base) {
+  if (base === undefined) return NaN;
+  const requests = run.requests - base.requests;
+  return requests > 0 ? ((run.cpuSeconds - base.cpuSeconds) * 1e6) / requests : NaN;
+}
+const BASELINE_S = 1;
 
 export async function http2Throughput({ rounds, seconds, connections, streams, port, log }) {
   const target = await startNginxH2(port);
   const dir = tempDir();
   const runs = [];
+  const baselines = {};
   const setup = { rounds, seconds, connections, streams };
   try {
     await runBounded('h2load', ['-c', '2', '-m', '10', '-D', '2', target.url], { cpus: GEN_CPU, timeoutMs: 12_000 });
     const names = Object.keys(TOOLS);
+    // Runs barely longer than the baseline leave too few requests beyond it for a net figure.
+    if (seconds >= 3 * BASELINE_S)
+      for (const tool of names) baselines[tool] = await runOnce(tool, target.url, setup, dir, 0, BASELINE_S);
     for (let r = 1; r <= rounds; r++) {
       for (let i = 0; i < names.length; i++) {
         const tool = names[(i + r - 1) % names.length];
         const run = await runOnce(tool, target.url, setup, dir, r);
+        run.netCpuUsPerRequest = netCpuUsPerRequest(run, baselines[tool]);
         runs.push(run);
         log(
-          `  h2 round ${r} ${tool.padEnd(13)} ${Number.isFinite(run.rps) ? `${round(run.rps)} rps` : `failed (exit ${run.exit})`}`,
+          `  h2 round ${r} ${tool.padEnd(15)} ${Number.isFinite(run.rps) ? `${round(run.rps)} rps` : `failed (exit ${run.exit})`}`,
         );
         await sleep(1000);
       }
@@ -114,20 +141,26 @@ export async function http2Throughput({ rounds, seconds, connections, streams, p
       const mine = runs.filter((x) => x.tool === tool);
       const rps = mine.map((x) => x.rps).filter(Number.isFinite);
       const cpu = median(mine.map((x) => x.cpuUsPerRequest));
-      return [
-        tool,
-        { medianRps: median(rps), minRps: Math.min(...rps), maxRps: Math.max(...rps), cpuUsPerRequest: cpu },
-      ];
+      const net = median(mine.map((x) => x.netCpuUsPerRequest));
+      const [medianRps, minRps, maxRps] = [median(rps), Math.min(...rps), Math.max(...rps)];
+      return [tool, { medianRps, minRps, maxRps, cpuUsPerRequest: cpu, netCpuUsPerRequest: net }];
     }),
   );
   const ratioToH2load = round(tools['backend-bench'].medianRps / tools.h2load.medianRps, 2);
-  return { target: 'nginx-h2', ...setup, tools, ratioToH2load, runs };
+  const ratioToPlainLoop = round(tools['backend-bench'].medianRps / tools['node:http2 loop'].medianRps, 2);
+  const loopToH2load = round(tools['node:http2 loop'].medianRps / tools.h2load.medianRps, 2);
+  const ratios = { ratioToH2load, ratioToPlainLoop, loopToH2load };
+  return { target: 'nginx-h2', ...setup, tools, ...ratios, baselineSeconds: BASELINE_S, baselines, runs };
 }
 
 export function formatHttp2(result) {
-  const rows = [['tool', 'median rps', 'min-max', 'CPU µs/req']];
+  const rows = [['tool', 'median rps', 'min-max', 'CPU µs/req', 'net of start-up']];
   for (const [tool, t] of Object.entries(result.tools)) {
-    rows.push([tool, round(t.medianRps), `${round(t.minRps)}-${round(t.maxRps)}`, round(t.cpuUsPerRequest, 1)]);
+    const range = `${round(t.minRps)}-${round(t.maxRps)}`;
+    rows.push([tool, round(t.medianRps), range, round(t.cpuUsPerRequest, 1), round(t.netCpuUsPerRequest, 1)]);
   }
-  return `${table(rows)}\nbackend-bench / h2load = ${result.ratioToH2load}`;
+  return (
+    `${table(rows)}\nbackend-bench / h2load = ${result.ratioToH2load}, ` +
+    `backend-bench / node:http2 loop = ${result.ratioToPlainLoop}, node:http2 loop / h2load = ${result.loopToH2load}`
+  );
 }

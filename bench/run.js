@@ -6,14 +6,23 @@
 // Proves the performance targets of docs/benchmarks.md on this machine: loopback targets only, every run
 // bounded in time, generators and target pinned to separate cores, only processes started here stopped.
 // Prints each section and writes bench/results/<date>.json and .md (the table docs/benchmarks.md takes).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { eventThroughput, formatEventThroughput } from './events.js';
 import { formatMemory, memory } from './memory.js';
 import { formatOpenAccuracy, openAccuracy } from './open-accuracy.js';
 import { portOpen } from './lib/proc.js';
-import { GEN_CPU, GEN_CPUS_ALL, ROOT, WORKERS, machine, missingPrerequisites, startTarget } from './lib/setup.js';
+import {
+  GEN_CPU,
+  GEN_CPUS_ALL,
+  ROOT,
+  SECTIONS,
+  WORKERS,
+  machine,
+  missingPrerequisites,
+  startTarget,
+} from './lib/setup.js';
 import { formatStartup, startup } from './startup.js';
 import { formatThroughput, throughput } from './throughput.js';
 import { formatHttp2, http2Throughput } from './h2.js';
@@ -21,6 +30,13 @@ import { formatGrpc, grpcThroughput } from './grpc.js';
 import { summaryMarkdown } from './summary.js';
 
 const PORTS = { node: 18180, nginx: 18181, 'nginx-h2': 18182, grpc: 18183 };
+/** Which sections start each target: a port only matters when one of them runs. */
+const sectionsUsing = {
+  node: ['throughput'],
+  nginx: ['throughput', 'open', 'memory'],
+  'nginx-h2': ['h2'],
+  grpc: ['grpc'],
+};
 
 const { values } = parseArgs({
   options: {
@@ -72,14 +88,20 @@ async function openSections(report) {
   }
 }
 
-/** The HTTP sections need their targets and peers; the events section only the brokers (it skips absent ones). */
-async function checkHttpPrerequisites() {
-  const missing = missingPrerequisites();
+/** Only what the selected sections run is asked for (events needs no target: it skips absent brokers). */
+async function checkPrerequisites() {
+  const unknown = [...sections].filter((s) => !SECTIONS.includes(s));
+  if (unknown.length > 0) {
+    console.error(`bench: unknown section ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`);
+    process.exit(2);
+  }
+  const missing = missingPrerequisites([...sections]);
   if (missing.length > 0) {
     console.error(`bench: missing ${missing.join(', ')}`);
     process.exit(2);
   }
   for (const [kind, port] of Object.entries(PORTS)) {
+    if (!sectionsUsing[kind].some((s) => sections.has(s))) continue;
     if (await portOpen(port)) {
       console.error(`bench: port ${port} (for the ${kind} target) is in use`);
       process.exit(2);
@@ -106,11 +128,7 @@ async function eventSection(report) {
 }
 
 async function main() {
-  if ([...sections].some((s) => s !== 'events')) await checkHttpPrerequisites();
-  else if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
-    console.error('bench: missing dist/ (run npm run build)');
-    process.exit(2);
-  }
+  await checkPrerequisites();
   const report = { machine: machine(), settings: { rounds, seconds, connections: Number(values.connections) } };
   log(`machine: ${JSON.stringify(report.machine)}`);
   if (sections.has('throughput')) {

@@ -22,6 +22,23 @@ function throughputRows(report) {
   return rows;
 }
 
+function http2Rows(h2) {
+  if (!h2) return [];
+  const rows = Object.entries(h2.tools).map(([tool, f]) => [
+    `HTTP/2 closed model, ${h2.target} target, ${h2.connections} connections × ${h2.streams} streams, ${h2.seconds} s × ${h2.rounds} rounds`,
+    tool,
+    `${round(f.medianRps)} rps`,
+    `${round(f.cpuUsPerRequest, 1)} µs CPU/req (${round(f.netCpuUsPerRequest, 1)} net of start-up)`,
+  ]);
+  rows.push([
+    '  ratios (HTTP/2)',
+    'backend-bench',
+    `${h2.ratioToH2load}× h2load`,
+    `${h2.ratioToPlainLoop}× node:http2 loop`,
+  ]);
+  return rows;
+}
+
 export function summaryMarkdown(report) {
   const m = report.machine;
   const rows = [['measure', 'tool', 'figure', 'detail'], ...throughputRows(report)];
@@ -42,6 +59,7 @@ export function summaryMarkdown(report) {
       `growth after ${mem.warmUpS} s: ${mem.growthMiB} MiB (${mem.slopeMiBPerMin} MiB/min)`,
     ]);
   }
+  rows.push(...http2Rows(report.http2));
   const ev = report.events;
   for (const r of ev?.results ?? []) {
     const what = `events, ${r.label ?? r.broker}: highest rate all consumed, none lost, not saturated`;

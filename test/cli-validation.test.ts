@@ -120,6 +120,15 @@ describe('numbers, timeouts, templates and SLOs that cannot apply', () => {
     );
   });
 
+  it('names the field inside a target mapping, not the union (target: Invalid input)', async () => {
+    const target = `\n  url: ${server.url}\n  timeout: soon\n  tls:\n    ca: 5\n  http: 3`;
+    const stderr = await expectRefused(['validate', write('target.yaml', scenario(target))], /3 problems/);
+    expect(stderr).toMatch(/target\.yaml:4:12 target\.timeout: not a duration: "soon"/);
+    expect(stderr).toMatch(/target\.yaml:6:9 target\.tls\.ca: .*expected string/);
+    expect(stderr).toMatch(/target\.yaml:7:\d+ target\.http: Invalid option: expected one of 1\|2\|"1"\|"2"\|"auto"/);
+    expect(stderr).not.toMatch(/Invalid input$/m);
+  });
+
   it('refuses {{vars.x}} outside a flow before any traffic', async () => {
     const file = write('vars.yaml', scenario(server.url, '', '  - path: "/{{vars.x}}"\n'));
     const before = server.counts.size;

@@ -109,6 +109,24 @@ describe('HTTP/2 limits and failures', () => {
     expect(run.stdout).toMatch(/h2_rst_internal_error/);
   });
 
+  it('times out a stream the server never answers, frees its room, and goes on with the others', async () => {
+    // Every 10th stream hangs: the 4 slots of the one connection must get their room back each time.
+    const s = await serve({ tls: pki.server, intercept: (_stream, n) => n % 10 === 0 });
+    const file = join(dir, 'hang.json');
+    const out = join(dir, 'hang-result.json');
+    const target = { url: s.url, http: 2, tls: { ca: 'ca.pem' }, timeout: '150ms' };
+    const load = { connections: 1, streams: 4, duration: '1500ms' };
+    writeFileSync(file, JSON.stringify({ name: 'hang', target, load, requests: [{ path: '/x' }] }));
+    const run = await runCli(['run', file, '--quiet', '--workers', '1', '--no-default-slos', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const result = readResult(out);
+    expect(result.errorsByKind.timeout).toBeGreaterThan(5);
+    expect(result.errorsByKind.timeout).toBe(result.metrics.errors);
+    expect(result.metrics.requests - result.metrics.errors).toBeGreaterThan(9 * result.errorsByKind.timeout - 10);
+    expect(s.sessions).toBe(1);
+    expect(s.maxConcurrent).toBeLessThanOrEqual(4);
+  });
+
   it('counts streams cut by GOAWAY as h2_goaway, reconnects, and writes the result', async () => {
     const s = await serve({
       tls: pki.server,

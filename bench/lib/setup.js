@@ -40,16 +40,44 @@ export function machine() {
 
 const APT_PACKAGE = { taskset: 'util-linux', h2load: 'nghttp2-client' };
 
-/** What the benchmark needs; each missing piece is named (install hints follow the CI's apt list). */
-export function missingPrerequisites() {
+/** What each section runs besides the built CLI: programs on PATH, and files (with how to get them). */
+const NEEDS = {
+  throughput: {
+    bins: ['taskset', 'wrk', 'nginx'],
+    files: [
+      { path: AUTOCANNON, hint: 'autocannon (npm ci)' },
+      { path: NODE_TARGET, hint: `${NODE_TARGET} (or set BENCH_NODE_TARGET)` },
+    ],
+  },
+  open: { bins: ['taskset', 'nginx'], files: [] },
+  memory: { bins: ['taskset', 'nginx'], files: [] },
+  h2: { bins: ['taskset', 'nginx', 'h2load'], files: [] },
+  startup: { bins: [], files: [] },
+  // The brokers are the shared services; the section skips any that is not running.
+  events: { bins: ['taskset'], files: [] },
+  grpc: { bins: ['taskset'], files: [] },
+};
+
+/**
+ * What the selected sections need and this machine lacks; each missing piece is named (install hints follow the
+ * CI's apt list). A section not selected asks for nothing: `--only h2` runs without wrk or autocannon.
+ */
+export function missingPrerequisites(sections = Object.keys(NEEDS), exists = existsSync, onPath = has) {
   const missing = [];
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) missing.push('dist/ (run npm run build)');
-  if (!existsSync(AUTOCANNON)) missing.push('autocannon (npm ci)');
-  if (!existsSync(NODE_TARGET)) missing.push(`${NODE_TARGET} (or set BENCH_NODE_TARGET)`);
-  for (const b of ['taskset', 'wrk', 'nginx', 'h2load'])
-    if (!has(b)) missing.push(`${b} (apt-get install -y ${APT_PACKAGE[b] ?? b})`);
+  if (!exists(join(ROOT, 'dist', 'cli.js'))) missing.push('dist/ (run npm run build)');
+  const bins = new Set();
+  const files = new Map();
+  for (const section of sections) {
+    for (const b of NEEDS[section]?.bins ?? []) bins.add(b);
+    for (const f of NEEDS[section]?.files ?? []) files.set(f.path, f.hint);
+  }
+  for (const [path, hint] of files) if (!exists(path)) missing.push(hint);
+  for (const b of bins) if (!onPath(b)) missing.push(`${b} (apt-get install -y ${APT_PACKAGE[b] ?? b})`);
   return missing;
 }
+
+/** Section names `--only` accepts. */
+export const SECTIONS = Object.keys(NEEDS);
 
 /** Starts a loopback target pinned to TARGET_CPU; returns its URL and how to stop it (its PID only). */
 export async function startTarget(kind, port) {

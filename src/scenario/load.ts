@@ -7,6 +7,7 @@ import { byPosition, formatPath } from './field-path.js';
 import { looseProblems, unquotedSloHint } from './loose-checks.js';
 import { readScenarioText } from './read-text.js';
 import { Scenario, type ScenarioConfig } from './schema.js';
+import { openUnions } from './union-issues.js';
 
 export interface LoadedScenario {
   /** The path as shown in messages (relative to the working directory when inside it). */
@@ -56,11 +57,13 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   if (issue.code === 'unrecognized_keys')
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return 'is required';
-  if (issue.path.length === 2 && issue.path[0] === 'slos') {
-    const hint = unquotedSloHint(valueAt(data, issue.path));
-    if (hint !== undefined) return hint;
-  }
-  return issue.message;
+  return sloHintFor(issue, data) ?? issue.message;
+}
+
+/** An SLO entry written as a YAML mapping by mistake: the hint says to quote it (kept whole, not opened). */
+function sloHintFor(issue: z.core.$ZodIssue, data: unknown): string | undefined {
+  if (issue.path.length !== 2 || issue.path[0] !== 'slos') return undefined;
+  return unquotedSloHint(valueAt(data, issue.path));
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -86,7 +89,7 @@ export function validateScenario(data: unknown, shown: string, doc?: Document, c
   const problems = envProblems.map((p) => `${where(p.path)} ${formatPath(p.path)}: ${p.message}`);
   const parsed = Scenario.safeParse(value);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const issue of parsed.error.issues.flatMap((i) => (sloHintFor(i, value) ? [i] : openUnions([i])))) {
       // Point an unknown key at the key itself, not at the mapping that holds it.
       const at =
         issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;

@@ -1,4 +1,4 @@
-import type { ClientHttp2Session, ClientHttp2Stream } from 'node:http2';
+import type { ClientHttp2Session } from 'node:http2';
 import { loadHttp2 } from './h2-codes.js';
 import type { Duplex } from 'node:stream';
 import type { Dialer } from './dial.js';
@@ -9,6 +9,8 @@ export interface StreamUser {
   start(session: ClientHttp2Session): void;
   /** Called when the connection failed before the slot's stream could start. */
   fail(err: Error): void;
+  /** The server sent GOAWAY on `session`: a stream of the slot's there above `lastStreamId` will never be answered. */
+  goneAway(session: ClientHttp2Session, lastStreamId: number): void;
 }
 
 /**
@@ -35,15 +37,14 @@ export class H2Connection {
     private readonly cap: number,
   ) {}
 
-  /** Streams open on each session, so a GOAWAY can end those the server says it will not process. */
-  private readonly streams = new Map<ClientHttp2Session, Set<ClientHttp2Stream>>();
+  /**
+   * Every slot that sends on this connection, added once when the slot is made, so a GOAWAY can end the streams
+   * the server will not process without following each stream (no set entry or listener per request).
+   */
+  private readonly users: StreamUser[] = [];
 
-  /** Follows a stream until it closes. */
-  track(session: ClientHttp2Session, stream: ClientHttp2Stream): void {
-    const set = this.streams.get(session);
-    if (set === undefined) return;
-    set.add(stream);
-    stream.once('close', () => set.delete(stream));
+  attach(user: StreamUser): void {
+    this.users.push(user);
   }
 
   /** Runs `user` now if a stream is free, else when one is. */
@@ -119,9 +120,7 @@ export class H2Connection {
     session.on('goaway', (_code: number, lastStreamId: number) => {
       this.goneAway.add(session);
       // Node leaves streams above the server's last stream id open though the server will never answer them.
-      for (const stream of this.streams.get(session) ?? []) {
-        if (stream.id !== undefined && stream.id > lastStreamId) stream.destroy(notProcessed());
-      }
+      for (const user of this.users) user.goneAway(session, lastStreamId);
       this.forget(session);
     });
     let failure: Error | undefined;
@@ -129,7 +128,6 @@ export class H2Connection {
     session.once('remoteSettings', () => (settled = true));
     session.on('close', () => {
       this.open.delete(session);
-      this.streams.delete(session);
       // A connection that never got as far as SETTINGS (refused, TLS failure): the waiting slots fail with its
       // reason rather than reconnecting in a tight loop.
       if (!settled && this.session === session) {
@@ -146,7 +144,6 @@ export class H2Connection {
     this.session = session;
     this.serverMax = 0;
     this.open.add(session);
-    this.streams.set(session, new Set());
     return session;
   }
 
@@ -159,6 +156,6 @@ export class H2Connection {
   }
 }
 
-function notProcessed(): Error {
+export function notProcessed(): Error {
   return Object.assign(new Error('stream not processed: the server sent GOAWAY'), { code: 'ERR_HTTP2_GOAWAY_SESSION' });
 }
