@@ -104,6 +104,10 @@ requests:
     // The first message follows the 10 ms handler; the whole call (three more, 2 ms apart) takes longer.
     expect(streams?.firstMessageMs.p50).toBeGreaterThanOrEqual(10);
     expect(run.stdout).toMatch(/gRPC streams/);
+    // A saved gRPC result is read back (its section checked) and rendered like the run.
+    const report = await runCli(['report', join(dir, 'r.json'), '--format', 'markdown']);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toMatch(/gRPC streams/);
   });
 
   it('checks the method and the message against the proto before any traffic, with file, line and field', async () => {

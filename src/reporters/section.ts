@@ -2,7 +2,9 @@ import type { ChalkInstance } from 'chalk';
 import type { ZodType } from 'zod';
 import type { Histogram } from '../metrics/histogram.js';
 import type { METRICS, MetricKey, MetricType } from '../metrics/names.js';
+import type { CompareRow, SectionRowInput } from '../result/compare.js';
 import type { RunResult } from '../result/run-result.js';
+import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { LiveUpdate } from './reporter.js';
 
 /**
@@ -61,4 +63,20 @@ export interface SectionView {
   readonly mergeRefusal?: string;
   /** The checks a saved result's section fields must pass to be read (`report`, `compare`), each optional. */
   readonly savedFields?: Readonly<Record<string, ZodType>>;
+  /** Scopes of the section `compare` matches by name beside the run's requests (flows: flow, step, service). */
+  compareScopes?(result: RunResult): readonly CompareScopeGroup[];
+  /** The section's own comparison rows (events: e2e latency, loss), judged by `judge` with compare's budgets. */
+  compareRows?(baseline: RunResult, current: RunResult, judge: (row: SectionRowInput) => CompareRow): CompareRow[];
+  /** Names of the scopes compareRows compares, so a scope on one side only is noticed. */
+  compareScopeNames?(result: RunResult): readonly string[];
+}
+
+/** One kind of scope a section adds to `compare`: its metrics and stored histograms by name. */
+export interface CompareScopeGroup {
+  /** The scope prefix: "flow" makes rows "flow:checkout". */
+  kind: string;
+  scopes: Readonly<Record<string, ScopeMetrics>> | undefined;
+  histograms: Readonly<Record<string, string>> | undefined;
+  /** Whether the run kept per-second histograms for these scopes (the run's request scopes: flow steps). */
+  perSecond: boolean;
 }

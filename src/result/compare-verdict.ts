@@ -17,6 +17,9 @@ export type CompareVerdict = 'regression' | 'improvement' | 'within noise' | 'to
 /** Latency differences under this are timer noise on any machine, whatever the percentage or the interval. */
 export const NOISE_FLOOR_MS = 1;
 
+/** Scopes with fewer requests (or messages) on either side are shown, not gated. */
+export const MIN_SAMPLES = 20;
+
 type Rule = (base: number, cur: number, budget: number, floorMs: number) => boolean;
 
 const WORSE = {

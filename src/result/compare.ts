@@ -6,13 +6,9 @@
 import { InputError } from '../errors.js';
 import { decodeHistogram, type LatencySummary, summarizeHistogram } from '../metrics/histogram.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
-import {
-  DEFAULT_EVENT_BUDGETS,
-  EVENT_COMPARE_METRICS,
-  type EventCompareMetric,
-  eventScopesOf,
-  expectedMessages,
-} from '../workloads/events/compare.js';
+import type { CompareScopeGroup } from '../reporters/section.js';
+import { DEFAULT_EVENT_BUDGETS, EVENT_COMPARE_METRICS, type EventCompareMetric } from '../workloads/events/compare.js';
+import { sectionsOf } from '../workloads/registry.js';
 import { errorRateInterval, rateBounds, relativeInterval } from './compare-interval.js';
 import {
   type CompareKind,
@@ -20,6 +16,7 @@ import {
   type IntervalLatencyKey,
   judgeChange,
   LATENCY_STATS,
+  MIN_SAMPLES,
   NOISE_FLOOR_MS,
   type LatencyEvidence,
   latencyIntervals,
@@ -83,8 +80,7 @@ export const DEFAULT_BUDGETS: Readonly<Record<CompareMetric, number | null>> = {
   capacity: CAPACITY_BUDGET,
 };
 
-/** Scopes with fewer requests on either side are shown, not gated. */
-export const MIN_SAMPLES = 20;
+export { MIN_SAMPLES } from './compare-verdict.js';
 
 const ALIASES: Readonly<Record<string, CompareMetric>> = { 'p99.9': 'p999', avg: 'mean', 'e2e_p99.9': 'e2e_p999' };
 
@@ -140,17 +136,6 @@ interface ScopeView {
   perSecondRps?: number[];
 }
 
-type ScopeMap = Record<string, ScopeMetrics>;
-/** Results may carry flow scopes (byFlow/byStep/byService with histograms under the same keys). */
-type WithScopes = RunResult &
-  Partial<Record<ScopeKey, ScopeMap>> & { histograms: Partial<Record<ScopeKey, Record<string, string>>> };
-type ScopeKey = 'byRequest' | 'byFlow' | 'byStep' | 'byService';
-
-const SCOPE_KINDS = { byRequest: 'request', byFlow: 'flow', byStep: 'step', byService: 'service' } satisfies Record<
-  ScopeKey,
-  string
->;
-
 function view(metrics: ScopeMetrics, encoded: string | undefined, windows: readonly string[] | undefined): ScopeView {
   const histogram = encoded === undefined ? undefined : decodeHistogram(encoded);
   return {
@@ -169,22 +154,27 @@ function windowsOf(result: RunResult, scope: string | undefined): string[] | und
 
 /** Every scope of a result by display name, the whole run first. */
 export function scopesOf(result: RunResult): Map<string, ScopeView> {
-  const r = result as WithScopes;
+  const r = result;
   const run = view(r.metrics, r.histograms.total, windowsOf(r, undefined));
   const out = new Map<string, ScopeView>([['run', { ...run, perSecondRps: r.timeseries.map((p) => p.rps) }]]);
-  for (const [key, kind] of Object.entries(SCOPE_KINDS) as [ScopeKey, string][]) {
-    const entries = Object.entries(r[key] ?? {});
+  const requests: CompareScopeGroup = {
+    kind: 'request',
+    scopes: r.byRequest,
+    histograms: r.histograms.byRequest,
+    perSecond: true,
+  };
+  const groups = [requests, ...sectionsOf(r).flatMap((s) => s.compareScopes?.(r) ?? [])];
+  for (const { kind, scopes, histograms, perSecond } of groups) {
+    const entries = Object.entries(scopes ?? {});
     // A lone request is the whole run again: one set of rows is enough.
-    if (key === 'byRequest' && entries.length === 1) continue;
-    // Per-second histograms are kept for the run's request scopes: requests, or steps in a flow run.
-    const series = key === 'byRequest' || key === 'byStep';
+    if (kind === 'request' && entries.length === 1) continue;
     for (const [name, m] of entries)
-      out.set(`${kind}:${name}`, view(m, r.histograms[key]?.[name], series ? windowsOf(r, name) : undefined));
+      out.set(`${kind}:${name}`, view(m, histograms?.[name], perSecond ? windowsOf(r, name) : undefined));
   }
   return out;
 }
 
-interface RowInput {
+export interface SectionRowInput {
   scope: string;
   metric: CompareMetric;
   baseline: number;
@@ -196,7 +186,7 @@ interface RowInput {
   floorMs: number;
 }
 
-function row(r: RowInput, overrides: ReadonlyMap<CompareMetric, number | null>): CompareRow {
+function row(r: SectionRowInput, overrides: ReadonlyMap<CompareMetric, number | null>): CompareRow {
   const { scope, metric, baseline: x, current: y, interval } = r;
   const budget = overrides.has(metric) ? (overrides.get(metric) ?? null) : DEFAULT_BUDGETS[metric];
   const kind = compareKind(metric);
@@ -282,7 +272,9 @@ export function compareResults(
     }
   }
   const capacity = capacityRow(baseline, current);
-  return [...rows, ...compareEvents(baseline, current, overrides), ...(capacity ? [row(capacity, overrides)] : [])];
+  const judge = (input: SectionRowInput): CompareRow => row(input, overrides);
+  const sectionRows = sectionsOf(baseline).flatMap((s) => s.compareRows?.(baseline, current, judge) ?? []);
+  return [...rows, ...sectionRows, ...(capacity ? [row(capacity, overrides)] : [])];
 }
 
 /**
@@ -295,60 +287,13 @@ export function latencyFloorMs(baseline: RunResult, current: RunResult, metric: 
   return Math.max(NOISE_FLOOR_MS, own(baseline), own(current));
 }
 
-const E2E_STATS: Partial<Record<EventCompareMetric, IntervalLatencyKey>> = {
-  e2e_p50: 'p50',
-  e2e_p90: 'p90',
-  e2e_p95: 'p95',
-  e2e_p99: 'p99',
-  e2e_p999: 'p999',
-};
-
-/** Event scopes where both runs consumed: e2e percentiles and messages lost or left undelivered. */
-function compareEvents(
-  baseline: RunResult,
-  current: RunResult,
-  overrides: ReadonlyMap<CompareMetric, number | null>,
-): CompareRow[] {
-  const b = eventScopesOf(current);
-  const rows: CompareRow[] = [];
-  for (const [scope, base] of eventScopesOf(baseline)) {
-    const cur = b.get(scope);
-    if (cur === undefined || !base.consumes || !cur.consumes) continue;
-    const few = Math.min(expectedMessages(base), expectedMessages(cur)) < MIN_SAMPLES;
-    const ungated = few ? `fewer than ${MIN_SAMPLES} messages` : undefined;
-    const e2e = latencyIntervals(
-      { histogram: base.histogram, windows: undefined },
-      { histogram: cur.histogram, windows: undefined },
-    );
-    for (const metric of Object.keys(EVENT_COMPARE_METRICS) as EventCompareMetric[]) {
-      const rule = EVENT_COMPARE_METRICS[metric];
-      const stat = E2E_STATS[metric];
-      const interval = stat === undefined ? null : e2e[stat];
-      rows.push(
-        row(
-          {
-            scope,
-            metric,
-            baseline: rule.read(base),
-            current: rule.read(cur),
-            interval,
-            ungated,
-            floorMs: NOISE_FLOOR_MS,
-          },
-          overrides,
-        ),
-      );
-    }
-  }
-  return rows;
-}
-
 /** Scope names present on one side only, so a renamed request is noticed rather than silently skipped. */
 export function unmatchedScopes(
   baseline: RunResult,
   current: RunResult,
 ): { onlyBaseline: string[]; onlyCurrent: string[] } {
-  const names = (r: RunResult): Set<string> => new Set([...scopesOf(r).keys(), ...eventScopesOf(r).keys()]);
+  const names = (r: RunResult): Set<string> =>
+    new Set([...scopesOf(r).keys(), ...sectionsOf(r).flatMap((s) => s.compareScopeNames?.(r) ?? [])]);
   const a = names(baseline);
   const b = names(current);
   return { onlyBaseline: [...a.keys()].filter((k) => !b.has(k)), onlyCurrent: [...b.keys()].filter((k) => !a.has(k)) };

@@ -24,6 +24,7 @@ describe('the workload registry', () => {
       ['requests', true],
       ['flows', false],
       ['events', false],
+      ['grpc', false],
     ]);
   });
 

@@ -5,6 +5,13 @@
  */
 import type { EventMetrics } from '../../metrics/event-aggregator.js';
 import { decodeHistogram, type Histogram, type LatencySummary, summarizeHistogram } from '../../metrics/histogram.js';
+import type { CompareRow, SectionRowInput } from '../../result/compare.js';
+import {
+  type IntervalLatencyKey,
+  latencyIntervals,
+  MIN_SAMPLES,
+  NOISE_FLOOR_MS,
+} from '../../result/compare-verdict.js';
 import type { RunResult } from '../../result/run-result.js';
 
 /** One event scope of a result: its counts, and its e2e latency from the stored histogram. */
@@ -77,4 +84,40 @@ export function eventScopesOf(result: RunResult): Map<string, EventScopeView> {
   for (const [name, q] of queues)
     out.set(`queue:${name}`, view(q, events.histograms.byQueue[name]?.e2e, q.mode === 'produce-consume'));
   return out;
+}
+
+const E2E_STATS: Partial<Record<EventCompareMetric, IntervalLatencyKey>> = {
+  e2e_p50: 'p50',
+  e2e_p90: 'p90',
+  e2e_p95: 'p95',
+  e2e_p99: 'p99',
+  e2e_p999: 'p999',
+};
+
+/** Event scopes where both runs consumed: e2e percentiles and messages lost or left undelivered. */
+export function compareEventRows(
+  baseline: RunResult,
+  current: RunResult,
+  judge: (row: SectionRowInput) => CompareRow,
+): CompareRow[] {
+  const b = eventScopesOf(current);
+  const rows: CompareRow[] = [];
+  for (const [scope, base] of eventScopesOf(baseline)) {
+    const cur = b.get(scope);
+    if (cur === undefined || !base.consumes || !cur.consumes) continue;
+    const few = Math.min(expectedMessages(base), expectedMessages(cur)) < MIN_SAMPLES;
+    const ungated = few ? `fewer than ${MIN_SAMPLES} messages` : undefined;
+    const e2eIntervals = latencyIntervals(
+      { histogram: base.histogram, windows: undefined },
+      { histogram: cur.histogram, windows: undefined },
+    );
+    for (const metric of Object.keys(EVENT_COMPARE_METRICS) as EventCompareMetric[]) {
+      const rule = EVENT_COMPARE_METRICS[metric];
+      const stat = E2E_STATS[metric];
+      const interval = stat === undefined ? null : e2eIntervals[stat];
+      const [before, after] = [rule.read(base), rule.read(cur)];
+      rows.push(judge({ scope, metric, baseline: before, current: after, interval, ungated, floorMs: NOISE_FLOOR_MS }));
+    }
+  }
+  return rows;
 }

@@ -1,4 +1,5 @@
 import type { SectionView } from '../../reporters/section.js';
+import { compareEventRows, eventScopesOf } from './compare.js';
 import { eventsTable } from './report-table.js';
 import { SavedEvents } from './saved.js';
 import { formatEvents } from './summary.js';
@@ -12,4 +13,6 @@ export const eventsView: SectionView = {
   tables: (result) => (result.events === undefined ? [] : [eventsTable(result.events)]),
   mergeRefusal: 'an event run',
   savedFields: { events: SavedEvents.optional() },
+  compareRows: compareEventRows,
+  compareScopeNames: (result) => [...eventScopesOf(result).keys()],
 };

@@ -13,4 +13,9 @@ export const flowsView: SectionView = {
       scopeTable('Services', 'service', result.byService),
     ].filter((t) => t !== undefined),
   mergeRefusal: 'a flow run',
+  compareScopes: (result) => [
+    { kind: 'flow', scopes: result.byFlow, histograms: result.histograms.byFlow, perSecond: false },
+    { kind: 'step', scopes: result.byStep, histograms: result.histograms.byStep, perSecond: true },
+    { kind: 'service', scopes: result.byService, histograms: result.histograms.byService, perSecond: false },
+  ],
 };

@@ -94,17 +94,19 @@ export const grpcView: SectionView = {
   },
   mergeRefusal: 'a gRPC run',
   savedFields: {
-    grpc: z.object({
-      byCall: z.record(
-        z.string(),
-        z
-          .object({
-            method: z.string(),
-            kind: z.string(),
-            streams: z.object({ firstMessageMs: LatencyShape }).passthrough().optional(),
-          })
-          .passthrough(),
-      ),
-    }),
+    grpc: z
+      .object({
+        byCall: z.record(
+          z.string(),
+          z
+            .object({
+              method: z.string(),
+              kind: z.string(),
+              streams: z.object({ firstMessageMs: LatencyShape }).passthrough().optional(),
+            })
+            .passthrough(),
+        ),
+      })
+      .optional(),
   },
 };
