@@ -45,7 +45,7 @@ export interface WsSink {
 
 interface Waiter {
   matches: ((text: string) => boolean) | undefined;
-  resolve(outcome: 'reply' | 'mismatch' | 'closed'): void;
+  resolve(outcome: 'reply' | 'mismatch' | 'closed' | 'timeout'): void;
 }
 
 /** Runs one session to its end; resolves when closed. `seq` numbers the messages of the whole run. */
@@ -79,15 +79,16 @@ export async function runSession(
     sink.received();
     const w = waiter;
     if (w === undefined) return;
-    const text = Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data as ArrayBuffer).toString();
-    if (w.matches === undefined || w.matches(text)) w.resolve('reply');
+    // Decoded only when a check reads it: most replies are just "the next message".
+    if (w.matches === undefined || w.matches(messageText(data))) w.resolve('reply');
   });
   if (!(await opened(socket, sink, start))) return;
-  const deadline = plan.durationMs === undefined ? Infinity : start + plan.durationMs;
+  const deadline = new ReplyDeadline(() => waiter?.resolve('timeout'));
+  const endAt = plan.durationMs === undefined ? Infinity : start + plan.durationMs;
   const rounds = plan.rounds ?? Infinity;
   for (
     let round = 0;
-    round < rounds && performance.now() < deadline && !signal.aborted && closedBy === undefined;
+    round < rounds && performance.now() < endAt && !signal.aborted && closedBy === undefined;
     round++
   ) {
     for (const step of plan.steps) {
@@ -98,9 +99,9 @@ export async function runSession(
       }
       const sentAt = performance.now();
       const reply = new Promise<'reply' | 'mismatch' | 'closed' | 'timeout'>((resolve) => {
-        const timer = setTimeout(() => resolve('timeout'), step.timeoutMs);
-        waiter = { matches: step.matches, resolve: (o) => (clearTimeout(timer), resolve(o)) };
+        waiter = { matches: step.matches, resolve };
       });
+      deadline.arm(step.timeoutMs);
       socket.send(step.render(nextSeq()));
       sink.sent();
       const outcome = await reply;
@@ -112,11 +113,43 @@ export async function runSession(
       else if (!signal.aborted) sink.roundTrip(step.scope, undefined, 'connect_reset', 'session closed by the server');
     }
   }
+  deadline.clear();
   if (closedBy === undefined) {
     closedBy = 'us';
     socket.close(1000);
   }
   await closed;
+}
+
+function messageText(data: WebSocket.RawData): string {
+  return Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data as ArrayBuffer).toString();
+}
+
+/**
+ * One timer per session for the reply timeout, re-armed with `refresh()` at each send rather than created and
+ * cleared per round trip (a measurable share of a round trip's CPU). A reply does not disarm it: when it fires
+ * with no reply awaited, nothing happens; the next send re-arms it from that moment.
+ */
+class ReplyDeadline {
+  private timer: NodeJS.Timeout | undefined;
+  private ms = 0;
+
+  constructor(private readonly onTimeout: () => void) {}
+
+  arm(ms: number): void {
+    if (this.timer !== undefined && this.ms === ms) {
+      this.timer.refresh();
+      return;
+    }
+    clearTimeout(this.timer);
+    this.ms = ms;
+    this.timer = setTimeout(this.onTimeout, ms);
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
 }
 
 function opened(socket: WebSocket, sink: WsSink, start: number): Promise<boolean> {
