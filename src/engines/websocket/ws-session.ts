@@ -29,6 +29,16 @@ export interface WsSessionPlan {
   readonly rounds: number | undefined;
   readonly durationMs: number | undefined;
   readonly connectTimeoutMs: number;
+  /** wss://: the CA to trust, a client certificate, the name to verify, or no verification at all. */
+  readonly tls?: WsTls;
+}
+
+export interface WsTls {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly servername?: string;
+  readonly rejectUnauthorized: boolean;
 }
 
 export interface WsSink {
@@ -60,6 +70,7 @@ export async function runSession(
     headers: { ...plan.headers },
     handshakeTimeout: plan.connectTimeoutMs,
     perMessageDeflate: false,
+    ...plan.tls,
   });
   let waiter: Waiter | undefined;
   let everOpen = false;

@@ -1,6 +1,6 @@
 import { runChecks } from '../../engines/http/checks.js';
 import { runWebSocketLoad } from '../../engines/websocket/ws-load.js';
-import type { WsSessionPlan, WsStep } from '../../engines/websocket/ws-session.js';
+import type { WsSessionPlan, WsStep, WsTls } from '../../engines/websocket/ws-session.js';
 import { RunAggregator } from '../../metrics/run-aggregator.js';
 import { WsRecorder, WsTotals } from '../../metrics/ws-recorder.js';
 import type { ExecutionPlan } from '../../scenario/plan.js';
@@ -25,8 +25,22 @@ function sessionStep(step: WsStepPlan): WsStep {
   };
 }
 
-export function sessionPlan(ws: WebSocketPlan, url: string): WsSessionPlan {
+/** The target's TLS settings as `ws` (Node's https) takes them; only the ones set. */
+function sessionTls(plan: ExecutionPlan): WsTls | undefined {
+  const tls = plan.transport?.tls;
+  if (tls === undefined) return undefined;
   return {
+    rejectUnauthorized: !tls.insecure,
+    ...(tls.ca !== undefined && { ca: tls.ca }),
+    ...(tls.cert !== undefined && { cert: tls.cert }),
+    ...(tls.key !== undefined && { key: tls.key }),
+    ...(tls.servername !== undefined && { servername: tls.servername }),
+  };
+}
+
+export function sessionPlan(ws: WebSocketPlan, url: string, tls?: WsTls): WsSessionPlan {
+  return {
+    ...(tls !== undefined && { tls }),
     url,
     headers: ws.headers,
     subprotocols: ws.subprotocols,
@@ -42,7 +56,7 @@ export function webSocketKit(plan: ExecutionPlan, ws: WebSocketPlan, url: string
   const totals = new WsTotals();
   const recorder = new WsRecorder(ws.scopes, totals);
   const aggregator = new RunAggregator(ws.scopes, { keepPointHistograms: true });
-  const session = sessionPlan(ws, url);
+  const session = sessionPlan(ws, url, sessionTls(plan));
   return {
     scopes: { names: ws.scopes, noun: 'send step', methods: {} },
     serverUrl: redactUrl(url),
