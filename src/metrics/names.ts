@@ -221,4 +221,16 @@ export const OTLP_METRICS = {
     unit: '{message}',
     help: 'Queue lag as the broker reports it',
   },
+  wsSessions: { name: 'backend_bench.websocket.sessions', unit: '{session}', help: 'WebSocket sessions by outcome' },
+  wsMessages: {
+    name: 'backend_bench.websocket.messages',
+    unit: '{message}',
+    help: 'WebSocket messages, by direction (sent, received)',
+  },
+  wsConnectDuration: {
+    name: 'backend_bench.websocket.connect.duration',
+    unit: 's',
+    help: 'Time to open a WebSocket session',
+  },
+  wsCloses: { name: 'backend_bench.websocket.closes', unit: '{session}', help: 'WebSocket sessions closed, by code' },
 } as const satisfies Record<string, { name: string; unit: string; help: string }>;
