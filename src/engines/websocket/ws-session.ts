@@ -53,83 +53,148 @@ export interface WsSink {
   closed(code: number, clean: boolean): void;
 }
 
-interface Waiter {
-  matches: ((text: string) => boolean) | undefined;
-  resolve(outcome: 'reply' | 'mismatch' | 'closed' | 'timeout'): void;
-}
+type Outcome = 'reply' | 'closed' | 'timeout';
 
 /** Runs one session to its end; resolves when closed. `seq` numbers the messages of the whole run. */
-export async function runSession(
+export function runSession(
   plan: WsSessionPlan,
   sink: WsSink,
   signal: AbortSignal,
   nextSeq: () => number,
 ): Promise<void> {
-  const start = performance.now();
-  const socket = new WebSocket(plan.url, [...plan.subprotocols], {
-    headers: { ...plan.headers },
-    handshakeTimeout: plan.connectTimeoutMs,
-    perMessageDeflate: false,
-    ...plan.tls,
-  });
-  let waiter: Waiter | undefined;
-  let everOpen = false;
-  socket.once('open', () => (everOpen = true));
-  let closedBy: 'us' | 'peer' | undefined;
-  const closed = new Promise<void>((resolve) => {
-    socket.on('close', (code) => {
-      if (!everOpen) return resolve();
-      const clean = closedBy === 'us';
-      closedBy ??= 'peer';
-      sink.closed(code, clean);
-      waiter?.resolve('closed');
-      resolve();
+  return new Promise((resolve) => new Session(plan, sink, signal, nextSeq, resolve).start());
+}
+
+/**
+ * A session driven by its socket's events rather than an awaited promise per round trip: the reply handler
+ * records the round trip and sends the next message at once, as a hand-written loop would, so the accounting
+ * costs no promise, microtask or closure per message.
+ */
+class Session {
+  private socket: WebSocket | undefined;
+  private started = 0;
+  private open = false;
+  private closedBy: 'us' | 'peer' | undefined;
+  private round = 0;
+  private next = 0;
+  private endAt = Infinity;
+  /** The send step whose reply is awaited, and when it was sent. */
+  private awaiting: WsStep | undefined;
+  private sentAt = 0;
+  private readonly deadline = new ReplyDeadline(() => this.complete('timeout'));
+  private pausing: (() => void) | undefined;
+
+  constructor(
+    private readonly plan: WsSessionPlan,
+    private readonly sink: WsSink,
+    private readonly signal: AbortSignal,
+    private readonly nextSeq: () => number,
+    private readonly resolve: () => void,
+  ) {}
+
+  start(): void {
+    const { plan, sink } = this;
+    this.started = performance.now();
+    const socket = new WebSocket(plan.url, [...plan.subprotocols], {
+      headers: { ...plan.headers },
+      handshakeTimeout: plan.connectTimeoutMs,
+      perMessageDeflate: false,
+      ...plan.tls,
     });
-  });
-  socket.on('message', (data) => {
-    sink.received();
-    const w = waiter;
-    if (w === undefined) return;
-    // Decoded only when a check reads it: most replies are just "the next message".
-    if (w.matches === undefined || w.matches(messageText(data))) w.resolve('reply');
-  });
-  if (!(await opened(socket, sink, start))) return;
-  const deadline = new ReplyDeadline(() => waiter?.resolve('timeout'));
-  const endAt = plan.durationMs === undefined ? Infinity : start + plan.durationMs;
-  const rounds = plan.rounds ?? Infinity;
-  for (
-    let round = 0;
-    round < rounds && performance.now() < endAt && !signal.aborted && closedBy === undefined;
-    round++
-  ) {
-    for (const step of plan.steps) {
-      if (signal.aborted || closedBy !== undefined) break;
-      if (step.render === undefined) {
-        await pause(step.pauseMs ?? 0, signal);
-        continue;
+    this.socket = socket;
+    socket.once('open', () => {
+      this.open = true;
+      sink.connected(performance.now() - this.started);
+      if (plan.durationMs !== undefined) this.endAt = this.started + plan.durationMs;
+      this.step();
+    });
+    // Kept for the whole session: an error after the handshake is followed by 'close', which ends the session.
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (!this.open) sink.connectFailed(err.code === 'ECONNREFUSED' ? 'connect_refused' : 'other', err.message);
+    });
+    socket.on('message', (data) => {
+      sink.received();
+      const step = this.awaiting;
+      // Decoded only when a check reads it: most replies are just "the next message".
+      if (step !== undefined && (step.matches === undefined || step.matches(messageText(data)))) {
+        this.complete('reply');
       }
-      const sentAt = performance.now();
-      const reply = new Promise<'reply' | 'mismatch' | 'closed' | 'timeout'>((resolve) => {
-        waiter = { matches: step.matches, resolve };
-      });
-      deadline.arm(step.timeoutMs);
-      socket.send(step.render(nextSeq()));
-      sink.sent();
-      const outcome = await reply;
-      waiter = undefined;
-      const ms = performance.now() - sentAt;
-      if (outcome === 'reply') sink.roundTrip(step.scope, ms, undefined);
-      else if (outcome === 'timeout')
-        sink.roundTrip(step.scope, ms, 'timeout', `no matching reply within ${step.timeoutMs} ms`);
-      else if (!signal.aborted) sink.roundTrip(step.scope, undefined, 'connect_reset', 'session closed by the server');
+    });
+    socket.on('close', (code) => this.onClose(code));
+  }
+
+  /** Runs steps until one waits (a send awaiting its reply, or a pause), or the session is done. */
+  private step(): void {
+    const { plan } = this;
+    for (;;) {
+      if (this.signal.aborted || this.closedBy !== undefined) return this.finish();
+      if (this.next === plan.steps.length) {
+        this.next = 0;
+        this.round++;
+      }
+      if (this.next === 0 && (this.round >= (plan.rounds ?? Infinity) || performance.now() >= this.endAt)) {
+        return this.finish();
+      }
+      const step = plan.steps[this.next++] as WsStep;
+      if (step.render === undefined) return this.pause(step.pauseMs ?? 0);
+      this.awaiting = step;
+      this.sentAt = performance.now();
+      this.deadline.arm(step.timeoutMs);
+      (this.socket as WebSocket).send(step.render(this.nextSeq()));
+      this.sink.sent();
+      return;
     }
   }
-  deadline.clear();
-  if (closedBy === undefined) {
-    closedBy = 'us';
-    socket.close(1000);
+
+  private complete(outcome: Outcome): void {
+    const step = this.awaiting;
+    if (step === undefined) return;
+    this.awaiting = undefined;
+    const ms = performance.now() - this.sentAt;
+    if (outcome === 'reply') this.sink.roundTrip(step.scope, ms, undefined);
+    else if (outcome === 'timeout') {
+      this.sink.roundTrip(step.scope, ms, 'timeout', `no matching reply within ${step.timeoutMs} ms`);
+    } else if (!this.signal.aborted) {
+      this.sink.roundTrip(step.scope, undefined, 'connect_reset', 'session closed by the server');
+    }
+    if (outcome !== 'closed') this.step();
   }
-  await closed;
+
+  /** A pause between steps; a stop ends it at once. */
+  private pause(ms: number): void {
+    const done = (): void => {
+      clearTimeout(timer);
+      this.signal.removeEventListener('abort', done);
+      this.pausing = undefined;
+      this.step();
+    };
+    const timer = setTimeout(done, ms);
+    this.pausing = done;
+    this.signal.addEventListener('abort', done, { once: true });
+  }
+
+  private finish(): void {
+    this.deadline.clear();
+    if (this.closedBy !== undefined) return;
+    this.closedBy = 'us';
+    this.socket?.close(1000);
+  }
+
+  private onClose(code: number): void {
+    this.deadline.clear();
+    if (this.open) {
+      const clean = this.closedBy === 'us';
+      this.closedBy ??= 'peer';
+      this.sink.closed(code, clean);
+      this.complete('closed');
+      if (this.pausing !== undefined) {
+        const stopPause = this.pausing;
+        this.pausing = undefined;
+        this.signal.removeEventListener('abort', stopPause);
+      }
+    }
+    this.resolve();
+  }
 }
 
 function messageText(data: WebSocket.RawData): string {
@@ -161,33 +226,4 @@ class ReplyDeadline {
     clearTimeout(this.timer);
     this.timer = undefined;
   }
-}
-
-function opened(socket: WebSocket, sink: WsSink, start: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    socket.once('open', () => {
-      sink.connected(performance.now() - start);
-      resolve(true);
-    });
-    let open = false;
-    socket.once('open', () => (open = true));
-    // Kept for the whole session: an error after the handshake is followed by 'close', which ends the session.
-    socket.on('error', (err: NodeJS.ErrnoException) => {
-      if (open) return;
-      sink.connectFailed(err.code === 'ECONNREFUSED' ? 'connect_refused' : 'other', err.message);
-      resolve(false);
-    });
-  });
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
