@@ -1,5 +1,5 @@
-// npm run bench [-- --only throughput,open,memory,startup,h2,events,grpc] [--rounds N] [--seconds S] [--connections C]
-//               [--grpc-connections C]
+// npm run bench [-- --only throughput,open,memory,startup,h2,events,grpc,ws] [--rounds N] [--seconds S] [--connections C]
+//               [--grpc-connections C] [--ws-connections C]
 //               [--h2-connections C] [--h2-streams M]
 //               [--open-seconds S] [--memory-seconds S] [--memory-rate R]
 //               [--event-rates 5000,10000,...] [--event-seconds S] [--event-rounds N] [--event-brokers redis,...]
@@ -28,20 +28,23 @@ import { formatThroughput, throughput } from './throughput.js';
 import { formatHttp2, http2Throughput } from './h2.js';
 import { formatGrpc, grpcThroughput } from './grpc.js';
 import { summaryMarkdown } from './summary.js';
+import { formatWs, wsThroughput } from './ws.js';
 
-const PORTS = { node: 18180, nginx: 18181, 'nginx-h2': 18182, grpc: 18183 };
+const PORTS = { node: 18180, nginx: 18181, 'nginx-h2': 18182, grpc: 18183, ws: 18184 };
 /** Which sections start each target: a port only matters when one of them runs. */
 const sectionsUsing = {
   node: ['throughput'],
   nginx: ['throughput', 'open', 'memory'],
   'nginx-h2': ['h2'],
   grpc: ['grpc'],
+  ws: ['ws'],
 };
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'throughput,open,memory,startup,h2,events,grpc' },
+    only: { type: 'string', default: 'throughput,open,memory,startup,h2,events,grpc,ws' },
     'grpc-connections': { type: 'string', default: '50' },
+    'ws-connections': { type: 'string', default: '50' },
     'h2-connections': { type: 'string', default: '4' },
     'h2-streams': { type: 'string', default: '10' },
     rounds: { type: 'string', default: '5' },
@@ -166,6 +169,14 @@ async function main() {
     );
     report.grpc = await grpcThroughput({ rounds, seconds, connections, port: PORTS.grpc, log });
     log(formatGrpc(report.grpc));
+  }
+  if (sections.has('ws')) {
+    const connections = Number(values['ws-connections']);
+    log(
+      `\n== (h) WebSocket closed-model round trips, backend-bench vs a plain ws loop: ${rounds} rounds, ${seconds} s, ${connections} sessions`,
+    );
+    report.websocket = await wsThroughput({ rounds, seconds, connections, port: PORTS.ws, log });
+    log(formatWs(report.websocket));
   }
   if (sections.has('startup')) {
     log('\n== (d) start-up');

@@ -92,6 +92,18 @@ export function summaryMarkdown(report) {
       rows.push([label, tool, `${round(s.rate)} calls/s`, `${round(s.cpuUsPerCall, 1)} µs CPU/call`]);
     rows.push([label, 'ratio', `${round(g.ratio, 2)}× the plain grpc-js loop`, '']);
   }
+  const ws = report.websocket;
+  if (ws !== undefined) {
+    for (const [tool, f] of Object.entries(ws.tools)) {
+      rows.push([
+        `WebSocket closed model, echo target, ${ws.connections} sessions, ${ws.seconds} s × ${ws.rounds} rounds`,
+        tool,
+        `${round(f.medianRate)} round trips/s`,
+        `${round(f.cpu, 1)} µs CPU/round trip`,
+      ]);
+    }
+    rows.push(['  ratio (WebSocket)', 'backend-bench', `${ws.ratioToPlain}× plain ws`, '']);
+  }
   for (const s of report.startup ?? [])
     rows.push([`start-up: ${s.name}`, s.tool, `${s.medianMs} ms median`, `${s.meanMs} ms mean`]);
   return [

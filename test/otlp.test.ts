@@ -195,6 +195,34 @@ describe('OpenTelemetry export (OTLP/HTTP)', () => {
     expect(r.runId).toBeTruthy();
   });
 
+  it('a WebSocket run exports its sessions, messages by direction, connect time and close codes', async () => {
+    receiver.exports.length = 0;
+    const out = join(tempDir(), 'ws.json');
+    const run = await runCli(
+      ['run', 'scenarios/websocket.yaml', '--duration', '2s', '--otlp', receiver.url, '--out', out, '-q'],
+      {
+        env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const ws = readResult(out).websocket;
+    const metrics = lastMetrics(receiver.exports);
+    const points = (name: string) => metrics.get(name)?.sum?.dataPoints ?? [];
+    const count = (name: string, key: string, value: string): number => {
+      const p = points(name).find((x) => attrs(x.attributes)[key] === value);
+      return Number(p?.asInt ?? p?.asDouble);
+    };
+    expect(count('backend_bench.websocket.sessions', 'backend_bench.outcome', 'opened')).toBe(ws?.sessions.started);
+    expect(count('backend_bench.websocket.messages', 'backend_bench.direction', 'sent')).toBe(ws?.messages.sent);
+    expect(count('backend_bench.websocket.messages', 'backend_bench.direction', 'received')).toBe(
+      ws?.messages.received,
+    );
+    expect(count('backend_bench.websocket.closes', 'backend_bench.code', '1000')).toBe(ws?.closes['1000']?.byClient);
+    const connect = metrics.get('backend_bench.websocket.connect.duration');
+    expect(connect?.unit).toBe('s');
+    expect(Number(connect?.histogram?.dataPoints[0]?.count)).toBe(ws?.sessions.started);
+  });
+
   it('an unsupported OTLP protocol is an input error before any traffic', async () => {
     const run = await runCli(['run', '--url', server.url, '--rate', '5', '--duration', '1s', '--otlp', receiver.url], {
       env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },

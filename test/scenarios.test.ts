@@ -60,6 +60,23 @@ describe('scenarios/grpc.yaml', () => {
   });
 });
 
+describe('scenarios/websocket.yaml', () => {
+  it('runs sessions against the WebSocket echo demo and passes its SLOs', async () => {
+    const out = join(tempDir(), 'r.json');
+    const run = await runCli(['run', 'scenarios/websocket.yaml', '--out', out]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const r = readResult(out);
+    expect(r.target).toMatch(/^demo:websocket \(ws:\/\/127\.0\.0\.1:\d+\)$/);
+    expect(r.metrics.errors).toBe(0);
+    expect(Object.keys(r.byRequest)).toEqual(['say-hi']);
+    // Sessions of 20 round trips each, all of them closed by us once done.
+    expect(r.websocket?.sessions.started).toBeGreaterThan(10);
+    expect(r.metrics.requests).toBe(20 * (r.websocket?.sessions.started ?? 0));
+    expect(r.websocket?.closes['1000']?.byClient).toBe(r.websocket?.sessions.started);
+    expect(run.stdout).toMatch(/PASS\s+3\/3 SLOs met/);
+  });
+});
+
 describe('templated requests and CSV data', () => {
   let server: TestServer | undefined;
   afterEach(async () => {

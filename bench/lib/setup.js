@@ -56,6 +56,7 @@ const NEEDS = {
   // The brokers are the shared services; the section skips any that is not running.
   events: { bins: ['taskset'], files: [] },
   grpc: { bins: ['taskset'], files: [] },
+  ws: { bins: ['taskset'], files: [] },
 };
 
 /**

@@ -15,6 +15,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--body <body>', 'request body')
     .option('--proto <file>', 'gRPC: .proto file defining the method of a grpc:// --url (repeatable)', collect)
     .option('--data <json>', 'gRPC: the request message, as JSON')
+    .option('--message <text>', 'ws:// or wss:// target: the message each session sends, one round trip at a time')
     .option('--rate <n>', 'open model: requests started per second')
     .option('--connections <n>', 'closed model: concurrent keep-alive connections')
     .option('--duration <d>', 'how long to run, e.g. 30s, 2m')

@@ -82,3 +82,33 @@ describe('applyFlags on load and SLOs', () => {
     expect(data.requests[0]?.path).toBe('/x?y=1');
   });
 });
+
+describe('ad hoc WebSocket runs (--url ws://... --message)', () => {
+  it('closed model: one send step whose sessions run for the duration', () => {
+    const s = adHocScenario({
+      url: 'ws://127.0.0.1:8080/chat',
+      message: 'hi {{seq}}',
+      connections: '5',
+      duration: '2s',
+    });
+    expect(s).toMatchObject({
+      target: { url: 'ws://127.0.0.1:8080/chat' },
+      load: { connections: '5', duration: '2s' },
+      websocket: { duration: '2s', steps: [{ name: 'message', send: { text: 'hi {{seq}}' } }] },
+    });
+    expect(s).not.toHaveProperty('requests');
+  });
+
+  it('open model: each session is one round trip', () => {
+    const s = adHocScenario({ url: 'wss://example.test/ws', message: 'x', rate: '10' }) as { websocket: unknown };
+    expect(s.websocket).toEqual({ rounds: 1, steps: [{ name: 'message', send: { text: 'x' } }] });
+  });
+
+  it('--message replaces the send steps of a WebSocket scenario, and is refused for HTTP', () => {
+    const file = { websocket: { steps: [{ send: { json: { a: 1 } } }, { pause: '1s' }] } };
+    expect(applyFlags(file, { message: 'm' })).toMatchObject({
+      websocket: { steps: [{ send: { text: 'm' } }, { pause: '1s' }] },
+    });
+    expect(() => adHocScenario({ url: 'http://127.0.0.1:1/', message: 'm', rate: '1' })).toThrow(/--message is for/);
+  });
+});

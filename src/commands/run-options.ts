@@ -10,6 +10,8 @@ export interface RunFlags extends TransportFlags, GrpcFlags {
   method?: string;
   header?: string[];
   body?: string;
+  /** WebSocket: the message sent on each round trip (templates allowed). */
+  message?: string;
   rate?: string;
   connections?: string;
   duration?: string;
@@ -104,6 +106,12 @@ function overrideFlows(flows: unknown, flags: RunFlags): void {
   for (const flow of flows) if (isRecord(flow)) overrideRequests(flow.steps, { header: flags.header });
 }
 
+/** --message replaces the text of every send step of a WebSocket scenario. */
+function overrideMessages(websocket: unknown, message: string | undefined): void {
+  if (message === undefined || !isRecord(websocket) || !Array.isArray(websocket.steps)) return;
+  for (const step of websocket.steps) if (isRecord(step) && step.send !== undefined) step.send = { text: message };
+}
+
 /** Applies flags over a scenario file's parsed data (before validation, so flags are validated the same way). */
 export function applyFlags(data: unknown, flags: RunFlags): unknown {
   if (!isRecord(data)) return data;
@@ -122,9 +130,26 @@ export function applyFlags(data: unknown, flags: RunFlags): unknown {
   overrideLoad(out.load as Json, flags);
   overrideRequests(out.requests, flags);
   overrideFlows(out.flows, flags);
+  overrideMessages(out.websocket, flags.message);
   if (flags.slo !== undefined && flags.slo.length > 0) out.slos = flags.slo;
   else if (flags.defaultSlos === false && out.slos === undefined) out.slos = [];
   return out;
+}
+
+/**
+ * An ad-hoc WebSocket run: each session sends the message and waits for the next one, again and again until the
+ * run's duration ends (closed model); in the open model each session is one round trip.
+ */
+function adHocWebSocket(flags: RunFlags & { url: string }): unknown {
+  const duration = flags.duration ?? '10s';
+  const length = flags.rate === undefined ? { duration } : { rounds: 1 };
+  const data: Json = {
+    name: 'ad-hoc',
+    target: { url: flags.url },
+    load: { duration },
+    websocket: { ...length, steps: [{ name: 'message', send: { text: flags.message ?? 'ping {{seq}}' } }] },
+  };
+  return applyFlags(data, { ...flags, message: undefined });
 }
 
 /** A scenario made from flags alone, as with autocannon or hey. */
@@ -138,6 +163,8 @@ export function adHocScenario(flags: RunFlags): unknown {
     const data = { name: 'ad-hoc', load: { duration: flags.duration ?? '10s' }, ...grpc };
     return applyFlags(data, { ...flags, url: undefined, header: undefined });
   }
+  if (/^wss?:\/\//i.test(flags.url)) return adHocWebSocket({ ...flags, url: flags.url });
+  if (flags.message !== undefined) throw new InputError('--message is for ws:// and wss:// targets (use --body)');
   const { base, path } = splitUrl(flags.url);
   const data: Json = {
     name: 'ad-hoc',

@@ -24,6 +24,7 @@ const PLAN_FLAGS = [
   'method',
   'header',
   'body',
+  'message',
   'rate',
   'connections',
   'duration',

@@ -18,7 +18,7 @@ export const LATENCY_BUCKETS_SECONDS = [
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
 /** Which part of a run a metric describes; a reporter exports a section only when the run has it. */
-export type MetricSection = 'run' | 'http' | 'generator' | 'slo' | 'flow' | 'event';
+export type MetricSection = 'run' | 'http' | 'generator' | 'slo' | 'flow' | 'event' | 'websocket';
 
 export interface MetricDef {
   name: string;
@@ -155,6 +155,26 @@ export const METRICS = {
     'Age of the oldest published message not yet consumed',
     ['queue'],
   ),
+
+  wsSessions: def(
+    'websocket',
+    'counter',
+    'websocket_sessions_total',
+    'WebSocket sessions, by outcome (opened, failed)',
+    ['outcome'],
+  ),
+  wsMessagesSent: def('websocket', 'counter', 'websocket_messages_sent_total', 'WebSocket messages sent'),
+  wsMessagesReceived: def('websocket', 'counter', 'websocket_messages_received_total', 'WebSocket messages received'),
+  wsConnectDuration: def(
+    'websocket',
+    'histogram',
+    'websocket_connect_duration_seconds',
+    'Time to open a WebSocket session (TCP, TLS, upgrade)',
+  ),
+  wsCloses: def('websocket', 'counter', 'websocket_closes_total', 'WebSocket sessions closed, by code and side', [
+    'code',
+    'by',
+  ]),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
@@ -201,4 +221,16 @@ export const OTLP_METRICS = {
     unit: '{message}',
     help: 'Queue lag as the broker reports it',
   },
+  wsSessions: { name: 'backend_bench.websocket.sessions', unit: '{session}', help: 'WebSocket sessions by outcome' },
+  wsMessages: {
+    name: 'backend_bench.websocket.messages',
+    unit: '{message}',
+    help: 'WebSocket messages, by direction (sent, received)',
+  },
+  wsConnectDuration: {
+    name: 'backend_bench.websocket.connect.duration',
+    unit: 's',
+    help: 'Time to open a WebSocket session',
+  },
+  wsCloses: { name: 'backend_bench.websocket.closes', unit: '{session}', help: 'WebSocket sessions closed, by code' },
 } as const satisfies Record<string, { name: string; unit: string; help: string }>;

@@ -17,16 +17,21 @@ interface SectionMapping<T> {
 }
 
 /**
- * The messaging metrics of live sections, under the semantic conventions' names. Flow series, drops, duplicates
- * and losses stay Prometheus-only.
+ * The messaging metrics of live sections, under the semantic conventions' names, and the WebSocket sessions under
+ * ours (labels become backend_bench.* attributes). Flow series, drops, duplicates and losses stay Prometheus-only.
  */
 const SECTION_COUNTERS: Partial<Record<MetricKeyOf<'counter'>, SectionMapping<Counter>>> = {
   published: { pick: (m) => m.messagesSent, attributes: { 'messaging.operation.name': 'send' } },
   consumed: { pick: (m) => m.messagesConsumed, attributes: { 'messaging.operation.name': 'receive' } },
+  wsSessions: { pick: (m) => m.wsSessions, attributes: {} },
+  wsMessagesSent: { pick: (m) => m.wsMessages, attributes: { 'backend_bench.direction': 'sent' } },
+  wsMessagesReceived: { pick: (m) => m.wsMessages, attributes: { 'backend_bench.direction': 'received' } },
+  wsCloses: { pick: (m) => m.wsCloses, attributes: {} },
 };
 const SECTION_HISTOGRAMS: Partial<Record<MetricKeyOf<'histogram'>, SectionMapping<Histogram>>> = {
   publishDuration: { pick: (m) => m.publishDuration, attributes: { 'messaging.operation.type': 'send' } },
   e2eLatency: { pick: (m) => m.e2eLatency, attributes: {} },
+  wsConnectDuration: { pick: (m) => m.wsConnectDuration, attributes: {} },
 };
 const SECTION_GAUGES: Partial<Record<MetricKeyOf<'gauge'>, SectionMapping<Gauge>>> = {
   queueLag: { pick: (m) => m.queueLag, attributes: {} },

@@ -65,6 +65,10 @@ export interface Instruments {
   publishDuration: Histogram;
   e2eLatency: Histogram;
   queueLag: Gauge;
+  wsSessions: Counter;
+  wsMessages: Counter;
+  wsConnectDuration: Histogram;
+  wsCloses: Counter;
 }
 
 function createInstruments(): Instruments {
@@ -95,6 +99,10 @@ function createInstruments(): Instruments {
     publishDuration: histogram(o.publishDuration),
     e2eLatency: histogram(o.e2eLatency),
     queueLag: gauge(o.queueLag),
+    wsSessions: counter(o.wsSessions),
+    wsMessages: counter(o.wsMessages),
+    wsConnectDuration: histogram(o.wsConnectDuration),
+    wsCloses: counter(o.wsCloses),
   };
 }
 

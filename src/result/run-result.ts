@@ -9,6 +9,7 @@ import type { Shard } from '../scenario/shard.js';
 import type { EventsSection } from '../workloads/events/section.js';
 import type { GrpcSection } from '../workloads/grpc/section.js';
 import type { FlowHistograms, FlowResultParts } from '../workloads/flows/section.js';
+import type { WebSocketSection } from '../workloads/websocket/section.js';
 
 /** Bumped on any incompatible change to the JSON result; documented in docs/result-schema.md. */
 export const RESULT_SCHEMA_VERSION = 1;
@@ -74,6 +75,8 @@ export interface RunResult {
   events?: EventsSection;
   /** gRPC runs only: each call's method and kind, and the figures of streaming calls. */
   grpc?: GrpcSection;
+  /** WebSocket runs only: sessions, connect time, messages, close codes (`metrics` count round trips). */
+  websocket?: WebSocketSection;
 }
 
 /** An SLO as the scenario gave it: re-parsed from `expr` when a result is judged again. */

@@ -104,6 +104,7 @@ interface WorkloadShape {
   services?: Readonly<Record<string, unknown>> | undefined;
   flows?: readonly unknown[] | undefined;
   events?: unknown;
+  websocket?: unknown;
 }
 
 /** Demos that provide named services to flows, and what they call them. */
@@ -121,7 +122,7 @@ export function checkWorkload(s: WorkloadShape, ctx: z.RefinementCtx): void {
   const demoProvides = demo !== undefined && Object.hasOwn(DEMO_SERVICES, demo);
   if (s.requests !== undefined && s.flows !== undefined) {
     issue('set requests (one target) or flows (across services), not both', ['flows']);
-  } else if (s.requests === undefined && s.flows === undefined && s.events === undefined) {
+  } else if (s.requests === undefined && s.flows === undefined && s.events === undefined && s.websocket === undefined) {
     issue('set requests (load on one target), flows (journeys across services) or events (a message broker)', []);
   }
   if (s.requests !== undefined && s.target === undefined) issue('is required with requests', ['target']);

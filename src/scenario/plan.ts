@@ -21,13 +21,14 @@ import {
 } from './template.js';
 import { splitCredentials, withUrlCredentials } from './url-credentials.js';
 import { planTransports, type TransportPlan } from './transport-plan.js';
+import { planWebSocket, type WebSocketPlan } from './websocket/websocket-plan.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_IN_FLIGHT = 1000;
 
 export type TargetPlan =
   | { kind: 'url'; url: string }
-  | { kind: 'demo'; demo: 'monolith' | 'microservices' | 'grpc' }
+  | { kind: 'demo'; demo: 'monolith' | 'microservices' | 'grpc' | 'websocket' }
   /** Flows across named services (plan.flows), with no demo. */
   | { kind: 'services' };
 
@@ -74,6 +75,8 @@ export interface ExecutionPlan {
   events?: EventsPlan;
   /** Set instead of requests when the target is a gRPC server: the requests are calls. */
   grpc?: GrpcRunPlan;
+  /** Set instead of requests when the scenario runs WebSocket sessions (its send steps are the scopes). */
+  websocket?: WebSocketPlan;
   /** The CSV feed, and the columns the templates read from it (checked when the file is loaded). */
   data: { file: string; order: 'sequential' | 'random'; maxBytes: number; columns: readonly string[] } | undefined;
   slos: readonly SloSpec[];
@@ -250,7 +253,7 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
   const { target, timeoutMs, headers, authorization, written } = targetPlan(config);
   const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
   const grpc = planGrpcRun(config, baseDir, problems);
-  if (target.kind === 'url' && grpc === undefined) {
+  if (target.kind === 'url' && grpc === undefined && config.websocket === undefined) {
     const bad = checkTargetUrl(target.url);
     if (bad !== undefined) problems.add(['target'], bad);
   }
@@ -283,11 +286,14 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     headers,
   });
   const events = planEvents(config.events, problems);
+  const wsUrl = target.kind === 'url' ? target.url : undefined;
+  const websocket = planWebSocket(config.websocket, { url: wsUrl, headers, timeoutMs }, problems);
   const transports = planTransports(config, baseDir, problems);
   const scopes = {
     request: [...names],
     ...(flows && flowScopeNames(flows)),
     ...(events && { request: events.queues.map((q) => q.name), queue: events.queues.map((q) => q.name) }),
+    ...(websocket && { request: websocket.scopes, step: websocket.scopes }),
   };
   const { slos, problems: sloProblems } = planSlos(config.slos, scopes, events !== undefined);
   for (const p of sloProblems) problems.add(p.index === undefined ? ['slos'] : ['slos', p.index], p.message);
@@ -317,6 +323,7 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     ...(flows && { flows }),
     ...(events && { events }),
     ...(grpc && { grpc }),
+    ...(websocket && { websocket }),
     data,
     slos,
     transport: transports.transport,

@@ -5,6 +5,7 @@ import { checkEventWorkload, eventSchemas } from './event-schema.js';
 import { checkWorkload, flowSchemas } from './flow-schema.js';
 import { numberish } from './number-text.js';
 import { HttpVersion, ProxyUrl, Tls } from './transport-schema.js';
+import { checkWebSocketWorkload, websocketSchemas } from './websocket/websocket-schema.js';
 
 /**
  * The scenario format, defined once: runtime validation, the static type and the exported JSON Schema
@@ -123,7 +124,7 @@ export const Request = z
   .strict()
   .refine((r) => r.json === undefined || r.body === undefined, { message: 'set json or body, not both' });
 
-const DemoName = z.enum(['monolith', 'microservices', 'grpc']);
+const DemoName = z.enum(['monolith', 'microservices', 'grpc', 'websocket']);
 
 export const Target = z.union([
   z.string().meta({ description: 'Base URL of the system under test' }),
@@ -170,6 +171,7 @@ export const DataFeed = z
 
 const { Services, Flow } = flowSchemas({ Duration, Request });
 const { Events } = eventSchemas({ Duration });
+const { WebSocketSession } = websocketSchemas({ Duration });
 
 export const Scenario = z
   .object({
@@ -181,6 +183,9 @@ export const Scenario = z
     services: Services.optional().meta({ description: 'Flows: named services and their base URLs' }),
     flows: z.array(Flow).min(1).optional().meta({ description: 'Journeys across services (instead of requests)' }),
     events: Events.optional().meta({ description: 'Publish/consume load on a message broker (instead of requests)' }),
+    websocket: WebSocketSession.optional().meta({
+      description: 'WebSocket sessions against a ws:// target (instead of requests)',
+    }),
     data: DataFeed.optional(),
     slos: z.array(SloEntry).optional().meta({
       description: 'SLO budgets; without this key the defaults apply (p95 < 200ms, error_rate < 1%); [] for none',
@@ -188,7 +193,8 @@ export const Scenario = z
   })
   .strict()
   .superRefine(checkWorkload)
-  .superRefine(checkEventWorkload);
+  .superRefine(checkEventWorkload)
+  .superRefine(checkWebSocketWorkload);
 
 export type ScenarioInput = z.input<typeof Scenario>;
 export type ScenarioConfig = z.output<typeof Scenario>;

@@ -21,7 +21,7 @@ function isAlive(pid: number): boolean {
 
 describe('demo launcher', () => {
   it('lists the registered demos, each with a description', () => {
-    expect(demoNames()).toEqual(['monolith', 'microservices', 'grpc']);
+    expect(demoNames()).toEqual(['monolith', 'microservices', 'grpc', 'websocket']);
     for (const name of demoNames()) expect(DEMOS[name].description.length).toBeGreaterThan(0);
   });
 

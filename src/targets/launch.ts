@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RunError } from '../errors.js';
 import type { ReadyMessage } from './serve-demo.js';
 
-export type DemoName = 'monolith' | 'microservices' | 'grpc';
+export type DemoName = 'monolith' | 'microservices' | 'grpc' | 'websocket';
 
 export interface DemoDef {
   /** Compiled entry file, a sibling of launch.js in dist/targets/. */
@@ -19,7 +19,7 @@ export interface DemoDef {
   /** One line, shown by the CLI when listing demos. */
   readonly description: string;
   /** The URL scheme clients use (default http, or https when it serves TLS). */
-  readonly scheme?: 'grpc';
+  readonly scheme?: 'grpc' | 'ws';
 }
 
 export const DEMOS = {
@@ -34,6 +34,7 @@ export const DEMOS = {
     description: 'the shop Inventory gRPC service (scenarios/protos/shop.proto), 1-3 ms service time',
     scheme: 'grpc',
   },
+  websocket: { entry: 'websocket-main.js', description: 'WebSocket echo service, ~5 ms service time', scheme: 'ws' },
 } as const satisfies Record<DemoName, DemoDef>;
 
 export interface RunningDemo {

@@ -7,6 +7,7 @@ const DRIVEN_BY = {
   'scenarios/monolith.yaml': WORKLOADS.requests,
   'scenarios/microservices.yaml': WORKLOADS.flows,
   'scenarios/events-demo.yaml': WORKLOADS.events,
+  'scenarios/websocket.yaml': WORKLOADS.websocket,
 };
 
 describe('the workload registry', () => {
@@ -25,6 +26,7 @@ describe('the workload registry', () => {
       ['flows', false],
       ['events', false],
       ['grpc', false],
+      ['websocket', false],
     ]);
   });
 
@@ -34,5 +36,7 @@ describe('the workload registry', () => {
     expect(sectionsOf({ ...base, byFlow: {}, byStep: {}, byService: {} })).toEqual([WORKLOADS.flows.section]);
     const events = { ...base, events: {} } as unknown as RunResult;
     expect(sectionsOf(events)).toEqual([WORKLOADS.events.section]);
+    const websocket = { ...base, websocket: {} } as unknown as RunResult;
+    expect(sectionsOf(websocket)).toEqual([WORKLOADS.websocket.section]);
   });
 });

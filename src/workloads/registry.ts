@@ -5,13 +5,14 @@ import { events } from './events/index.js';
 import { flows } from './flows/index.js';
 import { grpc } from './grpc/index.js';
 import { requests } from './requests/index.js';
+import { websocket } from './websocket/index.js';
 import type { Workload } from './workload.js';
 
 /**
  * The only place that names every workload. A new one is a folder beside these that exports a Workload, and
  * an entry here (docs/architecture.md has the checklist). Sections are rendered in this order.
  */
-export const WORKLOADS = { requests, flows, events, grpc } satisfies Record<string, Workload>;
+export const WORKLOADS = { requests, flows, events, grpc, websocket } satisfies Record<string, Workload>;
 
 const ALL: readonly Workload[] = Object.values(WORKLOADS);
 

@@ -121,3 +121,29 @@ describe('websocket session', () => {
     expect(tally.trips.length).toBeGreaterThan(0);
   });
 });
+
+describe('wss:// sessions', () => {
+  it('trust the CA they are given, and fail to open (not crash) without it', async () => {
+    const { createServer: createHttpsServer } = await import('node:https');
+    const { demoCertificate } = await import('../../targets/demo-protocol.js');
+    const pems = await demoCertificate();
+    const server = createHttpsServer({ cert: pems.cert, key: pems.key });
+    attachWsEcho(server as unknown as Server, { serviceTimeMs: [0, 1] });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server as unknown as Server);
+    const url = `wss://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const trusted = new Tally();
+    await runSession(
+      plan(url, { tls: { ca: pems.cert, rejectUnauthorized: true } }),
+      trusted,
+      new AbortController().signal,
+      nextSeq,
+    );
+    expect(trusted.connectErrors).toEqual([]);
+    expect(trusted.trips.map((t) => t.error)).toEqual(Array(5).fill(undefined));
+    const untrusted = new Tally();
+    await runSession(plan(url), untrusted, new AbortController().signal, nextSeq);
+    expect(untrusted.connects).toEqual([]);
+    expect(untrusted.connectErrors).toEqual(['other']);
+  });
+});

@@ -65,3 +65,36 @@ export function websocketSchemas(blocks: { Duration: typeof DurationSchema }) {
 export function isWebSocketUrl(url: string): boolean {
   return /^wss?:\/\//i.test(url);
 }
+
+/** The parts of a scenario that decide whether it is a WebSocket run. */
+interface WebSocketWorkloadShape {
+  target?: string | { url?: string | undefined; demo?: string | undefined } | undefined;
+  requests?: unknown;
+  services?: unknown;
+  flows?: unknown;
+  events?: unknown;
+  websocket?: unknown;
+}
+
+/**
+ * A WebSocket scenario has a ws:// or wss:// target (or the websocket demo) and `websocket:` instead of requests;
+ * each problem is put at the field to change.
+ */
+export function checkWebSocketWorkload(s: WebSocketWorkloadShape, ctx: z.RefinementCtx): void {
+  const issue = (message: string, path: string[]): void => ctx.addIssue({ code: 'custom', message, path });
+  const url = typeof s.target === 'string' ? s.target : s.target?.url;
+  const demo = typeof s.target === 'object' ? s.target.demo : undefined;
+  const wsTarget = (url !== undefined && isWebSocketUrl(url)) || demo === 'websocket';
+  if (s.websocket === undefined) {
+    if (wsTarget) issue('a WebSocket target needs websocket: (the session steps) instead of requests', ['websocket']);
+    return;
+  }
+  for (const key of ['requests', 'flows', 'services', 'events'] as const) {
+    if (s[key] !== undefined) issue(`set ${key} or websocket, not both`, [key]);
+  }
+  if (s.target === undefined)
+    issue('is required with websocket (a ws:// or wss:// URL, or demo: websocket)', ['target']);
+  else if (!wsTarget) issue('websocket sessions need a ws:// or wss:// URL, or demo: websocket', ['target']);
+}
+
+export type WebSocketConfig = z.output<ReturnType<typeof websocketSchemas>['WebSocketSession']>;
