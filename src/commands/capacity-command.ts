@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { OUTPUTS } from '../reporters/registry.js';
 import type { CapacityFlags } from './capacity-options.js';
-import { interruptSignal } from './interrupt.js';
 import { collect, type SetExit } from './registration.js';
 
 /** `backend-bench capacity`: registered here so cli.ts names it in one line; the search loads only when run. */
@@ -37,7 +36,10 @@ export function registerCapacity(program: Command, setExit: SetExit): void {
     for (const [flags, help] of OUTPUTS[name].options) capacity.option(flags, help);
   }
   capacity.action(async (file: string | undefined, options: CapacityFlags) => {
-    const { capacityCommand } = await import('./capacity.js');
+    const [{ capacityCommand }, { interruptSignal }] = await Promise.all([
+      import('./capacity.js'),
+      import('./interrupt.js'),
+    ]);
     const interrupt = interruptSignal('stopping… the capacity found so far is kept (Ctrl-C again to quit)', false);
     try {
       const io = { out: process.stdout, err: process.stderr, signal: interrupt.signal, env: process.env };

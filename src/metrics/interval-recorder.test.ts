@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError } from '../engines/http/error-kind.js';
 import { type IntervalSnapshot, IntervalRecorder } from './interval-recorder.js';
 import { RunAggregator } from './run-aggregator.js';
 
 describe('IntervalRecorder: the generator running out of its own resources', () => {
-  it('EMFILE, ENFILE, ENOBUFS, EADDRNOTAVAIL and EADDRINUSE are local_resource', () => {
-    for (const code of ['EMFILE', 'ENFILE', 'ENOBUFS', 'EADDRNOTAVAIL', 'EADDRINUSE']) {
-      expect(classifyError(Object.assign(new Error(code), { code }))).toBe('local_resource');
-    }
-  });
-
   it('counts local_resource under its kind only: not a request, not an error of the target', () => {
     const recorder = new IntervalRecorder(['a']);
     const aggregator = new RunAggregator(['a']);
