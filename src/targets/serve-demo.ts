@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import type { DemoServer } from './demo-protocol.js';
 import type { AddressInfo } from 'node:net';
 
@@ -13,6 +14,20 @@ export interface ReadyMessage {
 export function failDemo(label: string, message: string, code: number): never {
   process.stderr.write(`${label}: ${message}\n`);
   process.exit(code);
+}
+
+/** `--port` and `--host` of a demo process (a bad value exits 2, naming the demo). */
+export function readDemoArgs(label: string): { port: number; host: string } {
+  try {
+    const { values } = parseArgs({
+      options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } },
+    });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) failDemo(label, `invalid --port ${values.port}`, 2);
+    return { port, host: values.host };
+  } catch (err) {
+    return failDemo(label, err instanceof Error ? err.message : String(err), 2);
+  }
 }
 
 /**

@@ -4,26 +4,12 @@
  * --port 8080`. Exit codes: 0 on a clean stop, 2 on bad arguments, 3 if it cannot listen.
  */
 import { createServer } from 'node:http';
-import { parseArgs } from 'node:util';
-import { failDemo, serveDemo } from './serve-demo.js';
+import { readDemoArgs, serveDemo } from './serve-demo.js';
 import { attachWsEcho } from './ws-echo.js';
 
 const LABEL = 'demo websocket';
 
-function readArgs(): { port: number; host: string } {
-  try {
-    const { values } = parseArgs({
-      options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } },
-    });
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) failDemo(LABEL, `invalid --port ${values.port}`, 2);
-    return { port, host: values.host };
-  } catch (err) {
-    return failDemo(LABEL, err instanceof Error ? err.message : String(err), 2);
-  }
-}
-
-const { port, host } = readArgs();
+const { port, host } = readDemoArgs(LABEL);
 // A plain HTTP answer for anything but an upgrade, so a browser or curl sees what it reached.
 const server = createServer((_req, res) =>
   res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket echo: connect with ws://\n'),
