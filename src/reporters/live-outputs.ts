@@ -48,7 +48,7 @@ export const prometheus: OutputDef = {
       lingerMs: lingerMs(flags),
       signal: ctx.signal,
       log: ctx.log,
-      warn: ctx.warn,
+      warn: (line) => ctx.warnings.add('prometheus', line),
     });
   },
 };
@@ -63,9 +63,14 @@ export const otlp: OutputDef = {
     if (flags.otlp === undefined) return undefined;
     const endpoint = flags.otlp === true ? undefined : flags.otlp;
     if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) {
-      throw new InputError(`--otlp "${endpoint}": expected an http(s) URL, e.g. http://127.0.0.1:4318`);
+      throw new InputError(`--otlp "${displayUrl(endpoint)}": expected an http(s) URL, e.g. http://127.0.0.1:4318`);
     }
     const { OtlpReporter } = await import('./otlp.js');
-    return OtlpReporter.create({ endpoint, env: ctx.env, log: ctx.log, warn: ctx.warn });
+    return OtlpReporter.create({
+      endpoint,
+      env: ctx.env,
+      log: ctx.log,
+      warn: (line) => ctx.warnings.add('otlp', line),
+    });
   },
 };

@@ -77,6 +77,11 @@ export interface RunResult {
   grpc?: GrpcSection;
   /** WebSocket runs only: sessions, connect time, messages, close codes (`metrics` count round trips). */
   websocket?: WebSocketSection;
+  /**
+   * Outputs that failed during the run (an OTLP export, a Pushgateway push, a /metrics bind), one line each;
+   * absent when every output worked. They do not change `pass`; `--strict-outputs` makes them exit 3.
+   */
+  warnings?: string[];
 }
 
 /** An SLO as the scenario gave it: re-parsed from `expr` when a result is judged again. */
