@@ -107,6 +107,7 @@ export function formatHtml(result: RunResult, assets: ChartAssets): string {
     result.interrupted ? 'The run was interrupted: partial result.' : undefined,
     result.abortedBy !== null ? `Aborted early: ${result.abortedBy} had already failed.` : undefined,
     result.generator.saturated ? `Load generator saturated (${result.generator.reasons.join('; ')}).` : undefined,
+    ...(result.warnings ?? []).map((w) => `Output failed: ${w}`),
   ]
     .filter((w) => w !== undefined)
     .map((w) => `<p class="warn">⚠ ${esc(w)}</p>`)

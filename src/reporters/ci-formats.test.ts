@@ -4,6 +4,7 @@ import { emptyErrorCounts } from '../metrics/error-kinds.js';
 import type { RunResult } from '../result/run-result.js';
 import type { SloVerdict } from '../slo/evaluate.js';
 import { formatJunit } from './junit.js';
+import { formatMarkdown } from './markdown.js';
 
 const latency = { p50: 1, p90: 2, p95: 3, p99: 4, p999: 5, max: 6, mean: 1.5 };
 const metrics = { requests: 100, rps: 10, errors: 0, errorRate: 0, dropped: 0, latencyMs: latency };
@@ -80,5 +81,29 @@ describe('JUnit case times', () => {
   it('list output failures with the other notes', () => {
     const suite = suiteOf(formatJunit(result({ warnings: ['otlp: export failed: ECONNREFUSED'] })));
     expect(suite['system-err']).toBe('output failed: otlp: export failed: ECONNREFUSED');
+  });
+});
+
+describe('Markdown', () => {
+  it('escapes a <tag> in user-named text (scenario, target, request names), and leaves code spans literal', () => {
+    const md = formatMarkdown(
+      result({
+        scenario: 'checkout <script>alert(1)</script>',
+        target: 'http://127.0.0.1:1/<b>',
+        byRequest: { '<img src=x>': metrics, b: metrics },
+        slos: [verdict('p95 < 200ms', true)],
+      }),
+    );
+    expect(md).toContain('## backend-bench: checkout &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(md).toContain('target http://127.0.0.1:1/&lt;b&gt;');
+    expect(md).toContain('| &lt;img src=x&gt; |');
+    expect(md).toContain('`p95 < 200ms`');
+    expect(md).not.toMatch(/<(script|img|b)\b/);
+  });
+
+  it('lists output failures with the other notes', () => {
+    expect(formatMarkdown(result({ warnings: ['pushgateway: push failed: <html>'] }))).toContain(
+      '> ⚠️ Output failed: pushgateway: push failed: &lt;html&gt;',
+    );
   });
 });
