@@ -36,7 +36,7 @@ export async function runCommand(file: string | undefined, options: RunCliOption
     let exitCode: number;
     let interrupted = false;
     try {
-      const outcome = await executeRun(plan, reporters, interrupt.signal, scale, warn, interrupt.hurry);
+      const outcome = await executeRun(plan, reporters, interrupt.signal, scale, warnings, interrupt.hurry);
       interrupted = outcome.result.interrupted;
       exitCode = interrupted ? (interrupt.exitCode() ?? outcome.exitCode) : outcome.exitCode;
     } finally {

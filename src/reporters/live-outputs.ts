@@ -3,6 +3,7 @@ import { parseDuration } from '../scenario/duration.js';
 import { displayUrl } from '../scenario/redact.js';
 import { isEveryInterface, parseListenAddress } from './prometheus/listen-address.js';
 import type { OutputDef, OutputFlags } from './registry.js';
+import { END_DELIVERY_MS } from './reporter-set.js';
 
 /** One scrape interval of the common Prometheus set-up (15 s), so the last values are scraped once. */
 export const DEFAULT_LINGER_MS = 15_000;
@@ -48,7 +49,8 @@ export const prometheus: OutputDef = {
       lingerMs: lingerMs(flags),
       signal: ctx.signal,
       log: ctx.log,
-      warn: (line) => ctx.warnings.add('prometheus', line),
+      warn: (output, message) => ctx.warnings.add(output, message),
+      pushTimeoutMs: END_DELIVERY_MS,
     });
   },
 };

@@ -4,14 +4,11 @@
  * (http.client.request.duration, seconds, OTel's default buckets); the rest live under backend_bench.*.
  */
 import { type Attributes, type Counter, type Gauge, type Histogram, metrics } from '@opentelemetry/api';
-import { OTLPMetricExporter as JsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { messagingSystemOf } from '../brokers/catalogue.js';
-import { InputError } from '../errors.js';
 import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeCounts } from '../metrics/interval-recorder.js';
 import { LATENCY_BUCKETS_SECONDS, OTLP_METRICS } from '../metrics/names.js';
@@ -20,6 +17,14 @@ import type { RunResult } from '../result/run-result.js';
 import type { SloVerdict } from '../slo/evaluate.js';
 import { VERSION } from '../version.js';
 import type { LiveUpdate, Reporter, RunStart } from './reporter.js';
+import {
+  createExporter,
+  EXPORT_TIMEOUT_MS,
+  processAttributes,
+  RESOURCE_DETECTORS,
+  shownEndpoint,
+  WatchedExporter,
+} from './otlp-export.js';
 import { replay, sectionEmitter } from './otlp-sections.js';
 import type { MetricEmitter, MetricLabels } from './section.js';
 
@@ -28,27 +33,12 @@ export interface OtlpOptions {
   endpoint: string | undefined;
   env: NodeJS.ProcessEnv;
   log(line: string): void;
-  warn(line: string): void;
+  /** A failed export: a warning of the run (exit 3 with --strict-outputs). */
+  warn(message: string): void;
 }
 
 /** A load test is short: export every 5 s unless OTEL_METRIC_EXPORT_INTERVAL says otherwise. */
 const DEFAULT_EXPORT_INTERVAL_MS = 5000;
-
-const EXPORTERS = {
-  'http/protobuf': (url?: string) => new ProtoExporter(url === undefined ? {} : { url }),
-  'http/json': (url?: string) => new JsonExporter(url === undefined ? {} : { url }),
-} satisfies Record<string, (url?: string) => PushMetricExporter>;
-
-function createExporter(options: OtlpOptions): PushMetricExporter {
-  const protocol =
-    options.env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? options.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
-  if (!Object.hasOwn(EXPORTERS, protocol)) {
-    throw new InputError(`OTEL_EXPORTER_OTLP_PROTOCOL "${protocol}" is not supported (use http/protobuf or http/json)`);
-  }
-  // Like OTEL_EXPORTER_OTLP_ENDPOINT, --otlp names the base URL; the signal path is appended.
-  const url = options.endpoint?.replace(/\/+$/, '').replace(/(\/v1\/metrics)?$/, '/v1/metrics');
-  return EXPORTERS[protocol as keyof typeof EXPORTERS](url);
-}
 
 export interface Instruments {
   duration: Histogram;
@@ -142,25 +132,38 @@ export class OtlpReporter implements Reporter {
   /** Scopes that are HTTP requests (they have a method), which get http.client.request.duration. */
   private httpScopes = new Set<string>();
   private closed = false;
+  private ended = false;
   readonly name = 'otlp';
 
   private constructor(
     private readonly sdk: NodeSDK,
-    private readonly options: OtlpOptions,
+    private readonly reader: PeriodicExportingMetricReader,
+    private readonly exporter: WatchedExporter,
   ) {
     this.m = createInstruments();
   }
 
   /** Starts the SDK before the run, so a bad protocol or endpoint is an input error before any traffic. */
   static create(options: OtlpOptions): OtlpReporter {
-    const exporter = createExporter(options);
-    const interval = Number(options.env.OTEL_METRIC_EXPORT_INTERVAL ?? DEFAULT_EXPORT_INTERVAL_MS);
+    const shown = shownEndpoint(options.endpoint, options.env);
+    const exporter = new WatchedExporter(createExporter(options.endpoint, options.env), (why) =>
+      options.warn(`export to ${shown} failed: ${why}`),
+    );
+    const asked = Number(options.env.OTEL_METRIC_EXPORT_INTERVAL ?? DEFAULT_EXPORT_INTERVAL_MS);
+    const interval = Number.isFinite(asked) && asked > 0 ? asked : DEFAULT_EXPORT_INTERVAL_MS;
     const reader = new PeriodicExportingMetricReader({
       exporter,
-      exportIntervalMillis: Number.isFinite(interval) && interval > 0 ? interval : DEFAULT_EXPORT_INTERVAL_MS,
+      exportIntervalMillis: interval,
+      exportTimeoutMillis: Math.min(interval, EXPORT_TIMEOUT_MS),
     });
     const sdk = new NodeSDK({
-      resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'backend-bench', [ATTR_SERVICE_VERSION]: VERSION }),
+      resource: resourceFromAttributes({
+        [ATTR_SERVICE_NAME]: 'backend-bench',
+        [ATTR_SERVICE_VERSION]: VERSION,
+        ...processAttributes(),
+      }),
+      // Not the SDK's default detectors: its process detector exports the command line, secrets included.
+      resourceDetectors: RESOURCE_DETECTORS,
       metricReaders: [reader],
       // Metrics only: no spans or logs are produced, so no pipelines for them.
       spanProcessors: [],
@@ -168,10 +171,8 @@ export class OtlpReporter implements Reporter {
       instrumentations: [],
     });
     sdk.start();
-    options.log(
-      `otlp: exporting metrics to ${options.endpoint ?? options.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ?? options.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318'}`,
-    );
-    return new OtlpReporter(sdk, options);
+    options.log(`otlp: exporting metrics to ${shown}`);
+    return new OtlpReporter(sdk, reader, exporter);
   }
 
   onStart(start: RunStart): void {
@@ -251,20 +252,37 @@ export class OtlpReporter implements Reporter {
     }
   }
 
+  /**
+   * Records the final values and exports them once, within the exporter's bound; a failure has already been
+   * reported by the watched exporter. Nothing is exported after this (the shutdown's own export is skipped).
+   */
+  async deliver(result: RunResult): Promise<void> {
+    this.recordFinal(result);
+    try {
+      await this.reader.forceFlush();
+    } catch {
+      // Reported by the exporter as a warning of the run.
+    } finally {
+      this.exporter.finish();
+    }
+  }
+
+  /** Without a delivery, the shutdown in close() exports the final values. */
   onEnd(result: RunResult): void {
+    if (!this.ended) this.recordFinal(result);
+  }
+
+  private recordFinal(result: RunResult): void {
+    this.ended = true;
     this.recordVerdicts(result.slos);
     this.m.saturated.record(result.generator.saturated ? 1 : 0, this.server);
     this.m.inFlight.record(0, this.server);
   }
 
-  /** Flushes what is pending and stops the SDK; a collector that is down is reported, not fatal. */
+  /** Stops the SDK: after a delivery nothing is left to send; otherwise one last export, bounded like every export. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try {
-      await this.sdk.shutdown();
-    } catch (err) {
-      this.options.warn(`otlp: final export failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    await this.sdk.shutdown().catch(() => undefined);
   }
 }

@@ -112,6 +112,14 @@ function saturationWarning(result: RunResult, c: ChalkInstance): string | undefi
   );
 }
 
+/** Outputs that failed (an export, a push, a bind): the verdict stands, but what left the machine is incomplete. */
+function outputWarnings(result: RunResult, c: ChalkInstance): string | undefined {
+  const lines = result.warnings ?? [];
+  if (lines.length === 0) return undefined;
+  const head = `⚠ ${lines.length === 1 ? 'an output' : `${lines.length} outputs`} failed (--strict-outputs makes this exit 3):`;
+  return c.yellow([head, ...lines.map((l) => `  ${l}`)].join('\n'));
+}
+
 /** The end-of-run summary as a string; the caller decides where it goes. */
 export function formatSummary(result: RunResult, c: ChalkInstance): string {
   const sections = sectionsOf(result);
@@ -123,6 +131,7 @@ export function formatSummary(result: RunResult, c: ChalkInstance): string {
     errorsTable(result, c),
     slosTable(result, c),
     saturationWarning(result, c),
+    outputWarnings(result, c),
     verdictLine(result, c),
   ];
   return `\n${blocks.filter((b) => b !== undefined).join('\n\n')}\n`;
