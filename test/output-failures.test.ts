@@ -81,7 +81,7 @@ describe('outputs fail loudly', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toBe(`prometheus: cannot listen on 127.0.0.1:${takenPort} (EADDRINUSE): no /metrics`);
     expect(warnings[1]).toMatch(
-      new RegExp(`^pushgateway: push to ${gw.replace(/\./g, '\\.')}/ failed: .*ECONNREFUSED`),
+      new RegExp(`^pushgateway: push to ${gw.replace(/\./g, '\\.')} failed: .*ECONNREFUSED`),
     );
     const strict = await runCli([...args, '--strict-outputs']);
     expect(strict.code, strict.stderr).toBe(3);

@@ -97,6 +97,8 @@ async function drive(
     sloCount: plan.slos.length,
     requestMethods: kit.scopes.methods,
     serverUrl: kit.serverUrl,
+    scopeServers: kit.scopes.servers,
+    destinations: kit.scopes.destinations,
   });
   primeAggregation();
   const load = new ThreadLoad(plan.load.model).start();

@@ -12,7 +12,6 @@ import { messagingSystemOf } from '../brokers/catalogue.js';
 import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeCounts } from '../metrics/interval-recorder.js';
 import { LATENCY_BUCKETS_SECONDS, OTLP_METRICS } from '../metrics/names.js';
-import { OTHER_STATUS, type StatusRow } from '../metrics/status-table.js';
 import type { RunResult } from '../result/run-result.js';
 import type { SloVerdict } from '../slo/evaluate.js';
 import { VERSION } from '../version.js';
@@ -25,6 +24,7 @@ import {
   shownEndpoint,
   WatchedExporter,
 } from './otlp-export.js';
+import { serverAttributes, SLO_VALUE_UNITS, statusAttributes } from './otlp-attributes.js';
 import { replay, sectionEmitter } from './otlp-sections.js';
 import type { MetricEmitter, MetricLabels } from './section.js';
 
@@ -96,32 +96,6 @@ function createInstruments(): Instruments {
   };
 }
 
-/** server.address / server.port of the target, as the HTTP client conventions want them. */
-function serverAttributes(url: string | undefined): Attributes {
-  if (url === undefined) return {};
-  try {
-    const u = new URL(url);
-    const port = u.port !== '' ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
-    return { 'server.address': u.hostname.replace(/^\[|\]$/g, ''), 'server.port': port };
-  } catch {
-    return {};
-  }
-}
-
-/**
- * http.response.status_code and error.type of one status row, as the HTTP client conventions want them:
- * error.type is the status code (a string) for 4xx/5xx, our error kind for failures without a response
- * (timeout, connect_refused, …) or with an acceptable status that failed a check, and "_OTHER" for the overflow
- * row of failures (statuses beyond the per-request bound, whose codes were not kept).
- */
-export function statusAttributes(row: Pick<StatusRow, 'status' | 'error'>): Attributes {
-  if (row.status === OTHER_STATUS) return row.error === undefined ? {} : { 'error.type': '_OTHER' };
-  const attrs: Attributes = row.status > 0 ? { 'http.response.status_code': row.status } : {};
-  if (row.status >= 400) attrs['error.type'] = String(row.status);
-  else if (row.error !== undefined) attrs['error.type'] = row.error;
-  return attrs;
-}
-
 export class OtlpReporter implements Reporter {
   private readonly m: Instruments;
   private perRequest = new Map<string, Attributes>();
@@ -133,6 +107,8 @@ export class OtlpReporter implements Reporter {
   private httpScopes = new Set<string>();
   private closed = false;
   private ended = false;
+  private destinations: Readonly<Record<string, string>> = {};
+  private readonly perErrorKind = new Map<string, Attributes>();
   readonly name = 'otlp';
 
   private constructor(
@@ -182,15 +158,28 @@ export class OtlpReporter implements Reporter {
       'backend_bench.scenario': start.scenario,
     };
     this.messagingSystem = messagingSystemOf(start.target);
+    this.destinations = start.destinations ?? {};
     for (const name of start.requests) {
       const method = start.requestMethods?.[name];
       if (method !== undefined) this.httpScopes.add(name);
       this.perRequest.set(name, {
         ...this.server,
+        // A flow step goes to its own service: its server.address and server.port, not the run's.
+        ...serverAttributes(start.scopeServers?.[name]),
+        ...this.messaging(name),
         'backend_bench.request': name,
         ...(method === undefined ? {} : { 'http.request.method': method }),
       });
     }
+  }
+
+  /** messaging.system and messaging.destination.name of a queue, as the messaging conventions want them. */
+  private messaging(queue: string | undefined): Attributes {
+    const destination = queue === undefined ? undefined : this.destinations[queue];
+    if (destination === undefined) return {};
+    const attrs: Attributes = { 'messaging.destination.name': destination };
+    if (this.messagingSystem !== undefined) attrs['messaging.system'] = this.messagingSystem;
+    return attrs;
   }
 
   onInterval(update: LiveUpdate): void {
@@ -200,19 +189,23 @@ export class OtlpReporter implements Reporter {
       const attrs = this.perRequest.get(name) ?? { ...this.server, 'backend_bench.request': name };
       // Only HTTP requests get HTTP durations: an event run's scopes count publishes, which have no method.
       if (this.httpScopes.has(name)) this.recordDurations(name, s, attrs);
-      if (s.requests > 0) this.m.requests.add(s.requests, attrs);
-      if (s.dropped > 0) this.m.dropped.add(s.dropped, attrs);
+      // Zeros too: a series that exists from the first second reads 0, not "no data", on a board.
+      this.m.requests.add(s.requests, attrs);
+      this.m.dropped.add(s.dropped, attrs);
     }
-    for (const kind of ERROR_KINDS) {
-      const n = interval.errorsByKind[kind];
-      if (n > 0) this.m.errors.add(n, { ...this.server, 'error.type': kind });
-    }
+    for (const kind of ERROR_KINDS) this.m.errors.add(interval.errorsByKind[kind], this.errorAttrs(kind));
     this.m.inFlight.record(interval.inFlight, this.server);
     this.m.targetRate.record(interval.targetRate, this.server);
     if (update.generator !== undefined) this.m.saturated.record(update.generator.saturated ? 1 : 0, this.server);
     this.recordVerdicts(update.verdicts ?? []);
     const emitter = this.sectionEmitter();
     for (const section of update.sections ?? []) section.emit(emitter);
+  }
+
+  private errorAttrs(kind: string): Attributes {
+    let attrs = this.perErrorKind.get(kind);
+    if (attrs === undefined) this.perErrorKind.set(kind, (attrs = { ...this.server, 'error.type': kind }));
+    return attrs;
   }
 
   /** One duration series per response status (and error type), from the interval's status rows. */
@@ -241,14 +234,16 @@ export class OtlpReporter implements Reporter {
     const attrs: Attributes = { ...this.server };
     for (const [label, value] of Object.entries(labels)) attrs[`backend_bench.${label}`] = value;
     if (this.messagingSystem !== undefined) attrs['messaging.system'] = this.messagingSystem;
-    return { ...attrs, ...own };
+    return { ...attrs, ...this.messaging(labels.queue), ...own };
   }
 
   private recordVerdicts(verdicts: readonly SloVerdict[]): void {
     for (const v of verdicts) {
       const attrs = { ...this.server, 'backend_bench.slo': v.expr, 'backend_bench.slo.metric': v.metric };
       this.m.sloPass.record(v.pass ? 1 : 0, attrs);
-      if (v.value !== null) this.m.sloValue.record(v.unit === 'ms' ? v.value / 1000 : v.value, attrs);
+      if (v.value === null) continue;
+      const { value, unit } = SLO_VALUE_UNITS[v.unit](v.value);
+      this.m.sloValue.record(value, { ...attrs, 'backend_bench.slo.unit': unit });
     }
   }
 

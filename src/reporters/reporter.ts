@@ -24,6 +24,10 @@ export interface RunStart {
    */
   requestMethods?: Readonly<Record<string, string>>;
   serverUrl?: string;
+  /** Base URL per scope when scopes go to different servers (flow steps), credentials removed. */
+  scopeServers?: Readonly<Record<string, string>>;
+  /** Broker destination per scope when scopes are queues (event runs). */
+  destinations?: Readonly<Record<string, string>>;
 }
 
 /** The live view, once a second. */

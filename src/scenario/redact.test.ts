@@ -24,6 +24,7 @@ describe('redact', () => {
       'http://***@127.0.0.1:8080/x?token=[redacted]&page=2',
     );
     expect(redactUrl('http://127.0.0.1/')).toBe('http://127.0.0.1/');
+    expect(redactUrl('http://127.0.0.1:9')).toBe('http://127.0.0.1:9');
     expect(redactUrl('not a url //user:pw@host')).toBe('not a url //***@host');
   });
 

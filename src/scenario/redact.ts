@@ -83,13 +83,18 @@ export function redactUrl(url: string): string {
     // Not a URL we can parse: still strip anything that looks like credentials before an @, and secret params.
     return redactQuery(url.replace(/\/\/[^/@\s]*@/, '//***@'));
   }
-  if (parsed.username !== '' || parsed.password !== '') {
+  const search = redactQuery(parsed.search);
+  // OAuth's implicit flow puts tokens in the fragment.
+  const hash = redactQuery(parsed.hash);
+  const credentials = parsed.username !== '' || parsed.password !== '';
+  // Nothing secret: shown exactly as written (no normalising slash added).
+  if (!credentials && search === parsed.search && hash === parsed.hash) return url;
+  if (credentials) {
     parsed.username = '***';
     parsed.password = '';
   }
-  parsed.search = redactQuery(parsed.search);
-  // OAuth's implicit flow puts tokens in the fragment.
-  parsed.hash = redactQuery(parsed.hash);
+  parsed.search = search;
+  parsed.hash = hash;
   return parsed.toString();
 }
 
