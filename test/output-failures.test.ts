@@ -80,9 +80,7 @@ describe('outputs fail loudly', () => {
     const warnings = readResult(out).warnings ?? [];
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toBe(`prometheus: cannot listen on 127.0.0.1:${takenPort} (EADDRINUSE): no /metrics`);
-    expect(warnings[1]).toMatch(
-      new RegExp(`^pushgateway: push to ${gw.replace(/\./g, '\\.')} failed: .*ECONNREFUSED`),
-    );
+    expect(warnings[1]).toMatch(new RegExp(`^pushgateway: push to ${gw.replace(/\./g, '\\.')} failed: .*ECONNREFUSED`));
     const strict = await runCli([...args, '--strict-outputs']);
     expect(strict.code, strict.stderr).toBe(3);
     expect(strict.stderr).toContain('--strict-outputs: an output failed: prometheus: cannot listen on');
