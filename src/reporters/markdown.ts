@@ -3,6 +3,7 @@ import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue, fmtUnfinished } from './format.js';
 import { optionalTables } from './report-sections.js';
+import { headlineFigures, showsRequestTable } from './headline.js';
 import type { Reporter } from './reporter.js';
 import { writeReport } from './write-report.js';
 
@@ -92,15 +93,16 @@ function notes(result: RunResult): string | undefined {
 /** A Markdown summary for PR comments and CI step summaries. Pure. */
 export function formatMarkdown(result: RunResult): string {
   const m = result.metrics;
+  const h = headlineFigures(result);
   const headline =
-    `${fmtCount(m.requests)} requests in ${(result.durationMs / 1000).toFixed(1)} s · ${fmtRate(m.rps)} rps · ` +
+    `${fmtCount(h.count)} ${h.noun} in ${(result.durationMs / 1000).toFixed(1)} s · ${fmtRate(h.rate)} ${h.rateUnit} · ` +
     `${fmtPercent(m.errorRate)} errors · p95 ${fmtMsUnit(m.latencyMs.p95)} · p99 ${fmtMsUnit(m.latencyMs.p99)}`;
   const blocks = [
     `## backend-bench: ${cell(text(result.scenario))}`,
     `${verdict(result)}  \n${headline}  \n<sub>target ${cell(text(result.target))} · ${result.model} model · run \`${result.runId}\` · ${result.startedAt}</sub>`,
     notes(result),
     sloSection(result),
-    Object.keys(result.byRequest).length > 0 ? scopeTable('request', result.byRequest, result.metrics) : undefined,
+    showsRequestTable(result) ? scopeTable('request', result.byRequest, result.metrics) : undefined,
     ...optionalTables(result).map(
       (t) =>
         `### ${t.title}\n\n${mdTable(

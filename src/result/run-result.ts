@@ -71,6 +71,7 @@ export interface RunResult {
   traces?: FlowResultParts['traces'];
   /** How connections were made, per scope ("target", or a flow service): protocol, connect and TLS handshake times. */
   connections?: Record<string, ConnectionFigures>;
+  flowTimeseries?: FlowResultParts['flowTimeseries'];
   /** Event runs only: publish/consume figures, loss, lag (the run's `metrics` count publishes as requests). */
   events?: EventsSection;
   /** gRPC runs only: each call's method and kind, and the figures of streaming calls. */
