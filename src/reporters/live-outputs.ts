@@ -3,7 +3,9 @@ import { parseDuration } from '../scenario/duration.js';
 import { displayUrl } from '../scenario/redact.js';
 import { isEveryInterface, parseListenAddress } from './prometheus/listen-address.js';
 import type { OutputDef, OutputFlags } from './registry.js';
-import { END_DELIVERY_MS } from './reporter-set.js';
+
+/** How long the end of a run waits for the live outputs to deliver (the push, the last OTLP export) before it reports. */
+export const END_DELIVERY_MS = 2000;
 
 /** One scrape interval of the common Prometheus set-up (15 s), so the last values are scraped once. */
 export const DEFAULT_LINGER_MS = 15_000;

@@ -9,9 +9,10 @@ import { envDetector, hostDetector, osDetector, type ResourceDetector } from '@o
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { InputError } from '../errors.js';
 import { redactUrl, redactUrlsInText } from '../scenario/redact.js';
+import { END_DELIVERY_MS } from './live-outputs.js';
 
 /** Every export, the last one included, gives up after this long (retries included): the run's delivery bound. */
-export const EXPORT_TIMEOUT_MS = 2000;
+export const EXPORT_TIMEOUT_MS = END_DELIVERY_MS;
 
 type Export = PushMetricExporter['export'];
 type ExportDone = Parameters<Export>[1];

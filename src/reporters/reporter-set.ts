@@ -1,10 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RunResult } from '../result/run-result.js';
+import { END_DELIVERY_MS } from './live-outputs.js';
 import type { OutputWarnings } from './output-warnings.js';
 import type { LiveUpdate, Reporter, RunStart } from './reporter.js';
-
-/** How long the end of a run waits for exporters to deliver (a push, a last export) before it reports. */
-export const END_DELIVERY_MS = 2000;
 
 interface Member {
   reporter: Reporter;
