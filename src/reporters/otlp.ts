@@ -152,6 +152,8 @@ export class OtlpReporter implements Reporter {
   }
 
   onStart(start: RunStart): void {
+    // A reporter may serve several runs (capacity's steps): each ends on its own final values.
+    this.ended = false;
     this.server = {
       ...serverAttributes(start.serverUrl),
       'backend_bench.run_id': start.runId,

@@ -88,6 +88,8 @@ export class PrometheusReporter implements Reporter {
   }
 
   onStart(start: RunStart): void {
+    // A reporter may serve several runs (capacity's steps): each ends on its own final values.
+    this.ended = false;
     this.base = { run_id: start.runId, scenario: start.scenario };
     for (const s of SECTIONS) s.onStart?.(this.m, this.base, start);
   }
