@@ -32,7 +32,9 @@ function flowScopes(flows: FlowsPlan): FlowScopes {
 function withoutCredentials(url: string | undefined): string {
   if (url === undefined) return '';
   try {
-    return new URL(url).origin;
+    // Not .origin: for grpc:// (not a special scheme) it is "null".
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
   } catch {
     return '';
   }
