@@ -34,7 +34,10 @@ describe('CLI program', () => {
     const outputs = flagsOf(endOfRunOutputs());
     expect(outputs).toEqual(['--out', '--junit', '--markdown', '--html']);
     // Its outputs are the registry's end-of-run ones; anything else is merge's own (not an output).
-    expect(longFlags(program, 'merge').filter((f) => !outputs.includes(f))).toEqual(['--allow-partial']);
+    expect(longFlags(program, 'merge').filter((f) => !outputs.includes(f))).toEqual([
+      '--allow-partial',
+      '--strict-outputs',
+    ]);
     for (const flag of outputs) expect(longFlags(program, 'merge')).toContain(flag);
   });
 

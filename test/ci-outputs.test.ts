@@ -157,4 +157,30 @@ describe('CI outputs: JUnit, Markdown (+ step summary), HTML, and report re-rend
       await browser.close();
     }
   });
+
+  it('HTML of an event run: charts messages per second, e2e latency and lag, headed in messages', async () => {
+    const events = join(dir, 'events.html');
+    const run = await runCli(['run', 'scenarios/events-demo.yaml', '--duration', '2s', '--html', events, '-q'], {
+      timeoutMs: 60_000,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
+      await page.goto(`file://${events}`);
+      await page.waitForSelector('body[data-charts="3"]', { timeout: 10_000 });
+      const titles = (await page.evaluate(
+        `[...document.querySelectorAll('.u-title')].map((e) => e.textContent)`,
+      )) as string[];
+      expect(titles).toEqual(['Messages per second', 'Produce → consume latency (per second)', 'Lag']);
+      const body = (await page.textContent('body')) ?? '';
+      expect(body).toContain('messages published');
+      expect(body).not.toContain('Requests (latency in ms)');
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });

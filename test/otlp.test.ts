@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATENCY_BUCKETS_SECONDS } from '../src/metrics/names.js';
@@ -115,6 +116,9 @@ describe('OpenTelemetry export (OTLP/HTTP)', () => {
     expect(receiver.exports.length).toBeGreaterThan(0);
     const resource = attrs(receiver.exports[0]?.resourceMetrics[0]?.resource.attributes);
     expect(resource['service.name']).toBe('backend-bench');
+    // The command line (a --header token with it) never reaches the collector.
+    expect(Object.keys(resource).filter((k) => /^process\.(command|executable)/.test(k))).toEqual([]);
+    expect(resource['process.pid']).toBeGreaterThan(0);
     const metrics = lastMetrics(receiver.exports);
 
     const duration = metrics.get('http.client.request.duration');
@@ -150,6 +154,52 @@ describe('OpenTelemetry export (OTLP/HTTP)', () => {
 
     const slo = metrics.get('backend_bench.slo.pass')?.gauge?.dataPoints[0];
     expect(attrs(slo?.attributes)['backend_bench.slo']).toBe('p95 < 1000ms');
+    // The SLO's value in its metric's unit (seconds, as http.client.request.duration), and says so.
+    const sloValue = metrics.get('backend_bench.slo.value')?.gauge?.dataPoints[0];
+    expect(attrs(sloValue?.attributes)['backend_bench.slo.unit']).toBe('s');
+    expect(sloValue?.asDouble).toBeCloseTo(r.metrics.latencyMs.p95 / 1000, 3);
+
+    // Zero-valued counters are exported, not left out: no timeouts and no drops are series of 0.
+    const timeouts = errors.find((p) => attrs(p.attributes)['error.type'] === 'timeout');
+    expect(Number(timeouts?.asInt ?? timeouts?.asDouble)).toBe(0);
+    const dropped = metrics.get('backend_bench.dropped_starts')?.sum?.dataPoints[0];
+    expect(Number(dropped?.asInt ?? dropped?.asDouble)).toBe(0);
+  });
+
+  it('a flow run: each step carries server.address and server.port of its own service', async () => {
+    receiver.exports.length = 0;
+    const other = await startServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
+    );
+    try {
+      const file = join(tempDir(), 'flow.yaml');
+      writeFileSync(
+        file,
+        [
+          'services:',
+          `  users: "http://bob:pw@127.0.0.1:${server.port}"`,
+          `  orders: "${other.url}"`,
+          'load: { rate: 10, duration: 2s }',
+          'flows:',
+          '  - name: buy',
+          '    steps:',
+          '      - { name: see-user, service: users, path: /u }',
+          '      - { name: place-order, service: orders, method: POST, path: /o }',
+          'slos: []',
+        ].join('\n'),
+      );
+      const run = await runCli(['run', file, '--otlp', receiver.url, '-q'], {
+        env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const points = lastMetrics(receiver.exports).get('backend_bench.requests')?.sum?.dataPoints ?? [];
+      const byStep = new Map(points.map((p) => [attrs(p.attributes)['backend_bench.request'], attrs(p.attributes)]));
+      expect(byStep.get('see-user')).toMatchObject({ 'server.address': '127.0.0.1', 'server.port': server.port });
+      expect(byStep.get('place-order')).toMatchObject({ 'server.address': '127.0.0.1', 'server.port': other.port });
+      expect(JSON.stringify(receiver.exports)).not.toContain('bob');
+    } finally {
+      await other.close();
+    }
   });
 
   it('an event run exports messaging metrics (sent, consumed, publish duration) per queue', async () => {
@@ -184,8 +234,17 @@ describe('OpenTelemetry export (OTLP/HTTP)', () => {
     expect(attrs(sent?.attributes)).toMatchObject({
       'messaging.system': 'redis',
       'messaging.operation.name': 'send',
+      'messaging.destination.name': 'backend-bench-orders',
       'backend_bench.queue': 'orders',
     });
+    for (const name of ['messaging.client.consumed.messages', 'backend_bench.messaging.e2e_latency']) {
+      const point = metrics.get(name)?.sum?.dataPoints[0] ?? metrics.get(name)?.histogram?.dataPoints[0];
+      expect(attrs(point?.attributes), name).toMatchObject({
+        'messaging.system': 'redis',
+        'messaging.operation.name': 'receive',
+        'messaging.destination.name': 'backend-bench-orders',
+      });
+    }
     expect(value('messaging.client.consumed.messages')).toBeGreaterThanOrEqual(280);
     expect(value('messaging.client.sent.messages')).toBeGreaterThanOrEqual(280);
     const publish = metrics.get('messaging.client.operation.duration');

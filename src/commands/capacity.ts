@@ -21,6 +21,7 @@ import { type CapacityFlags, type CapacitySettings, parseCapacityFlags } from '.
 import { executeRun, resolvePlan } from './run.js';
 import type { RunFlags } from './run-options.js';
 import { parseWorkers } from './scale.js';
+import { OutputWarnings } from '../reporters/output-warnings.js';
 
 /** A capacity search's JSON result: the run at the capacity (its last passing step) and the search. */
 export type CapacityResult = RunResult & { capacity: CapacitySection };
@@ -90,7 +91,8 @@ async function withLiveOutputs<T>(
   search: (live: readonly Reporter[]) => Promise<T>,
 ): Promise<T> {
   const line = (text: string): void => void io.err.write(`${text}\n`);
-  const ctx = { signal: io.signal, env: io.env, log: flags.quiet ? () => undefined : line, warn: line };
+  const warnings = new OutputWarnings(line);
+  const ctx = { signal: io.signal, env: io.env, log: flags.quiet ? () => undefined : line, warn: line, warnings };
   const outputs = await createOutputs(flags, ctx, ['prometheus', 'otlp']);
   const runId = randomUUID().slice(0, 8);
   try {

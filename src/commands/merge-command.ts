@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { endOfRunOutputs, OUTPUTS, type OutputFlags } from '../reporters/registry.js';
+import { endOfRunOutputs, OUTPUTS, type OutputFlags, STRICT_OUTPUTS_OPTION } from '../reporters/registry.js';
 import { type SetExit, terminalColor, warnLine } from './registration.js';
 
 /** `merge`: its output flags are those of the end-of-run outputs in the output registry. */
@@ -12,14 +12,19 @@ export function registerMerge(program: Command, setExit: SetExit): void {
     .argument('<results...>', 'shard result JSON files (run --out)');
   for (const name of endOfRunOutputs()) for (const [flags, help] of OUTPUTS[name].options) merge.option(flags, help);
   merge.option('--allow-partial', 'merge an incomplete set of shards; the result is marked partial');
+  merge.option(...STRICT_OUTPUTS_OPTION);
   merge.action(async (files: string[], options: OutputFlags & { allowPartial?: boolean }) => {
-    const [{ mergeCommand }, { TerminalReporter }, color] = await Promise.all([
+    const [{ mergeCommand }, { TerminalReporter }, { OutputWarnings, checkStrictOutputs }, color] = await Promise.all([
       import('./merge.js'),
       import('../reporters/terminal.js'),
+      import('../reporters/output-warnings.js'),
       terminalColor(),
     ]);
     const terminal = new TerminalReporter({ progress: process.stderr, summary: process.stdout, color });
-    const outputs = { signal: new AbortController().signal, env: process.env, log: warnLine, warn: warnLine };
-    setExit((await mergeCommand(files, options, terminal, outputs)).exitCode);
+    const warnings = new OutputWarnings(warnLine);
+    const outputs = { signal: new AbortController().signal, env: process.env, log: warnLine, warn: warnLine, warnings };
+    const { exitCode } = await mergeCommand(files, options, terminal, outputs);
+    checkStrictOutputs(warnings.lines(), options.strictOutputs);
+    setExit(exitCode);
   });
 }

@@ -1,4 +1,5 @@
 import { closeReporters, createOutputs, type OutputFlags } from '../reporters/registry.js';
+import { checkStrictOutputs, OutputWarnings } from '../reporters/output-warnings.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { TerminalReporter, colorEnabled } from '../reporters/terminal.js';
 import { executeRun, resolvePlan } from './run.js';
@@ -29,13 +30,21 @@ export async function runCommand(file: string | undefined, options: RunCliOption
   try {
     const log = (line: string): void => void (options.quiet ? undefined : process.stderr.write(`${line}\n`));
     const warn = (line: string): void => void process.stderr.write(`${line}\n`);
-    reporters.push(...(await createOutputs(options, { signal: interrupt.signal, env: process.env, log, warn })));
+    const warnings = new OutputWarnings(warn);
+    const ctx = { signal: interrupt.signal, env: process.env, log, warn, warnings };
+    reporters.push(...(await createOutputs(options, ctx)));
+    let exitCode: number;
+    let interrupted = false;
     try {
-      const outcome = await executeRun(plan, reporters, interrupt.signal, scale, warn, interrupt.hurry);
-      return outcome.result.interrupted ? (interrupt.exitCode() ?? outcome.exitCode) : outcome.exitCode;
+      const outcome = await executeRun(plan, reporters, interrupt.signal, scale, warnings, interrupt.hurry);
+      interrupted = outcome.result.interrupted;
+      exitCode = interrupted ? (interrupt.exitCode() ?? outcome.exitCode) : outcome.exitCode;
     } finally {
       await closeReporters(reporters);
     }
+    // After the result is written: an output that failed is exit 3 with --strict-outputs, but never hides a stop.
+    if (!interrupted) checkStrictOutputs(warnings.lines(), options.strictOutputs);
+    return exitCode;
   } finally {
     interrupt.dispose();
   }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { RunCliOptions } from './run-cli.js';
-import { OUTPUTS } from '../reporters/registry.js';
+import { OUTPUTS, STRICT_OUTPUTS_OPTION } from '../reporters/registry.js';
 import { collect, type SetExit } from './registration.js';
 
 /** `run`: its load flags, then every output's flags from the output registry. */
@@ -38,6 +38,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       'begin the load at this ISO time (e.g. 2026-11-30T12:00:00Z), so shards start together',
     );
   for (const def of Object.values(OUTPUTS)) for (const [flags, help] of def.options) run.option(flags, help);
+  run.option(...STRICT_OUTPUTS_OPTION);
   run.action(async (file: string | undefined, options: RunCliOptions) => {
     const { runCommand } = await import('./run-cli.js');
     setExit(await runCommand(file, options));

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
+import { planScenario } from '../scenario/plan.js';
+import { Scenario } from '../scenario/schema.js';
 import { adHocScenario, applyFlags } from './run-options.js';
 
 describe('applyFlags on a flow scenario', () => {
@@ -110,5 +112,18 @@ describe('ad hoc WebSocket runs (--url ws://... --message)', () => {
       websocket: { steps: [{ send: { text: 'm' } }, { pause: '1s' }] },
     });
     expect(() => adHocScenario({ url: 'http://127.0.0.1:1/', message: 'm', rate: '1' })).toThrow(/--message is for/);
+  });
+});
+
+describe('an ad-hoc run', () => {
+  it('names its request by method and path template, never with the query', () => {
+    const data = adHocScenario({
+      url: 'http://127.0.0.1:3000/users/42?access_token=SECRET1&page=2',
+      method: 'delete',
+      rate: '1',
+    });
+    const plan = planScenario(Scenario.parse(data));
+    expect(plan.requests.map((r) => r.name)).toEqual(['DELETE /users/:id']);
+    expect(JSON.stringify(plan.requests.map((r) => r.name))).not.toContain('SECRET1');
   });
 });

@@ -170,7 +170,8 @@ export function adHocScenario(flags: RunFlags): unknown {
     name: 'ad-hoc',
     target: { url: base },
     load: { duration: flags.duration ?? '10s' },
-    requests: [{ name: `${(flags.method ?? 'GET').toUpperCase()} ${path}`, path }],
+    // No name: the plan names it by method and path template ("GET /users/:id"), never with the query.
+    requests: [{ path }],
   };
   return applyFlags(data, { ...flags, url: base });
 }

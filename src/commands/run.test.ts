@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutputWarnings } from '../reporters/output-warnings.js';
 import type { LiveUpdate, Reporter } from '../reporters/reporter.js';
 import { executeRun, resolvePlan } from './run.js';
 
@@ -38,20 +39,18 @@ describe('executeRun with reporters that are slow or fail', () => {
       onEnd: () => void heard.push('broken end'),
     };
     const warnings: string[] = [];
+    const outputWarnings = new OutputWarnings((line) => warnings.push(line));
     const plan = await resolvePlan(undefined, { url, rate: '20', duration: '2s' });
     const began = Date.now();
-    const { result } = await executeRun(plan, [slow, failing], new AbortController().signal, {}, (line) =>
-      warnings.push(line),
-    );
+    const { result } = await executeRun(plan, [slow, failing], new AbortController().signal, {}, outputWarnings);
     // Load was not stretched by the slow reporter beyond its own handling at the end.
     expect(Date.now() - began).toBeLessThan(2000 + 3 * 1500 + 2000);
     expect(result.metrics.requests).toBeGreaterThanOrEqual(35);
     expect(heard.at(-1)).toBe('end');
     expect(heard.filter((h) => h.startsWith('interval')).length).toBeGreaterThanOrEqual(2);
     expect(heard).not.toContain('broken end');
-    expect(warnings).toEqual([
-      'backend-bench: warning: output broken failed (exporter gone); the run goes on without it',
-    ]);
+    expect(warnings).toEqual(['backend-bench: warning: broken: failed (exporter gone); the run goes on without it']);
+    expect(result.warnings).toEqual(['broken: failed (exporter gone); the run goes on without it']);
     expect(result.interrupted).toBe(false);
   }, 20_000);
 });

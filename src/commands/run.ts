@@ -6,6 +6,7 @@ import { waitForStart } from './start-at.js';
 import { ThreadLoad } from '../metrics/thread-load.js';
 import { summarizeHistogram } from '../metrics/histogram.js';
 import type { Reporter } from '../reporters/reporter.js';
+import { OutputWarnings } from '../reporters/output-warnings.js';
 import { ReporterSet } from '../reporters/reporter-set.js';
 import { buildResult, type RunResult } from '../result/run-result.js';
 import type { ExecutionPlan } from '../scenario/plan.js';
@@ -37,9 +38,6 @@ export function exitCodeOf(result: RunResult): ExitCode {
   return result.pass ? ExitCode.Pass : ExitCode.SloFailed;
 }
 
-/** Where a failing output is reported (stderr unless the caller says otherwise). */
-const stderrWarn = (line: string): void => void process.stderr.write(`${line}\n`);
-
 /**
  * load → plan → execute → evaluate → report. `signal` is the user's stop (Ctrl-C): the run ends early,
  * and the result is still evaluated and written, marked interrupted.
@@ -49,7 +47,8 @@ export async function executeRun(
   reporters: readonly Reporter[],
   signal: AbortSignal,
   scale: RunScale = {},
-  warn: (line: string) => void = stderrWarn,
+  /** Where outputs report failures (stderr unless the caller says otherwise); the result lists them. */
+  warnings: OutputWarnings = new OutputWarnings((line) => void process.stderr.write(`${line}\n`)),
   /** A second Ctrl-C: the result is written from what has been recorded, without waiting for the drain. */
   hurry?: AbortSignal,
 ): Promise<RunOutcome> {
@@ -60,7 +59,7 @@ export async function executeRun(
   try {
     await waitForStart(scale.startAt, signal);
     const run = { plan, kit: prepared.kit, targetDisplay: prepared.targetDisplay, shard: scale.shard };
-    return await drive(run, new ReporterSet(reporters, warn), { signal, hurry });
+    return await drive(run, new ReporterSet(reporters, warnings), { signal, hurry });
   } finally {
     await prepared.stop();
   }
@@ -98,6 +97,8 @@ async function drive(
     sloCount: plan.slos.length,
     requestMethods: kit.scopes.methods,
     serverUrl: kit.serverUrl,
+    scopeServers: kit.scopes.servers,
+    destinations: kit.scopes.destinations,
   });
   primeAggregation();
   const load = new ThreadLoad(plan.load.model).start();
@@ -118,8 +119,9 @@ async function drive(
   publisher.publishLast();
   // Rates over the configured duration, or up to the stop when the run was cut short; never over the drain.
   kit.aggregator.closeRateWindow(Math.min(stoppedAtMs ?? Infinity, plan.load.durationMs));
-  const result = finish(run, { runId, startedAt, interrupted: userStop.aborted, abortedBy: publisher.abortedBy }, load);
-  await reporters.end(result);
+  const built = finish(run, { runId, startedAt, interrupted: userStop.aborted, abortedBy: publisher.abortedBy }, load);
+  // The exporters deliver first, so the result the files and the summary get lists any output that failed.
+  const result = await reporters.end(built);
   return { result, exitCode: exitCodeOf(result) };
 }
 

@@ -39,6 +39,8 @@ export class FlowTotals {
   /** Time spent in each step (ms), exact. */
   readonly stepTimeMs: number[];
   readonly exemplars = new TraceExemplars();
+  /** Iterations finished (and failed) in each second, in the order of the run's time series. */
+  readonly perSecond: { iterations: number; failed: number }[] = [];
 
   constructor(readonly scopes: FlowScopes) {
     this.flows = new ScopeTable(scopes.flows.map((f) => f.name));
@@ -53,6 +55,14 @@ export class FlowTotals {
     interval.stepSkipped.forEach((n, i) => (this.stepSkipped[i] = (this.stepSkipped[i] ?? 0) + n));
     interval.stepTimeMs.forEach((ms, i) => (this.stepTimeMs[i] = (this.stepTimeMs[i] ?? 0) + ms));
     this.exemplars.addFrom(interval.exemplars);
+    let iterations = 0;
+    let failed = 0;
+    for (let i = 0; i < interval.flows.names.length; i++) {
+      const row = interval.flows.row(i);
+      iterations += row.requests;
+      failed += row.errors;
+    }
+    this.perSecond.push({ iterations, failed });
   }
 }
 

@@ -5,12 +5,15 @@
 export const CHART_SCRIPT = String.raw`
 (function () {
   var data = JSON.parse(document.getElementById('bb-data').textContent);
-  var t = data.t;
   var palette = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c'];
-  function chart(id, title, unit, series) {
-    var el = document.getElementById(id);
+  var box = document.getElementById('charts');
+  function chart(c) {
+    var el = document.createElement('div');
+    el.className = 'chart';
+    box.appendChild(el);
+    var t = c.t, series = c.series, unit = c.unit;
     var opts = {
-      title: title,
+      title: c.title,
       width: Math.max(320, el.clientWidth),
       height: 260,
       scales: { x: { time: false } },
@@ -21,10 +24,7 @@ export const CHART_SCRIPT = String.raw`
     };
     new uPlot(opts, [t].concat(series.map(function (s) { return s.values; })), el);
   }
-  var n = 0;
-  chart('chart-rps', 'Throughput', 'requests / s', data.throughput); n++;
-  chart('chart-latency', 'Latency percentiles (per second)', 'ms', data.latency); n++;
-  chart('chart-errors', 'Errors and dropped starts', 'per second', data.errors); n++;
-  document.body.setAttribute('data-charts', String(n));
+  data.charts.forEach(chart);
+  document.body.setAttribute('data-charts', String(data.charts.length));
 })();
 `;

@@ -17,7 +17,7 @@ const point = (t: number, rps: number, targetRate: number): TimeseriesPoint => (
 });
 
 const throughputOf = (result: Partial<RunResult>): { label: string; values: (number | null)[] }[] =>
-  chartData(result as RunResult).throughput as { label: string; values: (number | null)[] }[];
+  chartData(result as RunResult).charts[0]?.series ?? [];
 
 describe('HTML report chart data', () => {
   it('draws the target as scheduled: the zero set once the schedule is over is not plotted', () => {

@@ -5,6 +5,9 @@ import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue } from './
 import { type ChartAssets, loadChartAssets } from './html-assets.js';
 import { CHART_SCRIPT } from './html-charts.js';
 import { optionalTables } from './report-sections.js';
+import { headlineFigures, showsRequestTable } from './headline.js';
+import { reportCharts } from './report-charts.js';
+import type { ReportChart } from './section.js';
 import type { Reporter } from './reporter.js';
 import { writeReport } from './write-report.js';
 
@@ -20,9 +23,14 @@ const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]
 /** JSON inside <script>: "<" escaped so no value (a request name, an error text) can close the tag. */
 const jsonIsland = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
 
-function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
+/**
+ * Numbers align right in every column of every table (a heading over them too); the columns in `text` (names,
+ * SLO expressions, notes) align left.
+ */
+function table(head: readonly string[], rows: readonly (readonly string[])[], text: readonly number[] = [0]): string {
+  const cls = (i: number): string => (text.includes(i) ? ' class="text"' : '');
+  const th = head.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
@@ -34,7 +42,7 @@ function sloTable(result: RunResult): string {
     esc(fmtSloValue(v.value, v.unit)),
     esc(v.reason ?? ''),
   ]);
-  return table(['', 'SLO', 'measured', 'note'], rows);
+  return table(['', 'SLO', 'measured', 'note'], rows, [0, 1, 3]);
 }
 
 function scopeTable(title: string, byScope: Readonly<Record<string, ScopeMetrics>>, total: ScopeMetrics): string {
@@ -53,49 +61,21 @@ function scopeTable(title: string, byScope: Readonly<Record<string, ScopeMetrics
   return table([title, 'count', 'rps', 'errors', 'dropped', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'], rows);
 }
 
-/**
- * The open model's target per point. Engines set the target to 0 once the schedule is over, so live gauges show
- * the end; a point flushed after that carries a 0 no stage asked for. Trailing zeros are left out (null: uPlot
- * draws no line there) rather than drawn as a plunge at the end of every run.
- */
-function targetValues(ts: RunResult['timeseries']): (number | null)[] {
-  const values: (number | null)[] = ts.map((p) => p.targetRate);
-  for (let i = values.length - 1; i >= 0 && values[i] === 0; i--) values[i] = null;
-  return values;
-}
-
-/** The series the charts draw, one value per second of the run. */
-export function chartData(result: RunResult): Record<string, unknown> {
-  const ts = result.timeseries;
-  const col = (f: (p: (typeof ts)[number]) => number): number[] => ts.map(f);
-  const throughput: { label: string; values: (number | null)[] }[] = [
-    { label: 'achieved rps', values: col((p) => p.rps) },
-  ];
-  if (result.model === 'open') throughput.push({ label: 'target rps', values: targetValues(ts) });
-  return {
-    t: col((p) => p.t),
-    throughput,
-    latency: [
-      { label: 'p50', values: col((p) => p.p50) },
-      { label: 'p95', values: col((p) => p.p95) },
-      { label: 'p99', values: col((p) => p.p99) },
-    ],
-    errors: [
-      { label: 'errors', values: col((p) => p.errors) },
-      { label: 'dropped', values: col((p) => p.dropped) },
-    ],
-  };
+/** The charts' data, one value per second of the run. */
+export function chartData(result: RunResult): { charts: ReportChart[] } {
+  return { charts: reportCharts(result) };
 }
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#111}
 h1{font-size:1.4rem;margin-bottom:.2rem}.muted{color:#666}.pass{color:#15803d;font-weight:600}.fail{color:#b91c1c;font-weight:600}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{padding:.25rem .6rem;border-bottom:1px solid #e5e7eb;text-align:right}
-th:first-child,td:first-child,td:nth-child(2){text-align:left}.verdict{font-size:1.2rem;margin:.6rem 0}
+.text{text-align:left}.verdict{font-size:1.2rem;margin:.6rem 0}
 .chart{margin:1rem 0}.warn{background:#fef3c7;padding:.5rem .8rem;border-radius:4px}`;
 
 /** One self-contained page: charts of RPS, latency percentiles and errors over time, and the SLO table. Pure. */
 export function formatHtml(result: RunResult, assets: ChartAssets): string {
   const m = result.metrics;
+  const h = headlineFigures(result);
   const failed = result.slos.filter((v) => !v.pass).length;
   const verdict =
     result.slos.length === 0
@@ -107,6 +87,7 @@ export function formatHtml(result: RunResult, assets: ChartAssets): string {
     result.interrupted ? 'The run was interrupted: partial result.' : undefined,
     result.abortedBy !== null ? `Aborted early: ${result.abortedBy} had already failed.` : undefined,
     result.generator.saturated ? `Load generator saturated (${result.generator.reasons.join('; ')}).` : undefined,
+    ...(result.warnings ?? []).map((w) => `Output failed: ${w}`),
   ]
     .filter((w) => w !== undefined)
     .map((w) => `<p class="warn">⚠ ${esc(w)}</p>`)
@@ -123,14 +104,12 @@ export function formatHtml(result: RunResult, assets: ChartAssets): string {
 <h1>backend-bench: ${esc(result.scenario)}</h1>
 <p class="muted">${esc(result.target)} · ${result.model} model · run ${esc(result.runId)} · ${esc(result.startedAt)} · ${(result.durationMs / 1000).toFixed(1)} s</p>
 <p class="verdict">${verdict}</p>
-<p>${fmtCount(m.requests)} requests · ${fmtRate(m.rps)} rps · ${fmtPercent(m.errorRate)} errors · p50 ${fmtMsUnit(m.latencyMs.p50)} · p95 ${fmtMsUnit(m.latencyMs.p95)} · p99 ${fmtMsUnit(m.latencyMs.p99)}</p>
+<p>${fmtCount(h.count)} ${esc(h.noun)} · ${fmtRate(h.rate)} ${esc(h.rateUnit)} · ${fmtPercent(m.errorRate)} errors · p50 ${fmtMsUnit(m.latencyMs.p50)} · p95 ${fmtMsUnit(m.latencyMs.p95)} · p99 ${fmtMsUnit(m.latencyMs.p99)}</p>
 ${warnings}
 <h2>SLOs</h2>
 ${sloTable(result)}
-<div id="chart-rps" class="chart"></div>
-<div id="chart-latency" class="chart"></div>
-<div id="chart-errors" class="chart"></div>
-${Object.keys(result.byRequest).length > 0 ? `<h2>Requests <span class="muted">(latency in ms)</span></h2>\n${scopeTable('request', result.byRequest, m)}` : ''}
+<div id="charts"></div>
+${showsRequestTable(result) ? `<h2>Requests <span class="muted">(latency in ms)</span></h2>\n${scopeTable('request', result.byRequest, m)}` : ''}
 ${optionalTables(result)
   .map(
     (t) =>

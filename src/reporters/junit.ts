@@ -27,11 +27,21 @@ function testcase(v: SloVerdict, classname: string, seconds: string): XmlNode {
   return node;
 }
 
+/**
+ * A case's time is the time to its verdict, not the run's: CI systems (GitLab) add up case times, so giving every
+ * SLO the whole run would report several times its length. SLOs are judged at the end, on the whole run, so their
+ * time is 0; the one whose early abort ended the run took the run's length to fail.
+ */
+function secondsToVerdict(v: SloVerdict, result: RunResult): string {
+  return (v.expr === result.abortedBy ? result.durationMs / 1000 : 0).toFixed(3);
+}
+
 function notes(result: RunResult): string[] {
   const out: string[] = [];
   if (result.interrupted) out.push(`run interrupted: partial result${fmtUnfinished(result.errorsByKind)}`);
   if (result.abortedBy !== null) out.push(`aborted early: ${result.abortedBy} already failed`);
   if (result.generator.saturated) out.push(`load generator saturated: ${result.generator.reasons.join('; ')}`);
+  for (const w of result.warnings ?? []) out.push(`output failed: ${w}`);
   return out;
 }
 
@@ -45,8 +55,8 @@ export function formatJunit(result: RunResult): string {
   const failures = result.slos.filter((v) => !v.pass).length;
   const cases =
     result.slos.length > 0
-      ? result.slos.map((v) => testcase(v, classname, seconds))
-      : [{ '@_classname': classname, '@_name': 'run completed (no SLOs defined)', '@_time': seconds }];
+      ? result.slos.map((v) => testcase(v, classname, secondsToVerdict(v, result)))
+      : [{ '@_classname': classname, '@_name': 'run completed (no SLOs defined)', '@_time': '0.000' }];
   const m = result.metrics;
   const summary =
     `${m.requests} requests, ${m.rps} rps, ${m.errors} errors (${(m.errorRate * 100).toFixed(2)}%), ` +

@@ -4,6 +4,9 @@ import { displayUrl } from '../scenario/redact.js';
 import { isEveryInterface, parseListenAddress } from './prometheus/listen-address.js';
 import type { OutputDef, OutputFlags } from './registry.js';
 
+/** How long the end of a run waits for the live outputs to deliver (the push, the last OTLP export) before it reports. */
+export const END_DELIVERY_MS = 2000;
+
 /** One scrape interval of the common Prometheus set-up (15 s), so the last values are scraped once. */
 export const DEFAULT_LINGER_MS = 15_000;
 
@@ -48,7 +51,8 @@ export const prometheus: OutputDef = {
       lingerMs: lingerMs(flags),
       signal: ctx.signal,
       log: ctx.log,
-      warn: ctx.warn,
+      warn: (output, message) => ctx.warnings.add(output, message),
+      pushTimeoutMs: END_DELIVERY_MS,
     });
   },
 };
@@ -63,9 +67,14 @@ export const otlp: OutputDef = {
     if (flags.otlp === undefined) return undefined;
     const endpoint = flags.otlp === true ? undefined : flags.otlp;
     if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) {
-      throw new InputError(`--otlp "${endpoint}": expected an http(s) URL, e.g. http://127.0.0.1:4318`);
+      throw new InputError(`--otlp "${displayUrl(endpoint)}": expected an http(s) URL, e.g. http://127.0.0.1:4318`);
     }
     const { OtlpReporter } = await import('./otlp.js');
-    return OtlpReporter.create({ endpoint, env: ctx.env, log: ctx.log, warn: ctx.warn });
+    return OtlpReporter.create({
+      endpoint,
+      env: ctx.env,
+      log: ctx.log,
+      warn: (line) => ctx.warnings.add('otlp', line),
+    });
   },
 };

@@ -3,11 +3,19 @@ import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue, fmtUnfinished } from './format.js';
 import { optionalTables } from './report-sections.js';
+import { headlineFigures, showsRequestTable } from './headline.js';
 import type { Reporter } from './reporter.js';
 import { writeReport } from './write-report.js';
 
 /** Table cells come from user-named things: a pipe or newline would break the table. */
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+/**
+ * User-named text outside code spans (scenario, target, request names): GitHub renders HTML in Markdown, so a
+ * "<tag>" would vanish or become markup. Inside backticks text is literal and is left alone.
+ */
+const text = (s: string): string => s.replace(/[&<>]/g, (c) => ENTITIES[c] ?? c);
 
 /** Columns from `rightFrom` on are right-aligned (numbers), up to `rightTo` (exclusive) when given. */
 function mdTable(
@@ -41,7 +49,7 @@ function sloSection(result: RunResult): string | undefined {
 /** One row per scope; the same columns serve requests, and later flows, steps and services. */
 function scopeTable(title: string, byScope: Readonly<Record<string, ScopeMetrics>>, total?: ScopeMetrics): string {
   const row = (name: string, m: ScopeMetrics): string[] => [
-    name,
+    text(name),
     fmtCount(m.requests),
     fmtRate(m.rps),
     fmtPercent(m.errorRate),
@@ -75,25 +83,33 @@ function notes(result: RunResult): string | undefined {
   if (result.abortedBy !== null) out.push(`> ⚠️ Aborted early: \`${result.abortedBy}\` had already failed.`);
   if (result.generator.saturated) {
     out.push(
-      `> ⚠️ The load generator was saturated (${result.generator.reasons.join('; ')}): figures may measure the generator.`,
+      `> ⚠️ The load generator was saturated (${text(result.generator.reasons.join('; '))}): figures may measure the generator.`,
     );
   }
+  for (const w of result.warnings ?? []) out.push(`> ⚠️ Output failed: ${text(w)}`);
   return out.length > 0 ? out.join('\n>\n') : undefined;
 }
 
 /** A Markdown summary for PR comments and CI step summaries. Pure. */
 export function formatMarkdown(result: RunResult): string {
   const m = result.metrics;
+  const h = headlineFigures(result);
   const headline =
-    `${fmtCount(m.requests)} requests in ${(result.durationMs / 1000).toFixed(1)} s · ${fmtRate(m.rps)} rps · ` +
+    `${fmtCount(h.count)} ${h.noun} in ${(result.durationMs / 1000).toFixed(1)} s · ${fmtRate(h.rate)} ${h.rateUnit} · ` +
     `${fmtPercent(m.errorRate)} errors · p95 ${fmtMsUnit(m.latencyMs.p95)} · p99 ${fmtMsUnit(m.latencyMs.p99)}`;
   const blocks = [
-    `## backend-bench: ${cell(result.scenario)}`,
-    `${verdict(result)}  \n${headline}  \n<sub>target ${cell(result.target)} · ${result.model} model · run \`${result.runId}\` · ${result.startedAt}</sub>`,
+    `## backend-bench: ${cell(text(result.scenario))}`,
+    `${verdict(result)}  \n${headline}  \n<sub>target ${cell(text(result.target))} · ${result.model} model · run \`${result.runId}\` · ${result.startedAt}</sub>`,
     notes(result),
     sloSection(result),
-    Object.keys(result.byRequest).length > 0 ? scopeTable('request', result.byRequest, result.metrics) : undefined,
-    ...optionalTables(result).map((t) => `### ${t.title}\n\n${mdTable(t.head, t.rows)}`),
+    showsRequestTable(result) ? scopeTable('request', result.byRequest, result.metrics) : undefined,
+    ...optionalTables(result).map(
+      (t) =>
+        `### ${t.title}\n\n${mdTable(
+          t.head,
+          t.rows.map((r) => r.map(text)),
+        )}`,
+    ),
     errorsSection(result),
   ];
   return `${blocks.filter((b) => b !== undefined).join('\n\n')}\n`;

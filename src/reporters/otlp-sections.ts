@@ -10,6 +10,10 @@ export function replay(histogram: Histogram, source: Parameters<typeof forEachRe
   });
 }
 
+/** messaging.operation.name and .type of the messaging conventions: publishes are sends, consumes receives. */
+const SEND: Attributes = { 'messaging.operation.name': 'send', 'messaging.operation.type': 'send' };
+const RECEIVE: Attributes = { 'messaging.operation.name': 'receive', 'messaging.operation.type': 'receive' };
+
 /** A catalogue metric that OTLP carries under another name, with the attributes that name implies. */
 interface SectionMapping<T> {
   pick(m: Instruments): T;
@@ -21,20 +25,20 @@ interface SectionMapping<T> {
  * ours (labels become backend_bench.* attributes). Flow series, drops, duplicates and losses stay Prometheus-only.
  */
 const SECTION_COUNTERS: Partial<Record<MetricKeyOf<'counter'>, SectionMapping<Counter>>> = {
-  published: { pick: (m) => m.messagesSent, attributes: { 'messaging.operation.name': 'send' } },
-  consumed: { pick: (m) => m.messagesConsumed, attributes: { 'messaging.operation.name': 'receive' } },
+  published: { pick: (m) => m.messagesSent, attributes: SEND },
+  consumed: { pick: (m) => m.messagesConsumed, attributes: RECEIVE },
   wsSessions: { pick: (m) => m.wsSessions, attributes: {} },
   wsMessagesSent: { pick: (m) => m.wsMessages, attributes: { 'backend_bench.direction': 'sent' } },
   wsMessagesReceived: { pick: (m) => m.wsMessages, attributes: { 'backend_bench.direction': 'received' } },
   wsCloses: { pick: (m) => m.wsCloses, attributes: {} },
 };
 const SECTION_HISTOGRAMS: Partial<Record<MetricKeyOf<'histogram'>, SectionMapping<Histogram>>> = {
-  publishDuration: { pick: (m) => m.publishDuration, attributes: { 'messaging.operation.type': 'send' } },
-  e2eLatency: { pick: (m) => m.e2eLatency, attributes: {} },
+  publishDuration: { pick: (m) => m.publishDuration, attributes: SEND },
+  e2eLatency: { pick: (m) => m.e2eLatency, attributes: RECEIVE },
   wsConnectDuration: { pick: (m) => m.wsConnectDuration, attributes: {} },
 };
 const SECTION_GAUGES: Partial<Record<MetricKeyOf<'gauge'>, SectionMapping<Gauge>>> = {
-  queueLag: { pick: (m) => m.queueLag, attributes: {} },
+  queueLag: { pick: (m) => m.queueLag, attributes: RECEIVE },
 };
 
 /** An emitter that records the mapped metrics of a live section, with `attributes` built per sample. */
@@ -45,7 +49,8 @@ export function sectionEmitter(
   return {
     count: (metric, labels, n) => {
       const to = SECTION_COUNTERS[metric];
-      if (to !== undefined && n > 0) to.pick(m).add(n, attributes(labels, to.attributes));
+      // Zeros too: a queue that consumed nothing yet still has its series.
+      if (to !== undefined) to.pick(m).add(n, attributes(labels, to.attributes));
     },
     gauge: (metric, labels, value) => {
       const to = SECTION_GAUGES[metric];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OTHER_STATUS } from '../metrics/status-table.js';
-import { statusAttributes } from './otlp.js';
+import { statusAttributes } from './otlp-attributes.js';
 
 describe('OTLP HTTP client attributes of a status row', () => {
   it('follows the semantic conventions: status code when answered, error.type for failures only', () => {

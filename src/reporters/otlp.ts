@@ -4,22 +4,27 @@
  * (http.client.request.duration, seconds, OTel's default buckets); the rest live under backend_bench.*.
  */
 import { type Attributes, type Counter, type Gauge, type Histogram, metrics } from '@opentelemetry/api';
-import { OTLPMetricExporter as JsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { messagingSystemOf } from '../brokers/catalogue.js';
-import { InputError } from '../errors.js';
 import { ERROR_KINDS } from '../metrics/error-kinds.js';
 import type { ScopeCounts } from '../metrics/interval-recorder.js';
 import { LATENCY_BUCKETS_SECONDS, OTLP_METRICS } from '../metrics/names.js';
-import { OTHER_STATUS, type StatusRow } from '../metrics/status-table.js';
 import type { RunResult } from '../result/run-result.js';
 import type { SloVerdict } from '../slo/evaluate.js';
 import { VERSION } from '../version.js';
 import type { LiveUpdate, Reporter, RunStart } from './reporter.js';
+import {
+  createExporter,
+  EXPORT_TIMEOUT_MS,
+  processAttributes,
+  RESOURCE_DETECTORS,
+  shownEndpoint,
+  WatchedExporter,
+} from './otlp-export.js';
+import { serverAttributes, SLO_VALUE_UNITS, statusAttributes } from './otlp-attributes.js';
 import { replay, sectionEmitter } from './otlp-sections.js';
 import type { MetricEmitter, MetricLabels } from './section.js';
 
@@ -28,27 +33,12 @@ export interface OtlpOptions {
   endpoint: string | undefined;
   env: NodeJS.ProcessEnv;
   log(line: string): void;
-  warn(line: string): void;
+  /** A failed export: a warning of the run (exit 3 with --strict-outputs). */
+  warn(message: string): void;
 }
 
 /** A load test is short: export every 5 s unless OTEL_METRIC_EXPORT_INTERVAL says otherwise. */
 const DEFAULT_EXPORT_INTERVAL_MS = 5000;
-
-const EXPORTERS = {
-  'http/protobuf': (url?: string) => new ProtoExporter(url === undefined ? {} : { url }),
-  'http/json': (url?: string) => new JsonExporter(url === undefined ? {} : { url }),
-} satisfies Record<string, (url?: string) => PushMetricExporter>;
-
-function createExporter(options: OtlpOptions): PushMetricExporter {
-  const protocol =
-    options.env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? options.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
-  if (!Object.hasOwn(EXPORTERS, protocol)) {
-    throw new InputError(`OTEL_EXPORTER_OTLP_PROTOCOL "${protocol}" is not supported (use http/protobuf or http/json)`);
-  }
-  // Like OTEL_EXPORTER_OTLP_ENDPOINT, --otlp names the base URL; the signal path is appended.
-  const url = options.endpoint?.replace(/\/+$/, '').replace(/(\/v1\/metrics)?$/, '/v1/metrics');
-  return EXPORTERS[protocol as keyof typeof EXPORTERS](url);
-}
 
 export interface Instruments {
   duration: Histogram;
@@ -106,32 +96,6 @@ function createInstruments(): Instruments {
   };
 }
 
-/** server.address / server.port of the target, as the HTTP client conventions want them. */
-function serverAttributes(url: string | undefined): Attributes {
-  if (url === undefined) return {};
-  try {
-    const u = new URL(url);
-    const port = u.port !== '' ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
-    return { 'server.address': u.hostname.replace(/^\[|\]$/g, ''), 'server.port': port };
-  } catch {
-    return {};
-  }
-}
-
-/**
- * http.response.status_code and error.type of one status row, as the HTTP client conventions want them:
- * error.type is the status code (a string) for 4xx/5xx, our error kind for failures without a response
- * (timeout, connect_refused, …) or with an acceptable status that failed a check, and "_OTHER" for the overflow
- * row of failures (statuses beyond the per-request bound, whose codes were not kept).
- */
-export function statusAttributes(row: Pick<StatusRow, 'status' | 'error'>): Attributes {
-  if (row.status === OTHER_STATUS) return row.error === undefined ? {} : { 'error.type': '_OTHER' };
-  const attrs: Attributes = row.status > 0 ? { 'http.response.status_code': row.status } : {};
-  if (row.status >= 400) attrs['error.type'] = String(row.status);
-  else if (row.error !== undefined) attrs['error.type'] = row.error;
-  return attrs;
-}
-
 export class OtlpReporter implements Reporter {
   private readonly m: Instruments;
   private perRequest = new Map<string, Attributes>();
@@ -142,25 +106,40 @@ export class OtlpReporter implements Reporter {
   /** Scopes that are HTTP requests (they have a method), which get http.client.request.duration. */
   private httpScopes = new Set<string>();
   private closed = false;
+  private ended = false;
+  private destinations: Readonly<Record<string, string>> = {};
+  private readonly perErrorKind = new Map<string, Attributes>();
   readonly name = 'otlp';
 
   private constructor(
     private readonly sdk: NodeSDK,
-    private readonly options: OtlpOptions,
+    private readonly reader: PeriodicExportingMetricReader,
+    private readonly exporter: WatchedExporter,
   ) {
     this.m = createInstruments();
   }
 
   /** Starts the SDK before the run, so a bad protocol or endpoint is an input error before any traffic. */
   static create(options: OtlpOptions): OtlpReporter {
-    const exporter = createExporter(options);
-    const interval = Number(options.env.OTEL_METRIC_EXPORT_INTERVAL ?? DEFAULT_EXPORT_INTERVAL_MS);
+    const shown = shownEndpoint(options.endpoint, options.env);
+    const exporter = new WatchedExporter(createExporter(options.endpoint, options.env), (why) =>
+      options.warn(`export to ${shown} failed: ${why}`),
+    );
+    const asked = Number(options.env.OTEL_METRIC_EXPORT_INTERVAL ?? DEFAULT_EXPORT_INTERVAL_MS);
+    const interval = Number.isFinite(asked) && asked > 0 ? asked : DEFAULT_EXPORT_INTERVAL_MS;
     const reader = new PeriodicExportingMetricReader({
       exporter,
-      exportIntervalMillis: Number.isFinite(interval) && interval > 0 ? interval : DEFAULT_EXPORT_INTERVAL_MS,
+      exportIntervalMillis: interval,
+      exportTimeoutMillis: Math.min(interval, EXPORT_TIMEOUT_MS),
     });
     const sdk = new NodeSDK({
-      resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'backend-bench', [ATTR_SERVICE_VERSION]: VERSION }),
+      resource: resourceFromAttributes({
+        [ATTR_SERVICE_NAME]: 'backend-bench',
+        [ATTR_SERVICE_VERSION]: VERSION,
+        ...processAttributes(),
+      }),
+      // Not the SDK's default detectors: its process detector exports the command line, secrets included.
+      resourceDetectors: RESOURCE_DETECTORS,
       metricReaders: [reader],
       // Metrics only: no spans or logs are produced, so no pipelines for them.
       spanProcessors: [],
@@ -168,28 +147,41 @@ export class OtlpReporter implements Reporter {
       instrumentations: [],
     });
     sdk.start();
-    options.log(
-      `otlp: exporting metrics to ${options.endpoint ?? options.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ?? options.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318'}`,
-    );
-    return new OtlpReporter(sdk, options);
+    options.log(`otlp: exporting metrics to ${shown}`);
+    return new OtlpReporter(sdk, reader, exporter);
   }
 
   onStart(start: RunStart): void {
+    // A reporter may serve several runs (capacity's steps): each ends on its own final values.
+    this.ended = false;
     this.server = {
       ...serverAttributes(start.serverUrl),
       'backend_bench.run_id': start.runId,
       'backend_bench.scenario': start.scenario,
     };
     this.messagingSystem = messagingSystemOf(start.target);
+    this.destinations = start.destinations ?? {};
     for (const name of start.requests) {
       const method = start.requestMethods?.[name];
       if (method !== undefined) this.httpScopes.add(name);
       this.perRequest.set(name, {
         ...this.server,
+        // A flow step goes to its own service: its server.address and server.port, not the run's.
+        ...serverAttributes(start.scopeServers?.[name]),
+        ...this.messaging(name),
         'backend_bench.request': name,
         ...(method === undefined ? {} : { 'http.request.method': method }),
       });
     }
+  }
+
+  /** messaging.system and messaging.destination.name of a queue, as the messaging conventions want them. */
+  private messaging(queue: string | undefined): Attributes {
+    const destination = queue === undefined ? undefined : this.destinations[queue];
+    if (destination === undefined) return {};
+    const attrs: Attributes = { 'messaging.destination.name': destination };
+    if (this.messagingSystem !== undefined) attrs['messaging.system'] = this.messagingSystem;
+    return attrs;
   }
 
   onInterval(update: LiveUpdate): void {
@@ -199,19 +191,23 @@ export class OtlpReporter implements Reporter {
       const attrs = this.perRequest.get(name) ?? { ...this.server, 'backend_bench.request': name };
       // Only HTTP requests get HTTP durations: an event run's scopes count publishes, which have no method.
       if (this.httpScopes.has(name)) this.recordDurations(name, s, attrs);
-      if (s.requests > 0) this.m.requests.add(s.requests, attrs);
-      if (s.dropped > 0) this.m.dropped.add(s.dropped, attrs);
+      // Zeros too: a series that exists from the first second reads 0, not "no data", on a board.
+      this.m.requests.add(s.requests, attrs);
+      this.m.dropped.add(s.dropped, attrs);
     }
-    for (const kind of ERROR_KINDS) {
-      const n = interval.errorsByKind[kind];
-      if (n > 0) this.m.errors.add(n, { ...this.server, 'error.type': kind });
-    }
+    for (const kind of ERROR_KINDS) this.m.errors.add(interval.errorsByKind[kind], this.errorAttrs(kind));
     this.m.inFlight.record(interval.inFlight, this.server);
     this.m.targetRate.record(interval.targetRate, this.server);
     if (update.generator !== undefined) this.m.saturated.record(update.generator.saturated ? 1 : 0, this.server);
     this.recordVerdicts(update.verdicts ?? []);
     const emitter = this.sectionEmitter();
     for (const section of update.sections ?? []) section.emit(emitter);
+  }
+
+  private errorAttrs(kind: string): Attributes {
+    let attrs = this.perErrorKind.get(kind);
+    if (attrs === undefined) this.perErrorKind.set(kind, (attrs = { ...this.server, 'error.type': kind }));
+    return attrs;
   }
 
   /** One duration series per response status (and error type), from the interval's status rows. */
@@ -240,31 +236,50 @@ export class OtlpReporter implements Reporter {
     const attrs: Attributes = { ...this.server };
     for (const [label, value] of Object.entries(labels)) attrs[`backend_bench.${label}`] = value;
     if (this.messagingSystem !== undefined) attrs['messaging.system'] = this.messagingSystem;
-    return { ...attrs, ...own };
+    return { ...attrs, ...this.messaging(labels.queue), ...own };
   }
 
   private recordVerdicts(verdicts: readonly SloVerdict[]): void {
     for (const v of verdicts) {
       const attrs = { ...this.server, 'backend_bench.slo': v.expr, 'backend_bench.slo.metric': v.metric };
       this.m.sloPass.record(v.pass ? 1 : 0, attrs);
-      if (v.value !== null) this.m.sloValue.record(v.unit === 'ms' ? v.value / 1000 : v.value, attrs);
+      if (v.value === null) continue;
+      const { value, unit } = SLO_VALUE_UNITS[v.unit](v.value);
+      this.m.sloValue.record(value, { ...attrs, 'backend_bench.slo.unit': unit });
     }
   }
 
+  /**
+   * Records the final values and exports them once, within the exporter's bound; a failure has already been
+   * reported by the watched exporter. Nothing is exported after this (the shutdown's own export is skipped).
+   */
+  async deliver(result: RunResult): Promise<void> {
+    this.recordFinal(result);
+    try {
+      await this.reader.forceFlush();
+    } catch {
+      // Reported by the exporter as a warning of the run.
+    } finally {
+      this.exporter.finish();
+    }
+  }
+
+  /** Without a delivery, the shutdown in close() exports the final values. */
   onEnd(result: RunResult): void {
+    if (!this.ended) this.recordFinal(result);
+  }
+
+  private recordFinal(result: RunResult): void {
+    this.ended = true;
     this.recordVerdicts(result.slos);
     this.m.saturated.record(result.generator.saturated ? 1 : 0, this.server);
     this.m.inFlight.record(0, this.server);
   }
 
-  /** Flushes what is pending and stops the SDK; a collector that is down is reported, not fatal. */
+  /** Stops the SDK: after a delivery nothing is left to send; otherwise one last export, bounded like every export. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try {
-      await this.sdk.shutdown();
-    } catch (err) {
-      this.options.warn(`otlp: final export failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    await this.sdk.shutdown().catch(() => undefined);
   }
 }

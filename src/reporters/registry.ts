@@ -1,5 +1,6 @@
 import type { RunResult } from '../result/run-result.js';
 import { otlp, prometheus } from './live-outputs.js';
+import type { OutputWarnings } from './output-warnings.js';
 import type { Awaitable, Reporter } from './reporter.js';
 
 /** The output flags of `run` (and, for the end-of-run outputs, `merge`), as commander hands them over. */
@@ -13,6 +14,8 @@ export interface OutputFlags {
   pushgateway?: string;
   /** true when given without a URL: the standard OTEL_EXPORTER_OTLP_* variables decide. */
   otlp?: string | true;
+  /** --strict-outputs: a failed output (export, push, bind) fails the command with exit 3. */
+  strictOutputs?: boolean;
 }
 
 export interface OutputContext {
@@ -21,8 +24,10 @@ export interface OutputContext {
   env: NodeJS.ProcessEnv;
   /** One line of operational news (stderr), e.g. where /metrics is served; silent with --quiet. */
   log(line: string): void;
-  /** A problem that does not fail the run (a failed push): shown even with --quiet. */
+  /** A problem that does not fail the run: shown even with --quiet. */
   warn(line: string): void;
+  /** Where outputs report their own failures (a failed export, push or bind): the summary and result list them. */
+  warnings: OutputWarnings;
 }
 
 /** A saved result as text, e.g. for `report --format`. */
@@ -131,6 +136,12 @@ export function reportFormatOf(name: string): ReportFormat | undefined {
   if (Object.hasOwn(DEPRECATED_FORMATS, name)) return DEPRECATED_FORMATS[name as keyof typeof DEPRECATED_FORMATS];
   return (reportFormats() as string[]).includes(name) ? (name as ReportFormat) : undefined;
 }
+
+/** The flag every command with outputs offers: `run` and `merge`. */
+export const STRICT_OUTPUTS_OPTION = [
+  '--strict-outputs',
+  'a failed output (OTLP export, Pushgateway push, /metrics bind) fails the command with exit 3; by default it is a warning',
+] as const;
 
 /** Builds the reporters the flags ask for, among `names`; if one fails (a port in use), those already started are closed. */
 export async function createOutputs(

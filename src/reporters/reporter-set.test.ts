@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../result/run-result.js';
 import type { LiveUpdate, Reporter, RunStart } from './reporter.js';
+import { OutputWarnings } from './output-warnings.js';
 import { ReporterSet } from './reporter-set.js';
 
 const start = { runId: 'r1', scenario: 's' } as RunStart;
@@ -23,15 +24,15 @@ class SlowReporter implements Reporter {
   }
 }
 
-function collectWarnings(): { warnings: string[]; warn(line: string): void } {
+function collectWarnings(): { warnings: string[]; warn: OutputWarnings } {
   const warnings: string[] = [];
-  return { warnings, warn: (line) => warnings.push(line) };
+  return { warnings, warn: new OutputWarnings((line) => warnings.push(line)) };
 }
 
 describe('ReporterSet', () => {
   it('hands intervals over at once and in order, and awaits a slow reporter before onEnd', async () => {
     const slow = new SlowReporter(40);
-    const set = new ReporterSet([slow], () => undefined);
+    const set = new ReporterSet([slow], new OutputWarnings());
     const began = performance.now();
     set.interval(update(1000));
     set.interval(update(2000));
@@ -66,7 +67,7 @@ describe('ReporterSet', () => {
     await set.end(result);
     expect(calls).toEqual(['broken interval', 'healthy 1000', 'healthy 2000', 'healthy end']);
     expect(warnings).toEqual([
-      'backend-bench: warning: output prometheus failed (registry full); the run goes on without it',
+      'backend-bench: warning: prometheus: failed (registry full); the run goes on without it',
     ]);
   });
 
@@ -89,9 +90,7 @@ describe('ReporterSet', () => {
     set.interval(update(2000));
     set.interval(update(3000));
     await set.end(result);
-    expect(warnings).toEqual([
-      'backend-bench: warning: output otlp failed (collector down); the run goes on without it',
-    ]);
+    expect(warnings).toEqual(['backend-bench: warning: otlp: failed (collector down); the run goes on without it']);
   });
 
   it('goes on when onStart or onEnd fails, naming the output', async () => {
@@ -109,8 +108,48 @@ describe('ReporterSet', () => {
     await set.end(result);
     expect(ended).toEqual(['markdown']);
     expect(warnings).toEqual([
-      'backend-bench: warning: output html failed (no disk); the run goes on without it',
-      'backend-bench: warning: output junit failed (cannot write x.xml); the run goes on without it',
+      'backend-bench: warning: html: failed (no disk); the run goes on without it',
+      'backend-bench: warning: junit: failed (cannot write x.xml); the run goes on without it',
     ]);
+  });
+});
+
+describe('ReporterSet at the end of a run', () => {
+  it('lets exporters deliver before any onEnd, and hands every reporter the result with their failures in it', async () => {
+    const order: string[] = [];
+    const seen: (string[] | undefined)[] = [];
+    const { warnings, warn } = collectWarnings();
+    const pushgateway: Reporter = {
+      name: 'prometheus',
+      deliver: async () => {
+        await delay(10);
+        order.push('push');
+        warn.add('pushgateway', 'push to http://127.0.0.1:9 failed: ECONNREFUSED');
+      },
+      onEnd: (r) => void seen.push(r.warnings),
+    };
+    const json: Reporter = { name: 'json', onEnd: (r) => void (order.push('json'), seen.push(r.warnings)) };
+    const set = new ReporterSet([json, pushgateway], warn);
+    const final = await set.end(result);
+    expect(order).toEqual(['push', 'json']);
+    expect(final.warnings).toEqual(['pushgateway: push to http://127.0.0.1:9 failed: ECONNREFUSED']);
+    expect(seen).toEqual([final.warnings, final.warnings]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('waits for deliveries at most the bound, then reports without the one still going', async () => {
+    const { warn } = collectWarnings();
+    const hung: Reporter = { name: 'otlp', deliver: () => delay(5000), onEnd: () => undefined };
+    const set = new ReporterSet([hung], warn, 100);
+    const began = performance.now();
+    const final = await set.end(result);
+    expect(performance.now() - began).toBeLessThan(1000);
+    expect(final.warnings).toEqual(['otlp: did not finish within 0.1 s at the end']);
+  });
+
+  it('adds no warnings field when every output worked', async () => {
+    const final = await new ReporterSet([{ name: 'json', onEnd: () => undefined }], new OutputWarnings()).end(result);
+    expect(final).toBe(result);
+    expect('warnings' in final).toBe(false);
   });
 });

@@ -1,4 +1,7 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { RunResult } from '../result/run-result.js';
+import { END_DELIVERY_MS } from './live-outputs.js';
+import type { OutputWarnings } from './output-warnings.js';
 import type { LiveUpdate, Reporter, RunStart } from './reporter.js';
 
 interface Member {
@@ -14,14 +17,15 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
  * The reporters of one run behind one front. Every hook is awaited, but onInterval without holding up the load
  * loop: each update is handed over at once, in order (its raw interval is valid only then), and the promise it
  * returns joins the reporter's chain, which is awaited before onEnd. A reporter whose hook throws or rejects is
- * reported once, as a warning naming it, and skipped from then on; the run goes on.
+ * an output warning, once, naming it, and is skipped from then on; the run goes on.
  */
 export class ReporterSet {
   private readonly members: Member[];
 
   constructor(
     reporters: readonly Reporter[],
-    private readonly warn: (line: string) => void,
+    private readonly warnings: OutputWarnings,
+    private readonly deliveryMs = END_DELIVERY_MS,
   ) {
     this.members = reporters.map((reporter) => ({ reporter, tail: Promise.resolve(), failed: false }));
   }
@@ -53,10 +57,36 @@ export class ReporterSet {
     }
   }
 
-  /** Waits for every interval still being handled, then hands each reporter the result. */
-  async end(result: RunResult): Promise<void> {
+  /**
+   * Waits for every interval still being handled, lets the exporters deliver (bounded), then hands each reporter
+   * the result, with the outputs' warnings in it. Returns that result.
+   */
+  async end(result: RunResult): Promise<RunResult> {
     await Promise.all(this.members.map((m) => m.tail));
-    for (const m of this.live()) await this.guard(m, () => m.reporter.onEnd(result));
+    await this.deliver(result);
+    const lines = this.warnings.lines();
+    const final = lines.length > 0 ? { ...result, warnings: lines } : result;
+    for (const m of this.live()) await this.guard(m, () => m.reporter.onEnd(final));
+    return final;
+  }
+
+  /** Every delivery at once; one still going after the bound is a warning, and the run reports without it. */
+  private async deliver(result: RunResult): Promise<void> {
+    const delivering = this.live().filter((m) => m.reporter.deliver !== undefined);
+    if (delivering.length === 0) return;
+    const done = new Set<Member>();
+    const all = Promise.all(
+      delivering.map(async (m) => {
+        await this.guard(m, () => m.reporter.deliver?.(result));
+        done.add(m);
+      }),
+    );
+    const bound = new AbortController();
+    await Promise.race([all, delay(this.deliveryMs, undefined, { signal: bound.signal }).catch(() => undefined)]);
+    bound.abort();
+    for (const m of delivering) {
+      if (!done.has(m)) this.warnings.add(nameOf(m), `did not finish within ${this.deliveryMs / 1000} s at the end`);
+    }
   }
 
   private live(): Member[] {
@@ -75,7 +105,8 @@ export class ReporterSet {
   private fail(m: Member, err: unknown): void {
     if (m.failed) return;
     m.failed = true;
-    const name = m.reporter.name ?? 'an output';
-    this.warn(`backend-bench: warning: output ${name} failed (${message(err)}); the run goes on without it`);
+    this.warnings.add(nameOf(m), `failed (${message(err)}); the run goes on without it`);
   }
 }
+
+const nameOf = (m: Member): string => m.reporter.name ?? 'an output';

@@ -24,6 +24,10 @@ export interface RunStart {
    */
   requestMethods?: Readonly<Record<string, string>>;
   serverUrl?: string;
+  /** Base URL per scope when scopes go to different servers (flow steps), credentials removed. */
+  scopeServers?: Readonly<Record<string, string>>;
+  /** Broker destination per scope when scopes are queues (event runs). */
+  destinations?: Readonly<Record<string, string>>;
 }
 
 /** The live view, once a second. */
@@ -56,6 +60,12 @@ export interface Reporter {
   readonly name?: string;
   onStart?(start: RunStart): Awaitable<void>;
   onInterval?(update: LiveUpdate): Awaitable<void>;
+  /**
+   * Sends the end of the run away (the Pushgateway push, the last OTLP export) before any reporter's onEnd, so a
+   * failure is in the result and the summary; a failure is reported to the run's OutputWarnings, not thrown.
+   * Bounded: the run waits at most END_DELIVERY_MS for every delivery together.
+   */
+  deliver?(result: RunResult): Awaitable<void>;
   onEnd(result: RunResult): Awaitable<void>;
   /** Releases servers and exporters (after onEnd, or after a failed run); may wait, e.g. a --linger. */
   close?(): Awaitable<void>;

@@ -44,6 +44,15 @@ export interface ReportTable {
   rows: string[][];
 }
 
+/** One chart of the HTML report: a time axis in seconds and the series drawn over it (null: no point there). */
+export interface ReportChart {
+  title: string;
+  /** The y axis: "requests / s", "ms", "messages". */
+  unit: string;
+  t: number[];
+  series: { label: string; values: (number | null)[] }[];
+}
+
 /**
  * A workload's section of the result, for reporters and merge. A saved result says by its own fields
  * which sections it holds (docs/result-schema.md), so `report` renders a file the way `run` rendered the run.
@@ -51,14 +60,20 @@ export interface ReportTable {
 export interface SectionView {
   /** True when `result` carries this section. */
   holds(result: RunResult): boolean;
-  /** What the run's requests are when they are not HTTP requests (event runs: publishes, msg/s). */
-  readonly units?: { requests: string; rate: string };
+  /**
+   * What the run's requests are when they are not HTTP requests (event runs: messages, msg/s), and the headline's
+   * count and rate when the section's own table counts them differently (confirmed publishes per second of the
+   * publish phase, drain excluded), so the headline and the table agree.
+   */
+  readonly units?: { requests: string; rate: string; figures?(result: RunResult): { count: number; rate: number } };
   /** True when the section's terminal block stands in for the request table. */
   readonly replacesRequestTable?: boolean;
   /** The terminal summary's block for this section. */
   summary?(result: RunResult, c: ChalkInstance): string | undefined;
   /** Tables for the Markdown and HTML reports. */
   tables?(result: RunResult): ReportTable[];
+  /** The HTML report's charts, when the request ones would chart the wrong thing (messages, iterations). */
+  charts?(result: RunResult): ReportChart[];
   /** Why `merge` cannot combine such results, when it cannot. */
   readonly mergeRefusal?: string;
   /** The checks a saved result's section fields must pass to be read (`report`, `compare`), each optional. */

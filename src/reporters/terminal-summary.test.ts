@@ -115,4 +115,15 @@ describe('terminal summary (what users see)', () => {
     expect(formatSummary(fixture(), plain)).not.toContain('\u001b[');
     expect(formatSummary(fixture(), new Chalk({ level: 1 }))).toContain('\u001b[31m✗ FAIL');
   });
+
+  it('lists the outputs that failed above the verdict', () => {
+    const text = formatSummary(
+      fixture({ warnings: ['otlp: export to http://127.0.0.1:9/v1/metrics failed: ECONNREFUSED (failed 2 times)'] }),
+      plain,
+    );
+    expect(text).toContain(
+      '⚠ an output failed (--strict-outputs makes this exit 3):\n  otlp: export to http://127.0.0.1:9/v1/metrics failed: ECONNREFUSED (failed 2 times)\n\n',
+    );
+    expect(formatSummary(fixture(), plain)).not.toContain('output failed');
+  });
 });

@@ -4,6 +4,7 @@ import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import { sectionsOf } from '../workloads/registry.js';
 import { fmtCount, fmtMs, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue, fmtUnfinished } from './format.js';
+import { headlineFigures } from './headline.js';
 import type { SectionView } from './section.js';
 import { formatConnections } from './connections-summary.js';
 import { borderlessTable as table, renderTable as render } from './table.js';
@@ -70,11 +71,11 @@ const mergedWindowNote = ({ mergedWindow: w }: RunResult): string =>
 function headline(result: RunResult, sections: readonly SectionView[], c: ChalkInstance): string {
   const m = result.metrics;
   const seconds = (result.durationMs / 1000).toFixed(1);
-  // A section may say what the run's requests are (an event run's are its publishes).
-  const units = sections.find((s) => s.units !== undefined)?.units ?? { requests: 'requests', rate: 'rps' };
+  // A section may say what the run's requests are (an event run's are messages), and count them as its table does.
+  const h = headlineFigures(result);
   const parts = [
-    `${fmtCount(m.requests)} ${units.requests} in ${seconds}s`,
-    `${fmtRate(m.rps)} ${units.rate}`,
+    `${fmtCount(h.count)} ${h.noun} in ${seconds}s`,
+    `${fmtRate(h.rate)} ${h.rateUnit}`,
     `${m.errors > 0 ? c.red(fmtCount(m.errors)) : '0'} errors (${fmtPercent(m.errorRate)})`,
   ];
   if (m.dropped > 0) parts.push(c.yellow(`${fmtCount(m.dropped)} dropped starts`));
@@ -112,6 +113,14 @@ function saturationWarning(result: RunResult, c: ChalkInstance): string | undefi
   );
 }
 
+/** Outputs that failed (an export, a push, a bind): the verdict stands, but what left the machine is incomplete. */
+function outputWarnings(result: RunResult, c: ChalkInstance): string | undefined {
+  const lines = result.warnings ?? [];
+  if (lines.length === 0) return undefined;
+  const head = `⚠ ${lines.length === 1 ? 'an output' : `${lines.length} outputs`} failed (--strict-outputs makes this exit 3):`;
+  return c.yellow([head, ...lines.map((l) => `  ${l}`)].join('\n'));
+}
+
 /** The end-of-run summary as a string; the caller decides where it goes. */
 export function formatSummary(result: RunResult, c: ChalkInstance): string {
   const sections = sectionsOf(result);
@@ -123,6 +132,7 @@ export function formatSummary(result: RunResult, c: ChalkInstance): string {
     errorsTable(result, c),
     slosTable(result, c),
     saturationWarning(result, c),
+    outputWarnings(result, c),
     verdictLine(result, c),
   ];
   return `\n${blocks.filter((b) => b !== undefined).join('\n\n')}\n`;

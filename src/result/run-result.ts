@@ -71,12 +71,18 @@ export interface RunResult {
   traces?: FlowResultParts['traces'];
   /** How connections were made, per scope ("target", or a flow service): protocol, connect and TLS handshake times. */
   connections?: Record<string, ConnectionFigures>;
+  flowTimeseries?: FlowResultParts['flowTimeseries'];
   /** Event runs only: publish/consume figures, loss, lag (the run's `metrics` count publishes as requests). */
   events?: EventsSection;
   /** gRPC runs only: each call's method and kind, and the figures of streaming calls. */
   grpc?: GrpcSection;
   /** WebSocket runs only: sessions, connect time, messages, close codes (`metrics` count round trips). */
   websocket?: WebSocketSection;
+  /**
+   * Outputs that failed during the run (an OTLP export, a Pushgateway push, a /metrics bind), one line each;
+   * absent when every output worked. They do not change `pass`; `--strict-outputs` makes them exit 3.
+   */
+  warnings?: string[];
 }
 
 /** An SLO as the scenario gave it: re-parsed from `expr` when a result is judged again. */

@@ -68,7 +68,7 @@ describe('flows in a scenario', () => {
     expect(p.requests).toEqual([]);
     expect(p.target).toEqual({ kind: 'services' });
     expect(flows.services.map((s) => [s.name, s.timeoutMs, s.display])).toEqual([
-      ['users', 10_000, 'http://127.0.0.1:4001/'],
+      ['users', 10_000, 'http://127.0.0.1:4001'],
       ['orders', 2000, 'http://***@127.0.0.1:4002/api'],
     ]);
     expect(flows.flows.map((f) => [f.name, f.weight, f.steps.map((s) => s.index)])).toEqual([

@@ -7,6 +7,7 @@ import { type EventsPlan, planEvents } from './event-plan.js';
 import { flowScopeNames, type FlowsPlan, planFlows } from './flow-plan.js';
 import { planGrpcRun, type GrpcRunPlan } from './grpc/grpc-run-plan.js';
 import { redactUrl } from './redact.js';
+import { defaultRequestName, requestNames } from './request-name.js';
 import { type CheckPlan, planChecks } from './check-plan.js';
 import { DEFAULT_DATA_MAX_BYTES } from './schema.js';
 import type { LoadConfig, RequestConfig, ScenarioConfig } from './schema.js';
@@ -155,7 +156,7 @@ function requestPlan(
   const status = r.expect?.status;
   return {
     index,
-    name: r.name ?? `${r.method} ${r.path}`,
+    name: r.name ?? defaultRequestName(r.method, r.path),
     weight: r.weight,
     method: r.method,
     path: compile(r.path, 'path'),
@@ -257,9 +258,15 @@ export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}
     const bad = checkTargetUrl(target.url);
     if (bad !== undefined) problems.add(['target'], bad);
   }
-  const requests = (grpc === undefined ? (config.requests ?? []) : []).map((r, i) => {
+  const httpRequests = grpc === undefined ? (config.requests ?? []) : [];
+  const requestNamesInOrder = requestNames(httpRequests);
+  const requests = httpRequests.map((r, i) => {
     checkVariables(['requests', i], [r.path, r.query, r.headers, r.body, r.json], problems);
-    const withDefaults = { ...r, headers: withUrlCredentials({ ...headers, ...r.headers }, authorization) };
+    const withDefaults = {
+      ...r,
+      name: requestNamesInOrder[i],
+      headers: withUrlCredentials({ ...headers, ...r.headers }, authorization),
+    };
     return requestPlan(withDefaults, i, problems);
   });
   config.events?.queues.forEach((q, i) =>

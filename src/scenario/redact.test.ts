@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactHeaders, redactUrl, scrubSecrets, scrubUrlMessage, urlSecrets } from './redact.js';
+import {
+  REDACTED,
+  redactHeaders,
+  redactQuery,
+  redactUrl,
+  redactUrlsInText,
+  scrubSecrets,
+  scrubUrlMessage,
+  urlSecrets,
+} from './redact.js';
 
 describe('redact', () => {
   it('hides secret header values whatever their case', () => {
@@ -12,10 +21,45 @@ describe('redact', () => {
 
   it('removes credentials and token-like query values from URLs', () => {
     expect(redactUrl('http://alice:s3cret@127.0.0.1:8080/x?token=abc&page=2')).toBe(
-      'http://***@127.0.0.1:8080/x?token=%5Bredacted%5D&page=2',
+      'http://***@127.0.0.1:8080/x?token=[redacted]&page=2',
     );
     expect(redactUrl('http://127.0.0.1/')).toBe('http://127.0.0.1/');
+    expect(redactUrl('http://127.0.0.1:9')).toBe('http://127.0.0.1:9');
     expect(redactUrl('not a url //user:pw@host')).toBe('not a url //***@host');
+  });
+
+  it('redacts every well-known secret query parameter, and keeps the others as written', () => {
+    const secrets = [
+      'token',
+      'access_token',
+      'api_key',
+      'apikey',
+      'key',
+      'signature',
+      'sig',
+      'password',
+      'secret',
+      'client_secret',
+      'auth',
+      'X-Amz-Signature',
+      'X-Amz-Credential',
+      'myApiKey',
+      'db_password',
+    ];
+    for (const name of secrets) {
+      const out = redactUrl(`https://h.example/p?page=2&${name}=S3CRET&q=a%20b`);
+      expect(out, name).not.toContain('S3CRET');
+      expect(out, name).toContain('page=2');
+      expect(out, name).toContain('q=a%20b');
+    }
+    expect(redactQuery('?page=2&sort=name&monkey=1')).toBe('?page=2&sort=name&monkey=1');
+    expect(redactUrl('https://h.example/cb#access_token=S3CRET&state=1')).not.toContain('S3CRET');
+    expect(redactUrl('/relative?api_key=S3CRET')).toBe(`/relative?api_key=${REDACTED}`);
+  });
+
+  it('redacts URLs inside free text', () => {
+    const text = 'request to https://bob:pw1234@h.example/x?token=S3CRET failed: ECONNREFUSED';
+    expect(redactUrlsInText(text)).toBe('request to https://***@h.example/x?token=[redacted] failed: ECONNREFUSED');
   });
 
   it('scrubs known secret values from free text', () => {

@@ -99,7 +99,11 @@ const Check = z
 
 export const Request = z
   .object({
-    name: z.string().min(1).optional().meta({ description: 'Defaults to "METHOD path"' }),
+    name: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Defaults to "METHOD path" with no query string and ids as :id ("GET /users/:id")' }),
     weight: numberish(z.number().positive()).default(1),
     method: z
       .string()

@@ -45,6 +45,10 @@ export interface RunScopes {
   readonly noun?: string;
   /** HTTP method per scope name; a scope without one is not an HTTP request (an event publish). */
   readonly methods: Readonly<Record<string, string>>;
+  /** Base URL per scope when scopes go to different servers (a flow step to its service's), credentials removed. */
+  readonly servers?: Readonly<Record<string, string>>;
+  /** The broker destination (queue, topic, stream, subject) per scope, when scopes are queues. */
+  readonly destinations?: Readonly<Record<string, string>>;
 }
 
 /**

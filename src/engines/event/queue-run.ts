@@ -2,7 +2,7 @@ import { RunError } from '../../errors.js';
 import type { EventSink } from '../../metrics/event-recorder.js';
 import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { EventQueuePlan } from '../../scenario/event-plan.js';
-import { scrubSecrets } from '../../scenario/redact.js';
+import { isSecretParam, redactUrlsInText, scrubSecrets } from '../../scenario/redact.js';
 import {
   type BrokerAdapter,
   type BrokerTarget,
@@ -36,7 +36,8 @@ const LAG_READ_TIMEOUT_MS = 3000;
 export function secretsOf(target: BrokerTarget): string[] {
   try {
     const u = new URL(target.url);
-    return [...new Set([u.password, decodeURIComponent(u.password)])].filter((s) => s !== '');
+    const params = [...u.searchParams].filter(([name]) => isSecretParam(name)).map(([, value]) => value);
+    return [...new Set([u.password, decodeURIComponent(u.password), ...params])].filter((s) => s !== '');
   } catch {
     return []; // not a URL (the demo broker): nothing to scrub
   }
@@ -45,7 +46,7 @@ export function secretsOf(target: BrokerTarget): string[] {
 /** User-facing text of an error from a broker client: credentials never appear in it. */
 export function describeError(err: unknown, target: BrokerTarget): string {
   const text = err instanceof Error ? err.message || err.name : String(err);
-  return scrubSecrets(text, secretsOf(target));
+  return redactUrlsInText(scrubSecrets(text, secretsOf(target)));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

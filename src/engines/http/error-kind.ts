@@ -1,4 +1,5 @@
 import type { ErrorKind } from '../../metrics/error-kinds.js';
+import { redactUrlsInText } from '../../scenario/redact.js';
 
 const BY_CODE: Readonly<Record<string, ErrorKind>> = {
   ECONNREFUSED: 'connect_refused',
@@ -49,5 +50,6 @@ export const hasLatency = (kind: ErrorKind): boolean => kind === 'timeout' || ki
 export function errorMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-  return `${err.message}${cause}`.slice(0, 200);
+  // A library may name the URL it failed on, query secrets and credentials included; error samples reach outputs.
+  return redactUrlsInText(`${err.message}${cause}`).slice(0, 200);
 }

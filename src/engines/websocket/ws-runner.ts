@@ -3,6 +3,7 @@ import type { SampleSink } from '../../metrics/interval-recorder.js';
 import { ABORT_DRAIN_MS, idleOrTimeout } from '../engine.js';
 import type { UnitRunner } from '../units/unit-runner.js';
 import { runSession, type WsSessionPlan } from './ws-session.js';
+import { redactUrlsInText } from '../../scenario/redact.js';
 
 /** What a WebSocket run records besides its round trips (which are its request scopes). */
 export interface WsSessionSink extends SampleSink {
@@ -54,7 +55,8 @@ export class WsRunner implements UnitRunner {
           if (!live()) return;
           sink.sessionFailed(kind);
           sink.request(this.firstScope(), undefined, kind);
-          sink.errorSample(kind, `connect: ${message}`);
+          // A WebSocket URL often carries its token in the query: the message may name it, and samples are shown.
+          sink.errorSample(kind, `connect: ${redactUrlsInText(message)}`);
         },
         roundTrip: (scope, ms, error, message) => {
           if (!live()) return;

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pushgateway, Registry } from 'prom-client';
+import { RunError } from '../../errors.js';
 import { displayUrl, scrubUrlMessage } from '../../scenario/redact.js';
-import { InputError, RunError } from '../../errors.js';
 import type { RunResult } from '../../result/run-result.js';
 import type { LiveUpdate, Reporter, RunStart } from '../reporter.js';
 import { createInstruments, type Instruments } from './instruments.js';
@@ -23,7 +23,10 @@ export interface PrometheusOptions {
   /** Ctrl-C: skips the linger. */
   signal?: AbortSignal;
   log(line: string): void;
-  warn(line: string): void;
+  /** A failed bind or push: a warning of the run (exit 3 with --strict-outputs), never a failed verdict. */
+  warn(output: 'prometheus' | 'pushgateway', message: string): void;
+  /** How long the push may take (the run's bound on delivery at the end). */
+  pushTimeoutMs?: number;
 }
 
 const SECTIONS: readonly PromSection[] = Object.values(PROM_SECTIONS);
@@ -35,10 +38,14 @@ export class PrometheusReporter implements Reporter {
   private readonly m: Instruments = createInstruments(this.registry);
   private base: BaseLabels = { run_id: '', scenario: '' };
   private server: Server | undefined;
+  private ended = false;
 
   private constructor(private readonly options: PrometheusOptions) {}
 
-  /** Starts the /metrics server before any load, so a taken port fails the run before traffic (exit 2). */
+  /**
+   * Starts the /metrics server before any load. A port that cannot be bound is a warning: the run goes on without
+   * /metrics (a push still happens), and --strict-outputs turns it into exit 3 after the run.
+   */
   static async create(options: PrometheusOptions): Promise<PrometheusReporter> {
     const reporter = new PrometheusReporter(options);
     if (options.listen !== undefined) await reporter.listen(options.listen);
@@ -62,12 +69,18 @@ export class PrometheusReporter implements Reporter {
         (err: unknown) => res.writeHead(500).end(String(err)),
       );
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(new InputError(`--prometheus ${host}:${port}: cannot listen (${err.code ?? err.message})`)),
-      );
-      server.listen(port, host, resolve);
+    const failure = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      server.once('error', resolve);
+      server.listen(port, host, () => resolve(undefined));
     });
+    if (failure !== undefined) {
+      const shown = host.includes(':') ? `[${host}]` : host;
+      this.options.warn(
+        'prometheus',
+        `cannot listen on ${shown}:${port} (${failure.code ?? failure.message}): no /metrics`,
+      );
+      return;
+    }
     this.server = server;
     const a = this.address;
     const shown = a?.family === 'IPv6' ? `[${a.address}]` : a?.address;
@@ -75,6 +88,8 @@ export class PrometheusReporter implements Reporter {
   }
 
   onStart(start: RunStart): void {
+    // A reporter may serve several runs (capacity's steps): each ends on its own final values.
+    this.ended = false;
     this.base = { run_id: start.runId, scenario: start.scenario };
     for (const s of SECTIONS) s.onStart?.(this.m, this.base, start);
   }
@@ -83,23 +98,31 @@ export class PrometheusReporter implements Reporter {
     for (const s of SECTIONS) s.onInterval?.(this.m, this.base, update);
   }
 
-  async onEnd(result: RunResult): Promise<void> {
+  /** The final values (verdicts, totals) go into the registry, then to the Pushgateway if there is one. */
+  async deliver(result: RunResult): Promise<void> {
+    this.ended = true;
     for (const s of SECTIONS) s.onEnd?.(this.m, this.base, result);
     if (this.options.pushgateway !== undefined) await this.push(this.options.pushgateway, result.runId);
+  }
+
+  /** Without a delivery (the run's bound cut it short), /metrics still shows the final values. */
+  onEnd(result: RunResult): void {
+    if (!this.ended) for (const s of SECTIONS) s.onEnd?.(this.m, this.base, result);
   }
 
   /** PUT replaces the run's group as a whole: a re-push never leaves stale series behind. */
   private async push(url: string, runId: string): Promise<void> {
     try {
-      await new Pushgateway(url, { timeout: 10_000 }, this.registry).push({
+      const timeout = this.options.pushTimeoutMs ?? 10_000;
+      await new Pushgateway(url, { timeout }, this.registry).push({
         jobName: PUSH_JOB,
         groupings: { run_id: runId },
       });
       this.options.log(`pushgateway: pushed run ${runId} to ${displayUrl(url)} (job ${PUSH_JOB})`);
     } catch (err) {
-      // The gate's verdict stands on its own; a failed push is reported, not turned into a failed run.
+      // The gate's verdict stands on its own; a failed push is a warning (exit 3 only with --strict-outputs).
       const why = scrubUrlMessage(err instanceof Error ? err.message : String(err), url);
-      this.options.warn(`pushgateway: push to ${displayUrl(url)} failed: ${why}`);
+      this.options.warn('pushgateway', `push to ${displayUrl(url)} failed: ${why}`);
     }
   }
 

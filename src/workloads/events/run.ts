@@ -17,7 +17,12 @@ export function eventKit(plan: ExecutionPlan, events: EventsPlan, adapters: Adap
   const aggregator = new RunAggregator(names, { keepPointHistograms: hasWindowedSlo(plan.slos) });
   const context = adapters === undefined ? { sink: recorder.events } : { sink: recorder.events, adapters };
   return {
-    scopes: { names, noun: 'queue', methods: {} },
+    scopes: {
+      names,
+      noun: 'queue',
+      methods: {},
+      destinations: Object.fromEntries(events.queues.map((q) => [q.name, q.target.destination])),
+    },
     serverUrl: undefined,
     recorder,
     aggregator,

@@ -28,6 +28,18 @@ function flowScopes(flows: FlowsPlan): FlowScopes {
   };
 }
 
+/** A base URL as exporters may show it: origin only (no user:password, no path or query). */
+function withoutCredentials(url: string | undefined): string {
+  if (url === undefined) return '';
+  try {
+    // Not .origin: for grpc:// (not a special scheme) it is "null".
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return '';
+  }
+}
+
 /** Flows across services: steps are the recorder's scopes; flows, services and traces are kept beside. */
 export function flowKit(
   plan: ExecutionPlan,
@@ -41,7 +53,13 @@ export function flowKit(
   const names = flows.steps.map((s) => s.name);
   const aggregator = new RunAggregator(names, { keepPointHistograms: true });
   return {
-    scopes: { names, noun: 'step', methods: Object.fromEntries(flows.steps.map((s) => [s.name, s.request.method])) },
+    scopes: {
+      names,
+      noun: 'step',
+      methods: Object.fromEntries(flows.steps.map((s) => [s.name, s.request.method])),
+      // Where each step goes, as its service's URL without credentials (server.address and server.port in OTLP).
+      servers: Object.fromEntries(flows.steps.map((s) => [s.name, withoutCredentials(serviceUrls[s.service])])),
+    },
     serverUrl: undefined,
     recorder,
     aggregator,

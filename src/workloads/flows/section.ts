@@ -29,6 +29,14 @@ export interface FlowScopesMetrics {
 export interface FlowResultParts extends FlowScopesMetrics {
   /** W3C trace ids of the slowest iterations and of the first failed ones, to open in Jaeger or Tempo. */
   traces: { slowest: TraceExemplar[]; failed: TraceExemplar[] };
+  /** Iterations finished and failed per second (`t` as in the run's time series): what the schedule's rate aims at. */
+  flowTimeseries: FlowPoint[];
+}
+
+export interface FlowPoint {
+  t: number;
+  iterations: number;
+  failed: number;
 }
 
 export interface FlowHistograms {
@@ -121,6 +129,7 @@ export function withFlows(result: RunResult, aggregator: RunAggregator, totals: 
     byRequest: {},
     ...flowScopesMetrics(aggregator, totals),
     traces: totals.exemplars.list(totals.scopes.flows.map((f) => f.name)),
+    flowTimeseries: totals.perSecond.map((p, i) => ({ t: result.timeseries[i]?.t ?? i + 1, ...p })),
     histograms: {
       ...result.histograms,
       byRequest: {},

@@ -1,6 +1,7 @@
 import { scopeTable } from '../../reporters/scope-report-table.js';
 import type { SectionView } from '../../reporters/section.js';
 import { formatFlows } from './summary.js';
+import { flowCharts } from './charts.js';
 
 /** The flow sections of a result: flows (iterations), steps (the run's request scopes) and services. */
 export const flowsView: SectionView = {
@@ -12,6 +13,7 @@ export const flowsView: SectionView = {
       scopeTable('Steps', 'step', result.byStep),
       scopeTable('Services', 'service', result.byService),
     ].filter((t) => t !== undefined),
+  charts: flowCharts,
   mergeRefusal: 'a flow run',
   compareScopes: (result) => [
     { kind: 'flow', scopes: result.byFlow, histograms: result.histograms.byFlow, perSecond: false },
