@@ -225,6 +225,8 @@ describe('Prometheus scrapes a flow run and the overview dashboard has data, flo
         '10',
         '--duration',
         '6s',
+        // One SLO of each kind, so every SLO panel (latency, ratios, rates, counts) has a series to show.
+        ...['flow:checkout p95 < 800ms', 'error_rate < 1%', 'rps >= 1', 'errors < 1000'].flatMap((e) => ['--slo', e]),
         '--prometheus',
         `127.0.0.1:${metricsPort}`,
         '--linger',
