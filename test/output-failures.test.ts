@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResult, runCli, tempDir } from './support/cli.js';
@@ -53,6 +54,17 @@ describe('outputs fail loudly', () => {
     expect(run.stdout).toContain(`otlp: export to http://127.0.0.1:${dead}/v1/metrics failed`);
     // 1 s of load, start-up, and at most 2 s of final delivery: not the old ~7 s of retries.
     expect(tookMs).toBeLessThan(7000);
+  }, 30_000);
+
+  it('a result file that cannot be written is exit 3 without --strict-outputs; the other files are still written', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'not-a-dir'), 'x');
+    const junit = join(dir, 'junit.xml');
+    const run = await runCli([...load(), '--out', join(dir, 'not-a-dir', 'r.json'), '--junit', junit, '-q']);
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toMatch(/warning: json: failed \(.*not-a-dir/);
+    expect(run.stderr).toMatch(/backend-bench: the json output could not be written/);
+    expect(readFileSync(junit, 'utf8')).toMatch(/<testsuite/);
   }, 30_000);
 
   it('--strict-outputs: the same failure is exit 3, after the result is written', async () => {

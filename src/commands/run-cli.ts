@@ -1,5 +1,5 @@
-import { closeReporters, createOutputs, type OutputFlags } from '../reporters/registry.js';
-import { checkStrictOutputs, OutputWarnings } from '../reporters/output-warnings.js';
+import { closeReporters, createOutputs, endOfRunOutputs, type OutputFlags } from '../reporters/registry.js';
+import { checkFilesWritten, checkStrictOutputs, OutputWarnings } from '../reporters/output-warnings.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { TerminalReporter, colorEnabled } from '../reporters/terminal.js';
 import { executeRun, resolvePlan } from './run.js';
@@ -42,7 +42,9 @@ export async function runCommand(file: string | undefined, options: RunCliOption
     } finally {
       await closeReporters(reporters);
     }
-    // After the result is written: an output that failed is exit 3 with --strict-outputs, but never hides a stop.
+    // After the result is written: a result file that could not be written is exit 3, and any other output that
+    // failed is exit 3 with --strict-outputs; neither hides a stop.
+    if (!interrupted) checkFilesWritten(warnings, endOfRunOutputs());
     if (!interrupted) checkStrictOutputs(warnings.lines(), options.strictOutputs);
     return exitCode;
   } finally {

@@ -27,6 +27,11 @@ export class OutputWarnings {
     this.print(`backend-bench: warning: ${output}: ${message}`);
   }
 
+  /** The outputs that failed, by name. */
+  failed(): string[] {
+    return [...this.byOutput.keys()];
+  }
+
   get size(): number {
     return this.byOutput.size;
   }
@@ -44,4 +49,14 @@ export function checkStrictOutputs(warnings: readonly string[] | undefined, stri
   if (strict !== true || warnings === undefined || warnings.length === 0) return;
   const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more)` : '';
   throw new RunError(`--strict-outputs: an output failed: ${warnings[0]}${more}`);
+}
+
+/**
+ * A result file that could not be written (--out, --junit, --markdown, --html) is the run's own record lost, not an
+ * exporter's hiccup: it fails the command (exit 3) whatever --strict-outputs says, after every output had its turn.
+ */
+export function checkFilesWritten(warnings: OutputWarnings, fileOutputs: readonly string[]): void {
+  const lost = warnings.failed().filter((name) => fileOutputs.includes(name));
+  if (lost.length === 0) return;
+  throw new RunError(`the ${lost.join(', ')} output could not be written (the warning above says why)`);
 }
