@@ -78,7 +78,8 @@ describe('generator saturation', () => {
   it('an idle loop has no delay', async () => {
     const load = new ThreadLoad('open').start();
     await new Promise((r) => setTimeout(r, 300));
-    expect(load.sample().eventLoopDelayP99Ms).toBeLessThan(3);
+    // Well under the monitor's 10 ms sampling interval (once read as delay), with room for a shared machine.
+    expect(load.sample().eventLoopDelayP99Ms).toBeLessThan(8);
     load.finish();
   });
 
