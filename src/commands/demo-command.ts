@@ -21,10 +21,12 @@ async function demoCommand(name: string, options: { port: string }): Promise<num
 export function registerDemo(program: Command, setExit: SetExit): void {
   program
     .command('demo')
+    // The command list names the demos; `demo --help` says what each one is.
+    .summary(`start an embedded demo system alone (${demoNames().join(', ')})`)
     .description(
-      `start an embedded demo system alone (${demoNames()
-        .map((n) => `${n}: ${DEMOS[n].description}`)
-        .join('; ')})`,
+      `start an embedded demo system alone:\n${demoNames()
+        .map((n) => `  ${n.padEnd(14)} ${DEMOS[n].description}`)
+        .join('\n')}`,
     )
     .addArgument(program.createArgument('<name>', 'demo name').choices(demoNames()))
     .addOption(new Option('--port <port>', 'port on 127.0.0.1').default('3000'))

@@ -26,12 +26,11 @@ export const DEMOS = {
   monolith: { entry: 'monolith-main.js', description: 'In-memory users REST service (node:http), 2-6 ms service time' },
   microservices: {
     entry: 'microservices-main.js',
-    description:
-      'gateway, users, orders, inventory (HTTP) and stock (gRPC) services, one process each, inventory ~25 ms',
+    description: 'gateway, users, orders, inventory ~25 ms (HTTP); stock (gRPC)',
   },
   grpc: {
     entry: 'grpc-main.js',
-    description: 'the shop Inventory gRPC service (scenarios/protos/shop.proto), 1-3 ms service time',
+    description: 'the shop Inventory over gRPC (protos/shop.proto), 1-3 ms',
     scheme: 'grpc',
   },
   websocket: { entry: 'websocket-main.js', description: 'WebSocket echo service, ~5 ms service time', scheme: 'ws' },
