@@ -112,7 +112,29 @@ export function workerCount(
     return 1;
   }
   const wanted = scale.workers ?? Math.max(1, isLocalTarget(baseUrl) ? cores - 1 : cores);
-  const useful = plan.load.model === 'closed' ? Math.max(1, peakConnections(plan, scale.shard ?? WHOLE)) : wanted;
+  const useful =
+    plan.load.model === 'closed'
+      ? Math.max(1, peakConnections(plan, scale.shard ?? WHOLE))
+      : Math.min(wanted, Math.max(1, cores));
   // Each thread sends its own rows of the data file: no more threads than this shard has rows.
   return Math.max(1, Math.min(wanted, useful, feedRows));
+}
+
+/**
+ * Why an open-model run uses fewer threads than --workers asked for, or undefined when it uses them all. An open
+ * model thread waits for its next start by spinning on the event loop (timers are 1 ms coarse); threads that share
+ * a core each spin through their time slice while the others' starts fall due, so every start is late by up to a
+ * slice (the bench measured 10 ms p99 send delay at 1,000/s with 2 threads on 1 core, against 0.5 ms at 10,000/s
+ * with one). So the open model never runs more threads than the CPUs this process may use (its affinity mask).
+ */
+export function workerShortfall(
+  plan: ExecutionPlan,
+  scale: RunScale,
+  used: number,
+  cores = availableParallelism(),
+): string | undefined {
+  if (plan.load.model === 'closed' || scale.workers === undefined || used >= scale.workers || used < cores)
+    return undefined;
+  const cpus = cores === 1 ? '1 CPU' : `${cores} CPUs`;
+  return `--workers ${scale.workers}: this process may use ${cpus}, so the open model runs ${used} worker thread${used === 1 ? '' : 's'} (threads sharing a core start requests late)`;
 }

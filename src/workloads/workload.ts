@@ -80,5 +80,7 @@ export interface RunKit {
 export interface PreparedRun {
   kit: RunKit;
   targetDisplay: string;
+  /** What the run does differently from what was asked, and why, printed before load starts. */
+  notes?: readonly string[];
   stop(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { type RunScale, workerCount } from '../../commands/scale.js';
+import { type RunScale, workerCount, workerShortfall } from '../../commands/scale.js';
 import { WorkerGroup } from '../../commands/worker-group.js';
 import { ClosedModelEngine } from '../../engines/http/closed-model.js';
 import { OpenModelEngine } from '../../engines/http/open-model.js';
@@ -70,9 +70,11 @@ export async function prepareHttpRun(
       workers > 1 && scale.source !== undefined
         ? await WorkerGroup.start(kit.recorder, scale.source, baseUrl, scale.shard ?? WHOLE, workers, transport)
         : undefined;
+    const shortfall = workerShortfall(plan, scale, workers);
     return {
       kit: group === undefined ? kit : withWorkers(kit, group),
       targetDisplay: demo === undefined ? plan.targetDisplay : `${plan.targetDisplay} (${demo.url})`,
+      ...(shortfall !== undefined && { notes: [shortfall] }),
       stop: async () => demo?.stop(),
     };
   } catch (err) {
