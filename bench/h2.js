@@ -46,11 +46,11 @@ const TOOLS = {
   },
 };
 
-/** nginx with http2 over TLS (nginx 1.22 syntax: `listen … ssl http2`) and a certificate made here. */
+/** nginx with http2 over TLS (nginx 1.22 syntax: `listen … ssl http2`) and a certificate made here; the body from
+ * the config, as for the HTTP/1.1 target (lib/proc.js). */
 export async function startNginxH2(port) {
   const dir = tempDir('bb-bench-nginx-h2-');
-  for (const d of ['www', 'tmp', 'logs']) mkdirSync(join(dir, d));
-  writeFileSync(join(dir, 'www', 'index.json'), '{"hello":"w"}');
+  for (const d of ['tmp', 'logs']) mkdirSync(join(dir, d));
   const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keyType: 'ec',
     curve: 'P-256',
@@ -67,7 +67,7 @@ http { access_log off; default_type application/json; keepalive_requests 1000000
   client_body_temp_path ${dir}/tmp/body; proxy_temp_path ${dir}/tmp/proxy; fastcgi_temp_path ${dir}/tmp/fastcgi;
   uwsgi_temp_path ${dir}/tmp/uwsgi; scgi_temp_path ${dir}/tmp/scgi;
   server { listen 127.0.0.1:${port} ssl http2; ssl_certificate ${dir}/cert.pem; ssl_certificate_key ${dir}/key.pem;
-    root ${dir}/www; location / { try_files /index.json =404; } } }
+    location / { return 200 '{"hello":"w"}'; } } }
 `,
   );
   const proc = startPinned('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { cpus: TARGET_CPU });
