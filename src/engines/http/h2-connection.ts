@@ -69,8 +69,7 @@ export class H2Connection implements SessionOwner {
     }
     // A connection that never got as far as SETTINGS (refused, TLS failure): the waiting slots fail with its
     // reason rather than reconnecting in a tight loop.
-    const reason =
-      err ?? Object.assign(new Error('HTTP/2 connection closed before SETTINGS'), { code: 'ECONNRESET' });
+    const reason = err ?? Object.assign(new Error('HTTP/2 connection closed before SETTINGS'), { code: 'ECONNRESET' });
     for (const user of this.waiting.splice(0)) user.fail(reason);
   }
 

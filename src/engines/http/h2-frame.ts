@@ -37,7 +37,14 @@ const HEADER = 9;
  * Receives one frame: its payload is `buf[start, end)`. The reader never reuses `buf` (a socket read, or a join of
  * two), so a DATA consumer may keep a subarray of it, which shares rather than copies the bytes.
  */
-export type FrameSink = (type: number, flags: number, streamId: number, buf: Buffer, start: number, end: number) => void;
+export type FrameSink = (
+  type: number,
+  flags: number,
+  streamId: number,
+  buf: Buffer,
+  start: number,
+  end: number,
+) => void;
 
 /**
  * Cuts a byte stream into HTTP/2 frames, wherever the reads happen to split them. Whole frames are handed over
@@ -62,7 +69,10 @@ export class FrameReader {
     while (total - at >= HEADER) {
       const length = ((buf[at] as number) << 16) | ((buf[at + 1] as number) << 8) | (buf[at + 2] as number);
       if (length > this.maxFrameSize) {
-        throw new H2ProtocolError(`frame of ${length} bytes above our maximum ${this.maxFrameSize}`, 'FRAME_SIZE_ERROR');
+        throw new H2ProtocolError(
+          `frame of ${length} bytes above our maximum ${this.maxFrameSize}`,
+          'FRAME_SIZE_ERROR',
+        );
       }
       if (total - at < HEADER + length) break;
       const type = buf[at + 3] as number;

@@ -157,7 +157,12 @@ export class H2StreamSlot implements Channel, StreamUser {
   }
 
   private timedOut(): Outcome {
-    return { error: 'timeout', hasLatency: true, status: 0, message: `no complete response within ${this.timeoutMs} ms` };
+    return {
+      error: 'timeout',
+      hasLatency: true,
+      status: 0,
+      message: `no complete response within ${this.timeoutMs} ms`,
+    };
   }
 
   private complete(): void {

@@ -123,7 +123,7 @@ export function huffmanEncode(text: string): Buffer {
     const len = LENGTHS[sym] as number;
     let code = HUFFMAN_CODES[sym] as number;
     // Codes are up to 30 bits: feed them in pieces small enough for 32-bit arithmetic.
-    for (let left = len; left > 0; ) {
+    for (let left = len; left > 0;) {
       const take = Math.min(left, 8);
       const piece = Math.floor(code / 2 ** (left - take)) % 2 ** take;
       code -= piece * 2 ** (left - take);

@@ -54,6 +54,10 @@ export class HpackDecoder {
     return this.size;
   }
 
+  get maxTableSize(): number {
+    return this.maxSize;
+  }
+
   decode(block: Buffer, start: number, end: number, out: string[]): void {
     this.pos = start;
     let listSize = 0;
