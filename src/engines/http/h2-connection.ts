@@ -1,5 +1,6 @@
 import type { Dialer } from './dial.js';
-import { DEFAULT_WINDOWS, H2Session, type SessionOwner, type SessionWindows, type StreamUser } from './h2-session.js';
+import { H2Session } from './h2-session.js';
+import { DEFAULT_WINDOWS, type SessionOwner, type SessionWindows, type StreamUser } from './h2-stream-user.js';
 
 /**
  * One HTTP/2 connection of the pool: a session opened on demand through the Dialer (TLS with ALPN h2, or

@@ -15,7 +15,7 @@ import { Dialer } from './dial.js';
 import { H2Connection } from './h2-connection.js';
 import { FLAG, FRAME, frame, FrameReader, settingsFrame, SETTINGS_ACK } from './h2-frame.js';
 import { H2RequestEncoder } from './h2-request.js';
-import type { SessionWindows } from './h2-session.js';
+import type { SessionWindows } from './h2-stream-user.js';
 import { H2StreamSlot } from './h2-stream.js';
 import { encodeHeaderBlock } from './hpack.js';
 import type { Outcome } from './http-sender.js';

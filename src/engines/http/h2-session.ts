@@ -1,6 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { ErrorKind } from '../../metrics/error-kinds.js';
-import { H2_CODE, RST_KINDS } from './h2-codes.js';
+import { H2_CODE } from './h2-codes.js';
 import { H2ProtocolError } from './h2-error.js';
 import { classifyError, errorMessage } from './error-kind.js';
 import {
@@ -21,64 +20,21 @@ import {
   settingsFrame,
   windowUpdateFrame,
 } from './h2-frame.js';
+import { HeaderBlocks } from './h2-header-block.js';
+import {
+  CUT_BY_GOAWAY,
+  DEFAULT_WINDOWS,
+  failed,
+  NOT_PROCESSED,
+  resetOutcome,
+  type SessionOwner,
+  type SessionWindows,
+  type StreamUser,
+} from './h2-stream-user.js';
 import { HpackDecoder } from './hpack.js';
 import type { Outcome } from './http-sender.js';
 
 const MAX_STREAM_ID = 0x7fffffff;
-/** A header block split over CONTINUATION frames may not grow past this: a bound on what a server makes us hold. */
-const MAX_HEADER_BLOCK = 256 * 1024;
-
-/**
- * What sends on a session: a stream slot, carrying one exchange at a time. The session keeps its per-stream state
- * (id, windows, body progress) in these fields rather than in an object per stream, so a stream allocates nothing.
- */
-export interface StreamUser {
-  streamId: number;
-  sendWindow: number;
-  recvWindow: number;
-  recvUnacked: number;
-  body: Buffer | undefined;
-  bodySent: number;
-  /** Room was granted on `session`: the user opens its stream now (`session.open`). */
-  start(session: H2Session): void;
-  /** The connection failed before the user's stream could start. */
-  fail(err: Error): void;
-  /** A header block for the user's stream, as name, value pairs; the array is reused after the call. */
-  headers(fields: readonly string[], endStream: boolean): void;
-  /** Body bytes `buf[start, end)`; the buffer is never reused, so a subarray may be kept. */
-  data(buf: Buffer, start: number, end: number, endStream: boolean): void;
-  /** The stream ended without a whole response: reset, GOAWAY, or the connection failed. */
-  ended(outcome: Outcome): void;
-}
-
-/** The connection a session belongs to, told when it can take streams, has room again, or is done with. */
-export interface SessionOwner {
-  settled(session: H2Session): void;
-  released(session: H2Session): void;
-  goneAway(session: H2Session): void;
-  closed(session: H2Session, err: Error | undefined, settled: boolean): void;
-  /** The session's socket has closed: nothing of it is left to clean up. */
-  detached(session: H2Session): void;
-}
-
-export interface SessionWindows {
-  /** Our SETTINGS_INITIAL_WINDOW_SIZE: how much of one response the server may send before we ask for more. */
-  stream: number;
-  /** The connection's receive window, over all streams. */
-  connection: number;
-}
-export const DEFAULT_WINDOWS: SessionWindows = { stream: 1 << 20, connection: 1 << 24 };
-
-function failed(error: ErrorKind, message: string, hasLatency = false): Outcome {
-  return { error, hasLatency, status: 0, message };
-}
-const NOT_PROCESSED = failed('h2_goaway', 'stream not processed: the server sent GOAWAY');
-const CUT_BY_GOAWAY = failed('h2_goaway', 'stream cut: the server sent GOAWAY');
-
-function resetOutcome(code: number, goneAway: boolean): Outcome {
-  if (goneAway && code === H2_CODE.REFUSED_STREAM) return NOT_PROCESSED;
-  return failed(RST_KINDS[code] ?? 'h2_rst_other', `stream reset by the server (RST_STREAM code ${code})`);
-}
 
 const protocol = (message: string): H2ProtocolError => new H2ProtocolError(message);
 const frameSize = (message: string): H2ProtocolError => new H2ProtocolError(message, 'FRAME_SIZE_ERROR');
@@ -110,8 +66,9 @@ export class H2Session {
   private readonly reader: FrameReader;
   private readonly decoder = new HpackDecoder();
   private readonly fields: string[] = [];
-  /** A header block waiting for its CONTINUATION frames. */
-  private continued: { streamId: number; endStream: boolean; parts: Buffer[]; size: number } | undefined;
+  private readonly blocks = new HeaderBlocks((id, endStream, buf, from, to) =>
+    this.onHeaderBlock(id, endStream, buf, from, to),
+  );
   private out: Buffer[] = [];
   private flushQueued = false;
   private socketError: Error | undefined;
@@ -250,14 +207,15 @@ export class H2Session {
     end: number,
   ): void => {
     if (this.closed) return;
-    if (this.continued !== undefined && type !== FRAME.CONTINUATION) throw protocol('expected CONTINUATION');
+    if (this.blocks.waiting && type !== FRAME.CONTINUATION) throw protocol('expected CONTINUATION');
     switch (type) {
       case FRAME.DATA:
         return this.onDataFrame(flags, id, buf, start, end);
       case FRAME.HEADERS:
-        return this.onHeadersFrame(flags, id, buf, start, end);
+        this.checkStream(id, 'HEADERS');
+        return this.blocks.headers(flags, id, buf, start, end);
       case FRAME.CONTINUATION:
-        return this.onContinuation(flags, id, buf, start, end);
+        return this.blocks.continuation(flags, id, buf, start, end);
       case FRAME.RST_STREAM:
         return this.onReset(id, buf, start, end);
       case FRAME.SETTINGS:
@@ -329,35 +287,7 @@ export class H2Session {
     if (unsent) this.write(rstStreamFrame(user.streamId, H2_CODE.CANCEL));
   }
 
-  private onHeadersFrame(flags: number, id: number, buf: Buffer, start: number, end: number): void {
-    this.checkStream(id, 'HEADERS');
-    let from = start;
-    let to = end;
-    if ((flags & FLAG.PADDED) !== 0) {
-      if (to - from < 1) throw protocol('PADDED HEADERS without a pad length');
-      to -= buf[from] as number;
-      from++;
-    }
-    if ((flags & FLAG.PRIORITY) !== 0) from += 5;
-    if (to < from) throw protocol('HEADERS padding or priority longer than the frame');
-    const endStream = (flags & FLAG.END_STREAM) !== 0;
-    if ((flags & FLAG.END_HEADERS) !== 0) return this.onHeaderBlock(id, endStream, buf, from, to);
-    const part = Buffer.from(buf.subarray(from, to));
-    this.continued = { streamId: id, endStream, parts: [part], size: part.length };
-  }
-
-  private onContinuation(flags: number, id: number, buf: Buffer, start: number, end: number): void {
-    const c = this.continued;
-    if (c === undefined || c.streamId !== id) throw protocol('CONTINUATION without a HEADERS before it');
-    c.parts.push(Buffer.from(buf.subarray(start, end)));
-    c.size += end - start;
-    if (c.size > MAX_HEADER_BLOCK) throw protocol(`header block over ${MAX_HEADER_BLOCK} bytes`);
-    if ((flags & FLAG.END_HEADERS) === 0) return;
-    this.continued = undefined;
-    const block = Buffer.concat(c.parts);
-    this.onHeaderBlock(id, c.endStream, block, 0, block.length);
-  }
-
+  /** A whole header block (HEADERS and any CONTINUATION) for stream `id`. */
   private onHeaderBlock(id: number, endStream: boolean, buf: Buffer, from: number, to: number): void {
     const fields = this.fields;
     fields.length = 0;
