@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { addOutputOptions, addScenarioInput } from './option-groups.js';
 import type { CapacityFlags } from './capacity-options.js';
-import { collect, type SetExit } from './registration.js';
+import { addOutputOptions, addScenarioInput, collect, type SetExit } from './registration.js';
 
 /** `backend-bench capacity`: registered here so cli.ts names it in one line; the search loads only when run. */
 export function registerCapacity(program: Command, setExit: SetExit): void {

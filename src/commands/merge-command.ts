@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { addOutputOptions } from './option-groups.js';
 import { endOfRunOutputs, type OutputFlags, STRICT_OUTPUTS_OPTION } from '../reporters/registry.js';
-import { type SetExit, terminalColor, warnLine } from './registration.js';
+import { addOutputOptions, type SetExit, terminalColor, warnLine } from './registration.js';
 
 /** `merge`: its output flags are those of the end-of-run outputs in the output registry. */
 export function registerMerge(program: Command, setExit: SetExit): void {

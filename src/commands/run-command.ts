@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { RunCliOptions } from './run-cli.js';
 import { STRICT_OUTPUTS_OPTION } from '../reporters/registry.js';
-import { addOutputOptions, addScenarioInput } from './option-groups.js';
-import { collect, type SetExit } from './registration.js';
+import { addOutputOptions, addScenarioInput, collect, type SetExit } from './registration.js';
 
 /** `run`: its load flags, then every output's flags from the output registry. */
 export function registerRun(program: Command, setExit: SetExit): void {
