@@ -5,7 +5,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
-import { runBounded, sleep, startPinned, tempDir, waitForPort } from './lib/proc.js';
+import { runBounded, startPinned, tempDir, waitForPort } from './lib/proc.js';
+import { measure, rateOrFailure, rotatedRounds, spread } from './lib/rounds.js';
 import { CLI, GEN_CPU, ROOT, TARGET_CPU } from './lib/setup.js';
 import { median, round, table } from './lib/stats.js';
 
@@ -82,18 +83,10 @@ http { access_log off; default_type application/json; keepalive_requests 1000000
 
 async function runOnce(tool, url, setup, dir, r, seconds = setup.seconds) {
   const out = join(dir, `${tool}-${r}.json`);
-  const [command, args] = TOOLS[tool].command(url, setup.connections, setup.streams, seconds, out);
-  const run = await runBounded(command, args, { cpus: GEN_CPU, timeoutMs: (seconds + 10) * 1000 });
-  let figures;
-  try {
-    figures = run.code === 0 ? TOOLS[tool].read({ stdout: run.stdout, out }) : undefined;
-  } catch {
-    figures = undefined;
-  }
-  const rps = figures ? figures.requests / figures.seconds : NaN;
-  const cpuUsPerRequest = figures && run.cpuSeconds !== undefined ? (run.cpuSeconds * 1e6) / figures.requests : NaN;
-  const { cpuSeconds } = run;
-  return { round: r, tool, rps, cpuUsPerRequest, cpuSeconds, requests: figures?.requests, exit: run.code };
+  const argv = [url, setup.connections, setup.streams, seconds, out];
+  const m = await measure(TOOLS[tool], argv, { out, timeoutMs: (seconds + 10) * 1000, count: (f) => f.requests });
+  const { rate: rps, cpuUsPerUnit: cpuUsPerRequest, cpuSeconds, done: requests, exit } = m;
+  return { round: r, tool, rps, cpuUsPerRequest, cpuSeconds, requests, exit };
 }
 
 /**
@@ -112,7 +105,7 @@ const BASELINE_S = 1;
 export async function http2Throughput({ rounds, seconds, connections, streams, port, log }) {
   const target = await startNginxH2(port);
   const dir = tempDir();
-  const runs = [];
+  let runs;
   const baselines = {};
   const setup = { rounds, seconds, connections, streams };
   try {
@@ -121,28 +114,26 @@ export async function http2Throughput({ rounds, seconds, connections, streams, p
     // Runs barely longer than the baseline leave too few requests beyond it for a net figure.
     if (seconds >= 3 * BASELINE_S)
       for (const tool of names) baselines[tool] = await runOnce(tool, target.url, setup, dir, 0, BASELINE_S);
-    for (let r = 1; r <= rounds; r++) {
-      for (let i = 0; i < names.length; i++) {
-        const tool = names[(i + r - 1) % names.length];
+    runs = await rotatedRounds(
+      names,
+      rounds,
+      async (tool, r) => {
         const run = await runOnce(tool, target.url, setup, dir, r);
         run.netCpuUsPerRequest = netCpuUsPerRequest(run, baselines[tool]);
-        runs.push(run);
-        log(
-          `  h2 round ${r} ${tool.padEnd(15)} ${Number.isFinite(run.rps) ? `${round(run.rps)} rps` : `failed (exit ${run.exit})`}`,
-        );
-        await sleep(1000);
-      }
-    }
+        log(`  h2 round ${r} ${tool.padEnd(15)} ${rateOrFailure(run.rps, 'rps', run.exit)}`);
+        return run;
+      },
+      1000,
+    );
   } finally {
     await target.stop();
   }
   const tools = Object.fromEntries(
     Object.keys(TOOLS).map((tool) => {
       const mine = runs.filter((x) => x.tool === tool);
-      const rps = mine.map((x) => x.rps).filter(Number.isFinite);
       const cpu = median(mine.map((x) => x.cpuUsPerRequest));
       const net = median(mine.map((x) => x.netCpuUsPerRequest));
-      const [medianRps, minRps, maxRps] = [median(rps), Math.min(...rps), Math.max(...rps)];
+      const { median: medianRps, min: minRps, max: maxRps } = spread(runs, tool, 'rps');
       return [tool, { medianRps, minRps, maxRps, cpuUsPerRequest: cpu, netCpuUsPerRequest: net }];
     }),
   );

@@ -4,8 +4,9 @@
 // the ratio printed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runBounded, sleep, startPinned, tempDir, waitForPort } from './lib/proc.js';
-import { CLI, GEN_CPU, ROOT, TARGET_CPU } from './lib/setup.js';
+import { startPinned, tempDir, waitForPort } from './lib/proc.js';
+import { measure, rateOrFailure, rotatedRounds, spread } from './lib/rounds.js';
+import { CLI, ROOT, TARGET_CPU } from './lib/setup.js';
 import { median, round, table } from './lib/stats.js';
 
 const TOOLS = {
@@ -29,17 +30,10 @@ const TOOLS = {
 
 async function runOnce(tool, url, setup, dir, r) {
   const out = join(dir, `ws-${r}.json`);
-  const [command, args] = TOOLS[tool].command(url, setup.connections, setup.seconds, out);
-  const run = await runBounded(command, args, { cpus: GEN_CPU, timeoutMs: (setup.seconds + 15) * 1000 });
-  let figures;
-  try {
-    figures = run.code === 0 ? TOOLS[tool].read({ stdout: run.stdout, out }) : undefined;
-  } catch {
-    figures = undefined;
-  }
-  const rate = figures ? figures.roundTrips / figures.seconds : NaN;
-  const cpuUs = figures && run.cpuSeconds !== undefined ? (run.cpuSeconds * 1e6) / figures.roundTrips : NaN;
-  return { round: r, tool, rate, cpuUsPerRoundTrip: cpuUs, exit: run.code };
+  const argv = [url, setup.connections, setup.seconds, out];
+  const count = (figures) => figures.roundTrips;
+  const m = await measure(TOOLS[tool], argv, { out, timeoutMs: (setup.seconds + 15) * 1000, count });
+  return { round: r, tool, rate: m.rate, cpuUsPerRoundTrip: m.cpuUsPerUnit, exit: m.exit };
 }
 
 export async function wsThroughput({ rounds, seconds, connections, port, log }) {
@@ -48,29 +42,24 @@ export async function wsThroughput({ rounds, seconds, connections, port, log }) 
   });
   const url = `ws://127.0.0.1:${port}/`;
   const dir = tempDir();
-  const runs = [];
+  let runs;
   const setup = { rounds, seconds, connections };
   try {
     await waitForPort(port);
-    const names = Object.keys(TOOLS);
-    for (let r = 1; r <= rounds; r++) {
-      for (let i = 0; i < names.length; i++) {
-        const tool = names[(i + r - 1) % names.length];
-        const run = await runOnce(tool, url, setup, dir, r);
-        runs.push(run);
-        const shown = Number.isFinite(run.rate) ? `${round(run.rate)} round trips/s` : `failed (exit ${run.exit})`;
-        log(`  ws round ${r} ${tool.padEnd(13)} ${shown}`);
-        await sleep(1000);
-      }
-    }
+    const each = async (tool, r) => {
+      const run = await runOnce(tool, url, setup, dir, r);
+      log(`  ws round ${r} ${tool.padEnd(13)} ${rateOrFailure(run.rate, 'round trips/s', run.exit)}`);
+      return run;
+    };
+    runs = await rotatedRounds(Object.keys(TOOLS), rounds, each, 1000);
   } finally {
     await proc.stop();
   }
   const tools = Object.fromEntries(
     Object.keys(TOOLS).map((tool) => {
-      const rates = runs.filter((x) => x.tool === tool && Number.isFinite(x.rate)).map((x) => x.rate);
+      const { median: medianRate, min: minRate, max: maxRate } = spread(runs, tool, 'rate');
       const cpu = median(runs.filter((x) => x.tool === tool).map((x) => x.cpuUsPerRoundTrip));
-      return [tool, { medianRate: median(rates), minRate: Math.min(...rates), maxRate: Math.max(...rates), cpu }];
+      return [tool, { medianRate, minRate, maxRate, cpu }];
     }),
   );
   const ratioToPlain = round(tools['backend-bench'].medianRate / tools['plain ws'].medianRate, 2);
