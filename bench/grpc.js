@@ -1,11 +1,10 @@
 // (g) gRPC unary closed-model throughput: backend-bench against a plain @grpc/grpc-js client loop of the same
 // concurrency (bench/grpc-plain.js), same target (bench/targets/grpc-target.js, pinned to its core), same time,
 // in rotated order; medians, CPU per call and the ratio printed. The tool keeps its full accounting on.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPinned, tempDir, waitForPort } from './lib/proc.js';
-import { measure, rateOrFailure, rotatedRounds, spread } from './lib/rounds.js';
-import { CLI, ROOT, TARGET_CPU } from './lib/setup.js';
+import * as lib from './lib/rounds.js';
+import { ROOT, TARGET_CPU } from './lib/setup.js';
 import { median, round, table } from './lib/stats.js';
 
 const PROTO = join(ROOT, 'scenarios', 'protos', 'shop.proto');
@@ -13,30 +12,28 @@ const PROTO = join(ROOT, 'scenarios', 'protos', 'shop.proto');
 const TOOLS = {
   'plain grpc-js': {
     command: (port, c, d) => [process.execPath, [join(ROOT, 'bench', 'grpc-plain.js'), `127.0.0.1:${port}`, c, d]],
-    read: ({ stdout }) => {
-      const r = JSON.parse(stdout.trim().split('\n').pop());
-      return { calls: r.calls, seconds: r.seconds };
-    },
+    read: ({ stdout }) => lib.lastLineFigures(stdout, 'calls'),
   },
   'backend-bench': {
-    command: (port, c, d, out) => [
-      process.execPath,
-      [CLI, 'run', '--url', `grpc://127.0.0.1:${port}/shop.Inventory/GetItem`, '--proto', PROTO].concat(
-        ['--data', '{"sku":"sku-1"}', '--connections', String(c), '--duration', `${d}s`],
-        ['--no-default-slos', '-q', '--out', out],
+    command: (port, c, d, out) =>
+      lib.backendBenchRun(
+        [
+          '--url',
+          `grpc://127.0.0.1:${port}/shop.Inventory/GetItem`,
+          '--proto',
+          PROTO,
+          '--data',
+          '{"sku":"sku-1"}',
+        ].concat(['--connections', String(c), '--duration', `${d}s`, '--no-default-slos']),
+        out,
       ),
-    ],
-    read: ({ out }) => {
-      const r = JSON.parse(readFileSync(out, 'utf8'));
-      return { calls: r.metrics.requests - r.metrics.errors, seconds: r.durationMs / 1000 };
-    },
+    read: ({ out }) => lib.resultFigures(out),
   },
 };
 
 async function once(tool, port, c, d, dir, roundNo) {
   const out = join(dir, `${tool.replace(/\W/g, '-')}-${roundNo}.json`);
-  const count = (figures) => figures.calls;
-  const m = await measure(TOOLS[tool], [port, c, d, out], { out, timeoutMs: (d + 15) * 1000, count });
+  const m = await lib.measure(TOOLS[tool], [port, c, d, out], { out, timeoutMs: (d + 15) * 1000 });
   return { round: roundNo, tool, rate: m.rate, calls: m.done, cpuUsPerCall: m.cpuUsPerUnit, exit: m.exit };
 }
 
@@ -50,10 +47,10 @@ export async function grpcThroughput({ rounds, seconds, connections, port, log }
   const names = Object.keys(TOOLS);
   let runs;
   try {
-    runs = await rotatedRounds(names, rounds, async (tool, r) => {
+    runs = await lib.rotatedRounds(names, rounds, async (tool, r) => {
       const run = await once(tool, port, connections, seconds, dir, r);
       log(
-        `  round ${r} ${tool.padEnd(14)} ${rateOrFailure(run.rate, 'calls/s', run.exit)}  ${round(run.cpuUsPerCall, 1)} µs CPU/call`,
+        `  round ${r} ${tool.padEnd(14)} ${lib.rateOrFailure(run.rate, 'calls/s', run.exit)}  ${round(run.cpuUsPerCall, 1)} µs CPU/call`,
       );
       return run;
     });
@@ -63,7 +60,10 @@ export async function grpcThroughput({ rounds, seconds, connections, port, log }
   const summary = Object.fromEntries(
     names.map((tool) => {
       const mine = runs.filter((r) => r.tool === tool && Number.isFinite(r.rate));
-      return [tool, { rate: spread(runs, tool, 'rate').median, cpuUsPerCall: median(mine.map((r) => r.cpuUsPerCall)) }];
+      return [
+        tool,
+        { rate: lib.spread(runs, tool, 'rate').median, cpuUsPerCall: median(mine.map((r) => r.cpuUsPerCall)) },
+      ];
     }),
   );
   const ratio = summary['backend-bench'].rate / summary['plain grpc-js'].rate;

@@ -2,37 +2,41 @@
 // accounting: HDR round trips, sessions, close codes) against a plain `ws` loop of the same concurrency
 // (bench/ws-plain.js), both against the same echo server pinned to its core, tools in rotated order, medians and
 // the ratio printed.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPinned, tempDir, waitForPort } from './lib/proc.js';
-import { measure, rateOrFailure, rotatedRounds, spread } from './lib/rounds.js';
-import { CLI, ROOT, TARGET_CPU } from './lib/setup.js';
+import * as lib from './lib/rounds.js';
+import { ROOT, TARGET_CPU } from './lib/setup.js';
 import { median, round, table } from './lib/stats.js';
 
 const TOOLS = {
   'plain ws': {
     command: (url, c, d) => [process.execPath, [join(ROOT, 'bench', 'ws-plain.js'), url, String(c), String(d)]],
-    read: ({ stdout }) => JSON.parse(stdout.trim().split('\n').pop()),
+    read: ({ stdout }) => lib.lastLineFigures(stdout, 'roundTrips'),
   },
   'backend-bench': {
-    command: (url, c, d, out) => [
-      process.execPath,
-      [CLI, 'run', '--url', url, '--message', 'ping {{seq}}', '--connections', String(c), '--duration', `${d}s`].concat(
-        ['--no-default-slos', '-q', '--out', out],
+    command: (url, c, d, out) =>
+      lib.backendBenchRun(
+        [
+          '--url',
+          url,
+          '--message',
+          'ping {{seq}}',
+          '--connections',
+          String(c),
+          '--duration',
+          `${d}s`,
+          '--no-default-slos',
+        ],
+        out,
       ),
-    ],
-    read: ({ out }) => {
-      const r = JSON.parse(readFileSync(out, 'utf8'));
-      return { roundTrips: r.metrics.requests - r.metrics.errors, seconds: r.durationMs / 1000 };
-    },
+    read: ({ out }) => lib.resultFigures(out),
   },
 };
 
 async function runOnce(tool, url, setup, dir, r) {
   const out = join(dir, `ws-${r}.json`);
   const argv = [url, setup.connections, setup.seconds, out];
-  const count = (figures) => figures.roundTrips;
-  const m = await measure(TOOLS[tool], argv, { out, timeoutMs: (setup.seconds + 15) * 1000, count });
+  const m = await lib.measure(TOOLS[tool], argv, { out, timeoutMs: (setup.seconds + 15) * 1000 });
   return { round: r, tool, rate: m.rate, cpuUsPerRoundTrip: m.cpuUsPerUnit, exit: m.exit };
 }
 
@@ -48,16 +52,16 @@ export async function wsThroughput({ rounds, seconds, connections, port, log }) 
     await waitForPort(port);
     const each = async (tool, r) => {
       const run = await runOnce(tool, url, setup, dir, r);
-      log(`  ws round ${r} ${tool.padEnd(13)} ${rateOrFailure(run.rate, 'round trips/s', run.exit)}`);
+      log(`  ws round ${r} ${tool.padEnd(13)} ${lib.rateOrFailure(run.rate, 'round trips/s', run.exit)}`);
       return run;
     };
-    runs = await rotatedRounds(Object.keys(TOOLS), rounds, each, 1000);
+    runs = await lib.rotatedRounds(Object.keys(TOOLS), rounds, each, 1000);
   } finally {
     await proc.stop();
   }
   const tools = Object.fromEntries(
     Object.keys(TOOLS).map((tool) => {
-      const { median: medianRate, min: minRate, max: maxRate } = spread(runs, tool, 'rate');
+      const { median: medianRate, min: minRate, max: maxRate } = lib.spread(runs, tool, 'rate');
       const cpu = median(runs.filter((x) => x.tool === tool).map((x) => x.cpuUsPerRoundTrip));
       return [tool, { medianRate, minRate, maxRate, cpu }];
     }),

@@ -1,16 +1,32 @@
 // The rotated-rounds comparison every generator benchmark runs: each round runs every tool once, bounded and pinned
 // to the generator core, in an order that shifts by one each round, so no tool always runs first (on a cooler
 // machine) or last; the figures are medians over the rounds.
+import { readFileSync } from 'node:fs';
 import { runBounded, sleep } from './proc.js';
-import { GEN_CPU } from './setup.js';
+import { CLI, GEN_CPU } from './setup.js';
 import { median, round } from './stats.js';
+
+/** backend-bench as one of the compared tools: `run` with these flags, quiet, its JSON result written to `out`. */
+export const backendBenchRun = (flags, out) => [process.execPath, [CLI, 'run', ...flags, '-q', '--out', out]];
+
+/** What a backend-bench result says it did: its exchanges (less the failed ones, unless `withErrors`) and seconds. */
+export function resultFigures(out, { withErrors = false } = {}) {
+  const r = JSON.parse(readFileSync(out, 'utf8'));
+  return { done: r.metrics.requests - (withErrors ? 0 : r.metrics.errors), seconds: r.durationMs / 1000 };
+}
+
+/** What a plain client loop printed as its last line (JSON): `key` units done in `seconds`. */
+export function lastLineFigures(stdout, key) {
+  const r = JSON.parse(stdout.trim().split('\n').pop());
+  return { done: r[key], seconds: r.seconds };
+}
 
 /**
  * One bounded run of a tool (an entry of a bench's TOOLS map: `command(...argv)` gives [command, args],
- * `read({ stdout, out })` the figures it printed or wrote) and what it did: `done` units (picked from the figures by
- * `count`), the rate per second and whole-process CPU µs per unit; NaN where it failed or its output was unreadable.
+ * `read({ stdout, out })` the `{ done, seconds }` it printed or wrote) and what it did: `done` units, the rate per
+ * second and whole-process CPU µs per unit; NaN where it failed or its output was unreadable.
  */
-export async function measure(tool, argv, { out, timeoutMs, count }) {
+export async function measure(tool, argv, { out, timeoutMs }) {
   const [command, args] = tool.command(...argv);
   const run = await runBounded(command, args, { cpus: GEN_CPU, timeoutMs });
   let figures;
@@ -19,7 +35,7 @@ export async function measure(tool, argv, { out, timeoutMs, count }) {
   } catch {
     figures = undefined;
   }
-  const done = figures ? count(figures) : NaN;
+  const done = figures ? figures.done : NaN;
   return {
     done,
     rate: figures ? done / figures.seconds : NaN,
