@@ -1,11 +1,11 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachWsEcho, type WsEchoStats } from '../src/targets/ws-echo.js';
 import type { RunResult } from '../src/result/run-result.js';
 import { type CliRun, readResult, runCli, tempDir } from './support/cli.js';
+import { type Listening, listenLocal } from './support/servers.js';
 
 /** The tool against real WebSocket servers on 127.0.0.1 (run `npm run build` first). */
 
@@ -14,15 +14,14 @@ interface EchoServer {
   stats: WsEchoStats;
 }
 
-const servers: Server[] = [];
+const servers: Listening[] = [];
 
 async function echoServer(options: Parameters<typeof attachWsEcho>[1]): Promise<EchoServer> {
   const server = createServer();
   const stats = attachWsEcho(server, options);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push(server);
-  const { port } = server.address() as AddressInfo;
-  return { url: `ws://127.0.0.1:${port}/chat`, stats };
+  const listening = await listenLocal(server);
+  servers.push(listening);
+  return { url: `${listening.url.replace('http:', 'ws:')}/chat`, stats };
 }
 
 /** An ad-hoc run (`--url ws://… --message …`) with the given load flags; the result is read only when it exited 0. */
@@ -49,10 +48,7 @@ async function validateYaml(name: string, yaml: string): Promise<CliRun> {
 }
 
 afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((resolve) => s.close(resolve));
-  }
+  for (const s of servers.splice(0)) await s.close();
 });
 
 describe('WebSocket runs against a real echo server', () => {

@@ -1,23 +1,18 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPI } from 'openapi-types';
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMonolithServer } from './monolith.js';
+import { type Listening, listenLocal } from '../../test/support/servers.js';
 
 /** The demo's /openapi.json must be a valid document that describes exactly what the demo serves (itself aside). */
-let server: http.Server;
+let server: Listening;
 let base: string;
 
 beforeAll(async () => {
-  server = createMonolithServer({ serviceTimeMs: [0, 0] });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listenLocal(createMonolithServer({ serviceTimeMs: [0, 0] }));
+  base = server.url;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 interface Doc {
   servers: { url: string }[];
