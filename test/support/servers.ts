@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface TestServer {
   url: string;
@@ -112,5 +113,23 @@ export async function listenLocal(server: Server): Promise<Listening> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * A server listening for the enclosing suite (beforeAll/afterAll), for tests that read its URL once it is up:
+ * `const demo = listenDuringSuite(() => createMonolithServer(...))`, then `demo.url` inside the tests.
+ */
+export function listenDuringSuite(make: () => Server): { readonly url: string } {
+  let listening: Listening | undefined;
+  beforeAll(async () => {
+    listening = await listenLocal(make());
+  });
+  afterAll(() => listening?.close());
+  return {
+    get url(): string {
+      if (listening === undefined) throw new Error('the server starts in beforeAll: read its url inside a test');
+      return listening.url;
+    },
   };
 }
