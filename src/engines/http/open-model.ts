@@ -4,9 +4,8 @@ import { runArrivals } from '../arrival-loop.js';
 import { ABORT_DRAIN_MS, type Engine, type RunContext, sleep } from '../engine.js';
 import { valueAt } from '../schedule.js';
 import { splitCount, WHOLE } from '../../scenario/shard.js';
-import { SequenceNumbers } from '../sequence.js';
 import type { Channel } from './channel.js';
-import { RequestRunner } from './request-runner.js';
+import { runnerFor } from './request-runner.js';
 
 /** Connections opened before the clock starts: a few, plus one per this many arrivals per second. */
 const PRECONNECT_MIN = 2;
@@ -26,14 +25,7 @@ export class OpenModelEngine implements Engine {
     const shard = context.shard ?? WHOLE;
     const maxInFlight = Math.max(1, splitCount(plan.load.maxInFlight, shard));
     const idle: Channel[] = [];
-    const runner = new RequestRunner(plan, sink, {
-      baseUrl: context.baseUrl,
-      feed: context.feed,
-      seq: new SequenceNumbers(shard.index, shard.count),
-      transport: context.transport,
-      onConnections: context.onConnections,
-      afterExchange: (connection) => void idle.push(connection),
-    });
+    const runner = runnerFor(plan, sink, context, shard, (connection) => void idle.push(connection));
     // Enough warm connections for the opening rate's first milliseconds; more open as the target needs them.
     const warm = Math.min(maxInFlight, PRECONNECT_MIN + Math.ceil(valueAt(stages, 0) / shard.count / PRECONNECT_PER));
     const opened = Array.from({ length: warm }, () => runner.connect());
