@@ -9,6 +9,8 @@ import { ConsumerRunner, type ConsumerSettings, type ReceiptListener } from './c
 /** What consumers report back to the engine. */
 export interface ConsumerEvents extends ConnectionObserver {
   receipt: ReceiptListener;
+  /** After each batch of receipts from the consumer worker. */
+  receiptsDone?(): void;
 }
 
 /** Where the run's consumers live: a worker thread (real brokers) or the engine's own thread (the demo broker). */
@@ -113,6 +115,7 @@ export class WorkerConsumerHost implements ConsumerHost {
       for (let i = 0; i + RECEIPT_FIELDS <= d.length; i += RECEIPT_FIELDS) {
         this.events.receipt(d[i] as number, d[i + 1] as number, d[i + 2] as number, d[i + 3] as number);
       }
+      if (d.length > 0) this.events.receiptsDone?.();
       this.heldCount = msg.held;
     } else if (msg.type === 'connection') {
       if (msg.state === 'lost') this.events.lost(new Error(msg.message));
