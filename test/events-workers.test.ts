@@ -108,6 +108,22 @@ describe('event producers in two worker threads', () => {
     expectExact(e, 2000);
   });
 
+  it('three consumers over two consumer threads: three distinct members of the group, every message once', async () => {
+    const stream = newStream('spread');
+    const file = writeEventScenario({
+      broker: REDIS,
+      queue: [`stream: ${stream}`, 'group: g', 'consumers: 3'],
+      load: BOUNDED,
+    });
+    const { run, events: e } = await runEvents(file, { args: TWO_THREADS });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expectExact(e, 2000);
+    // Each thread names its consumers by their index in the queue: numbered per thread, two would share a name.
+    const consumers = (await redis.call('XINFO', 'CONSUMERS', stream, 'g')) as unknown[][];
+    const names = consumers.map((c) => String(c[c.indexOf('name') + 1]));
+    expect(names.sort()).toEqual(['g-0', 'g-1', 'g-2']);
+  });
+
   it("duplicates added behind the tool's back are each counted once, from either thread's producer", async () => {
     const stream = newStream('dup');
     const file = writeEventScenario({

@@ -111,14 +111,16 @@ describe('event counts of producer threads on the wire', () => {
     }
     const sums = (r: EventRecorder): unknown[] => {
       let out: unknown[] = [];
-      r.flush(1000, (s) =>
-        (out = s.queues.map((c) => ({
-          ...c,
-          errors: { ...c.errors },
-          publish: [c.publish.totalCount, summarizeHistogram(c.publish)],
-          e2e: [c.e2e.totalCount, summarizeHistogram(c.e2e)],
-          sendDelay: [c.sendDelay.totalCount, summarizeHistogram(c.sendDelay)],
-        }))),
+      r.flush(
+        1000,
+        (s) =>
+          (out = s.queues.map((c) => ({
+            ...c,
+            errors: { ...c.errors },
+            publish: [c.publish.totalCount, summarizeHistogram(c.publish)],
+            e2e: [c.e2e.totalCount, summarizeHistogram(c.e2e)],
+            sendDelay: [c.sendDelay.totalCount, summarizeHistogram(c.sendDelay)],
+          }))),
       );
       return out;
     };

@@ -139,6 +139,50 @@ export class WorkerConsumerHost implements ConsumerHost {
 }
 
 /**
+ * `count` consumers over at most `threads` threads (never an idle one): contiguous blocks, the remainder to the
+ * first threads, so 5 over 2 is consumers 0-2 and 3-4.
+ */
+export function consumerBlocks(count: number, threads: number): { first: number; count: number }[] {
+  const n = Math.max(1, Math.min(threads, count));
+  const base = Math.floor(count / n);
+  return Array.from({ length: n }, (_, t) => ({
+    first: t * base + Math.min(t, count % n),
+    count: base + (t < count % n ? 1 : 0),
+  }));
+}
+
+/**
+ * A queue's consumers spread over several consumer threads (`run --workers N` with several consumers): consumer i
+ * runs in one of N threads (consumerBlocks; at most one thread per consumer), each thread with its own connection, so one thread's
+ * event loop is not the limit of the queue's consumption. They start together (a Kafka group rebalances once).
+ */
+export class SpreadConsumerHost implements ConsumerHost {
+  private readonly hosts: WorkerConsumerHost[];
+
+  constructor(data: ConsumerWorkerData, threads: number, events: ConsumerEvents) {
+    this.hosts = consumerBlocks(data.settings.count, threads).map(
+      (block) => new WorkerConsumerHost({ ...data, settings: { ...data.settings, ...block } }, events),
+    );
+  }
+
+  get held(): number {
+    return this.hosts.reduce((a, h) => a + h.held, 0);
+  }
+
+  async start(): Promise<void> {
+    const started = await Promise.allSettled(this.hosts.map((h) => h.start()));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed === undefined) return;
+    await this.stop();
+    throw failed.reason;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.hosts.map((h) => h.stop()));
+  }
+}
+
+/**
  * Built, the worker is a compiled .js sibling. Under vitest or tsx only the .ts source exists: a worker does not
  * inherit the parent's loader hooks on Node 20, so a small bootstrap registers tsx (a devDependency, never needed
  * once built) inside the worker before importing the source.

@@ -21,6 +21,8 @@ export interface EventRunContext {
   adapters?: AdapterSource;
   /** `run --workers N`: the producers run in worker threads; this thread consumes, reads the lag and drains. */
   threads?: ProducerThreads;
+  /** `--workers N`: a queue with several consumers spreads them over up to N consumer threads. */
+  consumerThreads?: number;
   /** The run id every envelope carries (the threads must publish under the same one); a fresh one by default. */
   runId?: string;
 }
@@ -55,6 +57,7 @@ export class EventEngine {
       adapters: context.adapters ?? REGISTRY_ADAPTERS,
       events: context.sink,
       samples: sink,
+      consumerThreads: context.consumerThreads,
     };
     const queues: QueueRun[] = [];
     try {
@@ -91,7 +94,9 @@ export class EventEngine {
     { sink, scheduled }: { sink: SampleSink; scheduled: () => void },
     signal: AbortSignal,
   ): Promise<void> {
-    const pump = queues.flatMap((q) => (q.local === undefined ? [] : [{ publisher: q.local.publisher, weight: q.plan.weight }]));
+    const pump = queues.flatMap((q) =>
+      q.local === undefined ? [] : [{ publisher: q.local.publisher, weight: q.plan.weight }],
+    );
     await publishOnSchedule(load, pump, sink, signal);
     scheduled();
     const settleMs = signal.aborted ? ABORT_DRAIN_MS : events.publishTimeoutMs;

@@ -9,7 +9,7 @@ import {
   type LagReading,
 } from './broker-adapter.js';
 import { describeError, setupStep } from './broker-errors.js';
-import { type ConsumerHost, InlineConsumerHost, WorkerConsumerHost } from './consumer-host.js';
+import { type ConsumerHost, InlineConsumerHost, SpreadConsumerHost, WorkerConsumerHost } from './consumer-host.js';
 import { nowMs } from './envelope.js';
 import type { ProducerThreads } from './producer-threads.js';
 import { type ProducerSide, QueueProducers } from './queue-producers.js';
@@ -27,6 +27,8 @@ export interface QueueRunDeps {
   adapters: AdapterSource;
   events: EventSink;
   samples: SampleSink;
+  /** Threads a queue's consumers may spread over (`--workers`); one by default. */
+  consumerThreads?: number;
 }
 
 const LAG_READ_TIMEOUT_MS = 3000;
@@ -116,9 +118,13 @@ export class QueueRun {
         producers.receipt(consumer, producer, seq, e2eMs),
       receiptsDone: () => producers.receiptsDone?.(),
     };
+    const data = { target: this.plan.target, settings };
+    const threads = this.deps.consumerThreads ?? 1;
     this.host = this.deps.adapters.consumersInline
       ? new InlineConsumerHost((o) => this.deps.adapters.create(this.plan.target, o), settings, events)
-      : new WorkerConsumerHost({ target: this.plan.target, settings }, events);
+      : threads > 1 && settings.count > 1
+        ? new SpreadConsumerHost(data, threads, events)
+        : new WorkerConsumerHost(data, events);
     await this.host.start();
   }
 

@@ -62,7 +62,8 @@ export async function prepareEventRun(plan: ExecutionPlan, events: EventsPlan, s
   const runId = randomUUID().slice(0, 8);
   const how = { source: scale.source, baseUrl: events.display, shard: WHOLE, count: threads, runId };
   const group = await WorkerGroup.start(recorder, how);
-  const context = { sink: recorder.events, threads: new EventThreads(group, events, recorder.events), runId };
+  const producers = new EventThreads(group, events, recorder.events);
+  const context = { sink: recorder.events, threads: producers, consumerThreads: threads, runId };
   const kit = eventKit(plan, events, recorder, context);
   return { ...prepared, kit: threadedKit(kit, group, kit.run), stop: () => group.terminate() };
 }
