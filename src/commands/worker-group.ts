@@ -154,7 +154,9 @@ export class WorkerGroup {
     let timer: NodeJS.Timeout | undefined;
     this.post({ type: 'finish' });
     try {
-      await Promise.race([done, this.failure, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+      // A failed worker has already failed the run (its load's promise rejected): the others still report.
+      const failed = this.failure.catch(() => undefined);
+      await Promise.race([done, failed, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
     } finally {
       clearTimeout(timer);
       await this.terminate();
