@@ -51,13 +51,18 @@ export class QueueProducers implements ProducerSide {
     this.publisher = new QueuePublisher(plan, adapters, this.trackers, deps.runId, deps, secretsOf(plan.target), slot);
   }
 
-  /** Connects and prepares `plan.producers` producers; a failure closes those opened and is a RunError (exit 3). */
+  /**
+   * Connects `plan.producers` producers and, unless told otherwise, prepares the destination; a failure closes
+   * those opened and is a RunError (exit 3). A producer thread prepares later (`prepare`), once the main thread has:
+   * the connection that creates a destination is the one that removes it at the end.
+   */
   static async connect(
     plan: EventQueuePlan,
     deps: ProducerDeps,
     create: (observer: ConnectionObserver) => Promise<BrokerAdapter>,
     observer: ConnectionObserver,
     slot: PublisherSlot,
+    prepare = true,
   ): Promise<QueueProducers> {
     const t = plan.target;
     const adapters: BrokerAdapter[] = [];
@@ -67,13 +72,20 @@ export class QueueProducers implements ProducerSide {
         adapters.push(adapter);
         await setupStep(adapter.connect(), `cannot connect to ${t.display}`, t);
       }
-      await setupStep((adapters[0] as BrokerAdapter).prepare(), `${t.display}: cannot prepare ${t.destination}`, t);
-      for (const p of adapters.slice(1)) await p.prepare();
-      return new QueueProducers(plan, adapters, deps, slot);
+      const producers = new QueueProducers(plan, adapters, deps, slot);
+      if (prepare) await producers.prepare();
+      return producers;
     } catch (err) {
       await Promise.all(adapters.map((p) => p.close()));
       throw err;
     }
+  }
+
+  /** Prepares the destination on every producer's connection (each adapter may keep what it learns). */
+  async prepare(): Promise<void> {
+    const t = this.plan.target;
+    await setupStep(this.first.prepare(), `${t.display}: cannot prepare ${t.destination}`, t);
+    for (const p of this.adapters.slice(1)) await p.prepare();
   }
 
   /** The first producer's connection: it prepares the destination, reads the lag and removes what the run made. */

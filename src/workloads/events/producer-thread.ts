@@ -47,7 +47,8 @@ export async function producerJob(
       const create = (o: ConnectionObserver) => REGISTRY_ADAPTERS.create(q.target, o);
       // Producer ids after the threads before this one: a tracker per producer, whichever thread it lives in.
       const slot = { producerBase: shard.index * q.producers, shard };
-      queues.push(await QueueProducers.connect(q, deps, create, observer, slot));
+      // Connected now, so an unreachable broker fails the run before load; prepared once the main thread has.
+      queues.push(await QueueProducers.connect(q, deps, create, observer, slot, false));
     }
   } catch (err) {
     await Promise.all(queues.map((q) => q.close()));
@@ -67,6 +68,7 @@ export async function producerJob(
     async run(signal) {
       const timer = setInterval(status, STATUS_EVERY_MS);
       try {
+        for (const q of queues) await q.prepare();
         const pump = queues.map((p, i) => ({ publisher: p.publisher, weight: events.queues[i]?.weight ?? 1 }));
         await publishOnSchedule(plan.load, pump, recorder, signal, shard);
         post({ type: 'scheduled' });
