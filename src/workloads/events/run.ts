@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { RunScale } from '../../commands/scale.js';
+import { availableParallelism } from 'node:os';
+import { type RunScale, workerShortfall } from '../../commands/scale.js';
 import { threadedKit, WorkerGroup } from '../../commands/worker-group.js';
 import { EventEngine, type EventRunContext } from '../../engines/event/event-engine.js';
 import { InputError } from '../../errors.js';
@@ -43,13 +44,19 @@ export function eventKit(
 
 /**
  * Real brokers are reached when the engine connects (an unreachable one is exit 3); the demo broker starts here.
- * `--workers N` (N > 1) runs the producers in N threads, each connected before the clock starts; without it the
- * run publishes from this thread, as before.
+ * `--workers N` (N > 1) runs the producers in N threads (at most one per CPU this process may use), each connected
+ * before the clock starts; without it the run publishes from this thread, as before.
  */
 export async function prepareEventRun(plan: ExecutionPlan, events: EventsPlan, scale: RunScale): Promise<PreparedRun> {
   const recorder = new EventRunRecorder(events.queues.map((q) => q.name));
-  const threads = scale.workers ?? 1;
-  const prepared = { targetDisplay: events.display, stop: async () => undefined };
+  // As for requests in the open model: never more publishing threads than the CPUs this process may use.
+  const threads = Math.min(scale.workers ?? 1, Math.max(1, availableParallelism()));
+  const shortfall = workerShortfall(plan, scale, threads);
+  const prepared = {
+    targetDisplay: events.display,
+    stop: async () => undefined,
+    ...(shortfall !== undefined && { notes: [shortfall] }),
+  };
   if (threads <= 1 || scale.source === undefined) {
     const context = events.demo
       ? { sink: recorder.events, adapters: new DemoBroker().adapters() }
