@@ -24,7 +24,10 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--slo <expr>', "SLO, e.g. 'p95 < 200ms' (repeatable; replaces the scenario's)", collect)
     .option('--no-default-slos', 'without SLOs, judge the run on none (default budget: p95 < 200ms, error_rate < 1%)')
     .option('-q, --quiet', 'no live progress, only the summary')
-    .option('--workers <n>', 'worker threads generating load (default: one per core, less one for a local target)')
+    .option(
+      '--workers <n>',
+      'worker threads generating load (default: one per core, less one for a local target; event runs: one)',
+    )
     .option('--shard <i/n>', 'run shard i of n of the load (e.g. 2/4); merge the shard results with `merge`')
     .option(
       '--start-at <time>',

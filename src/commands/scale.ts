@@ -61,7 +61,7 @@ export function runScale(
   };
 }
 
-/** Splitting into shards divides request load; flows and event runs have their own engines and do not split yet. */
+/** Splitting into shards divides request load; flows and event runs have their own engines and do not shard yet. */
 export function checkScale(plan: ExecutionPlan, scale: RunScale): void {
   if (scale.shard !== undefined && scale.shard.count > 1 && !workloadOf(plan).splits) {
     throw new InputError(
@@ -93,8 +93,9 @@ function peakConnections(plan: ExecutionPlan, shard: Shard): number {
 
 /**
  * How many worker threads run this shard: --workers when given, else every core (one less when the target is
- * local). Request scenarios only: flows and events keep their own engines in the main thread. No thread is
- * started without a connection (closed model) or a data row of its own.
+ * local). Request scenarios only: flows keep their engine in the main thread, and event runs count their producer
+ * threads themselves (workloads/events/run.ts). No thread is started without a connection (closed model) or a data
+ * row of its own.
  */
 export function workerCount(
   plan: ExecutionPlan,
@@ -105,9 +106,7 @@ export function workerCount(
 ): number {
   if (!workloadOf(plan).splits) {
     if (scale.workers !== undefined && scale.workers > 1) {
-      throw new InputError(
-        '--workers: flows and event scenarios run in one thread; use --shard to split them across processes',
-      );
+      throw new InputError('--workers: flow scenarios run in one thread');
     }
     return 1;
   }
