@@ -21,6 +21,8 @@ export interface ShopOptions {
 
 export interface ShopStats {
   calls: Record<string, number>;
+  /** Messages the bidirectional QuotePrices received and answered, so tests can match them with the tool's. */
+  quotes: { received: number; sent: number };
 }
 
 interface ShopServer {
@@ -44,7 +46,7 @@ export function createShopServer(options: ShopOptions): ShopServer {
   };
   const stock = new Map<string, number>();
   for (let i = 1; i <= SKUS; i++) stock.set(`sku-${i}`, 1_000_000);
-  const stats: ShopStats = { calls: {} };
+  const stats: ShopStats = { calls: {}, quotes: { received: 0, sent: 0 } };
   const count = (method: string): void => void (stats.calls[method] = (stats.calls[method] ?? 0) + 1);
   const delay = (): Promise<void> => wait(serviceTime(options.serviceTimeMs));
 
@@ -98,8 +100,27 @@ export function createShopServer(options: ShopOptions): ShopServer {
     call.on('end', () => void delay().then(() => callback(null, { lines, units })));
   };
 
+  const QuotePrices: grpc.handleBidiStreamingCall<Record<string, unknown>, Record<string, unknown>> = (call) => {
+    count('QuotePrices');
+    // One reply per query, each after the service time, chained so replies keep the queries' order; the
+    // stream ends once every query has been answered.
+    let answered = Promise.resolve();
+    call.on('data', (query: Record<string, unknown>) => {
+      stats.quotes.received++;
+      const sku = String(query.sku);
+      const quantity = Number(query.quantity) || 0;
+      answered = answered.then(async () => {
+        await delay();
+        if (call.cancelled) return;
+        call.write({ sku, quantity, total: quantity * 9.5 });
+        stats.quotes.sent++;
+      });
+    });
+    call.on('end', () => void answered.then(() => call.end()));
+  };
+
   const server = new grpc.Server();
-  server.addService(pkg.shop.Inventory.service, { GetItem, Reserve, WatchStock, Restock });
+  server.addService(pkg.shop.Inventory.service, { GetItem, Reserve, WatchStock, Restock, QuotePrices });
   return { server, stats };
 }
 
