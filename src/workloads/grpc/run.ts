@@ -68,11 +68,15 @@ export function grpcKit(
   };
 }
 
-/** Starts the demo if the target names it, opens the channels and waits until the server answers (exit 3 if not). */
+/**
+ * Starts the demo if the target names it, opens the channels and waits until the server answers (exit 3 if not).
+ * A stop during that wait ends it at once: the run then makes no call and is written as interrupted.
+ */
 export async function prepareGrpcRun(
   plan: ExecutionPlan,
   grpc: GrpcRunPlan,
   feed: DataFeed | undefined,
+  signal?: AbortSignal,
 ): Promise<PreparedRun> {
   const demo: RunningDemo | undefined = plan.target.kind === 'demo' ? await startDemo(plan.target.demo) : undefined;
   const endpoint = grpc.endpoint ?? { address: new URL((demo as RunningDemo).url).host, tls: false };
@@ -81,7 +85,9 @@ export async function prepareGrpcRun(
     (_, i) => new GrpcChannel(endpoint.address, credentials(plan, endpoint.tls), i),
   );
   try {
-    await Promise.all(channels.map((c) => c.ready(READY_TIMEOUT_MS)));
+    await Promise.all(channels.map((c) => c.ready(READY_TIMEOUT_MS, signal)));
+    // Stopped while waiting: the channels are done with (no call will be made), so nothing keeps retrying.
+    if (signal?.aborted === true) for (const c of channels) c.close();
   } catch (err) {
     for (const c of channels) c.close();
     await demo?.stop();
