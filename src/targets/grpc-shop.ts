@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
 
 /**
  * The demo shop's gRPC inventory (scenarios/protos/shop.proto), written as a foreign backend would be: plain
@@ -17,6 +18,8 @@ export interface ShopOptions {
   serviceTimeMs: readonly [number, number];
   /** Milliseconds between the messages of WatchStock. */
   streamIntervalMs?: number;
+  /** Offer server reflection (grpc.reflection v1 and v1alpha), as many real servers do; default true. */
+  reflection?: boolean;
 }
 
 export interface ShopStats {
@@ -121,6 +124,7 @@ export function createShopServer(options: ShopOptions): ShopServer {
 
   const server = new grpc.Server();
   server.addService(pkg.shop.Inventory.service, { GetItem, Reserve, WatchStock, Restock, QuotePrices });
+  if (options.reflection !== false) new ReflectionService(definition).addToServer(server);
   return { server, stats };
 }
 

@@ -1,6 +1,6 @@
-import grpcJs from '@grpc/grpc-js';
 import { ABORT_DRAIN_MS } from '../../engines/engine.js';
 import { GrpcChannel } from '../../engines/grpc/grpc-caller.js';
+import { grpcCredentials } from '../../engines/grpc/grpc-credentials.js';
 import { GrpcRunner } from '../../engines/grpc/grpc-runner.js';
 import { peakUsers, runClosedUnits } from '../../engines/units/closed-units.js';
 import { runOpenUnits } from '../../engines/units/open-units.js';
@@ -30,16 +30,6 @@ const UNIT_MODELS = { open: runOpenUnits, closed: runClosedUnits } satisfies Rec
 function channelCount(load: LoadPlan): number {
   const concurrent = load.model === 'closed' ? peakUsers(load) : Math.min(load.maxInFlight, 100);
   return Math.max(1, Math.min(MAX_CHANNELS, Math.ceil(concurrent / CALLS_PER_CHANNEL)));
-}
-
-function credentials(plan: ExecutionPlan, tls: boolean): grpcJs.ChannelCredentials {
-  if (!tls) return grpcJs.credentials.createInsecure();
-  const t = plan.transport?.tls;
-  // The plan holds the PEM text, read at plan time.
-  const pem = (text: string | undefined): Buffer | null => (text === undefined ? null : Buffer.from(text));
-  return grpcJs.credentials.createSsl(pem(t?.ca), pem(t?.key), pem(t?.cert), {
-    ...(t?.insecure === true && { checkServerIdentity: () => undefined }),
-  });
 }
 
 /** Calls to one gRPC server: each request is a scope; streams add their figures to the result. */
@@ -82,7 +72,7 @@ export async function prepareGrpcRun(
   const endpoint = grpc.endpoint ?? { address: new URL((demo as RunningDemo).url).host, tls: false };
   const channels = Array.from(
     { length: channelCount(plan.load) },
-    (_, i) => new GrpcChannel(endpoint.address, credentials(plan, endpoint.tls), i),
+    (_, i) => new GrpcChannel(endpoint.address, grpcCredentials(plan, endpoint.tls), i),
   );
   try {
     await Promise.all(channels.map((c) => c.ready(READY_TIMEOUT_MS, signal)));
