@@ -9,14 +9,19 @@ import { reflectProtos } from './reflection.js';
 const servers: grpc.Server[] = [];
 afterAll(() => servers.forEach((s) => s.forceShutdown()));
 
-/** A shop that offers only the reflection versions `keep` accepts (by the service's path). */
-async function shopWithReflection(keep: (path: string) => boolean): Promise<string> {
+type Implementation = Parameters<grpc.Server['addService']>[1];
+
+/** A shop that offers only the reflection versions `keep` accepts (by the service's path), optionally replaced. */
+async function shopWithReflection(
+  keep: (path: string) => boolean,
+  replace?: (implementation: Implementation) => Implementation,
+): Promise<string> {
   const { server } = createShopServer({ serviceTimeMs: [1, 1], reflection: false });
   const definition = protoLoader.loadSync(SHOP_PROTO, { keepCase: true });
   new ReflectionService(definition).addToServer({
     addService: (service, implementation) => {
       const path = Object.values(service)[0]?.path ?? '';
-      if (keep(path)) server.addService(service, implementation);
+      if (keep(path)) server.addService(service, replace?.(implementation) ?? implementation);
     },
   });
   servers.push(server);
@@ -35,6 +40,19 @@ describe('reflectProtos', () => {
       expect(method).toMatchObject({ kind: 'bidi_stream', path: '/shop.Inventory/QuotePrices' });
       expect((protos as ProtoSet).serviceNames()).toEqual(['shop.Inventory']);
     }
+  });
+
+  it('a reflection service that refuses (UNAUTHENTICATED): the reason, not "unreachable"', async () => {
+    const deny = (impl: Implementation): Implementation =>
+      Object.fromEntries(
+        Object.keys(impl).map((name) => [
+          name,
+          (call: grpc.ServerDuplexStream<unknown, unknown>) =>
+            call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: 'no token' }),
+        ]),
+      );
+    const result = await reflect(await shopWithReflection(() => true, deny));
+    expect(result).toMatch(/by reflection failed \(16 UNAUTHENTICATED: no token\): give the \.proto files/);
   });
 
   it('a server with no reflection service: the reason, to be reported at the target', async () => {

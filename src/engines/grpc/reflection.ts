@@ -14,6 +14,8 @@ import { type ProtoSet, protoSetFromDescriptors } from '../../scenario/grpc/prot
 /** grpc.reflection.v1 first; servers that predate it offer only v1alpha. */
 const VERSIONS = ['v1', 'v1alpha'] as const;
 const UNIMPLEMENTED = 12;
+/** The codes that mean no answer came from the server at all (refused, reset, silent): the target is down. */
+const UNREACHED = new Set([4, 14]); // DEADLINE_EXCEEDED, UNAVAILABLE
 const REFLECTION_SERVICE = /^grpc\.reflection\./;
 
 /** The client wraps a failed call's error in its own, keeping only the text ("Error: 12 UNIMPLEMENTED: ..."). */
@@ -25,6 +27,10 @@ function statusOf(err: unknown): number | undefined {
 /** The library's text without its "Error: " prefix and grpc-js's empty resolution note. */
 const reason = (err: unknown): string =>
   (err instanceof Error ? err.message : String(err)).replace(/^Error: /, '').replace(/\s*Resolution note:\s*$/, '');
+
+const refused = (target: ReflectionTarget, err: unknown): string =>
+  `reading the methods of ${target.display} by reflection failed (${reason(err)}): give the .proto files with ` +
+  'proto: (or --proto)';
 
 export interface ReflectionTarget {
   address: string;
@@ -49,7 +55,10 @@ export async function reflectProtos(target: ReflectionTarget): Promise<ProtoSet 
       try {
         services = await client.listServices('*', new grpc.Metadata(), options());
       } catch (err) {
-        if (statusOf(err) === UNIMPLEMENTED) continue;
+        const code = statusOf(err);
+        if (code === UNIMPLEMENTED) continue;
+        // The server answered but refused (e.g. UNAUTHENTICATED: reflection requests carry no call metadata).
+        if (code !== undefined && !UNREACHED.has(code)) return refused(target, err);
         throw new RunError(
           `gRPC server ${target.display} is not reachable: ${reason(err)} (no proto given: its methods are read ` +
             'from its reflection service, so it must be up to validate or run)',
@@ -64,7 +73,7 @@ export async function reflectProtos(target: ReflectionTarget): Promise<ProtoSet 
         );
         return protoSetFromDescriptors(sets);
       } catch (err) {
-        return `reading the methods of ${target.display} by reflection failed (${reason(err)}): give the .proto files with proto: (or --proto)`;
+        return refused(target, err);
       }
     }
     return `gRPC server ${target.display} offers no reflection service: give the .proto files with proto: (or --proto)`;
