@@ -110,6 +110,42 @@ requests:
     expect(report.stdout).toMatch(/gRPC streams/);
   });
 
+  it('bidirectional streaming: messages per call, first-reply latency, and the server saw the same', async () => {
+    const dir = tempDir();
+    const before = { calls: shop.stats.calls.QuotePrices ?? 0, ...shop.stats.quotes };
+    const file = scenario(
+      dir,
+      `target: { url: ${url}, proto: ${SHOP_PROTO} }
+load: { rate: 20, duration: 2s }
+requests:
+  - name: quote
+    call: shop.Inventory/QuotePrices
+    messages:
+      - { sku: "sku-{{randomInt 1 9}}", quantity: 1 }
+      - { sku: sku-2, quantity: "{{randomInt 2 5}}" }
+      - { sku: sku-3, quantity: 7 }
+    checks: [{ jsonPath: $.total, equals: 66.5 }]
+`,
+    );
+    const run = await runCli(['run', file, '-q', '--out', join(dir, 'r.json')]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const result = readResult(join(dir, 'r.json'));
+    expect(result.metrics.requests).toBe(40);
+    expect(result.metrics.errors).toBe(0);
+    const quote = result.grpc?.byCall.quote;
+    expect(quote).toMatchObject({ method: 'shop.Inventory/QuotePrices', kind: 'bidi_stream' });
+    expect(quote?.streams?.calls).toBe(40);
+    expect(quote?.streams?.messages).toBe(120);
+    expect(quote?.streams?.messagesPerCall).toBe(3);
+    // Replies are chained 10 ms apart: the first comes after one handler time, the whole call after three.
+    expect(quote?.streams?.firstMessageMs.p50).toBeGreaterThanOrEqual(10);
+    expect(result.metrics.latencyMs.p50).toBeGreaterThanOrEqual(30);
+    expect(quote?.streams?.firstMessageMs.p50).toBeLessThan(result.metrics.latencyMs.p50);
+    expect((shop.stats.calls.QuotePrices ?? 0) - before.calls).toBe(40);
+    expect(shop.stats.quotes.received - before.received).toBe(120);
+    expect(shop.stats.quotes.sent - before.sent).toBe(120);
+  });
+
   it('checks the method and the message against the proto before any traffic, with file, line and field', async () => {
     const dir = tempDir();
     const before = { ...shop.stats.calls };

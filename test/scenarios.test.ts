@@ -47,15 +47,16 @@ describe('scenarios/monolith-h2.yaml', () => {
 });
 
 describe('scenarios/grpc.yaml', () => {
-  it('calls the demo shop over gRPC (unary, server and client streaming) and passes its SLOs', async () => {
+  it('calls the demo shop over gRPC (unary, server, client and bidi streaming) and passes its SLOs', async () => {
     const out = join(tempDir(), 'r.json');
     const run = await runCli(['run', 'scenarios/grpc.yaml', '--out', out]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const r = readResult(out);
     expect(r.target).toMatch(/^demo:grpc \(grpc:\/\/127\.0\.0\.1:\d+\)$/);
     expect(r.metrics.errors).toBe(0);
-    expect(Object.keys(r.byRequest)).toEqual(['get-item', 'watch-stock', 'restock']);
+    expect(Object.keys(r.byRequest)).toEqual(['get-item', 'watch-stock', 'restock', 'quote-prices']);
     expect(r.grpc?.byCall['watch-stock']?.streams?.messagesPerCall).toBe(3);
+    expect(r.grpc?.byCall['quote-prices']).toMatchObject({ kind: 'bidi_stream', streams: { messagesPerCall: 2 } });
     expect(run.stdout).toMatch(/gRPC streams/);
   });
 });

@@ -3,7 +3,11 @@ import { type AddressInfo, connect, createServer as createTcpServer, type Socket
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import grpc from '@grpc/grpc-js';
+import protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { SHOP_PROTO } from '../src/targets/grpc-shop.js';
 import { runCli, tempDir } from './support/cli.js';
 import { type Daemon, freePort, startPushgateway } from './support/daemons.js';
 import { type Handler, startServer, type TestServer } from './support/servers.js';
@@ -114,6 +118,52 @@ const flaky: Handler = (_req, res) => {
   setTimeout(() => res.writeHead(status, { 'content-type': 'application/json' }).end('{}'), 2);
 };
 
+/** A gRPC GetItem that keeps the authorization metadata it got; every seventh call fails with NOT_FOUND. */
+async function startGrpcShop(): Promise<{ port: number; seen: string[]; close(): void }> {
+  const definition = protoLoader.loadSync(SHOP_PROTO, { keepCase: true });
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+    shop: { Inventory: grpc.ServiceClientConstructor };
+  };
+  const seen: string[] = [];
+  let calls = 0;
+  const server = new grpc.Server();
+  server.addService(pkg.shop.Inventory.service, {
+    GetItem: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      seen.push(String(call.metadata.get('authorization')[0]));
+      if (++calls % 7 === 0) return callback({ code: grpc.status.NOT_FOUND, details: 'no such item' });
+      callback(null, { item: { sku: 'a', stock: 1 } });
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  return { port, seen, close: () => server.forceShutdown() };
+}
+
+/** A WebSocket echo that keeps each session's request line and headers; every third session is dropped (1011). */
+async function startWsEcho(): Promise<{ url: string; seen: { url: string; auth: string }[]; close(): Promise<void> }> {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http });
+  const seen: { url: string; auth: string }[] = [];
+  wss.on('connection', (socket, req) => {
+    seen.push({ url: req.url ?? '', auth: req.headers.authorization ?? '' });
+    const drop = seen.length % 3 === 0;
+    socket.on('message', (data: Buffer) => (drop ? socket.close(1011, 'dropped') : socket.send(data.toString())));
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    seen,
+    close: () =>
+      new Promise((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        http.close(() => resolve());
+      }),
+  };
+}
+
 describe('secrets never leave the machine through an output', () => {
   let server: TestServer;
   let gw: Daemon;
@@ -215,5 +265,55 @@ describe('secrets never leave the machine through an output', () => {
     const leaks = await runWithEveryOutput(['run', file], { API_TOKEN: SECRETS.envToken, DB_PASS: SECRETS.envPass });
     expect(leaks).toEqual([]);
     expect(server.seen.at(-1)?.['x-api-key']).toBe(SECRETS.envToken);
+  }, 90_000);
+
+  it('a gRPC run: authorization metadata from the environment', async () => {
+    const shop = await startGrpcShop();
+    try {
+      const file = join(tempDir('bb-secrets-grpc-'), 'scenario.yaml');
+      writeFileSync(
+        file,
+        [
+          `target: { url: "grpc://127.0.0.1:${shop.port}", proto: "${SHOP_PROTO}" }`,
+          'load: { rate: 40, duration: 2s }',
+          'requests:',
+          '  - call: shop.Inventory/GetItem',
+          '    message: { sku: "sku-{{seq}}" }',
+          '    metadata: { authorization: "Bearer ${API_TOKEN}" }',
+          'slos: []',
+        ].join('\n'),
+      );
+      const leaks = await runWithEveryOutput(['run', file], { API_TOKEN: SECRETS.envToken });
+      expect(leaks).toEqual([]);
+      expect(shop.seen.length).toBeGreaterThanOrEqual(80);
+      expect(shop.seen.at(-1)).toBe(`Bearer ${SECRETS.envToken}`);
+    } finally {
+      shop.close();
+    }
+  }, 90_000);
+
+  it('a WebSocket run: a header and a token in the URL query', async () => {
+    const echo = await startWsEcho();
+    try {
+      const url = `${echo.url}/chat?token=${SECRETS.accessToken}&api_key=${SECRETS.apiKey}&room=7`;
+      const leaks = await runWithEveryOutput([
+        'run',
+        '--url',
+        url,
+        '--header',
+        `authorization: Bearer ${SECRETS.header}`,
+        '--message',
+        'hi {{seq}}',
+        '--no-default-slos',
+      ]);
+      expect(leaks).toEqual([]);
+      expect(echo.seen.length).toBeGreaterThan(3);
+      expect(echo.seen.at(-1)).toEqual({
+        url: `/chat?token=${SECRETS.accessToken}&api_key=${SECRETS.apiKey}&room=7`,
+        auth: `Bearer ${SECRETS.header}`,
+      });
+    } finally {
+      await echo.close();
+    }
   }, 90_000);
 });

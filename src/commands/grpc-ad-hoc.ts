@@ -12,7 +12,7 @@ export interface GrpcFlags {
 /**
  * `run --url grpc://host:port/pkg.Service/Method --proto shop.proto --data '{"sku":"a"}'`: one call, its message
  * from --data (JSON, templates allowed in string leaves), --header as call metadata. Protos are relative to the
- * working directory, as the user typed them.
+ * working directory, as the user typed them; without them, the server's reflection describes the method.
  */
 export function grpcAdHocData(flags: GrpcFlags): Record<string, unknown> {
   const url = new URL(flags.url ?? '');
@@ -21,9 +21,6 @@ export function grpcAdHocData(flags: GrpcFlags): Record<string, unknown> {
     throw new InputError(
       `--url ${url.origin}: name the method, e.g. ${url.protocol}//${url.host}/shop.Inventory/GetItem`,
     );
-  }
-  if (flags.proto === undefined || flags.proto.length === 0) {
-    throw new InputError('an ad-hoc gRPC run needs --proto FILE (the .proto that defines the method)');
   }
   let message: unknown = {};
   if (flags.data !== undefined) {
@@ -35,7 +32,11 @@ export function grpcAdHocData(flags: GrpcFlags): Record<string, unknown> {
   }
   const metadata = Object.fromEntries((flags.header ?? []).map(parseHeaderFlag));
   return {
-    target: { url: `${url.protocol}//${url.host}`, proto: flags.proto },
+    // Without --proto the methods are read from the server's reflection service.
+    target: {
+      url: `${url.protocol}//${url.host}`,
+      ...(flags.proto !== undefined && flags.proto.length > 0 && { proto: flags.proto }),
+    },
     requests: [{ name: call, call, message, ...(Object.keys(metadata).length > 0 && { metadata }) }],
   };
 }

@@ -37,6 +37,19 @@ describe('applyFlags on a flow scenario', () => {
   });
 });
 
+describe('applyFlags on a WebSocket scenario', () => {
+  it('adds --header to the target headers its sessions send on the upgrade', () => {
+    const data = { target: { url: 'ws://127.0.0.1:1/chat', headers: { x: '1' } }, websocket: { steps: [] } };
+    const out = applyFlags(data, { header: ['Authorization: Bearer t'] }) as { target: { headers: unknown } };
+    expect(out.target.headers).toEqual({ x: '1', Authorization: 'Bearer t' });
+    const adHoc = adHocScenario({ url: 'ws://127.0.0.1:1/chat', connections: '1', header: ['x-k: v'] }) as {
+      target: { headers: unknown };
+    };
+    expect(adHoc.target.headers).toEqual({ 'x-k': 'v' });
+    expect(data.target.headers).toEqual({ x: '1' });
+  });
+});
+
 describe('applyFlags on load and SLOs', () => {
   const staged = {
     load: {

@@ -112,6 +112,18 @@ function overrideMessages(websocket: unknown, message: string | undefined): void
   for (const step of websocket.steps) if (isRecord(step) && step.send !== undefined) step.send = { text: message };
 }
 
+/**
+ * A WebSocket session sends headers once, on its upgrade request, from the target: --header joins them there
+ * (a WebSocket scenario has no requests for overrideRequests to reach, so it was silently dropped).
+ */
+function overrideSessionHeaders(out: Json, header: readonly string[] | undefined): void {
+  if (!isRecord(out.websocket) || header === undefined || header.length === 0) return;
+  const target: Json = isRecord(out.target) ? out.target : typeof out.target === 'string' ? { url: out.target } : {};
+  const headers = Object.fromEntries(header.map(parseHeaderFlag));
+  target.headers = { ...(isRecord(target.headers) ? target.headers : {}), ...headers };
+  out.target = target;
+}
+
 /** Applies flags over a scenario file's parsed data (before validation, so flags are validated the same way). */
 export function applyFlags(data: unknown, flags: RunFlags): unknown {
   if (!isRecord(data)) return data;
@@ -131,6 +143,7 @@ export function applyFlags(data: unknown, flags: RunFlags): unknown {
   overrideRequests(out.requests, flags);
   overrideFlows(out.flows, flags);
   overrideMessages(out.websocket, flags.message);
+  overrideSessionHeaders(out, flags.header);
   if (flags.slo !== undefined && flags.slo.length > 0) out.slos = flags.slo;
   else if (flags.defaultSlos === false && out.slos === undefined) out.slos = [];
   return out;

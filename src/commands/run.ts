@@ -55,7 +55,7 @@ export async function executeRun(
   checkScale(plan, scale);
   checkOpenFiles(plan, scale.shard);
   const feed = plan.data && (await openFeed(plan.data, scale.shard));
-  const prepared = await workloadOf(plan).prepare(plan, { feed, scale });
+  const prepared = await workloadOf(plan).prepare(plan, { feed, scale, signal });
   for (const note of prepared.notes ?? []) process.stderr.write(`backend-bench: note: ${note}\n`);
   try {
     await waitForStart(scale.startAt, signal);
@@ -85,6 +85,8 @@ async function drive(
   const stop = new AbortController();
   const onUserStop = (): void => stop.abort();
   userStop.addEventListener('abort', onUserStop, { once: true });
+  // Stopped while preparing (Ctrl-C during a readiness wait): no load, but the result is still written.
+  if (userStop.aborted) stop.abort();
   const runId = randomUUID().slice(0, 8);
   const startedAt = new Date();
   await reporters.start({

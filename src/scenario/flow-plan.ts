@@ -193,9 +193,14 @@ function servicePlan(
   }
   const display = s.url !== undefined ? redactUrl(s.url) : `demo:${demo ?? ''}/${name}`;
   const url = s.url === undefined ? undefined : splitCredentials(s.url).url;
-  const protos = grpc
-    ? planProtos(s.proto, s.protoIncludes, p.baseDir, p.problems.add.bind(p.problems), ['services', name])
-    : undefined;
+  const add = p.problems.add.bind(p.problems);
+  // A flow's gRPC service is read from its protos; reflection serves run targets only (README, gRPC).
+  if (grpc && s.proto === undefined)
+    add(['services', name], 'a gRPC service needs proto: the .proto file(s) that define its methods');
+  const protos =
+    grpc && s.proto !== undefined
+      ? planProtos(s.proto, s.protoIncludes, p.baseDir, add, ['services', name])
+      : undefined;
   return { index, name, url, display, timeoutMs: s.timeoutMs ?? p.timeoutMs, ...(protos && { grpc: protos }) };
 }
 

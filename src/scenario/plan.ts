@@ -6,6 +6,7 @@ import type { SloSpec } from '../slo/parse.js';
 import { type EventsPlan, planEvents } from './event-plan.js';
 import { flowScopeNames, type FlowsPlan, planFlows } from './flow-plan.js';
 import { planGrpcRun, type GrpcRunPlan } from './grpc/grpc-run-plan.js';
+import type { ProtoSet } from './grpc/proto-catalogue.js';
 import { redactUrl } from './redact.js';
 import { defaultRequestName, requestNames } from './request-name.js';
 import { type CheckPlan, planChecks } from './check-plan.js';
@@ -247,13 +248,21 @@ function targetDisplay(target: TargetPlan, flows: FlowsPlan | undefined, written
   return target.kind === 'demo' ? `demo:${target.demo}` : `services ${flows?.services.map((s) => s.name).join(', ')}`;
 }
 
-/** Turns a validated scenario into an execution plan; every semantic problem is reported at once. */
-export function planScenario(config: ScenarioConfig, source: ScenarioSource = {}): ExecutionPlan {
+/**
+ * Turns a validated scenario into an execution plan; every semantic problem is reported at once. A gRPC target
+ * without protos plans with `reflected` unset first (its plan says `reflect`), then again with what the server's
+ * reflection gave: its catalogue, or why there is none.
+ */
+export function planScenario(
+  config: ScenarioConfig,
+  source: ScenarioSource = {},
+  reflected?: ProtoSet | string,
+): ExecutionPlan {
   const file = source.file;
   const problems = new Problems(source);
   const { target, timeoutMs, headers, authorization, written } = targetPlan(config);
   const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
-  const grpc = planGrpcRun(config, baseDir, problems);
+  const grpc = planGrpcRun(config, baseDir, problems, reflected);
   if (target.kind === 'url' && grpc === undefined && config.websocket === undefined) {
     const bad = checkTargetUrl(target.url);
     if (bad !== undefined) problems.add(['target'], bad);

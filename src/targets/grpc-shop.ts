@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
 
 /**
  * The demo shop's gRPC inventory (scenarios/protos/shop.proto), written as a foreign backend would be: plain
@@ -17,10 +18,14 @@ export interface ShopOptions {
   serviceTimeMs: readonly [number, number];
   /** Milliseconds between the messages of WatchStock. */
   streamIntervalMs?: number;
+  /** Offer server reflection (grpc.reflection v1 and v1alpha), as many real servers do; default true. */
+  reflection?: boolean;
 }
 
 export interface ShopStats {
   calls: Record<string, number>;
+  /** Messages the bidirectional QuotePrices received and answered, so tests can match them with the tool's. */
+  quotes: { received: number; sent: number };
 }
 
 interface ShopServer {
@@ -44,7 +49,7 @@ export function createShopServer(options: ShopOptions): ShopServer {
   };
   const stock = new Map<string, number>();
   for (let i = 1; i <= SKUS; i++) stock.set(`sku-${i}`, 1_000_000);
-  const stats: ShopStats = { calls: {} };
+  const stats: ShopStats = { calls: {}, quotes: { received: 0, sent: 0 } };
   const count = (method: string): void => void (stats.calls[method] = (stats.calls[method] ?? 0) + 1);
   const delay = (): Promise<void> => wait(serviceTime(options.serviceTimeMs));
 
@@ -98,8 +103,28 @@ export function createShopServer(options: ShopOptions): ShopServer {
     call.on('end', () => void delay().then(() => callback(null, { lines, units })));
   };
 
+  const QuotePrices: grpc.handleBidiStreamingCall<Record<string, unknown>, Record<string, unknown>> = (call) => {
+    count('QuotePrices');
+    // One reply per query, each after the service time, chained so replies keep the queries' order; the
+    // stream ends once every query has been answered.
+    let answered = Promise.resolve();
+    call.on('data', (query: Record<string, unknown>) => {
+      stats.quotes.received++;
+      const sku = String(query.sku);
+      const quantity = Number(query.quantity) || 0;
+      answered = answered.then(async () => {
+        await delay();
+        if (call.cancelled) return;
+        call.write({ sku, quantity, total: quantity * 9.5 });
+        stats.quotes.sent++;
+      });
+    });
+    call.on('end', () => void answered.then(() => call.end()));
+  };
+
   const server = new grpc.Server();
-  server.addService(pkg.shop.Inventory.service, { GetItem, Reserve, WatchStock, Restock });
+  server.addService(pkg.shop.Inventory.service, { GetItem, Reserve, WatchStock, Restock, QuotePrices });
+  if (options.reflection !== false) new ReflectionService(definition).addToServer(server);
   return { server, stats };
 }
 

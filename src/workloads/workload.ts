@@ -35,6 +35,8 @@ export function partOf<T>(part: T | undefined, what: string): T {
 export interface PrepareContext {
   feed: DataFeed | undefined;
   scale: RunScale;
+  /** The user's stop: a wait before load (a server getting ready) ends at once, and the run is written as interrupted. */
+  signal?: AbortSignal;
 }
 
 /** The scopes a run records requests under, as reporters name and label them. */

@@ -7,7 +7,7 @@ export interface ServiceAddress {
   url: string;
 }
 
-const DEFAULT_PORT: Readonly<Record<string, number>> = { 'http:': 80, 'https:': 443 };
+const DEFAULT_PORT: Readonly<Record<string, number>> = { 'http:': 80, 'https:': 443, 'ws:': 80, 'wss:': 443 };
 
 /** Resolves when a TCP connection to the URL's host and port opens; rejects with the reason otherwise. */
 function tryConnect(url: string, timeoutMs: number): Promise<void> {
@@ -43,4 +43,18 @@ export async function checkReachable(services: readonly ServiceAddress[], timeou
   });
   if (down.length === 1) throw new RunError(down[0] as string);
   if (down.length > 1) throw new RunError(`${down.length} services are not reachable:\n  ${down.join('\n  ')}`);
+}
+
+/**
+ * The same check for a run's one target (a WebSocket URL): refused or silent before load is one line and exit 3,
+ * rather than a run of identical connect errors. `what` names it for the user ("WebSocket target").
+ */
+export async function checkTargetReachable(what: string, url: string, timeoutMs = 2000): Promise<void> {
+  try {
+    await tryConnect(url, timeoutMs);
+  } catch (err) {
+    throw new RunError(
+      `${what} ${redactUrl(url)} is not reachable: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
 }

@@ -132,4 +132,17 @@ describe('grpc channel against the demo shop', () => {
     expect(r.response).toEqual({ lines: 3, units: 6 });
     expect(shop.stats.calls.Restock).toBe(1);
   });
+
+  it('runs a bidirectional stream: each message sent is answered by one, in order', async () => {
+    const queries = [1, 2, 3, 4].map((quantity) => ({ sku: 'sku-4', quantity }));
+    const before = { ...shop.stats.quotes };
+    const r = await call('shop.Inventory/QuotePrices', queries);
+    expect(r.code).toBe(0);
+    expect(r.messages).toBe(4);
+    expect(r.firstMessageAt).toBeTypeOf('number');
+    // The last reply kept is the answer to the last query.
+    expect(r.response).toEqual({ sku: 'sku-4', quantity: 4, total: 38 });
+    expect(shop.stats.quotes.received - before.received).toBe(4);
+    expect(shop.stats.quotes.sent - before.sent).toBe(4);
+  });
 });

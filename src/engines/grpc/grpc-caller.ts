@@ -82,11 +82,25 @@ export class GrpcChannel {
     });
   }
 
-  /** Resolves when the channel is connected, or rejects with the transport's reason by the deadline. */
-  ready(deadlineMs: number): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.client.waitForReady(Date.now() + deadlineMs, (err) => (err ? reject(err) : resolve())),
-    );
+  /**
+   * Resolves when the channel is connected, or at once when `signal` aborts (the caller then closes it); rejects
+   * by the deadline. The deadline is our own timer: the one grpc-js arms for waitForReady is not cleared by
+   * close(), so a Ctrl-C during the wait left the process open until it fired.
+   */
+  ready(deadlineMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const settle = (err?: Error): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      const onAbort = (): void => settle();
+      const timer = setTimeout(() => settle(new Error(`no connection within ${deadlineMs} ms`)), deadlineMs);
+      if (signal?.aborted === true) return settle();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.client.waitForReady(Infinity, (err) => settle(err ?? undefined));
+    });
   }
 
   call(method: GrpcMethod, options: GrpcCallOptions): Promise<GrpcCallResult> {

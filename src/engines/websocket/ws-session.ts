@@ -83,6 +83,8 @@ class Session {
   private sentAt = 0;
   private readonly deadline = new ReplyDeadline(() => this.complete('timeout'));
   private pausing: (() => void) | undefined;
+  /** Why the library tore an open session down (a malformed frame), when it did. */
+  private broken: string | undefined;
 
   constructor(
     private readonly plan: WsSessionPlan,
@@ -102,6 +104,11 @@ class Session {
       ...plan.tls,
     });
     this.socket = socket;
+    // A stop while the handshake waits (a server that never answers the upgrade) ends it now, rather than
+    // holding the process until the handshake timeout.
+    const onAbort = (): void => void (this.open ? undefined : socket.terminate());
+    this.signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('close', () => this.signal.removeEventListener('abort', onAbort));
     socket.once('open', () => {
       this.open = true;
       sink.connected(performance.now() - this.started);
@@ -110,7 +117,10 @@ class Session {
     });
     // Kept for the whole session: an error after the handshake is followed by 'close', which ends the session.
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      if (!this.open) sink.connectFailed(err.code === 'ECONNREFUSED' ? 'connect_refused' : 'other', err.message);
+      // A handshake we cut at a stop is not the server's failure.
+      if (!this.open && !this.signal.aborted) {
+        sink.connectFailed(err.code === 'ECONNREFUSED' ? 'connect_refused' : 'other', err.message);
+      } else if (this.open) this.broken = err.message;
     });
     socket.on('message', (data) => {
       sink.received();
@@ -154,6 +164,9 @@ class Session {
     if (outcome === 'reply') this.sink.roundTrip(step.scope, ms, undefined);
     else if (outcome === 'timeout') {
       this.sink.roundTrip(step.scope, ms, 'timeout', `no matching reply within ${step.timeoutMs} ms`);
+    } else if (this.broken !== undefined) {
+      // The server broke the protocol (ws names the fault, e.g. reserved bits set): an answer, malformed.
+      this.sink.roundTrip(step.scope, undefined, 'malformed_response', `invalid frame: ${this.broken}`);
     } else if (!this.signal.aborted) {
       this.sink.roundTrip(step.scope, undefined, 'connect_reset', 'session closed by the server');
     }

@@ -63,16 +63,12 @@ export function grpcAddress(url: string): { address: string; tls: boolean } | st
 
 /** Loads a target's protos, or reports why not at the `proto` field. */
 export function planProtos(
-  proto: string | string[] | undefined,
+  proto: string | string[],
   includes: string[] | undefined,
   baseDir: string,
   add: AddProblem,
   at: readonly (string | number)[],
 ): ProtoSet | undefined {
-  if (proto === undefined) {
-    add(at, 'a gRPC target needs proto: the .proto file(s) that define its methods');
-    return undefined;
-  }
   try {
     return loadProtos(Array.isArray(proto) ? proto : [proto], baseDir, includes);
   } catch (err) {

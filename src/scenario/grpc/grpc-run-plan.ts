@@ -1,8 +1,13 @@
 type FieldPath = readonly (string | number)[];
+import { fileURLToPath } from 'node:url';
 import { planChecks } from '../check-plan.js';
 import type { ScenarioConfig } from '../schema.js';
 import { type GrpcRequestPlan, grpcAddress, planGrpcCall, planProtos } from './grpc-plan.js';
 import { isGrpcUrl } from './grpc-schema.js';
+import type { ProtoSet } from './proto-catalogue.js';
+
+/** The demo shop's proto ships with the tool: `target: { demo: grpc }` needs no proto: of its own. */
+const DEMO_PROTO = fileURLToPath(new URL('../../../scenarios/protos/shop.proto', import.meta.url));
 
 /**
  * A scenario whose target is a grpc:// or grpcs:// URL (or the gRPC demo) runs its requests as gRPC calls. This
@@ -12,6 +17,11 @@ export interface GrpcRunPlan {
   /** host:port and TLS for grpc-js; absent when the demo provides the endpoint. */
   readonly endpoint: { address: string; tls: boolean } | undefined;
   readonly requests: readonly GrpcRequestPlan[];
+  /**
+   * No protos were given and the server's reflection has not been read yet: the calls are unplanned until the
+   * plan is made again with what reflection gives (commands/resolve-plan.ts).
+   */
+  readonly reflect?: boolean;
 }
 
 interface ProblemSink {
@@ -25,7 +35,12 @@ export function drivesGrpc(config: Pick<ScenarioConfig, 'target'>): boolean {
   return t?.demo === 'grpc' || (t?.url !== undefined && isGrpcUrl(t.url));
 }
 
-export function planGrpcRun(config: ScenarioConfig, baseDir: string, problems: ProblemSink): GrpcRunPlan | undefined {
+export function planGrpcRun(
+  config: ScenarioConfig,
+  baseDir: string,
+  problems: ProblemSink,
+  reflected?: ProtoSet | string,
+): GrpcRunPlan | undefined {
   if (!drivesGrpc(config)) return undefined;
   const add = (path: FieldPath, message: string): void => problems.add(path, message);
   const t = config.target;
@@ -36,13 +51,20 @@ export function planGrpcRun(config: ScenarioConfig, baseDir: string, problems: P
     if (typeof resolved === 'string') add(['target'], resolved);
     else endpoint = resolved;
   }
-  const proto = typeof t === 'object' ? t.proto : undefined;
+  const proto = typeof t === 'object' ? (t.proto ?? (t.demo === 'grpc' ? DEMO_PROTO : undefined)) : undefined;
   const includes = typeof t === 'object' ? t.protoIncludes : undefined;
-  const protos = planProtos(proto, includes, baseDir, add, ['target']);
+  if (proto === undefined && typeof reflected === 'string') add(['target'], reflected);
+  const protos =
+    proto === undefined
+      ? typeof reflected === 'object'
+        ? reflected
+        : undefined
+      : planProtos(proto, includes, baseDir, add, ['target']);
   if (config.requests === undefined) {
     add(['requests'], 'a gRPC target needs requests, each naming a method with call:');
     return undefined;
   }
+  if (proto === undefined && reflected === undefined) return { endpoint, requests: [], reflect: true };
   if (protos === undefined) return { endpoint, requests: [] };
   const requests = config.requests.flatMap((r, index): GrpcRequestPlan[] => {
     const at: FieldPath = ['requests', index];

@@ -42,7 +42,10 @@ export const grpcTargetFields = {
   proto: z
     .union([z.string(), z.array(z.string()).min(1)])
     .optional()
-    .meta({ description: 'gRPC: .proto files, relative to the scenario file' }),
+    .meta({
+      description:
+        "gRPC: .proto files, relative to the scenario file; without them a target's methods are read from its server reflection",
+    }),
   protoIncludes: z
     .array(z.string())
     .optional()

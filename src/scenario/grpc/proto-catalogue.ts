@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import protobuf from 'protobufjs';
+import descriptor from 'protobufjs/ext/descriptor/index.js';
 
 /**
  * The gRPC methods a scenario may call, read from its .proto files with protobufjs (the library
@@ -49,6 +50,33 @@ export function loadProtos(files: readonly string[], baseDir: string, includeDir
     throw new ProtoError(err instanceof Error ? err.message : String(err));
   }
   return new ProtoSet(root);
+}
+
+/** What the descriptor extension adds to Root (its typings declare the messages, not this static). */
+const RootFromDescriptor = protobuf.Root as unknown as { fromDescriptor(set: protobuf.Message): protobuf.Root };
+
+/**
+ * Builds the same catalogue from serialized FileDescriptorSets, as server reflection returns them: files are
+ * merged by name (two services often share a file or a dependency) and every type resolved, as for .proto files.
+ */
+export function protoSetFromDescriptors(sets: readonly Uint8Array[]): ProtoSet {
+  const files = new Map<string, protobuf.Message>();
+  for (const bytes of sets) {
+    const set = descriptor.FileDescriptorSet.decode(bytes) as protobuf.Message & { file?: protobuf.Message[] };
+    for (const file of set.file ?? []) {
+      const name = (file as protobuf.Message & { name?: string }).name ?? `#${files.size}`;
+      if (!files.has(name)) files.set(name, file);
+    }
+  }
+  try {
+    const root = RootFromDescriptor.fromDescriptor(descriptor.FileDescriptorSet.create({ file: [...files.values()] }));
+    root.resolveAll();
+    return new ProtoSet(root);
+  } catch (err) {
+    throw new ProtoError(
+      `the server's descriptors do not resolve: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
 }
 
 export class ProtoSet {

@@ -7,7 +7,7 @@ export const grpc: Workload = {
   describe: (plan) => `${partOf(plan.grpc, 'gRPC calls').requests.length} gRPC calls`,
   splits: false,
   // grpc-js and protobufjs load only when a run starts.
-  prepare: async (plan, { feed }) =>
-    (await import('./run.js')).prepareGrpcRun(plan, partOf(plan.grpc, 'gRPC calls'), feed),
+  prepare: async (plan, { feed, signal }) =>
+    (await import('./run.js')).prepareGrpcRun(plan, partOf(plan.grpc, 'gRPC calls'), feed, signal),
   section: grpcView,
 };

@@ -1,6 +1,6 @@
-import grpcJs from '@grpc/grpc-js';
 import { ABORT_DRAIN_MS } from '../../engines/engine.js';
 import { GrpcChannel } from '../../engines/grpc/grpc-caller.js';
+import { grpcCredentials } from '../../engines/grpc/grpc-credentials.js';
 import { GrpcRunner } from '../../engines/grpc/grpc-runner.js';
 import { peakUsers, runClosedUnits } from '../../engines/units/closed-units.js';
 import { runOpenUnits } from '../../engines/units/open-units.js';
@@ -32,16 +32,6 @@ function channelCount(load: LoadPlan): number {
   return Math.max(1, Math.min(MAX_CHANNELS, Math.ceil(concurrent / CALLS_PER_CHANNEL)));
 }
 
-function credentials(plan: ExecutionPlan, tls: boolean): grpcJs.ChannelCredentials {
-  if (!tls) return grpcJs.credentials.createInsecure();
-  const t = plan.transport?.tls;
-  // The plan holds the PEM text, read at plan time.
-  const pem = (text: string | undefined): Buffer | null => (text === undefined ? null : Buffer.from(text));
-  return grpcJs.credentials.createSsl(pem(t?.ca), pem(t?.key), pem(t?.cert), {
-    ...(t?.insecure === true && { checkServerIdentity: () => undefined }),
-  });
-}
-
 /** Calls to one gRPC server: each request is a scope; streams add their figures to the result. */
 export function grpcKit(
   plan: ExecutionPlan,
@@ -68,20 +58,26 @@ export function grpcKit(
   };
 }
 
-/** Starts the demo if the target names it, opens the channels and waits until the server answers (exit 3 if not). */
+/**
+ * Starts the demo if the target names it, opens the channels and waits until the server answers (exit 3 if not).
+ * A stop during that wait ends it at once: the run then makes no call and is written as interrupted.
+ */
 export async function prepareGrpcRun(
   plan: ExecutionPlan,
   grpc: GrpcRunPlan,
   feed: DataFeed | undefined,
+  signal?: AbortSignal,
 ): Promise<PreparedRun> {
   const demo: RunningDemo | undefined = plan.target.kind === 'demo' ? await startDemo(plan.target.demo) : undefined;
   const endpoint = grpc.endpoint ?? { address: new URL((demo as RunningDemo).url).host, tls: false };
   const channels = Array.from(
     { length: channelCount(plan.load) },
-    (_, i) => new GrpcChannel(endpoint.address, credentials(plan, endpoint.tls), i),
+    (_, i) => new GrpcChannel(endpoint.address, grpcCredentials(plan, endpoint.tls), i),
   );
   try {
-    await Promise.all(channels.map((c) => c.ready(READY_TIMEOUT_MS)));
+    await Promise.all(channels.map((c) => c.ready(READY_TIMEOUT_MS, signal)));
+    // Stopped while waiting: the channels are done with (no call will be made), so nothing keeps retrying.
+    if (signal?.aborted === true) for (const c of channels) c.close();
   } catch (err) {
     for (const c of channels) c.close();
     await demo?.stop();

@@ -1,3 +1,4 @@
+import { checkTargetReachable } from '../../engines/flow/reachability.js';
 import { runChecks } from '../../engines/http/checks.js';
 import { runWebSocketLoad } from '../../engines/websocket/ws-load.js';
 import type { WsSessionPlan, WsStep, WsTls } from '../../engines/websocket/ws-session.js';
@@ -69,10 +70,19 @@ export function webSocketKit(plan: ExecutionPlan, ws: WebSocketPlan, url: string
   };
 }
 
-/** Starts the websocket demo when the target names it; sessions go to its ws:// URL. */
+/**
+ * Starts the websocket demo when the target names it; sessions go to its ws:// URL. Before load the target must
+ * accept a TCP connection (a connect, not a session, so the server's counters see only the test), or exit 3.
+ */
 export async function prepareWebSocketRun(plan: ExecutionPlan, ws: WebSocketPlan): Promise<PreparedRun> {
   const demo: RunningDemo | undefined = plan.target.kind === 'demo' ? await startDemo(plan.target.demo) : undefined;
   const url = ws.url ?? `${demo?.url ?? ''}/`;
+  try {
+    await checkTargetReachable('WebSocket target', url);
+  } catch (err) {
+    await demo?.stop();
+    throw err;
+  }
   const shown = demo === undefined ? plan.targetDisplay : `${plan.targetDisplay} (${demo.url})`;
   return { kit: webSocketKit(plan, ws, url), targetDisplay: shown, stop: async () => demo?.stop() };
 }
