@@ -65,7 +65,11 @@ export type WorkerMessage =
   | { type: 'stopped' };
 
 export const RECEIPT_FIELDS = 4;
-const STOP_TIMEOUT_MS = 10_000;
+/**
+ * The worker's own stop is bounded (consumers wind down within ConsumerRunner's grace, the connection close within
+ * a second); past this the thread is terminated, so a stuck client library cannot hold the end of the run.
+ */
+const STOP_TIMEOUT_MS = 3000;
 
 /**
  * Consumers in a worker thread with their own broker connection and event loop, so a busy publisher in the main

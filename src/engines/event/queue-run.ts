@@ -31,6 +31,7 @@ export interface QueueRunDeps {
 }
 
 const LAG_READ_TIMEOUT_MS = 3000;
+const CLOSE_WAIT_MS = 1000;
 
 /** The password of a broker URL, as written and decoded: error texts from client libraries may quote either. */
 export function secretsOf(target: BrokerTarget): string[] {
@@ -47,6 +48,14 @@ export function secretsOf(target: BrokerTarget): string[] {
 export function describeError(err: unknown, target: BrokerTarget): string {
   const text = err instanceof Error ? err.message || err.name : String(err);
   return redactUrlsInText(scrubSecrets(text, secretsOf(target)));
+}
+
+/** Waits for `promise` (its outcome ignored) at most `ms`. */
+async function within(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([promise?.catch(() => undefined), late]);
+  clearTimeout(timer);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -67,6 +76,8 @@ export class QueueRun {
   private host: ConsumerHost | undefined;
   private lagSource = '';
   private lagBusy = false;
+  /** The reading under way, if any: the final one waits for it rather than reporting the one before. */
+  private lagReading: Promise<number | null> | undefined;
   lastBrokerLag: number | null = null;
   /** How many readings in a row found the broker's lag at zero (a drain can end on it, see EventEngine). */
   zeroLagStreak = 0;
@@ -152,8 +163,13 @@ export class QueueRun {
   }
 
   /** Reads the broker's lag (plus our own view) into the sink; returns the broker figure, null when unreadable. */
-  async sampleLag(): Promise<number | null> {
-    if (this.lagBusy) return this.lastBrokerLag;
+  sampleLag(): Promise<number | null> {
+    if (this.lagBusy) return Promise.resolve(this.lastBrokerLag);
+    this.lagReading = this.readLag();
+    return this.lagReading;
+  }
+
+  private async readLag(): Promise<number | null> {
     this.lagBusy = true;
     let broker: number | null = null;
     const adapter = this.producers[0] as BrokerAdapter;
@@ -199,13 +215,15 @@ export class QueueRun {
    */
   async finish(cleanup: boolean): Promise<void> {
     await this.host?.stop();
+    await this.lagReading; // bounded by LAG_READ_TIMEOUT_MS, and never rejects
     const brokerFinal = await this.sampleLag();
     // Produce-only: the application's consumers account for the messages, and its group's lag (just read) says how
     // far they got; nothing of ours awaited them, so nothing is lost, undelivered or in the e2e tail.
     if (this.plan.consumers > 0) this.accountForOutstanding(brokerFinal);
+    // Bounded: a broker that is gone (or slow) must not hold the end of the run for a client's own timeouts.
     if (cleanup && this.plan.target.create)
-      await (this.producers[0] as BrokerAdapter).destroy?.().catch(() => undefined);
-    await Promise.all(this.producers.map((p) => p.close()));
+      await within((this.producers[0] as BrokerAdapter).destroy?.(), CLOSE_WAIT_MS);
+    await within(Promise.all(this.producers.map((p) => p.close())), CLOSE_WAIT_MS);
   }
 
   private accountForOutstanding(brokerFinal: number | null): void {
