@@ -30,6 +30,43 @@ afterAll(async () => {
   await redis.quit();
 });
 
+/** Our own redis-server on `port`, no persistence: a broker this test may kill (by its pid) and restart. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  probe.on('error', () => undefined);
+  const up = await waitFor(async () => {
+    try {
+      await probe.connect();
+      return (await probe.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }, 10_000);
+  probe.disconnect();
+  if (!up) throw new Error(`redis-server on port ${port} did not start`);
+  return child;
+}
+
+/** Kills our redis-server by its pid and waits until it is gone. */
+async function killRedis(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+const own: ChildProcess[] = [];
+afterAll(async () => {
+  for (const c of own) await killRedis(c);
+});
+
 /** pending + unread entries of `group` on `stream`, as XINFO GROUPS reports them. */
 async function brokerLag(stream: string, group: string): Promise<number> {
   const reply = (await redis.call('XINFO', 'GROUPS', stream)) as unknown[][];
@@ -105,5 +142,85 @@ describe('event faults: the drain is bounded', () => {
     expect(e?.consumed).toBeGreaterThan(0);
     expect((e?.consumed ?? 0) + (e?.undelivered ?? 0) + (e?.lost ?? 0)).toBe(300);
     expect(e?.undelivered).toBeGreaterThan(200);
+  });
+});
+
+describe('event faults: a broker that dies', () => {
+  it('never comes back: the run ends on time, exit 3, the summary says "never reconnected", the result says why', async () => {
+    const port = await freePort();
+    const server = await startRedis(port);
+    own.push(server);
+    const file = writeEventScenario({
+      broker: `redis://127.0.0.1:${port}`,
+      queue: ['stream: dies', 'group: g', 'consumers: 1'],
+      load: '{ rate: 100, duration: 6s }',
+      drain: '3s',
+      slos: ['lost = 0'],
+    });
+    const t0 = Date.now();
+    const {
+      run,
+      out,
+      events: e,
+    } = await runEvents(file, {
+      onSpawn: () =>
+        void (async () => {
+          const probe = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 0, retryStrategy: () => null });
+          probe.on('error', () => undefined);
+          await waitFor(async () => (await probe.xlen('dies').catch(() => 0)) >= 200, 20_000);
+          probe.disconnect();
+          await killRedis(server);
+        })(),
+    });
+    const tookMs = Date.now() - t0;
+    expect(run.code, run.stdout + run.stderr).toBe(3);
+    // duration + publish timeout (5 s) + drain + the bounded end, with room for a busy machine.
+    expect(tookMs).toBeLessThan(6000 + 5000 + 3000 + 6000);
+    expect(run.stdout).toMatch(/broker connection lost \d+×, never reconnected/);
+    expect(run.stdout).not.toMatch(/reconnected with backoff|lost \d+×, reconnected/);
+    expect(run.stdout).toMatch(
+      /FAIL {2}the run could not be completed: the broker redis:\/\/127\.0\.0\.1:\d+ was lost/,
+    );
+    expect(run.stderr).toMatch(/^backend-bench: the run could not be completed: .*never came back/m);
+    expect(e?.connectionDrops).toBeGreaterThanOrEqual(2); // the producer's connection and the consumer's
+    expect(e?.reconnects).toBe(0);
+    expect(e?.connectionsDown).toBe(e?.connectionDrops);
+    expect(e?.publishErrors.connection).toBeGreaterThan(100);
+    const result = readResult(out);
+    expect(result.pass).toBe(false);
+    expect(result.failure).toMatch(/never came back/);
+  });
+
+  it('comes back on the same port: every drop is reconnected, counted as such, and the run is judged on its SLOs', async () => {
+    const port = await freePort();
+    const server = await startRedis(port);
+    own.push(server);
+    const file = writeEventScenario({
+      broker: `redis://127.0.0.1:${port}`,
+      queue: ['stream: returns', 'group: g', 'consumers: 1'],
+      load: '{ rate: 100, duration: 6s }',
+      drain: '3s',
+      slos: ['publish_p99 < 10s'],
+    });
+    const { run, events: e } = await runEvents(file, {
+      onSpawn: () =>
+        void (async () => {
+          const probe = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 0, retryStrategy: () => null });
+          probe.on('error', () => undefined);
+          await waitFor(async () => (await probe.xlen('returns').catch(() => 0)) >= 150, 20_000);
+          probe.disconnect();
+          await killRedis(server);
+          await sleep(1000);
+          own.push(await startRedis(port));
+        })(),
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(e?.connectionDrops).toBeGreaterThanOrEqual(2);
+    expect(e?.reconnects).toBe(e?.connectionDrops);
+    expect(e?.connectionsDown).toBe(0);
+    expect(run.stdout).toMatch(
+      new RegExp(`broker connection lost ${e?.connectionDrops}×, reconnected ${e?.connectionDrops}×`),
+    );
+    expect((e?.consumed ?? 0) + (e?.lost ?? 0) + (e?.undelivered ?? 0)).toBe(e?.acked);
   });
 });

@@ -61,7 +61,7 @@ export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
   | { type: 'receipts'; data: Float64Array; held: number }
-  | { type: 'connection'; state: 'lost' | 'restored'; message: string }
+  | { type: 'connection'; state: 'lost' | 'restored' | 'recreated'; message: string }
   | { type: 'stopped' };
 
 export const RECEIPT_FIELDS = 4;
@@ -120,6 +120,7 @@ export class WorkerConsumerHost implements ConsumerHost {
       this.heldCount = msg.held;
     } else if (msg.type === 'connection') {
       if (msg.state === 'lost') this.events.lost(new Error(msg.message));
+      else if (msg.state === 'recreated') this.events.groupRecreated(msg.message);
       else this.events.restored();
     } else if (msg.type === 'stopped') {
       this.heldCount = 0;

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const adapter: BrokerAdapter = await factory(data.target, {
     lost: (err) => send({ type: 'connection', state: 'lost', message: err.message }),
     restored: () => send({ type: 'connection', state: 'restored', message: '' }),
+    groupRecreated: (how) => send({ type: 'connection', state: 'recreated', message: how }),
   });
   try {
     await adapter.connect();

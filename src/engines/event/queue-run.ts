@@ -99,7 +99,8 @@ export class QueueRun {
         deps.events.connectionLost(plan.index);
         deps.samples.errorSample('connect_reset', `${role} ${plan.name}: connection lost: ${describeError(err, t)}`);
       },
-      restored: () => undefined,
+      restored: () => deps.events.connectionRestored(plan.index),
+      groupRecreated: () => deps.events.groupRecreated(plan.index),
     });
     const producers: BrokerAdapter[] = [];
     let run: QueueRun | undefined;
