@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResult } from './support/cli.js';
@@ -272,5 +273,71 @@ describe('event faults: a consumer group lost mid-run (Redis)', () => {
     expect(e?.consumed).toBeGreaterThan(300);
     // `lost = 0` judges it: a fast consumer may have read everything before the delete, otherwise exit 1.
     expect(run.code, run.stdout + run.stderr).toBe((e?.lost ?? 0) > 0 ? 1 : 0);
+  });
+});
+
+describe('event faults: a queue deleted mid-run (RabbitMQ)', () => {
+  const RABBIT = 'amqp://guest:guest@127.0.0.1:5672';
+  let conn: ChannelModel;
+  let ch: Channel;
+  const queues: string[] = [];
+  beforeAll(async () => {
+    conn = await connect(RABBIT);
+    ch = await conn.createChannel();
+  });
+  afterAll(async () => {
+    for (const q of queues) await ch.deleteQueue(q).catch(() => undefined);
+    await conn.close();
+  });
+
+  /** A slow pair of consumers keeps a backlog in the queue; once it holds 50 messages the queue is deleted. */
+  async function runAndDelete(extra: string[]) {
+    const queue = uniqueName('rmqdel');
+    queues.push(queue);
+    const file = writeEventScenario({
+      broker: RABBIT,
+      queue: [`queue: ${queue}`, 'consumers: 2', 'prefetch: 5', 'processingDelay: 20ms', ...extra],
+      load: '{ rate: 150, duration: 4s }',
+      drain: '5s',
+      slos: ['lost = 0'],
+    });
+    await ch.assertQueue(queue, { durable: true }); // declared as the tool declares it, so it can be watched
+    let deleted = -1;
+    const deleting = (async () => {
+      await waitFor(
+        async () => (await ch.checkQueue(queue).catch(() => ({ messageCount: 0 }))).messageCount >= 50,
+        20_000,
+      );
+      deleted = (await ch.deleteQueue(queue)).messageCount;
+    })();
+    const t0 = Date.now();
+    const result = await runEvents(file);
+    await deleting;
+    return { ...result, deleted, tookMs: Date.now() - t0 };
+  }
+
+  it('our queue: declared again, consumed anew; what the deleted queue held is lost, and the run says so', async () => {
+    const { run, events: e, deleted } = await runAndDelete([]);
+    expect(deleted).toBeGreaterThanOrEqual(50);
+    expect(e?.groupsRecreated).toBe(1);
+    expect(e?.acked).toBe(600);
+    expect(e?.lost).toBeGreaterThanOrEqual(deleted);
+    expect((e?.consumed ?? 0) + (e?.lost ?? 0) + (e?.undelivered ?? 0)).toBe(600);
+    // Consumption went on after the delete: most of the messages published after it arrived.
+    expect(e?.consumed).toBeGreaterThan(300);
+    expect(run.code, run.stdout + run.stderr).toBe(1); // lost = 0 fails
+    expect(run.stdout).toMatch(/consumer group recreated 1×/);
+  });
+
+  it('a queue not ours to create: the cancelled consumers are down, and the run fails saying so (exit 3)', async () => {
+    const { run, events: e, tookMs, out } = await runAndDelete(['create: false']);
+    expect(run.code, run.stdout + run.stderr).toBe(3);
+    expect(tookMs).toBeLessThan(4000 + 5000 + 8000);
+    expect(e?.groupsRecreated).toBe(0);
+    expect(e?.connectionsDown).toBe(2);
+    expect(run.stdout).toMatch(/never reconnected/);
+    expect(run.stderr).toMatch(/2 connections or consumers of orders still down at the end/);
+    const samples = Object.keys(readResult(out).errorSamples);
+    expect(samples.some((k) => /consumer orders: connection lost: queue ".*" was deleted/.test(k))).toBe(true);
   });
 });

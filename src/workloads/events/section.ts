@@ -66,6 +66,7 @@ export function withEvents(result: RunResult, events: EventAggregator, plan: Eve
   const down = Object.entries(section.byQueue).filter(([, q]) => q.connectionsDown > 0);
   if (down.length === 0) return { ...result, events: section };
   const queues = down.map(([name]) => name).join(', ');
-  const failure = `the broker ${plan.display} was lost and never came back (${section.connectionsDown} connection${section.connectionsDown === 1 ? '' : 's'} of ${queues} still down at the end)`;
+  const n = section.connectionsDown;
+  const failure = `the broker ${plan.display} was lost and never came back (${n} connection${n === 1 ? '' : 's'} or consumer${n === 1 ? '' : 's'} of ${queues} still down at the end)`;
   return { ...result, pass: false, failure, events: section };
 }
