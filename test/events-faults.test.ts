@@ -5,6 +5,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
+import { type NatsConnection, connect as natsConnect } from '@nats-io/transport-node';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -339,5 +341,62 @@ describe('event faults: a queue deleted mid-run (RabbitMQ)', () => {
     expect(run.stderr).toMatch(/2 connections or consumers of orders still down at the end/);
     const samples = Object.keys(readResult(out).errorSamples);
     expect(samples.some((k) => /consumer orders: connection lost: queue ".*" was deleted/.test(k))).toBe(true);
+  });
+});
+
+describe('event faults: a durable or stream deleted mid-run (NATS JetStream)', () => {
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  const natsStreams: string[] = [];
+  beforeAll(async () => {
+    nc = await natsConnect({ servers: '127.0.0.1:4222' });
+    jsm = await jetstreamManager(nc);
+  });
+  afterAll(async () => {
+    for (const st of natsStreams) await jsm.streams.delete(st).catch(() => undefined);
+    await nc.close();
+  });
+
+  /** Runs 5 s at 100/s; once the stream holds 150 messages, `damage` is done to it (the tool names it after the subject). */
+  async function runAndDamage(what: string, damage: (stream: string) => Promise<unknown>) {
+    const subject = uniqueName(what).replace(/-/g, '.');
+    const stream = subject.replace(/[^A-Za-z0-9_-]/g, '_');
+    natsStreams.push(stream);
+    const file = writeEventScenario({
+      broker: 'nats://127.0.0.1:4222',
+      queue: [`subject: ${subject}`, 'group: d', 'consumers: 2'],
+      load: '{ rate: 100, duration: 5s }',
+      drain: '5s',
+      slos: ['lost = 0'],
+    });
+    let damaged = false;
+    const damaging = (async () => {
+      const count = async (): Promise<number> => (await jsm.streams.info(stream)).state.messages;
+      await waitFor(async () => (await count().catch(() => 0)) >= 150, 20_000);
+      await damage(stream);
+      damaged = true;
+    })();
+    const result = await runEvents(file);
+    await damaging;
+    expect(damaged).toBe(true);
+    return result;
+  }
+
+  it('the durable deleted: created again from the sequence after the last one read; nothing lost or read twice', async () => {
+    const { run, events: e } = await runAndDamage('natsdur', (st) => jsm.consumers.delete(st, 'd'));
+    expect(e?.groupsRecreated).toBe(1);
+    expect(e).toMatchObject({ acked: 500, consumed: 500, lost: 0, undelivered: 0, duplicates: 0 });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/consumer group recreated 1×/);
+  });
+
+  it('the stream deleted: stream and durable made again, consumption goes on; the gap is counted, not hidden', async () => {
+    const { events: e } = await runAndDamage('natsstream', (st) => jsm.streams.delete(st));
+    expect(e?.groupsRecreated).toBe(1);
+    expect(e?.undelivered).toBe(0);
+    // Publishes while no stream captured the subject were refused (no responders), and counted so.
+    expect((e?.acked ?? 0) + (e?.failed ?? 0)).toBe(500);
+    expect((e?.consumed ?? 0) + (e?.lost ?? 0)).toBe(e?.acked);
+    expect(e?.consumed).toBeGreaterThan(250);
   });
 });
