@@ -4,7 +4,6 @@
  * deleted mid-run. Shared brokers are used with unique names only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, connect as natsConnect } from '@nats-io/transport-node';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
