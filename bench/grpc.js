@@ -1,10 +1,10 @@
 // (g) gRPC unary closed-model throughput: backend-bench against a plain @grpc/grpc-js client loop of the same
 // concurrency (bench/grpc-plain.js), same target (bench/targets/grpc-target.js, pinned to its core), same time,
 // in rotated order; medians, CPU per call and the ratio printed. The tool keeps its full accounting on.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runBounded, startPinned, tempDir, waitForPort } from './lib/proc.js';
-import { CLI, GEN_CPU, ROOT, TARGET_CPU } from './lib/setup.js';
+import { startPinned, tempDir, waitForPort } from './lib/proc.js';
+import * as lib from './lib/rounds.js';
+import { ROOT, TARGET_CPU } from './lib/setup.js';
 import { median, round, table } from './lib/stats.js';
 
 const PROTO = join(ROOT, 'scenarios', 'protos', 'shop.proto');
@@ -12,39 +12,29 @@ const PROTO = join(ROOT, 'scenarios', 'protos', 'shop.proto');
 const TOOLS = {
   'plain grpc-js': {
     command: (port, c, d) => [process.execPath, [join(ROOT, 'bench', 'grpc-plain.js'), `127.0.0.1:${port}`, c, d]],
-    read: ({ stdout }) => {
-      const r = JSON.parse(stdout.trim().split('\n').pop());
-      return { calls: r.calls, seconds: r.seconds };
-    },
+    read: ({ stdout }) => lib.lastLineFigures(stdout, 'calls'),
   },
   'backend-bench': {
-    command: (port, c, d, out) => [
-      process.execPath,
-      [CLI, 'run', '--url', `grpc://127.0.0.1:${port}/shop.Inventory/GetItem`, '--proto', PROTO].concat(
-        ['--data', '{"sku":"sku-1"}', '--connections', String(c), '--duration', `${d}s`],
-        ['--no-default-slos', '-q', '--out', out],
+    command: (port, c, d, out) =>
+      lib.backendBenchRun(
+        [
+          '--url',
+          `grpc://127.0.0.1:${port}/shop.Inventory/GetItem`,
+          '--proto',
+          PROTO,
+          '--data',
+          '{"sku":"sku-1"}',
+        ].concat(['--connections', String(c), '--duration', `${d}s`, '--no-default-slos']),
+        out,
       ),
-    ],
-    read: ({ out }) => {
-      const r = JSON.parse(readFileSync(out, 'utf8'));
-      return { calls: r.metrics.requests - r.metrics.errors, seconds: r.durationMs / 1000 };
-    },
+    read: ({ out }) => lib.resultFigures(out),
   },
 };
 
 async function once(tool, port, c, d, dir, roundNo) {
   const out = join(dir, `${tool.replace(/\W/g, '-')}-${roundNo}.json`);
-  const [command, args] = TOOLS[tool].command(port, c, d, out);
-  const run = await runBounded(command, args, { cpus: GEN_CPU, timeoutMs: (d + 15) * 1000 });
-  let figures;
-  try {
-    figures = run.code === 0 ? TOOLS[tool].read({ stdout: run.stdout, out }) : undefined;
-  } catch {
-    figures = undefined;
-  }
-  const rate = figures ? figures.calls / figures.seconds : NaN;
-  const cpuUsPerCall = figures && run.cpuSeconds !== undefined ? (run.cpuSeconds * 1e6) / figures.calls : NaN;
-  return { round: roundNo, tool, rate, calls: figures?.calls ?? NaN, cpuUsPerCall, exit: run.code };
+  const m = await lib.measure(TOOLS[tool], [port, c, d, out], { out, timeoutMs: (d + 15) * 1000 });
+  return { round: roundNo, tool, rate: m.rate, calls: m.done, cpuUsPerCall: m.cpuUsPerUnit, exit: m.exit };
 }
 
 /** Rotated rounds of both tools against one pinned gRPC target. */
@@ -54,26 +44,26 @@ export async function grpcThroughput({ rounds, seconds, connections, port, log }
   });
   await waitForPort(port);
   const dir = tempDir('bb-bench-grpc-');
-  const runs = [];
   const names = Object.keys(TOOLS);
+  let runs;
   try {
-    for (let r = 0; r < rounds; r++) {
-      for (let i = 0; i < names.length; i++) {
-        const tool = names[(r + i) % names.length];
-        const run = await once(tool, port, connections, seconds, dir, r + 1);
-        log(
-          `  round ${r + 1} ${tool.padEnd(14)} ${round(run.rate)} calls/s  ${round(run.cpuUsPerCall, 1)} µs CPU/call`,
-        );
-        runs.push(run);
-      }
-    }
+    runs = await lib.rotatedRounds(names, rounds, async (tool, r) => {
+      const run = await once(tool, port, connections, seconds, dir, r);
+      log(
+        `  round ${r} ${tool.padEnd(14)} ${lib.rateOrFailure(run.rate, 'calls/s', run.exit)}  ${round(run.cpuUsPerCall, 1)} µs CPU/call`,
+      );
+      return run;
+    });
   } finally {
     await target.stop();
   }
   const summary = Object.fromEntries(
     names.map((tool) => {
       const mine = runs.filter((r) => r.tool === tool && Number.isFinite(r.rate));
-      return [tool, { rate: median(mine.map((r) => r.rate)), cpuUsPerCall: median(mine.map((r) => r.cpuUsPerCall)) }];
+      return [
+        tool,
+        { rate: lib.spread(runs, tool, 'rate').median, cpuUsPerCall: median(mine.map((r) => r.cpuUsPerCall)) },
+      ];
     }),
   );
   const ratio = summary['backend-bench'].rate / summary['plain grpc-js'].rate;

@@ -2,11 +2,12 @@
 // (bench/h2-plain-loop.js, the floor any Node client stands on) against nginx serving h2 over TLS with a
 // self-signed certificate, same connections × streams and duration, tools in rotated order, medians and the
 // ratios printed. CPU per request is shown whole-process and net of start-up (less a 1 s baseline run of each tool). The target is pinned to its core as in (a); both generators run on one core.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
-import { runBounded, sleep, startPinned, tempDir, waitForPort } from './lib/proc.js';
-import { CLI, GEN_CPU, ROOT, TARGET_CPU } from './lib/setup.js';
+import { runBounded, startPinned, tempDir, waitForPort } from './lib/proc.js';
+import * as lib from './lib/rounds.js';
+import { GEN_CPU, ROOT, TARGET_CPU } from './lib/setup.js';
 import { median, round, table } from './lib/stats.js';
 
 const PLAIN_LOOP = join(ROOT, 'bench', 'h2-plain-loop.js');
@@ -18,39 +19,34 @@ const TOOLS = {
       const done = /requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded/.exec(stdout);
       const time = /finished in ([\d.]+)(m?s)/.exec(stdout);
       if (!done || !time) return undefined;
-      return { requests: Number(done[2]), seconds: Number(time[1]) / (time[2] === 'ms' ? 1000 : 1) };
+      return { done: Number(done[2]), seconds: Number(time[1]) / (time[2] === 'ms' ? 1000 : 1) };
     },
   },
   'backend-bench': {
-    command: (url, c, m, d, out) => [
-      process.execPath,
-      [CLI, 'run', '--url', url, '--http2', '--insecure', '--connections', String(c), '--streams', String(m)].concat([
-        '--duration',
-        `${d}s`,
-        '--workers',
-        '1',
-        '-q',
-        '--out',
+    command: (url, c, m, d, out) =>
+      lib.backendBenchRun(
+        ['--url', url, '--http2', '--insecure', '--connections', String(c), '--streams', String(m)].concat([
+          '--duration',
+          `${d}s`,
+          '--workers',
+          '1',
+        ]),
         out,
-      ]),
-    ],
-    read: ({ out }) => {
-      const r = JSON.parse(readFileSync(out, 'utf8'));
-      return { requests: r.metrics.requests - r.metrics.errors, seconds: r.durationMs / 1000 };
-    },
+      ),
+    read: ({ out }) => lib.resultFigures(out),
   },
   // Node's http2 module alone, with nothing timed, checked or recorded: the floor backend-bench builds on.
   'node:http2 loop': {
     command: (url, c, m, d) => [process.execPath, [PLAIN_LOOP, url, String(c), String(m), String(d)]],
-    read: ({ stdout }) => JSON.parse(stdout),
+    read: ({ stdout }) => lib.lastLineFigures(stdout, 'requests'),
   },
 };
 
-/** nginx with http2 over TLS (nginx 1.22 syntax: `listen … ssl http2`) and a certificate made here. */
+/** nginx with http2 over TLS (nginx 1.22 syntax: `listen … ssl http2`) and a certificate made here; the body from
+ * the config, as for the HTTP/1.1 target (lib/proc.js). */
 export async function startNginxH2(port) {
   const dir = tempDir('bb-bench-nginx-h2-');
-  for (const d of ['www', 'tmp', 'logs']) mkdirSync(join(dir, d));
-  writeFileSync(join(dir, 'www', 'index.json'), '{"hello":"w"}');
+  for (const d of ['tmp', 'logs']) mkdirSync(join(dir, d));
   const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keyType: 'ec',
     curve: 'P-256',
@@ -67,7 +63,7 @@ http { access_log off; default_type application/json; keepalive_requests 1000000
   client_body_temp_path ${dir}/tmp/body; proxy_temp_path ${dir}/tmp/proxy; fastcgi_temp_path ${dir}/tmp/fastcgi;
   uwsgi_temp_path ${dir}/tmp/uwsgi; scgi_temp_path ${dir}/tmp/scgi;
   server { listen 127.0.0.1:${port} ssl http2; ssl_certificate ${dir}/cert.pem; ssl_certificate_key ${dir}/key.pem;
-    root ${dir}/www; location / { try_files /index.json =404; } } }
+    location / { return 200 '{"hello":"w"}'; } } }
 `,
   );
   const proc = startPinned('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { cpus: TARGET_CPU });
@@ -82,18 +78,10 @@ http { access_log off; default_type application/json; keepalive_requests 1000000
 
 async function runOnce(tool, url, setup, dir, r, seconds = setup.seconds) {
   const out = join(dir, `${tool}-${r}.json`);
-  const [command, args] = TOOLS[tool].command(url, setup.connections, setup.streams, seconds, out);
-  const run = await runBounded(command, args, { cpus: GEN_CPU, timeoutMs: (seconds + 10) * 1000 });
-  let figures;
-  try {
-    figures = run.code === 0 ? TOOLS[tool].read({ stdout: run.stdout, out }) : undefined;
-  } catch {
-    figures = undefined;
-  }
-  const rps = figures ? figures.requests / figures.seconds : NaN;
-  const cpuUsPerRequest = figures && run.cpuSeconds !== undefined ? (run.cpuSeconds * 1e6) / figures.requests : NaN;
-  const { cpuSeconds } = run;
-  return { round: r, tool, rps, cpuUsPerRequest, cpuSeconds, requests: figures?.requests, exit: run.code };
+  const argv = [url, setup.connections, setup.streams, seconds, out];
+  const m = await lib.measure(TOOLS[tool], argv, { out, timeoutMs: (seconds + 10) * 1000 });
+  const { rate: rps, cpuUsPerUnit: cpuUsPerRequest, cpuSeconds, done: requests, exit } = m;
+  return { round: r, tool, rps, cpuUsPerRequest, cpuSeconds, requests, exit };
 }
 
 /**
@@ -112,7 +100,7 @@ const BASELINE_S = 1;
 export async function http2Throughput({ rounds, seconds, connections, streams, port, log }) {
   const target = await startNginxH2(port);
   const dir = tempDir();
-  const runs = [];
+  let runs;
   const baselines = {};
   const setup = { rounds, seconds, connections, streams };
   try {
@@ -121,28 +109,26 @@ export async function http2Throughput({ rounds, seconds, connections, streams, p
     // Runs barely longer than the baseline leave too few requests beyond it for a net figure.
     if (seconds >= 3 * BASELINE_S)
       for (const tool of names) baselines[tool] = await runOnce(tool, target.url, setup, dir, 0, BASELINE_S);
-    for (let r = 1; r <= rounds; r++) {
-      for (let i = 0; i < names.length; i++) {
-        const tool = names[(i + r - 1) % names.length];
+    runs = await lib.rotatedRounds(
+      names,
+      rounds,
+      async (tool, r) => {
         const run = await runOnce(tool, target.url, setup, dir, r);
         run.netCpuUsPerRequest = netCpuUsPerRequest(run, baselines[tool]);
-        runs.push(run);
-        log(
-          `  h2 round ${r} ${tool.padEnd(15)} ${Number.isFinite(run.rps) ? `${round(run.rps)} rps` : `failed (exit ${run.exit})`}`,
-        );
-        await sleep(1000);
-      }
-    }
+        log(`  h2 round ${r} ${tool.padEnd(15)} ${lib.rateOrFailure(run.rps, 'rps', run.exit)}`);
+        return run;
+      },
+      1000,
+    );
   } finally {
     await target.stop();
   }
   const tools = Object.fromEntries(
     Object.keys(TOOLS).map((tool) => {
       const mine = runs.filter((x) => x.tool === tool);
-      const rps = mine.map((x) => x.rps).filter(Number.isFinite);
       const cpu = median(mine.map((x) => x.cpuUsPerRequest));
       const net = median(mine.map((x) => x.netCpuUsPerRequest));
-      const [medianRps, minRps, maxRps] = [median(rps), Math.min(...rps), Math.max(...rps)];
+      const { median: medianRps, min: minRps, max: maxRps } = lib.spread(runs, tool, 'rps');
       return [tool, { medianRps, minRps, maxRps, cpuUsPerRequest: cpu, netCpuUsPerRequest: net }];
     }),
   );

@@ -1,96 +1,55 @@
 // (a) Closed-model throughput against wrk and autocannon: same target, connections and duration, generators on
 // the same pinned core, tools in rotated order within each round, medians over the rounds, ratios printed.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runBounded, sleep, tempDir } from './lib/proc.js';
-import { AUTOCANNON, CLI, GEN_CPU, startTarget } from './lib/setup.js';
+import { runBounded, tempDir } from './lib/proc.js';
+import * as lib from './lib/rounds.js';
+import { AUTOCANNON, GEN_CPU, startTarget } from './lib/setup.js';
 import { median, round, table } from './lib/stats.js';
 
-/** Each tool: its command line, and how to read requests and seconds from what it printed. */
+/** Each tool: its command line, and how to read the requests it made and the seconds they took. */
 const TOOLS = {
   wrk: {
     command: (url, c, d) => ['wrk', ['-t1', `-c${c}`, `-d${d}s`, '--latency', url]],
     read: ({ stdout }) => {
       const m = /(\d+) requests in ([\d.]+)(m?s)/.exec(stdout);
-      return m ? { requests: Number(m[1]), seconds: Number(m[2]) / (m[3] === 'ms' ? 1000 : 1) } : undefined;
+      return m ? { done: Number(m[1]), seconds: Number(m[2]) / (m[3] === 'ms' ? 1000 : 1) } : undefined;
     },
   },
   autocannon: {
     command: (url, c, d) => [AUTOCANNON, ['-j', '-c', String(c), '-d', String(d), url]],
     read: ({ stdout }) => {
       const r = JSON.parse(stdout.slice(stdout.indexOf('{')));
-      return { requests: r.requests.total, seconds: r.duration };
+      return { done: r.requests.total, seconds: r.duration };
     },
   },
   'backend-bench': {
     // One thread, as autocannon and wrk -t1 run: the comparison is per core.
-    command: (url, c, d, out) => [
-      process.execPath,
-      [
-        CLI,
-        'run',
-        '--url',
-        url,
-        '--connections',
-        String(c),
-        '--duration',
-        `${d}s`,
-        '--workers',
-        '1',
-        '-q',
-        '--out',
-        out,
-      ],
-    ],
-    read: ({ out }) => {
-      const r = JSON.parse(readFileSync(out, 'utf8'));
-      return { requests: r.metrics.requests, seconds: r.durationMs / 1000 };
-    },
+    command: (url, c, d, out) =>
+      lib.backendBenchRun(['--url', url, '--connections', String(c), '--duration', `${d}s`, '--workers', '1'], out),
+    read: ({ out }) => lib.resultFigures(out, { withErrors: true }),
   },
 };
 
-async function runOnce(tool, url, c, d, dir, round) {
-  const out = join(dir, `${tool}-${round}.json`);
-  const [command, args] = TOOLS[tool].command(url, c, d, out);
-  const run = await runBounded(command, args, { cpus: GEN_CPU, timeoutMs: (d + 10) * 1000 });
-  let figures;
-  try {
-    figures = run.code === 0 ? TOOLS[tool].read({ stdout: run.stdout, out }) : undefined;
-  } catch {
-    figures = undefined;
-  }
-  const rps = figures ? figures.requests / figures.seconds : NaN;
-  const cpuUsPerRequest = figures && run.cpuSeconds !== undefined ? (run.cpuSeconds * 1e6) / figures.requests : NaN;
-  return {
-    round,
-    tool,
-    rps,
-    requests: figures?.requests ?? NaN,
-    cpuSeconds: run.cpuSeconds,
-    cpuUsPerRequest,
-    exit: run.code,
-  };
+async function runOnce(tool, url, c, d, dir, r) {
+  const out = join(dir, `${tool}-${r}.json`);
+  const m = await lib.measure(TOOLS[tool], [url, c, d, out], { out, timeoutMs: (d + 10) * 1000 });
+  const { rate: rps, done: requests, cpuSeconds, cpuUsPerUnit: cpuUsPerRequest, exit } = m;
+  return { round: r, tool, rps, requests, cpuSeconds, cpuUsPerRequest, exit };
 }
 
 /** All rounds against one target kind ("node" or "nginx"). */
 export async function throughput(kind, { rounds, seconds, connections, port, log }) {
   const target = await startTarget(kind, port);
   const dir = tempDir();
-  const runs = [];
+  let runs;
   try {
     await runBounded('wrk', ['-t1', `-c${connections}`, '-d2s', target.url], { cpus: GEN_CPU, timeoutMs: 12_000 }); // warm-up
-    const names = Object.keys(TOOLS);
-    for (let r = 1; r <= rounds; r++) {
-      for (let i = 0; i < names.length; i++) {
-        const tool = names[(i + r - 1) % names.length];
-        const run = await runOnce(tool, target.url, connections, seconds, dir, r);
-        runs.push(run);
-        log(
-          `  ${kind} round ${r} ${tool.padEnd(13)} ${Number.isFinite(run.rps) ? `${round(run.rps)} rps` : `failed (exit ${run.exit})`}`,
-        );
-        await sleep(1000);
-      }
-    }
+    const each = async (tool, r) => {
+      const run = await runOnce(tool, target.url, connections, seconds, dir, r);
+      log(`  ${kind} round ${r} ${tool.padEnd(13)} ${lib.rateOrFailure(run.rps, 'rps', run.exit)}`);
+      return run;
+    };
+    runs = await lib.rotatedRounds(Object.keys(TOOLS), rounds, each, 1000);
   } finally {
     await target.stop();
   }
@@ -100,17 +59,9 @@ export async function throughput(kind, { rounds, seconds, connections, port, log
 function summarize(kind, runs, setup) {
   const tools = Object.fromEntries(
     Object.keys(TOOLS).map((tool) => {
-      const mine = runs.filter((r) => r.tool === tool);
-      const rps = mine.map((r) => r.rps).filter(Number.isFinite);
-      return [
-        tool,
-        {
-          medianRps: median(rps),
-          minRps: Math.min(...rps),
-          maxRps: Math.max(...rps),
-          cpuUsPerRequest: median(mine.map((r) => r.cpuUsPerRequest)),
-        },
-      ];
+      const { median: medianRps, min: minRps, max: maxRps } = lib.spread(runs, tool, 'rps');
+      const cpuUsPerRequest = median(runs.filter((r) => r.tool === tool).map((r) => r.cpuUsPerRequest));
+      return [tool, { medianRps, minRps, maxRps, cpuUsPerRequest }];
     }),
   );
   const bb = tools['backend-bench'].medianRps;

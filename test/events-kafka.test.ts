@@ -19,6 +19,7 @@ const topics = {
   slow: `bb-e2e-slow-${suffix}`,
   watched: `bb-e2e-watched-${suffix}`,
   outage: `bb-e2e-outage-${suffix}`,
+  workers: `bb-e2e-workers-${suffix}`,
 };
 // Taking a broker away needs the mock's controls; a real cluster is not ours to stop.
 const realCluster = Boolean(process.env.BACKEND_BENCH_KAFKA_BROKERS?.trim());
@@ -95,6 +96,24 @@ describe(`backend-bench run on Kafka (${kafkaTestTarget()})`, () => {
     expect(e?.lag.series.some((s) => s.lag !== null)).toBe(true);
     expect(await independentLag(topics.healthy, `${topics.healthy}-group`)).toBe(0);
     expect(run.stdout).toMatch(/PASS\s+3\/3 SLOs met/);
+  });
+
+  // One consumer: two members joining from two threads may rebalance mid-run on a loaded machine, and a redelivery
+  // then is a duplicate the broker really sent, not the accounting this test is about.
+  it('--workers 2: producers in two threads; every message once, the group lag 0 at the end', async () => {
+    const file = scenario(
+      topics.workers,
+      '      consumers: 1\n      key: "order-{{seq}}"',
+      'load: { rate: 80, duration: 3s }',
+    );
+    const out = join(tempDir(), 'r.json');
+    const run = await runCli(['run', file, '--out', out, '--workers', '2'], { env: env(), timeoutMs: 90_000 });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const e = readResult(out).events;
+    expect(e).toMatchObject({ attempted: 240, acked: 240, consumed: 240, lost: 0, undelivered: 0, duplicates: 0 });
+    expect(e?.foreign).toBe(0);
+    expect(e?.lag.final).toBe(0);
+    expect(await independentLag(topics.workers, `${topics.workers}-group`)).toBe(0);
   });
 
   it('a slow consumer: lag rises over the run, lag_max fails (exit 1), and the final lag equals an independent read of the group', async () => {

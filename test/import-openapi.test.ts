@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createMonolithServer } from '../src/targets/monolith.js';
 import { readResult, runCli, tempDir } from './support/cli.js';
+import { listenDuringSuite, listenLocal } from './support/servers.js';
 
 /** `backend-bench import openapi` as a user runs it: fixtures of our own writing, then the demo's own spec. */
 const FIXTURES = join('test', 'fixtures', 'import');
@@ -160,15 +160,13 @@ describe('import openapi: fixtures', () => {
         res.writeHead(404).end();
       }
     });
-    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    const listening = await listenLocal(files);
     try {
-      const url = `http://127.0.0.1:${(files.address() as AddressInfo).port}/petstore-3.0.yaml`;
-      const i = await importSpec(url);
+      const i = await importSpec(`${listening.url}/petstore-3.0.yaml`);
       expect(i.code).toBe(0);
       expect(byName(i, 'createPet')).toMatchObject({ json: { category: { name: 'dogs' } } });
     } finally {
-      files.closeAllConnections();
-      await new Promise((resolve) => files.close(resolve));
+      await listening.close();
     }
   });
 
@@ -181,22 +179,12 @@ describe('import openapi: fixtures', () => {
 });
 
 describe('import openapi: the demo monolith serves its own spec', () => {
-  let server: Server;
-  let base: string;
-  beforeAll(async () => {
-    server = createMonolithServer({ serviceTimeMs: [1, 3] });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const demo = listenDuringSuite(() => createMonolithServer({ serviceTimeMs: [1, 3] }));
 
   it('import from the URL, validate, run: every request succeeds and the SLOs are met', async () => {
-    const i = await importSpec(`${base}/openapi.json`);
+    const i = await importSpec(`${demo.url}/openapi.json`);
     expect(i.code).toBe(0);
-    expect(i.doc.target).toEqual({ url: base });
+    expect(i.doc.target).toEqual({ url: demo.url });
     expect(i.doc.requests.map((r) => r.name)).toEqual(['health', 'stats', 'listUsers', 'createUser', 'getUser']);
     await expectValid(i.file);
     const out = join(tempDir(), 'result.json');
@@ -214,7 +202,7 @@ describe('import openapi: the demo monolith serves its own spec', () => {
   });
 
   it('--demo monolith writes a scenario that starts the demo itself', async () => {
-    const i = await importSpec(`${base}/openapi.json`, '--demo', 'monolith', '--operation', 'getUser');
+    const i = await importSpec(`${demo.url}/openapi.json`, '--demo', 'monolith', '--operation', 'getUser');
     expect(i.doc.target).toEqual({ demo: 'monolith' });
     const out = join(tempDir(), 'result.json');
     const run = await runCli(['run', i.file, '--duration', '2s', '--out', out, '-q']);

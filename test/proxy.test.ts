@@ -7,6 +7,7 @@ import { readResult, runCli, tempDir } from './support/cli.js';
 import { makePki, type TestPki } from './support/certs.js';
 import { type ForwardProxy, startForwardProxy } from './support/forward-proxy.js';
 import { startServer, fixedDelay, type TestServer } from './support/servers.js';
+import { startH2Server } from './support/h2-server.js';
 
 const dir = tempDir('bb-proxy-');
 let pki: TestPki;
@@ -97,6 +98,27 @@ describe('forward proxies', () => {
     const text = run.stdout + run.stderr + JSON.stringify(readResult(out));
     expect(text).not.toContain('s3cret-pass');
     expect(text).toContain('via http://***@127.0.0.1');
+  });
+
+  it.each([
+    ['h2 over TLS', true],
+    ['h2c', false],
+  ])('carries HTTP/2 (%s) through a CONNECT tunnel', async (_label, tls) => {
+    const h2 = await startH2Server(tls ? { tls: pki.server } : {});
+    try {
+      const out = join(dir, `h2-${String(tls)}.json`);
+      const args = ['run', '--url', `${h2.url}/`, '--http2', ...load, '--ca', pki.caFile, '--out', out];
+      const env = tls ? { HTTPS_PROXY: proxy.url, https_proxy: undefined } : { HTTP_PROXY: proxy.url };
+      const run = await runCli(args, { env: { ...noProxyEnv, ...env } });
+      expect(run.code, run.stderr).toBe(0);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(h2.url).host]));
+      const result = readResult(out);
+      expect(result.connections?.target?.protocol).toBe('h2');
+      expect(result.metrics.errors).toBe(0);
+      expect(h2.streams).toBe(result.metrics.requests);
+    } finally {
+      await h2.close();
+    }
   });
 
   it('stops with one clear line when the proxy refuses the tunnel (exit 3)', async () => {

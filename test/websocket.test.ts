@@ -1,65 +1,65 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachWsEcho, type WsEchoStats } from '../src/targets/ws-echo.js';
-import { readResult, runCli, tempDir } from './support/cli.js';
+import type { RunResult } from '../src/result/run-result.js';
+import { type CliRun, readResult, runCli, tempDir } from './support/cli.js';
+import { type Listening, listenLocal } from './support/servers.js';
 
 /** The tool against real WebSocket servers on 127.0.0.1 (run `npm run build` first). */
 
 interface EchoServer {
   url: string;
   stats: WsEchoStats;
-  close(): Promise<void>;
 }
 
-const servers: Server[] = [];
+const servers: Listening[] = [];
 
 async function echoServer(options: Parameters<typeof attachWsEcho>[1]): Promise<EchoServer> {
   const server = createServer();
   const stats = attachWsEcho(server, options);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push(server);
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${port}/chat`,
-    stats,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listenLocal(server);
+  servers.push(listening);
+  return { url: `${listening.url.replace('http:', 'ws:')}/chat`, stats };
+}
+
+/** An ad-hoc run (`--url ws://… --message …`) with the given load flags; the result is read only when it exited 0. */
+async function runMessage(
+  url: string,
+  message: string,
+  load: readonly string[],
+): Promise<{ r: RunResult; stdout: string }> {
+  const out = join(tempDir(), 'r.json');
+  const run = await runCli(['run', '--url', url, '--message', message, ...load, '--no-default-slos', '--out', out]);
+  expect(run.code, run.stdout + run.stderr).toBe(0);
+  return { r: readResult(out), stdout: run.stdout };
+}
+
+/** A WebSocket scenario whose steps (YAML, indented as list items) begin on line 5. */
+const wsSteps = (steps: string): string =>
+  `target: ws://127.0.0.1:9/chat\nload: { connections: 1, duration: 1s }\nwebsocket:\n  steps:\n${steps}`;
+
+/** `validate` of a scenario written to a fresh directory under `name`. */
+async function validateYaml(name: string, yaml: string): Promise<CliRun> {
+  const file = join(tempDir(), name);
+  writeFileSync(file, yaml);
+  return runCli(['validate', file]);
 }
 
 afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((resolve) => s.close(resolve));
-  }
+  for (const s of servers.splice(0)) await s.close();
 });
 
 describe('WebSocket runs against a real echo server', () => {
   it('ad hoc --message: one round trip per message on each session; p50 at least the 5 ms service time', async () => {
     const echo = await echoServer({ serviceTimeMs: [5, 5] });
-    const out = join(tempDir(), 'r.json');
-    const run = await runCli([
-      'run',
-      '--url',
-      echo.url,
-      '--message',
-      '{"say":"hi {{seq}}"}',
+    const { r, stdout } = await runMessage(echo.url, '{"say":"hi {{seq}}"}', [
       '--connections',
       '4',
       '--duration',
       '3s',
-      '--no-default-slos',
-      '--out',
-      out,
     ]);
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    const r = readResult(out);
     expect(r.metrics.errors).toBe(0);
     // 4 sessions, one message in flight each, ~5 ms per round trip: a few hundred at least, even on a busy machine.
     expect(r.metrics.requests).toBeGreaterThan(200);
@@ -76,8 +76,8 @@ describe('WebSocket runs against a real echo server', () => {
     expect(echo.stats.messages).toBe(r.metrics.requests);
     expect(ws?.closes).toEqual({ '1000': { byServer: 0, byClient: 4 } });
     expect(ws?.connectMs.max).toBeGreaterThan(0);
-    expect(run.stdout).toMatch(/round trips in/);
-    expect(run.stdout).toMatch(/WebSocket sessions/);
+    expect(stdout).toMatch(/round trips in/);
+    expect(stdout).toMatch(/WebSocket sessions/);
   });
 
   it('a server that drops sessions mid-run: close codes counted, the lost replies are errors, the result written', async () => {
@@ -114,23 +114,7 @@ slos: ["error_rate < 1%"]
 
   it('open model: sessions start at the rate (rate × duration of them)', async () => {
     const echo = await echoServer({ serviceTimeMs: [1, 1] });
-    const out = join(tempDir(), 'r.json');
-    const run = await runCli([
-      'run',
-      '--url',
-      echo.url,
-      '--message',
-      'hi',
-      '--rate',
-      '20',
-      '--duration',
-      '3s',
-      '--no-default-slos',
-      '--out',
-      out,
-    ]);
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    const r = readResult(out);
+    const { r } = await runMessage(echo.url, 'hi', ['--rate', '20', '--duration', '3s']);
     expect(r.model).toBe('open');
     // The schedule starts exactly rate × duration sessions; each is one round trip.
     expect(r.websocket?.sessions.started).toBe(60);
@@ -141,20 +125,11 @@ slos: ["error_rate < 1%"]
 
 describe('WebSocket scenario validation', () => {
   it('a bad step is exit 2 with file:line:col and the field', async () => {
-    const dir = tempDir();
-    const file = join(dir, 'bad.yaml');
-    writeFileSync(
-      file,
-      `target: ws://127.0.0.1:9/chat
-load: { connections: 1, duration: 1s }
-websocket:
-  steps:
-    - send: { text: "a {{nope}}" }
+    const steps = `    - send: { text: "a {{nope}}" }
     - send: { text: hi }
       expect: { jsonPath: "$[" }
-`,
-    );
-    const run = await runCli(['validate', file]);
+`;
+    const run = await validateYaml('bad.yaml', wsSteps(steps));
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/bad\.yaml:5:\d+ websocket\.steps\[0\]\.send\.text: /);
     expect(run.stderr).toMatch(/bad\.yaml:7:\d+ websocket\.steps\[1\]\.expect\.jsonPath: /);
@@ -162,26 +137,13 @@ websocket:
   });
 
   it('a step of the wrong shape, or requests with a ws:// target, is exit 2 at its line', async () => {
-    const dir = tempDir();
-    const file = join(dir, 'shape.yaml');
-    writeFileSync(
-      file,
-      `target: ws://127.0.0.1:9/chat
-load: { connections: 1, duration: 1s }
-websocket:
-  steps:
-    - sned: { text: hi }
-`,
-    );
-    const run = await runCli(['validate', file]);
+    const run = await validateYaml('shape.yaml', wsSteps('    - sned: { text: hi }\n'));
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/shape\.yaml:5:\d+ websocket\.steps\[0\]/);
-    const requests = join(dir, 'requests.yaml');
-    writeFileSync(
-      requests,
+    const second = await validateYaml(
+      'requests.yaml',
       `target: ws://127.0.0.1:9/chat\nload: { rate: 1, duration: 1s }\nrequests: [{ path: / }]\n`,
     );
-    const second = await runCli(['validate', requests]);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/requests\.yaml:\d+:\d+ websocket: a WebSocket target needs websocket:/);
   });

@@ -1,18 +1,16 @@
 import type { Command } from 'commander';
-import { OUTPUTS } from '../reporters/registry.js';
 import type { CapacityFlags } from './capacity-options.js';
-import { collect, type SetExit } from './registration.js';
+import { addOutputOptions, addScenarioInput, collect, type SetExit } from './registration.js';
 
 /** `backend-bench capacity`: registered here so cli.ts names it in one line; the search loads only when run. */
 export function registerCapacity(program: Command, setExit: SetExit): void {
-  const capacity = program
-    .command('capacity')
-    .description('find the highest open-model rate at which every SLO holds (requests, flow iterations or messages/s)')
-    .argument('[scenario]', 'scenario file (YAML or JSON)')
-    .option('--url <url>', 'target URL (ad-hoc search), or base URL overriding the scenario target')
-    .option('--method <method>', 'HTTP method for every request')
-    .option('--header <header>', "request header 'Name: value' (repeatable)", collect)
-    .option('--body <body>', 'request body')
+  const capacity = addScenarioInput(
+    program
+      .command('capacity')
+      .description(
+        'find the highest open-model rate at which every SLO holds (requests, flow iterations or messages/s)',
+      ),
+  )
     .option('--timeout <d>', 'per-request timeout (default 10s)')
     .option('--max-in-flight <n>', 'cap on requests in flight; starts beyond it are dropped and fail the step')
     .option('--slo <expr>', "SLO to hold, e.g. 'p95 < 100ms' (repeatable; replaces the scenario's)", collect)
@@ -32,9 +30,7 @@ export function registerCapacity(program: Command, setExit: SetExit): void {
     .option('--html <file>', 'write an HTML page with the latency-against-rate curve')
     .option('-q, --quiet', 'no line per step, only the summary');
   // The live exporters follow the whole search as one run (the target rate steps up); files are the search's own.
-  for (const name of ['prometheus', 'otlp'] as const) {
-    for (const [flags, help] of OUTPUTS[name].options) capacity.option(flags, help);
-  }
+  addOutputOptions(capacity, ['prometheus', 'otlp']);
   capacity.action(async (file: string | undefined, options: CapacityFlags) => {
     const [{ capacityCommand }, { interruptSignal }] = await Promise.all([
       import('./capacity.js'),

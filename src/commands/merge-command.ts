@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { endOfRunOutputs, OUTPUTS, type OutputFlags, STRICT_OUTPUTS_OPTION } from '../reporters/registry.js';
-import { type SetExit, terminalColor, warnLine } from './registration.js';
+import { endOfRunOutputs, type OutputFlags, STRICT_OUTPUTS_OPTION } from '../reporters/registry.js';
+import { addOutputOptions, type SetExit, terminalColor, warnLine } from './registration.js';
 
 /** `merge`: its output flags are those of the end-of-run outputs in the output registry. */
 export function registerMerge(program: Command, setExit: SetExit): void {
@@ -10,7 +10,7 @@ export function registerMerge(program: Command, setExit: SetExit): void {
       'merge the results of the shards of one run (run --shard i/n) into one result, and judge its SLOs once',
     )
     .argument('<results...>', 'shard result JSON files (run --out)');
-  for (const name of endOfRunOutputs()) for (const [flags, help] of OUTPUTS[name].options) merge.option(flags, help);
+  addOutputOptions(merge, endOfRunOutputs());
   merge.option('--allow-partial', 'merge an incomplete set of shards; the result is marked partial');
   merge.option(...STRICT_OUTPUTS_OPTION);
   merge.action(async (files: string[], options: OutputFlags & { allowPartial?: boolean }) => {

@@ -1,18 +1,11 @@
 import type { Command } from 'commander';
 import type { RunCliOptions } from './run-cli.js';
-import { OUTPUTS, STRICT_OUTPUTS_OPTION } from '../reporters/registry.js';
-import { collect, type SetExit } from './registration.js';
+import { STRICT_OUTPUTS_OPTION } from '../reporters/registry.js';
+import { addOutputOptions, addScenarioInput, collect, type SetExit } from './registration.js';
 
 /** `run`: its load flags, then every output's flags from the output registry. */
 export function registerRun(program: Command, setExit: SetExit): void {
-  const run = program
-    .command('run')
-    .description('run a scenario file, or an ad-hoc test with --url')
-    .argument('[scenario]', 'scenario file (YAML or JSON)')
-    .option('--url <url>', 'target URL (ad-hoc run), or base URL overriding the scenario target')
-    .option('--method <method>', 'HTTP method for every request')
-    .option('--header <header>', "request header 'Name: value' (repeatable)", collect)
-    .option('--body <body>', 'request body')
+  const run = addScenarioInput(program.command('run').description('run a scenario file, or an ad-hoc test with --url'))
     .option('--proto <file>', 'gRPC: .proto file defining the method of a grpc:// --url (repeatable)', collect)
     .option('--data <json>', 'gRPC: the request message, as JSON')
     .option('--message <text>', 'ws:// or wss:// target: the message each session sends, one round trip at a time')
@@ -31,13 +24,16 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--slo <expr>', "SLO, e.g. 'p95 < 200ms' (repeatable; replaces the scenario's)", collect)
     .option('--no-default-slos', 'without SLOs, judge the run on none (default budget: p95 < 200ms, error_rate < 1%)')
     .option('-q, --quiet', 'no live progress, only the summary')
-    .option('--workers <n>', 'worker threads generating load (default: one per core, less one for a local target)')
+    .option(
+      '--workers <n>',
+      'worker threads generating load (default: one per core, less one for a local target; event runs: one)',
+    )
     .option('--shard <i/n>', 'run shard i of n of the load (e.g. 2/4); merge the shard results with `merge`')
     .option(
       '--start-at <time>',
       'begin the load at this ISO time (e.g. 2026-11-30T12:00:00Z), so shards start together',
     );
-  for (const def of Object.values(OUTPUTS)) for (const [flags, help] of def.options) run.option(flags, help);
+  addOutputOptions(run);
   run.option(...STRICT_OUTPUTS_OPTION);
   run.action(async (file: string | undefined, options: RunCliOptions) => {
     const { runCommand } = await import('./run-cli.js');

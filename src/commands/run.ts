@@ -57,6 +57,7 @@ export async function executeRun(
   checkOpenFiles(plan, scale.shard);
   const feed = plan.data && (await openFeed(plan.data, scale.shard));
   const prepared = await workloadOf(plan).prepare(plan, { feed, scale });
+  for (const note of prepared.notes ?? []) process.stderr.write(`backend-bench: note: ${note}\n`);
   try {
     await waitForStart(scale.startAt, signal);
     const run = { plan, kit: prepared.kit, targetDisplay: prepared.targetDisplay, shard: scale.shard };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
 import { validateScenario } from '../scenario/load.js';
 import { planScenario } from '../scenario/plan.js';
-import { checkScale, isLocalTarget, runScale, workerCount } from './scale.js';
+import { checkScale, isLocalTarget, runScale, workerCount, workerShortfall } from './scale.js';
 
 const plan = (
   load: Record<string, unknown>,
@@ -19,6 +19,25 @@ describe('worker threads and shards of a run', () => {
     }
     expect(workerCount(open, 'http://127.0.0.1', {}, Infinity, 1)).toBe(1);
     expect(workerCount(open, 'http://127.0.0.1', { workers: 3 }, Infinity, 8)).toBe(3);
+  });
+
+  it('never runs more open-model threads than the CPUs it may use, and says so; the closed model is not capped', () => {
+    const open = plan({ rate: 100, duration: '1s' });
+    expect(workerCount(open, 'http://10.0.0.5', { workers: 4 }, Infinity, 1)).toBe(1);
+    expect(workerCount(open, 'http://10.0.0.5', { workers: 4 }, Infinity, 2)).toBe(2);
+    expect(workerShortfall(open, { workers: 4 }, 1, 1)).toBe(
+      '--workers 4: this process may use 1 CPU, so the open model runs 1 worker thread (threads sharing a core start requests late)',
+    );
+    expect(workerShortfall(open, { workers: 4 }, 2, 2)).toMatch(
+      /may use 2 CPUs, so the open model runs 2 worker threads/,
+    );
+    // As many as asked, left to the machine, or fewer for want of data rows: nothing to say.
+    expect(workerShortfall(open, { workers: 2 }, 2, 2)).toBeUndefined();
+    expect(workerShortfall(open, {}, 1, 1)).toBeUndefined();
+    expect(workerShortfall(open, { workers: 8 }, 3, 8)).toBeUndefined();
+    const closed = plan({ connections: 10, duration: '1s' });
+    expect(workerCount(closed, 'http://10.0.0.5', { workers: 4 }, Infinity, 1)).toBe(4);
+    expect(workerShortfall(closed, { workers: 4 }, 4, 1)).toBeUndefined();
   });
 
   it('starts no thread without a connection or a data row of its own', () => {

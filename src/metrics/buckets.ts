@@ -1,5 +1,4 @@
-import * as hdr from 'hdr-histogram-js';
-import type { Histogram } from './histogram.js';
+import { forEachBucket, type Histogram, meanOf } from './histogram.js';
 
 /** A histogram folded into explicit buckets: the shape Prometheus and OTLP both export. */
 export interface BucketCounts {
@@ -29,19 +28,12 @@ export function addHistogram(into: BucketCounts, histogram: Histogram): void {
     into.counts[b] = (into.counts[b] as number) + count;
   });
   into.count += histogram.totalCount;
-  into.sumSeconds += (histogram.mean * histogram.totalCount) / 1e6;
+  into.sumSeconds += (meanOf(histogram) * histogram.totalCount) / 1e6;
 }
 
-/** Visits each recorded HDR bucket once, ascending: its representative value in seconds, and its count. */
+/** Visits each recorded HDR bucket once, ascending: its representative (median-equivalent) value in seconds, and its count. */
 export function forEachRecorded(histogram: Histogram, visit: (seconds: number, count: number) => void): void {
-  if (histogram.totalCount === 0) return;
-  if (!(histogram instanceof hdr.JsHistogram)) throw new TypeError('expected a JS HDR histogram');
-  const it = histogram.recordedValuesIterator;
-  it.reset();
-  while (it.hasNext()) {
-    const step = it.next();
-    visit(histogram.medianEquivalentValue(step.valueIteratedTo) / 1e6, step.countAtValueIteratedTo);
-  }
+  forEachBucket(histogram, (b, count) => visit(b.median / 1e6, count));
 }
 
 /** Cumulative counts per boundary (`le`), the way Prometheus exposes buckets; +Inf is `count`. */

@@ -2,7 +2,8 @@
  * The one list of error kinds. Order is stable: it is the order reports print them in.
  * - connect_refused / connect_reset / dns: the request never got an answer; no latency is recorded for it.
  * - timeout: no complete answer within the request timeout; recorded with the time waited, so stalls show in the tail.
- * - malformed_response: an answer that breaks HTTP/1.1 (RFC 9112), reported as soon as it is seen.
+ * - malformed_response: an answer that breaks HTTP/1.1 (RFC 9112), or HTTP/2 (RFC 9113) or HPACK (RFC 7541) on the
+ *   requests workload's HTTP/2 client, reported as soon as it is seen.
  * - status: an answer whose status was not expected. check: an answer that failed a check.
  * - body_too_large: a body that a check or capture reads was larger than the most kept (1 MiB).
  * - nack: a message broker refused a publish (events).

@@ -225,6 +225,11 @@ export class EventRecorder implements EventSink {
     this.phases[phase] = performance.now();
   }
 
+  /** Adds another thread's interval (a producer thread of `run --workers`), queue by queue, exactly. */
+  absorb(queues: readonly EventCounts[]): void {
+    queues.forEach((from, i) => addEventCounts(this.q(i), from));
+  }
+
   flush(elapsedMs: number, consume: (snapshot: EventIntervalSnapshot) => void): void {
     consume({
       elapsedMs,

@@ -1,6 +1,6 @@
 import { EventAggregator, type EventPoint } from './event-aggregator.js';
 import { type EventIntervalSnapshot, EventRecorder } from './event-recorder.js';
-import { type IntervalSnapshot, IntervalRecorder } from './interval-recorder.js';
+import { type ForeignInterval, type IntervalSnapshot, IntervalRecorder } from './interval-recorder.js';
 
 /** The live view of an event run, beside the request figures of each second. */
 export interface LiveEvents {
@@ -37,6 +37,12 @@ export class EventRunRecorder extends IntervalRecorder {
       super.flush(elapsedMs, consume);
       this.current = undefined;
     });
+  }
+
+  /** A producer thread's interval: its publishes into the request scopes, its event counts into the events. */
+  override absorb(part: ForeignInterval): void {
+    super.absorb(part);
+    if (part.events !== undefined) this.events.absorb(part.events);
   }
 
   /** During a flush's `consume`: the event side of the same second. */

@@ -1,4 +1,5 @@
 import { type ErrorCounts, type ErrorKind, emptyErrorCounts, isGeneratorFault } from './error-kinds.js';
+import type { EventCounts } from './event-recorder.js';
 import { type Histogram, createHistogram, recordMs } from './histogram.js';
 import { type StatusRow, StatusTable } from './status-table.js';
 
@@ -69,6 +70,8 @@ export interface ForeignInterval {
   inFlight: number;
   targetRate: number;
   errorSamples: Iterable<readonly [string, number]>;
+  /** An event run's producer thread: its event counts per queue, which the event recorder adds (see its absorb). */
+  events?: readonly EventCounts[];
 }
 
 function emptyScope(): ScopeCounts {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeHistogram, summarizeHistogram } from './histogram.js';
 import { IntervalRecorder, type IntervalSnapshot } from './interval-recorder.js';
+import { EventRecorder } from './event-recorder.js';
+import { EventRunRecorder } from './event-run-recorder.js';
 import { decodeInterval, encodeInterval, type WireInterval } from './snapshot-wire.js';
 
 const NAMES = ['a', 'b'];
@@ -77,5 +79,54 @@ describe('worker intervals on the wire', () => {
     const merged = new IntervalRecorder(NAMES);
     merged.absorb(decodeInterval(wire as WireInterval));
     expect(flushed(merged)).toEqual(flushed(new IntervalRecorder(NAMES)));
+  });
+});
+
+/** Event traffic of producer thread w on two queues: publishes, consumes, faults and send delays. */
+function driveEvents(events: EventRecorder, w: number): void {
+  for (let i = 0; i < 300 + w * 50; i++) {
+    const q = i % 2;
+    events.publishStarted(q, (i % 40) / 10);
+    if (i % 17 === 0) events.publishFailed(q, i % 2 === 0 ? 'nack' : 'timeout');
+    else events.published(q, 1 + ((i * 31 + w) % 500) / 10);
+    if (i % 11 === 0) events.duplicate(q);
+    if (i % 23 === 0) events.missing(q, 'lost', 1000 + i);
+    else events.consumed(q, 2 + ((i * 7 + w) % 300) / 10, i % 19 === 0);
+  }
+  events.dropped(1, 2 + w);
+}
+
+describe('event counts of producer threads on the wire', () => {
+  it('absorbed into the run recorder, the merged counts and histogram totals are the sums of the threads', () => {
+    const run = new EventRunRecorder(NAMES);
+    const direct = new EventRecorder(NAMES.length);
+    for (let w = 0; w < 2; w++) {
+      const requests = new IntervalRecorder(NAMES);
+      const events = new EventRecorder(NAMES.length);
+      driveEvents(events, w);
+      driveEvents(direct, w);
+      let wire: WireInterval | undefined;
+      requests.flush(1000, (s) => events.flush(1000, (e) => (wire = structuredClone(encodeInterval(s, e.queues)))));
+      run.absorb(decodeInterval(wire as WireInterval));
+    }
+    const sums = (r: EventRecorder): unknown[] => {
+      let out: unknown[] = [];
+      r.flush(
+        1000,
+        (s) =>
+          (out = s.queues.map((c) => ({
+            ...c,
+            errors: { ...c.errors },
+            publish: [c.publish.totalCount, summarizeHistogram(c.publish)],
+            e2e: [c.e2e.totalCount, summarizeHistogram(c.e2e)],
+            sendDelay: [c.sendDelay.totalCount, summarizeHistogram(c.sendDelay)],
+          }))),
+      );
+      return out;
+    };
+    const merged = sums(run.events);
+    expect(merged).toEqual(sums(direct));
+    // Thread 0 started 300 publishes, thread 1 350: queue 0 has every even one of each.
+    expect(merged[0]).toMatchObject({ attempted: 150 + 175, sendDelay: [325, expect.anything()] });
   });
 });

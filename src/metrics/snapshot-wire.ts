@@ -1,5 +1,6 @@
 import { type ErrorCounts, type ErrorKind, emptyErrorCounts } from './error-kinds.js';
-import { type Histogram, decodeHistogram, encodeHistogram } from './histogram.js';
+import type { EventCounts } from './event-recorder.js';
+import { type Histogram, createHistogram, decodeHistogram, encodeHistogram } from './histogram.js';
 import type { ForeignInterval, IntervalSnapshot } from './interval-recorder.js';
 
 /**
@@ -15,7 +16,16 @@ export interface WireInterval {
   inFlight: number;
   targetRate: number;
   errorSamples: [string, number][];
+  /** An event run's producer thread: its event counts per queue, in the plan's queue order. */
+  events?: WireEventCounts[];
 }
+
+/** One queue's event counts of an interval: the counters as they are, the three histograms compressed. */
+export type WireEventCounts = Omit<EventCounts, 'publish' | 'e2e' | 'sendDelay'> & {
+  publish: string;
+  e2e: string;
+  sendDelay: string;
+};
 
 /** A scope's requests of one (status, error) pair; `error` is null for successes (undefined does not survive JSON). */
 export interface WireStatusRow {
@@ -28,8 +38,30 @@ export interface WireStatusRow {
 const encode = (h: Histogram): string => (h.totalCount === 0 ? '' : encodeHistogram(h));
 const decode = (text: string): Histogram | undefined => (text === '' ? undefined : decodeHistogram(text));
 
-export function encodeInterval(snapshot: IntervalSnapshot): WireInterval {
+function encodeEvents(c: EventCounts): WireEventCounts {
   return {
+    ...c,
+    errors: { ...c.errors },
+    publish: encode(c.publish),
+    e2e: encode(c.e2e),
+    sendDelay: encode(c.sendDelay),
+  };
+}
+
+function decodeEvents(w: WireEventCounts): EventCounts {
+  return {
+    ...w,
+    errors: { ...w.errors },
+    publish: decode(w.publish) ?? createHistogram(),
+    e2e: decode(w.e2e) ?? createHistogram(),
+    sendDelay: decode(w.sendDelay) ?? createHistogram(),
+  };
+}
+
+/** `events`: the event counts of the same interval, when the thread ran an event engine. */
+export function encodeInterval(snapshot: IntervalSnapshot, events?: readonly EventCounts[]): WireInterval {
+  return {
+    ...(events !== undefined && { events: events.map(encodeEvents) }),
     scopes: [...snapshot.scopes.values()].map((s) => ({
       requests: s.requests,
       errors: s.errors,
@@ -70,5 +102,6 @@ export function decodeInterval(wire: WireInterval): ForeignInterval {
     inFlight: wire.inFlight,
     targetRate: wire.targetRate,
     errorSamples: wire.errorSamples,
+    ...(wire.events !== undefined && { events: wire.events.map(decodeEvents) }),
   };
 }

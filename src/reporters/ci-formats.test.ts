@@ -1,12 +1,12 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { emptyErrorCounts } from '../metrics/error-kinds.js';
 import type { RunResult } from '../result/run-result.js';
 import type { SloVerdict } from '../slo/evaluate.js';
 import { headlineFigures } from './headline.js';
 import { chartData, formatHtml } from './html.js';
 import { formatJunit } from './junit.js';
 import { formatMarkdown } from './markdown.js';
+import { runResult as result, timeseriesPoint as point } from '../../test/support/result-fixtures.js';
 
 const latency = { p50: 1, p90: 2, p95: 3, p99: 4, p999: 5, max: 6, mean: 1.5 };
 const metrics = { requests: 100, rps: 10, errors: 0, errorRate: 0, dropped: 0, latencyMs: latency };
@@ -20,39 +20,6 @@ const verdict = (expr: string, pass: boolean): SloVerdict => ({
   samples: 100,
   pass,
 });
-
-function result(overrides: Partial<RunResult>): RunResult {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'backend-bench', version: '0.0.0' },
-    runId: 'r1',
-    scenario: 's',
-    target: 'http://127.0.0.1:1/',
-    model: 'open',
-    startedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 30_000,
-    interrupted: false,
-    abortedBy: null,
-    pass: true,
-    metrics,
-    byRequest: {},
-    errorsByKind: emptyErrorCounts(),
-    errorSamples: {},
-    sendDelayMs: latency,
-    slos: [],
-    generator: {
-      saturated: false,
-      reasons: [],
-      eventLoopDelayP99Ms: 1,
-      eventLoopDelayMaxMs: 1,
-      cpuPercent: 1,
-      sendDelayP99Ms: 1,
-    },
-    histograms: { total: '', byRequest: {} },
-    timeseries: [],
-    ...overrides,
-  };
-}
 
 interface Suite {
   '@_time': string;
@@ -108,19 +75,6 @@ describe('Markdown', () => {
       '> ⚠️ Output failed: pushgateway: push failed: &lt;html&gt;',
     );
   });
-});
-
-const point = (t: number, rps: number, targetRate: number): RunResult['timeseries'][number] => ({
-  t,
-  requests: rps,
-  errors: 0,
-  dropped: 0,
-  rps,
-  p50: 1,
-  p95: 2,
-  p99: 3,
-  inFlight: 0,
-  targetRate,
 });
 
 /** An event run as the reports read it: 2 s of publishing at 40/s, then 1 s of drain. */

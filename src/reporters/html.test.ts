@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TimeseriesPoint } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import { chartData } from './html.js';
-
-const point = (t: number, rps: number, targetRate: number): TimeseriesPoint => ({
-  t,
-  requests: rps,
-  errors: 0,
-  dropped: 0,
-  rps,
-  p50: 1,
-  p95: 2,
-  p99: 3,
-  inFlight: 0,
-  targetRate,
-});
+import { timeseriesPoint as point } from '../../test/support/result-fixtures.js';
 
 const throughputOf = (result: Partial<RunResult>): { label: string; values: (number | null)[] }[] =>
   chartData(result as RunResult).charts[0]?.series ?? [];

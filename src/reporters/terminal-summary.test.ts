@@ -4,6 +4,7 @@ import { emptyErrorCounts } from '../metrics/error-kinds.js';
 import type { ScopeMetrics } from '../metrics/run-aggregator.js';
 import type { RunResult } from '../result/run-result.js';
 import { formatSummary } from './terminal-summary.js';
+import { runResult } from '../../test/support/result-fixtures.js';
 
 const latency = { p50: 20.4, p90: 21, p95: 21.3, p99: 23, p999: 25, max: 31, mean: 20.6 };
 const scope = (requests: number, errors: number): ScopeMetrics => ({
@@ -16,17 +17,11 @@ const scope = (requests: number, errors: number): ScopeMetrics => ({
 });
 
 function fixture(overrides: Partial<RunResult> = {}): RunResult {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'backend-bench', version: '0.0.0' },
+  return runResult({
     runId: 'abcd1234',
     scenario: 'checkout',
     target: 'http://127.0.0.1:3000/',
-    model: 'open',
-    startedAt: '2026-01-01T00:00:00.000Z',
     durationMs: 5003,
-    interrupted: false,
-    abortedBy: null,
     pass: false,
     metrics: scope(1000, 12),
     byRequest: { 'list-users': scope(750, 2), 'create-user': scope(250, 10) },
@@ -63,10 +58,8 @@ function fixture(overrides: Partial<RunResult> = {}): RunResult {
       cpuPercent: 30,
       sendDelayP99Ms: 0.42,
     },
-    histograms: { total: '', byRequest: {} },
-    timeseries: [],
     ...overrides,
-  };
+  });
 }
 
 const plain = new Chalk({ level: 0 });

@@ -4,7 +4,7 @@
  * intervals are combined into one for the change by MOVER (Zou & Donner: the method of variance estimates
  * recovery), which keeps their asymmetry, as a percentile's interval is asymmetric. Pure.
  */
-import type { Histogram } from '../metrics/histogram.js';
+import { type Histogram, meanOf } from '../metrics/histogram.js';
 
 /** Two-sided confidence of every interval compare reports. */
 export const CONFIDENCE = 0.99;
@@ -35,7 +35,7 @@ export function quantileBounds(h: Histogram, q: number): Bounds | null {
 export function meanBounds(h: Histogram): Bounds | null {
   const n = h.totalCount;
   if (n < 2) return null;
-  const mean = h.mean / 1000;
+  const mean = meanOf(h) / 1000;
   const half = (Z * h.stdDeviation) / 1000 / Math.sqrt(n);
   return [Math.max(mean - half, mean / 1000), mean, mean + half];
 }

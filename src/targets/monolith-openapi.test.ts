@@ -1,23 +1,11 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPI } from 'openapi-types';
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMonolithServer } from './monolith.js';
+import { listenDuringSuite } from '../../test/support/servers.js';
 
 /** The demo's /openapi.json must be a valid document that describes exactly what the demo serves (itself aside). */
-let server: http.Server;
-let base: string;
-
-beforeAll(async () => {
-  server = createMonolithServer({ serviceTimeMs: [0, 0] });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+const demo = listenDuringSuite(() => createMonolithServer({ serviceTimeMs: [0, 0] }));
 
 interface Doc {
   servers: { url: string }[];
@@ -26,13 +14,13 @@ interface Doc {
 
 describe('monolith /openapi.json', () => {
   it('is a valid OpenAPI 3.0 document naming the server it was fetched from', async () => {
-    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as Doc;
+    const doc = (await (await fetch(`${demo.url}/openapi.json`)).json()) as Doc;
     await expect(SwaggerParser.validate(structuredClone(doc) as unknown as OpenAPI.Document)).resolves.toBeDefined();
-    expect(doc.servers).toEqual([{ url: base }]);
+    expect(doc.servers).toEqual([{ url: demo.url }]);
   });
 
   it('documents every route the demo serves, and each answers with a documented status', async () => {
-    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as Doc;
+    const doc = (await (await fetch(`${demo.url}/openapi.json`)).json()) as Doc;
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops).map(([method, op]) => ({
         path,
@@ -49,7 +37,7 @@ describe('monolith /openapi.json', () => {
     ]);
     for (const op of operations) {
       const body = op.method === 'POST' ? JSON.stringify({ name: 'Ada', email: 'ada@example.test' }) : undefined;
-      const response = await fetch(`${base}${op.path.replace('{id}', '7')}`, {
+      const response = await fetch(`${demo.url}${op.path.replace('{id}', '7')}`, {
         method: op.method,
         body,
         headers: body ? { 'content-type': 'application/json' } : {},

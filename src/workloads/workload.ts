@@ -18,7 +18,7 @@ export interface Workload {
   drives(plan: ExecutionPlan): boolean;
   /** What `validate` says the plan would run, e.g. "3 requests". */
   describe(plan: ExecutionPlan): string;
-  /** --shard and --workers can split its load. */
+  /** --shard can split its load across processes (--workers is each workload's own: see its prepare). */
   readonly splits: boolean;
   /** Starts what the run needs (demos, worker threads) and lends the run loop its kit. */
   prepare(plan: ExecutionPlan, context: PrepareContext): Promise<PreparedRun>;
@@ -80,5 +80,7 @@ export interface RunKit {
 export interface PreparedRun {
   kit: RunKit;
   targetDisplay: string;
+  /** What the run does differently from what was asked, and why, printed before load starts. */
+  notes?: readonly string[];
   stop(): Promise<void>;
 }

@@ -23,12 +23,16 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Called once the child has started (e.g. to send it a signal later). */
   onSpawn?: (pid: number) => void;
+  /** Pins the CLI to these CPUs (taskset's list, e.g. "0"), as a user's container or CI runner may. */
+  cpus?: string;
 }
 
 /** Runs the built CLI as a user would: a separate process, no TTY. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const argv = [process.execPath, BIN, ...args];
+    const [command, ...rest] = options.cpus === undefined ? argv : ['taskset', '-c', options.cpus, ...argv];
+    const child = spawn(command as string, rest, {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,6 +21,8 @@ export interface EventScenario {
   load: string;
   slos?: string[];
   drain?: string;
+  /** Remove what the run created (queue, stream) at its end. */
+  cleanup?: boolean;
 }
 
 export function writeEventScenario(s: EventScenario): string {
@@ -32,7 +34,7 @@ export function writeEventScenario(s: EventScenario): string {
 events:
   broker: ${s.broker}
   drain: ${s.drain ?? '10s'}
-  queues:
+${s.cleanup === true ? '  cleanup: true\n' : ''}  queues:
     - name: orders
 ${s.queue.map((l) => `      ${l}`).join('\n')}
 load: ${s.load}
@@ -50,10 +52,10 @@ export interface EventRun {
 
 export async function runEvents(
   file: string,
-  options: { onSpawn?: (pid: number) => void; timeoutMs?: number } = {},
+  options: { onSpawn?: (pid: number) => void; timeoutMs?: number; args?: readonly string[] } = {},
 ): Promise<EventRun> {
   const out = join(tempDir('bb-events-out-'), 'result.json');
-  const run = await runCli(['run', file, '--out', out, '--quiet'], {
+  const run = await runCli(['run', file, '--out', out, '--quiet', ...(options.args ?? [])], {
     timeoutMs: options.timeoutMs ?? 90_000,
     onSpawn: options.onSpawn,
   });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface TestServer {
   url: string;
@@ -90,4 +91,45 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+export interface Listening {
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  url: string;
+  port: number;
+  /** Cuts keep-alive connections and stops listening. */
+  close(): Promise<void>;
+}
+
+/** Starts a server made elsewhere (a demo, a ws echo) on an ephemeral loopback port. */
+export async function listenLocal(server: Server): Promise<Listening> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * A server listening for the enclosing suite (beforeAll/afterAll), for tests that read its URL once it is up:
+ * `const demo = listenDuringSuite(() => createMonolithServer(...))`, then `demo.url` inside the tests.
+ */
+export function listenDuringSuite(make: () => Server): { readonly url: string } {
+  let listening: Listening | undefined;
+  beforeAll(async () => {
+    listening = await listenLocal(make());
+  });
+  afterAll(() => listening?.close());
+  return {
+    get url(): string {
+      if (listening === undefined) throw new Error('the server starts in beforeAll: read its url inside a test');
+      return listening.url;
+    },
+  };
 }

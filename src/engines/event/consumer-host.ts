@@ -9,6 +9,8 @@ import { ConsumerRunner, type ConsumerSettings, type ReceiptListener } from './c
 /** What consumers report back to the engine. */
 export interface ConsumerEvents extends ConnectionObserver {
   receipt: ReceiptListener;
+  /** After each batch of receipts from the consumer worker. */
+  receiptsDone?(): void;
 }
 
 /** Where the run's consumers live: a worker thread (real brokers) or the engine's own thread (the demo broker). */
@@ -117,6 +119,7 @@ export class WorkerConsumerHost implements ConsumerHost {
       for (let i = 0; i + RECEIPT_FIELDS <= d.length; i += RECEIPT_FIELDS) {
         this.events.receipt(d[i] as number, d[i + 1] as number, d[i + 2] as number, d[i + 3] as number);
       }
+      if (d.length > 0) this.events.receiptsDone?.();
       this.heldCount = msg.held;
     } else if (msg.type === 'connection') {
       if (msg.state === 'lost') this.events.lost(new Error(msg.message));
@@ -137,6 +140,50 @@ export class WorkerConsumerHost implements ConsumerHost {
       clearTimeout(timer);
     })();
     return this.stopped;
+  }
+}
+
+/**
+ * `count` consumers over at most `threads` threads (never an idle one): contiguous blocks, the remainder to the
+ * first threads, so 5 over 2 is consumers 0-2 and 3-4.
+ */
+export function consumerBlocks(count: number, threads: number): { first: number; count: number }[] {
+  const n = Math.max(1, Math.min(threads, count));
+  const base = Math.floor(count / n);
+  return Array.from({ length: n }, (_, t) => ({
+    first: t * base + Math.min(t, count % n),
+    count: base + (t < count % n ? 1 : 0),
+  }));
+}
+
+/**
+ * A queue's consumers spread over several consumer threads (`run --workers N` with several consumers): consumer i
+ * runs in one of N threads (consumerBlocks; at most one thread per consumer), each thread with its own connection, so one thread's
+ * event loop is not the limit of the queue's consumption. They start together (a Kafka group rebalances once).
+ */
+export class SpreadConsumerHost implements ConsumerHost {
+  private readonly hosts: WorkerConsumerHost[];
+
+  constructor(data: ConsumerWorkerData, threads: number, events: ConsumerEvents) {
+    this.hosts = consumerBlocks(data.settings.count, threads).map(
+      (block) => new WorkerConsumerHost({ ...data, settings: { ...data.settings, ...block } }, events),
+    );
+  }
+
+  get held(): number {
+    return this.hosts.reduce((a, h) => a + h.held, 0);
+  }
+
+  async start(): Promise<void> {
+    const started = await Promise.allSettled(this.hosts.map((h) => h.start()));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed === undefined) return;
+    await this.stop();
+    throw failed.reason;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.hosts.map((h) => h.stop()));
   }
 }
 

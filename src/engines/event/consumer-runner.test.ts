@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BrokerAdapter, ConsumerHandle, ConsumerSpec } from './broker-adapter.js';
+import { consumerBlocks } from './consumer-host.js';
 import { ConsumerRunner } from './consumer-runner.js';
 
 /** An adapter whose consume() takes `ms` to subscribe (as a group join does) and fails for the indexes given. */
@@ -96,5 +97,29 @@ describe('ConsumerRunner.stop', () => {
     expect(receipts).toHaveLength(2);
     expect(acked).toEqual([0, 1]);
     expect(runner.held).toBe(48);
+  });
+});
+
+describe('consumers spread over threads', () => {
+  it('contiguous blocks cover every consumer once, the remainder to the first threads, never an idle thread', () => {
+    expect(consumerBlocks(5, 2)).toEqual([
+      { first: 0, count: 3 },
+      { first: 3, count: 2 },
+    ]);
+    expect(consumerBlocks(2, 4)).toEqual([
+      { first: 0, count: 1 },
+      { first: 1, count: 1 },
+    ]);
+    expect(consumerBlocks(3, 1)).toEqual([{ first: 0, count: 3 }]);
+  });
+
+  it("a thread's consumers carry the queue's indices: on the broker and in failures", async () => {
+    const { log, adapter } = slowSubscriber(10, new Set([4]));
+    const runner = new ConsumerRunner(adapter, { ...settings(2), first: 3 }, () => undefined);
+    await expect(runner.start()).rejects.toThrow(/^consumer 5: group join refused for member 4$/);
+    expect(log.started).toEqual([3]);
+    const ok = slowSubscriber(10);
+    await new ConsumerRunner(ok.adapter, { ...settings(2), first: 3 }, () => undefined).start();
+    expect(ok.log.started.sort()).toEqual([3, 4]);
   });
 });

@@ -14,6 +14,11 @@ export type ReceiptListener = (consumer: number, producer: number, seq: number, 
 export interface ConsumerSettings {
   /** How many consumers, each a subscription of its own in the group. */
   count: number;
+  /**
+   * Index of the first of them in the queue's consumers (0 unless they are spread over several threads): indices
+   * name consumers on the broker and keep per-consumer order, so they are the queue's, not the thread's.
+   */
+  first?: number;
   prefetch: number;
   /** Time each consumer spends on each message before acknowledging it: models a slow consumer. */
   processingDelayMs: number;
@@ -48,22 +53,24 @@ export class ConsumerRunner {
    * stopped and the first failure is reported, naming the consumer.
    */
   async start(): Promise<void> {
-    const { count, prefetch } = this.settings;
+    const { count, prefetch, first: base = 0 } = this.settings;
     const started = await Promise.allSettled(
-      Array.from({ length: count }, (_, index) => this.adapter.consume({ index, prefetch }, this.handler(index))),
+      Array.from({ length: count }, (_, i) =>
+        this.adapter.consume({ index: base + i, prefetch }, this.handler(base + i)),
+      ),
     );
     for (const s of started) if (s.status === 'fulfilled') this.handles.push(s.value);
-    const failures = started.flatMap((s, index) =>
-      s.status === 'rejected' ? [{ index, reason: s.reason as unknown }] : [],
+    const failures = started.flatMap((s, i) =>
+      s.status === 'rejected' ? [{ index: base + i, reason: s.reason as unknown }] : [],
     );
     const first = failures[0];
     if (first === undefined) return;
     await this.stop();
     const text = first.reason instanceof Error ? first.reason.message : String(first.reason);
-    const which =
-      count === 1
-        ? ''
-        : `consumer ${first.index + 1} of ${count}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''}: `;
+    // Spread over threads (base > 0), a thread knows its own consumers only: the index still names the queue's.
+    const of = base === 0 ? ` of ${count}` : '';
+    const more = failures.length > 1 ? ` (and ${failures.length - 1} more)` : '';
+    const which = count === 1 && base === 0 ? '' : `consumer ${first.index + 1}${of}${more}: `;
     throw new Error(`${which}${text}`, { cause: first.reason });
   }
 

@@ -4,16 +4,12 @@ import type { EventSink } from '../../metrics/event-recorder.js';
 import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { EventsPlan } from '../../scenario/event-plan.js';
 import type { LoadPlan } from '../../scenario/plan.js';
-import { ABORT_DRAIN_MS, sleep, yieldToLoop } from '../engine.js';
-import { WeightedPicker } from '../http/request-picker.js';
-import { WHOLE } from '../../scenario/shard.js';
-import { ArrivalSchedule, valueAt } from '../schedule.js';
+import { ABORT_DRAIN_MS, sleep } from '../engine.js';
 import { adapterFor } from './adapter-registry.js';
+import type { ProducerThreads } from './producer-threads.js';
+import { publishOnSchedule } from './publish-pump.js';
 import { type AdapterSource, QueueRun } from './queue-run.js';
 
-const MAX_STARTS_PER_TICK = 500;
-/** Publishes still unmade this long after the schedule's end are missed (dropped): the run ends on time. */
-const MISSED_AFTER_MS = 1000;
 const LAG_EVERY_MS = 1000;
 const DRAIN_POLL_MS = 50;
 const DRAIN_LAG_EVERY_MS = 250;
@@ -23,6 +19,12 @@ export interface EventRunContext {
   sink: EventSink;
   /** Defaults to the adapter registry (by URL scheme); the demo broker supplies its own. */
   adapters?: AdapterSource;
+  /** `run --workers N`: the producers run in worker threads; this thread consumes, reads the lag and drains. */
+  threads?: ProducerThreads;
+  /** `--workers N`: a queue with several consumers spreads them over up to N consumer threads. */
+  consumerThreads?: number;
+  /** The run id every envelope carries (the threads must publish under the same one); a fresh one by default. */
+  runId?: string;
 }
 
 /** Real brokers: the adapter of the URL's scheme (the planner already checked there is one). */
@@ -37,7 +39,8 @@ export const REGISTRY_ADAPTERS: AdapterSource = {
 
 /**
  * Event engine: publishes on the open-model schedule (arrival k goes out at its intended time whatever the broker
- * does, spread over the queues by weight), consumes in worker threads, samples the broker's lag every second, then
+ * does, spread over the queues by weight) in this thread, or in worker threads with `--workers` (ProducerThreads),
+ * consumes in worker threads, samples the broker's lag every second (here, whoever publishes), then
  * drains: waits until our consumers have everything (or, in produce-only mode, until the broker's lag is zero), at
  * most `events.drain`. Whatever is still missing then is counted and recorded in the latency tail.
  */
@@ -50,14 +53,15 @@ export class EventEngine {
     signal: AbortSignal,
   ): Promise<void> {
     const deps = {
-      runId: randomUUID().slice(0, 8),
+      runId: context.runId ?? randomUUID().slice(0, 8),
       adapters: context.adapters ?? REGISTRY_ADAPTERS,
       events: context.sink,
       samples: sink,
+      consumerThreads: context.consumerThreads,
     };
     const queues: QueueRun[] = [];
     try {
-      for (const q of events.queues) queues.push(await QueueRun.open(q, deps));
+      for (const q of events.queues) queues.push(await QueueRun.open(q, deps, context.threads));
     } catch (err) {
       await Promise.all(queues.map((q) => q.finish(false)));
       throw err;
@@ -67,65 +71,36 @@ export class EventEngine {
     const sampler = setInterval(sample, LAG_EVERY_MS);
     try {
       context.sink.phase('publishing');
-      await this.publish(load, queues, sink, signal);
-      context.sink.phase('draining');
-      await Promise.all(
-        queues.map((q) => q.publisher.settle(signal.aborted ? ABORT_DRAIN_MS : events.publishTimeoutMs)),
-      );
+      const scheduled = (): void => context.sink.phase('draining');
+      if (context.threads !== undefined) await context.threads.publish(signal, scheduled);
+      else await this.publishHere(load, events, queues, { sink, scheduled }, signal);
       sink.setInFlight(0);
       await this.drain(queues, signal.aborted ? ABORT_DRAIN_MS : events.drainMs, signal);
     } finally {
       clearInterval(sampler);
       context.sink.phase('done');
+      // Every receipt reaches its producer side before the threads say what they still await.
+      await Promise.all(queues.map((q) => q.stopConsumers()));
+      await context.threads?.finish();
       await Promise.all(queues.map((q) => q.finish(events.cleanup)));
     }
   }
 
-  private async publish(
+  /** One publisher in this thread: the schedule, then its publishes settled (the drain phase starts meanwhile). */
+  private async publishHere(
     load: LoadPlan,
+    events: EventsPlan,
     queues: readonly QueueRun[],
-    sink: SampleSink,
+    { sink, scheduled }: { sink: SampleSink; scheduled: () => void },
     signal: AbortSignal,
   ): Promise<void> {
-    const { stages, maxInFlight } = load;
-    const schedule = new ArrivalSchedule(stages);
-    const picker = new WeightedPicker(queues.map((q) => q.plan.weight));
-    const t0 = performance.now();
-    const epoch0 = performance.timeOrigin + t0;
-    let inFlight = 0;
-    let k = 0;
-    let due = schedule.timeOf(0);
-    while (due !== undefined && !signal.aborted) {
-      const now = performance.now() - t0;
-      sink.setTargetRate(valueAt(stages, now));
-      inFlight = queues.reduce((a, q) => a + q.publisher.inFlight, 0);
-      if (now >= schedule.endMs + MISSED_AFTER_MS) {
-        // The schedule is over: publishes never reached are missed, counted at once rather than sent late.
-        dropMany(queues, picker, schedule.overdue(k, Infinity, WHOLE));
-        break;
-      }
-      for (let burst = 0; due !== undefined && due <= now && burst < MAX_STARTS_PER_TICK; burst++) {
-        if (inFlight >= maxInFlight) {
-          // At the cap every publish already due is dropped in one step, however many.
-          const n = Math.max(1, schedule.overdue(k, now, WHOLE));
-          dropMany(queues, picker, n);
-          k += n - 1;
-        } else {
-          sink.sendDelay(now - due);
-          (queues[picker.next()] as QueueRun).publisher.publish(epoch0 + due);
-          inFlight++;
-        }
-        due = schedule.timeOf(++k);
-      }
-      sink.setInFlight(inFlight);
-      if (due === undefined) break;
-      // Sleep until the next start; spin (yielding every turn) only when it is due within a millisecond. A timer may
-      // wake a little late: that is measured as send delay, and cheaper than spinning a core the consumers need.
-      const wait = due - (performance.now() - t0);
-      if (wait >= 1) await sleep(wait, signal);
-      else await yieldToLoop();
-    }
-    sink.setTargetRate(0);
+    const pump = queues.flatMap((q) =>
+      q.local === undefined ? [] : [{ publisher: q.local.publisher, weight: q.plan.weight }],
+    );
+    await publishOnSchedule(load, pump, sink, signal);
+    scheduled();
+    const settleMs = signal.aborted ? ABORT_DRAIN_MS : events.publishTimeoutMs;
+    await Promise.all(pump.map((q) => q.publisher.settle(settleMs)));
   }
 
   /**
@@ -150,10 +125,4 @@ export class EventEngine {
       }
     }
   }
-}
-
-/** Publishes the generator could not make, shared among the queues by weight. */
-function dropMany(queues: readonly QueueRun[], picker: WeightedPicker, count: number): void {
-  if (count === 1) return (queues[picker.next()] as QueueRun).publisher.dropped();
-  picker.split(count).forEach((n, i) => n > 0 && queues[i]?.publisher.dropped(n));
 }

@@ -8,6 +8,17 @@ import { type BrokerAdapter, type OutgoingMessage, PublishError } from './broker
 import { ENVELOPE_HEADER, encodeEnvelope, nowMs } from './envelope.js';
 import type { SequenceTracker } from './sequence-tracker.js';
 import { type PendingPublish, PublishWindow } from './publish-window.js';
+import type { Shard } from '../../scenario/shard.js';
+
+/**
+ * Where a publisher sits in the run: `producerBase` is the envelope's producer id of its first producer (a thread
+ * of `run --workers` numbers its producers after the threads before it, so sequences stay per producer across
+ * threads), and `shard` its stride of `{{seq}}` values, so templates never repeat a value another thread used.
+ */
+export interface PublisherSlot {
+  producerBase: number;
+  shard: Shard;
+}
 
 /** How a failed publish shows among the run's error kinds (the HTTP table, Prometheus, JUnit). */
 const GENERIC_KIND = {
@@ -49,6 +60,7 @@ export class QueuePublisher {
     private readonly runId: string,
     private readonly sinks: PublisherSinks,
     private readonly secrets: readonly string[],
+    private readonly slot: PublisherSlot,
   ) {
     this.filler = Buffer.alloc(plan.body.kind === 'size' ? plan.body.bytes : 0, 'x');
     const timeoutMs = plan.target.publishTimeoutMs;
@@ -107,16 +119,26 @@ export class QueuePublisher {
   }
 
   private message(n: number, producer: number, seq: number, intendedMs: number): OutgoingMessage {
-    const envelope = encodeEnvelope({ runId: this.runId, producer, seq, intendedMs, wallMs: Date.now() });
+    const envelope = encodeEnvelope({
+      runId: this.runId,
+      producer: this.slot.producerBase + producer,
+      seq,
+      intendedMs,
+      wallMs: Date.now(),
+    });
     const headers: Record<string, string> = {};
+    const { shard } = this.slot;
+    const seqValue = n * shard.count + shard.index;
     if (this.plan.headers.length > 0) {
-      const ctx = { seq: n };
+      const ctx = { seq: seqValue };
       for (const [name, value] of this.plan.headers) headers[name] = value.render(ctx);
     }
     headers[ENVELOPE_HEADER] = envelope;
     const b = this.plan.body;
-    const body = b.kind === 'size' ? this.filler : Buffer.from(b.template.render({ seq: n }));
-    return this.plan.key === undefined ? { body, headers } : { body, headers, key: this.plan.key.render({ seq: n }) };
+    const body = b.kind === 'size' ? this.filler : Buffer.from(b.template.render({ seq: seqValue }));
+    return this.plan.key === undefined
+      ? { body, headers }
+      : { body, headers, key: this.plan.key.render({ seq: seqValue }) };
   }
 
   private confirmed(p: Outstanding): void {

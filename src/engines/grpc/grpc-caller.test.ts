@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindShopServer, createShopServer, SHOP_PROTO } from '../../targets/grpc-shop.js';
-import { GrpcChannel, statusName } from './grpc-caller.js';
+import { GrpcChannel, holdToDeadline, statusName } from './grpc-caller.js';
 import { messageProblems } from '../../scenario/grpc/message-check.js';
 import { type GrpcMethod, loadProtos } from '../../scenario/grpc/proto-catalogue.js';
 
@@ -54,6 +54,33 @@ describe('message check', () => {
       'item.category: expected one of CATEGORY_UNSPECIFIED, BOOKS, TOOLS',
       'item.stock: expected an integer (int32)',
     ]);
+  });
+});
+
+describe('deadlines held at their precision', () => {
+  const answered = (code: number) => ({
+    code,
+    details: undefined,
+    firstMessageAt: 1,
+    messages: 1,
+    response: undefined,
+  });
+  it('an answer read at or after the deadline is DEADLINE_EXCEEDED whatever its status; before it, as it came', () => {
+    const late = answered(grpc.status.NOT_FOUND);
+    holdToDeadline(late, 4, 104, 110);
+    expect([statusName(late.code), late.details]).toEqual([
+      'DEADLINE_EXCEEDED',
+      'answered after the 4 ms deadline (NOT_FOUND)',
+    ]);
+    const lateOk = answered(grpc.status.OK);
+    holdToDeadline(lateOk, 4, 104, 104);
+    expect([statusName(lateOk.code), lateOk.details]).toEqual([
+      'DEADLINE_EXCEEDED',
+      'answered after the 4 ms deadline',
+    ]);
+    const inTime = answered(grpc.status.NOT_FOUND);
+    holdToDeadline(inTime, 4, 104, 103.9);
+    expect(statusName(inTime.code)).toBe('NOT_FOUND');
   });
 });
 

@@ -32,6 +32,18 @@ export interface GrpcCallOptions {
   keepResponse: boolean;
 }
 
+/**
+ * grpc-js enforces a deadline with a timer, which a busy event loop runs late, so an answer can be read after its
+ * deadline has passed: it is still past it, whatever its status, as an HTTP response read after the timeout is a
+ * timeout. Rewrites `result` to DEADLINE_EXCEEDED when `now` is at or past `overdueAt`.
+ */
+export function holdToDeadline(result: GrpcCallResult, deadlineMs: number, overdueAt: number, now: number): void {
+  if (result.code === grpc.status.DEADLINE_EXCEEDED || now < overdueAt) return;
+  const was = result.code === grpc.status.OK ? '' : ` (${statusName(result.code)})`;
+  result.details = `answered after the ${deadlineMs} ms deadline${was}`;
+  result.code = grpc.status.DEADLINE_EXCEEDED;
+}
+
 export function statusName(code: number): string {
   return GRPC_STATUS_NAMES[code] ?? `CODE_${code}`;
 }
@@ -82,6 +94,7 @@ export class GrpcChannel {
     const de = deserializer(method.responseType, options.keepResponse);
     const md = toMetadata(options.metadata);
     const callOptions = { deadline: Date.now() + options.deadlineMs };
+    const overdueAt = performance.now() + options.deadlineMs;
     const result: GrpcCallResult = {
       code: 0,
       details: undefined,
@@ -100,6 +113,7 @@ export class GrpcChannel {
           result.code = err.code;
           result.details = err.details || err.message;
         }
+        holdToDeadline(result, options.deadlineMs, overdueAt, performance.now());
         resolve(result);
       };
       const unaryDone = (err: grpc.ServiceError | null, msg?: Record<string, unknown>): void => {

@@ -5,7 +5,7 @@ import type { ConnectionFigures } from './connect-stats.js';
 import { HttpConnection, type Origin, originOf } from './connection.js';
 import { Dialer, type ResolvedTransport } from './dial.js';
 import { H2RequestEncoder } from './h2-request.js';
-import { H2Connection } from './h2-session.js';
+import { H2Connection } from './h2-connection.js';
 import { H2StreamSlot } from './h2-stream.js';
 import { PreparedRequest } from './prepared-request.js';
 
@@ -55,8 +55,7 @@ export class ChannelFactory {
     const index = this.plan.load.model === 'closed' ? Math.floor(n / this.streams) : n % H2_OPEN_CONNECTIONS;
     const { connections, encoder } = this.h2;
     while (connections.length <= index) {
-      const authority = `${this.origin.tls ? 'https' : 'http'}://${this.origin.authority}`;
-      connections.push(new H2Connection(this.dialer, authority, this.streams === 1 ? Infinity : this.streams));
+      connections.push(new H2Connection(this.dialer, this.streams === 1 ? Infinity : this.streams));
     }
     return new H2StreamSlot(connections[index] as H2Connection, encoder, this.plan.timeoutMs, owner);
   }

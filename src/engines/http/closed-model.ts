@@ -4,9 +4,8 @@ import type { ExecutionPlan } from '../../scenario/plan.js';
 import { ABORT_DRAIN_MS, type Engine, type RunContext, sleep } from '../engine.js';
 import { valueAt } from '../schedule.js';
 import { splitCount, WHOLE } from '../../scenario/shard.js';
-import { SequenceNumbers } from '../sequence.js';
 import type { Channel } from './channel.js';
-import { RequestRunner } from './request-runner.js';
+import { runnerFor } from './request-runner.js';
 
 /** How often the number of connections is adjusted to follow the stages. */
 const CONTROL_TICK_MS = 100;
@@ -27,16 +26,9 @@ export class ClosedModelEngine implements Engine {
     let wanted = 0;
     const loops: Channel[] = [];
     const running = new Set<number>();
-    const runner = new RequestRunner(plan, sink, {
-      baseUrl: context.baseUrl,
-      feed: context.feed,
-      seq: new SequenceNumbers(shard.index, shard.count),
-      transport: context.transport,
-      onConnections: context.onConnections,
-      afterExchange: (connection, endedAt) => {
-        if (connection.slot < wanted && !signal.aborted) runner.fire(connection, endedAt);
-        else running.delete(connection.slot);
-      },
+    const runner = runnerFor(plan, sink, context, shard, (connection, endedAt) => {
+      if (connection.slot < wanted && !signal.aborted) runner.fire(connection, endedAt);
+      else running.delete(connection.slot);
     });
 
     while (!signal.aborted && elapsed() < durationMs) {

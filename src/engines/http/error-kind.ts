@@ -19,6 +19,8 @@ const BY_CODE: Readonly<Record<string, ErrorKind>> = {
   EADDRNOTAVAIL: 'local_resource',
   EADDRINUSE: 'local_resource',
   EAI_AGAIN: 'dns',
+  // Our HTTP/2 client's framing or HPACK checks (h2-error.ts).
+  ERR_H2_PROTOCOL: 'malformed_response',
 };
 
 function codeOf(err: unknown): string | undefined {

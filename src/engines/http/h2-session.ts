@@ -1,161 +1,420 @@
-import type { ClientHttp2Session } from 'node:http2';
-import { loadHttp2 } from './h2-codes.js';
 import type { Duplex } from 'node:stream';
-import type { Dialer } from './dial.js';
+import { H2_CODE } from './h2-codes.js';
+import { H2ProtocolError } from './h2-error.js';
+import { classifyError, errorMessage } from './error-kind.js';
+import {
+  DEFAULT_MAX_FRAME,
+  DEFAULT_WINDOW,
+  FLAG,
+  FRAME,
+  FrameReader,
+  MAX_WINDOW,
+  PREFACE,
+  SETTING,
+  SETTINGS_ACK,
+  dataFrame,
+  goawayFrame,
+  headersFrames,
+  pingAckFrame,
+  rstStreamFrame,
+  settingsFrame,
+  windowUpdateFrame,
+} from './h2-frame.js';
+import { HeaderBlocks } from './h2-header-block.js';
+import {
+  CUT_BY_GOAWAY,
+  DEFAULT_WINDOWS,
+  failed,
+  NOT_PROCESSED,
+  resetOutcome,
+  type SessionOwner,
+  type SessionWindows,
+  type StreamUser,
+} from './h2-stream-user.js';
+import { HpackDecoder } from './hpack.js';
+import type { Outcome } from './http-sender.js';
 
-/** A stream slot waiting for, or using, room on a session. */
-export interface StreamUser {
-  /** Called when the session has room: the slot opens its stream now. */
-  start(session: ClientHttp2Session): void;
-  /** Called when the connection failed before the slot's stream could start. */
-  fail(err: Error): void;
-  /** The server sent GOAWAY on `session`: a stream of the slot's there above `lastStreamId` will never be answered. */
-  goneAway(session: ClientHttp2Session, lastStreamId: number): void;
-}
+const MAX_STREAM_ID = 0x7fffffff;
+
+const protocol = (message: string): H2ProtocolError => new H2ProtocolError(message);
+const frameSize = (message: string): H2ProtocolError => new H2ProtocolError(message, 'FRAME_SIZE_ERROR');
 
 /**
- * One HTTP/2 connection: a ClientHttp2Session opened on demand through the Dialer (TLS with ALPN h2, or
- * prior-knowledge h2c), reopened after GOAWAY or close. At most `cap` streams run at once, and never more than
- * the server's SETTINGS_MAX_CONCURRENT_STREAMS; slots beyond that wait here, in order.
+ * One HTTP/2 connection on a socket from the Dialer, framed here (RFC 9113): preface and SETTINGS, streams opened
+ * with HEADERS (+CONTINUATION) and bodies sent as DATA within the server's flow-control windows, responses read
+ * from HEADERS/CONTINUATION (HPACK) and DATA with WINDOW_UPDATEs sent as they are consumed, PING answered,
+ * RST_STREAM and GOAWAY turned into outcomes by kind. Anything that breaks the protocol is a connection error:
+ * GOAWAY is sent, the socket closed and every open stream fails as `malformed_response`.
+ *
+ * Frames written while handling a read (the next requests of the streams just answered) leave in one write.
  */
-export class H2Connection {
-  private session: ClientHttp2Session | undefined;
-  private active = 0;
-  /** Nothing is sent before the server's SETTINGS say how many streams it allows: a burst could be refused. */
-  private serverMax = 0;
-  /** Every session not yet closed, the current one and those draining after GOAWAY: all are closed at the end. */
-  private readonly open = new Set<ClientHttp2Session>();
-  /** Their sockets too: a session closed gracefully after GOAWAY can leave its socket open, holding the process. */
-  private readonly sockets = new Set<Duplex>();
-  private readonly waiting: StreamUser[] = [];
-  /** Sessions the server sent GOAWAY on: streams still closing on them are told apart from resets. */
-  readonly goneAway = new WeakSet<ClientHttp2Session>();
+export class H2Session {
+  active = 0;
+  settled = false;
+  goneAway = false;
+  closed = false;
+  peerMaxStreams = Infinity;
+  private nextId = 1;
+  private peerWindow = DEFAULT_WINDOW;
+  private peerMaxFrame = DEFAULT_MAX_FRAME;
+  private sendWindow = DEFAULT_WINDOW;
+  private recvWindow: number;
+  private recvUnacked = 0;
+  private readonly streams = new Map<number, StreamUser>();
+  /** Users whose body waits for window. */
+  private readonly blocked = new Set<StreamUser>();
+  private readonly reader: FrameReader;
+  private readonly decoder = new HpackDecoder();
+  private readonly fields: string[] = [];
+  private readonly blocks = new HeaderBlocks((id, endStream, buf, from, to) =>
+    this.onHeaderBlock(id, endStream, buf, from, to),
+  );
+  private out: Buffer[] = [];
+  private flushQueued = false;
+  private socketError: Error | undefined;
+  private readonly waiters: (() => void)[] = [];
 
   constructor(
-    private readonly dialer: Dialer,
-    private readonly authority: string,
-    private readonly cap: number,
-  ) {}
-
-  /**
-   * Every slot that sends on this connection, added once when the slot is made, so a GOAWAY can end the streams
-   * the server will not process without following each stream (no set entry or listener per request).
-   */
-  private readonly users: StreamUser[] = [];
-
-  attach(user: StreamUser): void {
-    this.users.push(user);
+    private readonly socket: Duplex,
+    private readonly owner: SessionOwner,
+    private readonly windows: SessionWindows = DEFAULT_WINDOWS,
+  ) {
+    this.recvWindow = windows.connection;
+    this.reader = new FrameReader(this.onFrame);
+    socket.on('data', this.onData);
+    socket.on('error', (err: Error) => (this.socketError ??= err));
+    socket.on('close', this.onClose);
+    this.write(PREFACE);
+    this.write(
+      settingsFrame([
+        [SETTING.ENABLE_PUSH, 0],
+        [SETTING.INITIAL_WINDOW_SIZE, windows.stream],
+      ]),
+    );
+    if (windows.connection > DEFAULT_WINDOW) this.write(windowUpdateFrame(0, windows.connection - DEFAULT_WINDOW));
   }
 
-  /** Runs `user` now if a stream is free, else when one is. */
-  submit(user: StreamUser): void {
-    if (this.serverMax === 0) this.current();
-    if (this.active < Math.min(this.cap, this.serverMax)) {
-      this.active++;
-      user.start(this.current());
-    } else {
-      this.waiting.push(user);
-    }
+  /** Whether a new stream may be opened here now (settled, not going away, ids left). */
+  get open(): boolean {
+    return this.settled && !this.goneAway && !this.closed && this.nextId <= MAX_STREAM_ID;
   }
 
-  /** A stream ended: its room goes to the next waiting slot. */
-  release(): void {
-    this.active--;
-    this.pump();
+  /** Resolves once the server's SETTINGS arrived or the connection failed. */
+  ready(): Promise<void> {
+    if (this.settled || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Forgets a slot that gave up waiting (timeout). */
-  withdraw(user: StreamUser): boolean {
-    const i = this.waiting.indexOf(user);
-    if (i >= 0) this.waiting.splice(i, 1);
-    return i >= 0;
+  /** Opens `user`'s stream: its header block, then its body (`user.body`) as the windows allow. */
+  request(user: StreamUser, block: Buffer): void {
+    const id = this.nextId;
+    this.nextId += 2;
+    user.streamId = id;
+    user.sendWindow = this.peerWindow;
+    user.recvWindow = this.windows.stream;
+    user.recvUnacked = 0;
+    user.bodySent = 0;
+    this.streams.set(id, user);
+    this.active++;
+    const body = user.body;
+    const hasBody = body !== undefined && body.length > 0;
+    this.write(headersFrames(id, block, !hasBody, this.peerMaxFrame));
+    if (hasBody) this.sendBody(user, body);
   }
 
-  preconnect(): Promise<void> {
-    const session = this.current();
-    return new Promise((resolve) => {
-      if (!session.connecting) return resolve();
-      session.once('connect', () => resolve());
-      session.once('close', () => resolve());
-    });
+  /** The user gives up on its stream (timeout, end of run): it is reset and its room freed. */
+  cancel(user: StreamUser): void {
+    if (this.streams.get(user.streamId) !== user) return;
+    this.remove(user);
+    if (!this.closed) this.write(rstStreamFrame(user.streamId, H2_CODE.CANCEL));
+    this.freed();
   }
 
   close(): void {
-    this.session = undefined;
-    for (const session of this.open) session.destroy();
-    for (const socket of this.sockets) socket.destroy();
-    this.open.clear();
-    this.sockets.clear();
+    this.closed = true;
+    this.streams.clear();
+    this.blocked.clear();
+    this.socket.destroy();
+    this.wake();
   }
 
-  private pump(): void {
-    while (this.waiting.length > 0 && this.active < Math.min(this.cap, this.serverMax)) {
-      this.active++;
-      (this.waiting.shift() as StreamUser).start(this.current());
+  private write(buf: Buffer): void {
+    this.out.push(buf);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      process.nextTick(this.flush);
     }
   }
 
-  private current(): ClientHttp2Session {
-    if (this.session !== undefined && !this.session.closed && !this.session.destroyed) return this.session;
-    const session = loadHttp2().connect(this.authority, {
-      createConnection: () => {
-        const socket = this.dialer.openStream(['h2']);
-        this.sockets.add(socket);
-        socket.once('close', () => this.sockets.delete(socket));
-        return socket;
-      },
-      settings: { enablePush: false, initialWindowSize: 1 << 20 },
-      // Each loop of the closed model is a stream: nghttp2's default session memory cap would refuse many.
-      maxSessionMemory: 64,
-    });
-    session.on('connect', () => {
-      this.dialer.stats.protocol = 'h2';
-      session.setLocalWindowSize(1 << 24);
-    });
-    session.on('remoteSettings', (settings) => {
-      if (this.session !== session) return;
-      this.serverMax = settings.maxConcurrentStreams ?? Infinity;
-      this.pump();
-    });
-    session.on('goaway', (_code: number, lastStreamId: number) => {
-      this.goneAway.add(session);
-      // Node leaves streams above the server's last stream id open though the server will never answer them.
-      for (const user of this.users) user.goneAway(session, lastStreamId);
-      this.forget(session);
-    });
-    let failure: Error | undefined;
-    let settled = false;
-    session.once('remoteSettings', () => (settled = true));
-    session.on('close', () => {
-      this.open.delete(session);
-      // A connection that never got as far as SETTINGS (refused, TLS failure): the waiting slots fail with its
-      // reason rather than reconnecting in a tight loop.
-      if (!settled && this.session === session) {
-        this.session = undefined;
-        const err =
-          failure ?? Object.assign(new Error('HTTP/2 connection closed before SETTINGS'), { code: 'ECONNRESET' });
-        for (const user of this.waiting.splice(0)) user.fail(err);
+  private readonly flush = (): void => {
+    this.flushQueued = false;
+    const out = this.out;
+    this.out = [];
+    if (this.socket.destroyed || out.length === 0) return;
+    this.socket.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out));
+  };
+
+  private sendBody(user: StreamUser, body: Buffer): void {
+    while (user.bodySent < body.length) {
+      const n = Math.min(body.length - user.bodySent, this.peerMaxFrame, user.sendWindow, this.sendWindow);
+      if (n <= 0) {
+        this.blocked.add(user);
         return;
       }
-      this.forget(session);
-    });
-    // Errors reach the streams that were open; the session itself is replaced on next use.
-    session.on('error', (err: Error) => (failure ??= err));
-    this.session = session;
-    this.serverMax = 0;
-    this.open.add(session);
-    return session;
+      const last = user.bodySent + n === body.length;
+      this.write(dataFrame(user.streamId, body, user.bodySent, n, last));
+      user.bodySent += n;
+      user.sendWindow -= n;
+      this.sendWindow -= n;
+    }
+    if (this.blocked.size > 0) this.blocked.delete(user);
   }
 
-  /** The current session can take no more streams: the next ones go to a new session, once it has settings. */
-  private forget(session: ClientHttp2Session): void {
-    if (this.session !== session) return;
-    this.session = undefined;
-    this.serverMax = 0;
-    if (this.waiting.length > 0) this.current();
+  /** Forgets a stream that ended; a body still unsent (the server answered early) is cut off with a reset. */
+  private remove(user: StreamUser): void {
+    this.streams.delete(user.streamId);
+    this.active--;
+    if (this.blocked.size > 0) this.blocked.delete(user);
+    user.body = undefined;
   }
-}
 
-export function notProcessed(): Error {
-  return Object.assign(new Error('stream not processed: the server sent GOAWAY'), { code: 'ERR_HTTP2_GOAWAY_SESSION' });
+  /** A stream's room is free again; a connection going away closes once its last stream is done. */
+  private freed(): void {
+    if (this.goneAway && this.active === 0 && !this.closed) {
+      this.closed = true;
+      this.flush();
+      this.socket.end();
+    }
+    this.owner.released(this);
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.closed) return;
+    try {
+      this.reader.push(chunk);
+    } catch (err) {
+      if (!(err instanceof H2ProtocolError)) throw err;
+      this.connectionError(err);
+    }
+  };
+
+  private readonly onFrame = (
+    type: number,
+    flags: number,
+    id: number,
+    buf: Buffer,
+    start: number,
+    end: number,
+  ): void => {
+    if (this.closed) return;
+    if (this.blocks.waiting && type !== FRAME.CONTINUATION) throw protocol('expected CONTINUATION');
+    switch (type) {
+      case FRAME.DATA:
+        return this.onDataFrame(flags, id, buf, start, end);
+      case FRAME.HEADERS:
+        this.checkStream(id, 'HEADERS');
+        return this.blocks.headers(flags, id, buf, start, end);
+      case FRAME.CONTINUATION:
+        return this.blocks.continuation(flags, id, buf, start, end);
+      case FRAME.RST_STREAM:
+        return this.onReset(id, buf, start, end);
+      case FRAME.SETTINGS:
+        return this.onSettings(flags, id, buf, start, end);
+      case FRAME.PING:
+        if (id !== 0) throw protocol('PING on a stream');
+        if (end - start !== 8) throw frameSize('PING payload not 8 bytes');
+        if ((flags & FLAG.ACK) === 0) this.write(pingAckFrame(buf, start));
+        return;
+      case FRAME.GOAWAY:
+        return this.onGoaway(id, buf, start, end);
+      case FRAME.WINDOW_UPDATE:
+        return this.onWindowUpdate(id, buf, start, end);
+      case FRAME.PUSH_PROMISE:
+        throw protocol('PUSH_PROMISE though push is disabled');
+      default:
+        // PRIORITY and unknown types are ignored (RFC 9113 §4.1, §5.3.2).
+        return;
+    }
+  };
+
+  private checkStream(id: number, what: string): void {
+    if (id === 0) throw protocol(`${what} on stream 0`);
+    if (id % 2 === 0 || id >= this.nextId) throw protocol(`${what} on stream ${id}, which we did not open`);
+  }
+
+  private onDataFrame(flags: number, id: number, buf: Buffer, start: number, end: number): void {
+    this.checkStream(id, 'DATA');
+    const length = end - start;
+    this.recvWindow -= length;
+    if (this.recvWindow < 0) throw new H2ProtocolError('DATA beyond the connection window', 'FLOW_CONTROL_ERROR');
+    this.recvUnacked += length;
+    if (this.recvUnacked >= this.windows.connection / 2) {
+      this.write(windowUpdateFrame(0, this.recvUnacked));
+      this.recvWindow += this.recvUnacked;
+      this.recvUnacked = 0;
+    }
+    let from = start;
+    let to = end;
+    if ((flags & FLAG.PADDED) !== 0) {
+      if (length === 0) throw protocol('PADDED DATA without a pad length');
+      from++;
+      to -= buf[start] as number;
+      if (to < from) throw protocol('padding longer than the DATA frame');
+    }
+    const user = this.streams.get(id);
+    if (user === undefined) return; // a stream we reset: its bytes count only against the connection window
+    user.recvWindow -= length;
+    if (user.recvWindow < 0) throw new H2ProtocolError('DATA beyond the stream window', 'FLOW_CONTROL_ERROR');
+    const endStream = (flags & FLAG.END_STREAM) !== 0;
+    if (endStream) {
+      this.endStream(user);
+      user.data(buf, from, to, true);
+      return this.freed();
+    }
+    user.recvUnacked += length;
+    if (user.recvUnacked >= this.windows.stream / 2) {
+      this.write(windowUpdateFrame(id, user.recvUnacked));
+      user.recvWindow += user.recvUnacked;
+      user.recvUnacked = 0;
+    }
+    user.data(buf, from, to, false);
+  }
+
+  /** The server ended its side; if ours is not done (a body still unsent), the stream is reset to close it. */
+  private endStream(user: StreamUser): void {
+    const unsent = user.body !== undefined && user.bodySent < user.body.length;
+    this.remove(user);
+    if (unsent) this.write(rstStreamFrame(user.streamId, H2_CODE.CANCEL));
+  }
+
+  /** A whole header block (HEADERS and any CONTINUATION) for stream `id`. */
+  private onHeaderBlock(id: number, endStream: boolean, buf: Buffer, from: number, to: number): void {
+    const fields = this.fields;
+    fields.length = 0;
+    // Decoded even for a stream we reset: the dynamic table must follow every block.
+    this.decoder.decode(buf, from, to, fields);
+    const user = this.streams.get(id);
+    if (user === undefined) return;
+    if (!endStream) return user.headers(fields, false);
+    this.endStream(user);
+    user.headers(fields, true);
+    this.freed();
+  }
+
+  private onReset(id: number, buf: Buffer, start: number, end: number): void {
+    this.checkStream(id, 'RST_STREAM');
+    if (end - start !== 4) throw frameSize('RST_STREAM payload not 4 bytes');
+    const user = this.streams.get(id);
+    if (user === undefined) return;
+    this.remove(user);
+    user.ended(resetOutcome(buf.readUInt32BE(start), this.goneAway));
+    this.freed();
+  }
+
+  private onSettings(flags: number, id: number, buf: Buffer, start: number, end: number): void {
+    if (id !== 0) throw protocol('SETTINGS on a stream');
+    if ((flags & FLAG.ACK) !== 0) {
+      if (end !== start) throw frameSize('SETTINGS ACK with a payload');
+      return;
+    }
+    if ((end - start) % 6 !== 0) throw frameSize('SETTINGS payload not a multiple of 6 bytes');
+    for (let at = start; at < end; at += 6) this.applySetting(buf.readUInt16BE(at), buf.readUInt32BE(at + 2));
+    this.write(SETTINGS_ACK);
+    if (!this.settled) {
+      this.settled = true;
+      this.wake();
+    }
+    if (this.blocked.size > 0) this.unblock();
+    this.owner.settled(this);
+  }
+
+  private applySetting(key: number, value: number): void {
+    if (key === SETTING.MAX_CONCURRENT_STREAMS) this.peerMaxStreams = value;
+    else if (key === SETTING.INITIAL_WINDOW_SIZE) {
+      if (value > MAX_WINDOW) throw new H2ProtocolError('initial window above 2^31-1', 'FLOW_CONTROL_ERROR');
+      // A new initial window changes every open stream's window by the difference (RFC 9113 §6.9.2).
+      const delta = value - this.peerWindow;
+      this.peerWindow = value;
+      for (const user of this.streams.values()) user.sendWindow += delta;
+    } else if (key === SETTING.MAX_FRAME_SIZE) {
+      if (value < DEFAULT_MAX_FRAME || value > 0xffffff) throw protocol(`MAX_FRAME_SIZE ${value} out of range`);
+      this.peerMaxFrame = value;
+    }
+    // HEADER_TABLE_SIZE: our encoder never uses the dynamic table. Others do not concern a client.
+  }
+
+  private onGoaway(id: number, buf: Buffer, start: number, end: number): void {
+    if (id !== 0) throw protocol('GOAWAY on a stream');
+    if (end - start < 8) throw frameSize('GOAWAY payload under 8 bytes');
+    const lastStreamId = buf.readUInt32BE(start) & 0x7fffffff;
+    this.goneAway = true;
+    // First the connection forgets this session, so streams restarted from the outcomes below go elsewhere.
+    this.owner.goneAway(this);
+    const cut: StreamUser[] = [];
+    for (const [streamId, user] of this.streams) if (streamId > lastStreamId) cut.push(user);
+    for (const user of cut) {
+      this.remove(user);
+      user.ended(NOT_PROCESSED);
+    }
+    this.freed();
+  }
+
+  private onWindowUpdate(id: number, buf: Buffer, start: number, end: number): void {
+    if (end - start !== 4) throw frameSize('WINDOW_UPDATE payload not 4 bytes');
+    const increment = buf.readUInt32BE(start) & 0x7fffffff;
+    if (increment === 0) throw protocol('WINDOW_UPDATE of 0');
+    if (id === 0) {
+      this.sendWindow += increment;
+      if (this.sendWindow > MAX_WINDOW) throw new H2ProtocolError('window above 2^31-1', 'FLOW_CONTROL_ERROR');
+      if (this.blocked.size > 0) this.unblock();
+      return;
+    }
+    const user = this.streams.get(id);
+    if (user === undefined) return;
+    user.sendWindow += increment;
+    if (user.sendWindow > MAX_WINDOW) throw new H2ProtocolError('window above 2^31-1', 'FLOW_CONTROL_ERROR');
+    if (this.blocked.has(user) && user.body !== undefined) this.sendBody(user, user.body);
+  }
+
+  private unblock(): void {
+    for (const user of [...this.blocked]) {
+      if (user.body !== undefined) this.sendBody(user, user.body);
+      if (this.sendWindow <= 0) return;
+    }
+  }
+
+  /** The server broke the protocol: tell it why, close, and fail every open stream as malformed_response. */
+  private connectionError(err: H2ProtocolError): void {
+    this.write(goawayFrame(0, err.h2Code));
+    this.flush();
+    this.socket.end();
+    this.shutDown(failed('malformed_response', errorMessage(err), true), err);
+  }
+
+  private readonly onClose = (): void => {
+    this.owner.detached(this);
+    if (this.closed) return this.wake();
+    const err = this.socketError;
+    const outcome = this.goneAway
+      ? CUT_BY_GOAWAY
+      : err !== undefined
+        ? failed(classifyError(err), errorMessage(err))
+        : failed('connect_reset', 'connection closed by the server before the response ended');
+    this.shutDown(outcome, err);
+  };
+
+  private shutDown(outcome: Outcome, err: Error | undefined): void {
+    this.closed = true;
+    const users = [...this.streams.values()];
+    this.streams.clear();
+    this.blocked.clear();
+    this.active = 0;
+    this.owner.closed(this, err, this.settled);
+    for (const user of users) user.ended(outcome);
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
 }

@@ -1,74 +1,59 @@
-import type {
-  ClientHttp2Session,
-  ClientHttp2Stream,
-  ClientSessionRequestOptions,
-  IncomingHttpHeaders,
-} from 'node:http2';
-import { H2_CODE, RST_KINDS } from './h2-codes.js';
 import { performance } from 'node:perf_hooks';
-import type { ErrorKind } from '../../metrics/error-kinds.js';
-import type { TemplateContext } from '../../scenario/template.js';
 import type { RequestPlan } from '../../scenario/plan.js';
+import type { TemplateContext } from '../../scenario/template.js';
 import type { Channel, ChannelOwner } from './channel.js';
 import { runChecks } from './checks.js';
 import { classifyError, errorMessage } from './error-kind.js';
+import type { H2Connection } from './h2-connection.js';
 import type { H2Request, H2RequestEncoder } from './h2-request.js';
-import { type H2Connection, notProcessed, type StreamUser } from './h2-session.js';
+import type { H2Session } from './h2-session.js';
+import type { StreamUser } from './h2-stream-user.js';
 import { type Outcome, statusOk } from './http-sender.js';
 import { MAX_BODY_BYTES } from './response-parser.js';
 import type { PreparedRequest } from './prepared-request.js';
 
 const OK: Outcome = Object.freeze({ error: undefined, hasLatency: true, status: 200, message: undefined });
 
-/** Request options made once: Node copies them per request anyway, so one frozen object each serves every stream. */
-const BODILESS: ClientSessionRequestOptions = Object.freeze({ endStream: true });
-const WITH_BODY: ClientSessionRequestOptions = Object.freeze({ endStream: false });
-
-function ignore(): void {}
-
-function failed(error: ErrorKind, message: string, hasLatency = false): Outcome {
-  return { error, hasLatency, status: 0, message };
+function malformed(message: string): Outcome {
+  return { error: 'malformed_response', hasLatency: true, status: 0, message };
 }
 
-/** What became of a stream that closed without a whole response: GOAWAY, a reset by code, or a socket error. */
-function closedOutcome(stream: ClientHttp2Stream, goneAway: boolean, err: Error | undefined): Outcome {
-  const code = stream.rstCode ?? H2_CODE.NO_ERROR;
-  if (
-    goneAway &&
-    (code === H2_CODE.REFUSED_STREAM || (err as NodeJS.ErrnoException)?.code === 'ERR_HTTP2_GOAWAY_SESSION')
-  )
-    return failed('h2_goaway', 'stream not processed: the server sent GOAWAY');
-  if (code !== H2_CODE.NO_ERROR) {
-    const kind: ErrorKind = RST_KINDS[code] ?? 'h2_rst_other';
-    return failed(kind, `stream reset by the server (RST_STREAM code ${code})`);
+/** Joins a field's values as Node does for repeated headers; names in `fields` are lower case. */
+function fieldValue(fields: readonly string[] | undefined, name: string): string | undefined {
+  if (fields === undefined) return undefined;
+  const wanted = name.toLowerCase();
+  let value: string | undefined;
+  for (let i = 0; i < fields.length; i += 2) {
+    if (fields[i] === wanted) value = value === undefined ? fields[i + 1] : `${value}, ${fields[i + 1]}`;
   }
-  if (goneAway) return failed('h2_goaway', 'stream cut: the server sent GOAWAY');
-  if (err !== undefined) return failed(classifyError(err), errorMessage(err));
-  return failed('connect_reset', 'stream closed before the response ended');
+  return value;
 }
 
 /**
  * One HTTP/2 stream slot on a shared connection: the Channel a load model holds, carrying one exchange at a
- * time, as an HTTP/1.1 connection does. Latency, checks, timeouts and outcomes are judged as there.
- *
- * The hot path allocates nothing of its own per request: the slot carries one exchange at a time, so the
- * exchange's state lives in its fields and its listeners are made once, with the slot, and added to each
- * stream. A stream given up on (timeout, close) has them swapped for listeners that only free its room.
+ * time, as an HTTP/1.1 connection does. Latency, checks, timeouts and outcomes are judged as there. The slot
+ * also holds the session's per-stream state (StreamUser), so an exchange allocates nothing of its own beyond
+ * the frames it writes and, when checks read them, its headers and body.
  */
 export class H2StreamSlot implements Channel, StreamUser {
   scope = 0;
   intendedAt = 0;
   slot = 0;
+  streamId = 0;
+  sendWindow = 0;
+  recvWindow = 0;
+  recvUnacked = 0;
+  body: Buffer | undefined;
+  bodySent = 0;
   private request: RequestPlan | undefined;
   private encoded: H2Request | undefined;
-  private stream: ClientHttp2Stream | undefined;
-  private session: ClientHttp2Session | undefined;
-  /** The current exchange: status and headers once they arrive, body bytes seen, kept chunks, a stream error. */
+  /** The session the current stream is on; undefined while waiting for room. */
+  private session: H2Session | undefined;
+  /** The current exchange: final status, header fields when checks read them, body bytes seen, kept chunks. */
   private status = 0;
-  private headers: IncomingHttpHeaders | undefined;
+  private fields: string[] | undefined;
   private size = 0;
-  private parts: Buffer[] = [];
-  private error: Error | undefined;
+  private readonly parts: Buffer[] = [];
   /** When the current exchange times out (performance.now() time); the runner's DeadlineQueue reads it. */
   deadline = Infinity;
   prevDue: Channel | undefined;
@@ -80,9 +65,7 @@ export class H2StreamSlot implements Channel, StreamUser {
     private readonly encoder: H2RequestEncoder,
     private readonly timeoutMs: number,
     private readonly owner: ChannelOwner,
-  ) {
-    connection.attach(this);
-  }
+  ) {}
 
   get busy(): boolean {
     return this.request !== undefined;
@@ -95,46 +78,55 @@ export class H2StreamSlot implements Channel, StreamUser {
       this.encoded = this.encoder.encode(prepared.plan, prepared.isStatic, ctx);
     } catch (err) {
       const endedAt = performance.now();
-      setImmediate(() => this.owner.completed(this, failed('other', errorMessage(err)), endedAt));
+      const outcome: Outcome = { error: 'other', hasLatency: false, status: 0, message: errorMessage(err) };
+      setImmediate(() => this.owner.completed(this, outcome, endedAt));
       return;
     }
     this.request = prepared.plan;
     this.connection.submit(this);
   }
 
-  start(session: ClientHttp2Session): void {
-    const r = this.request;
+  start(session: H2Session): void {
     const encoded = this.encoded;
-    if (r === undefined || encoded === undefined) return this.connection.release();
-    let stream: ClientHttp2Stream;
-    try {
-      stream = session.request(encoded.headers, encoded.body === undefined ? BODILESS : WITH_BODY);
-    } catch (err) {
-      this.connection.release();
-      return this.finish(failed(classifyError(err), errorMessage(err)), performance.now());
-    }
-    this.stream = stream;
+    if (this.request === undefined || encoded === undefined) return;
     this.session = session;
     this.status = 0;
-    this.headers = undefined;
+    this.fields = undefined;
     this.size = 0;
-    this.error = undefined;
-    if (encoded.body !== undefined) stream.end(encoded.body);
-    stream.on('response', this.onResponse);
-    if (r.needsBody) stream.on('data', this.onData);
-    else stream.resume();
-    stream.on('error', this.onError);
-    stream.on('close', this.onClose);
+    this.body = encoded.body;
+    session.request(this, encoded.block);
   }
 
   fail(err: Error): void {
-    if (this.request !== undefined) this.finish(failed(classifyError(err), errorMessage(err)), performance.now());
+    if (this.request === undefined) return;
+    this.finish({ error: classifyError(err), hasLatency: false, status: 0, message: errorMessage(err) });
   }
 
-  goneAway(session: ClientHttp2Session, lastStreamId: number): void {
-    const stream = this.stream;
-    if (stream === undefined || this.session !== session) return;
-    if (stream.id !== undefined && stream.id > lastStreamId) stream.destroy(notProcessed());
+  headers(fields: readonly string[], endStream: boolean): void {
+    if (this.status === 0) {
+      // The status comes first (RFC 9113 §8.3); 1xx answers are interim, the final one follows.
+      const status = fields[0] === ':status' ? Number(fields[1]) : NaN;
+      if (!(status >= 100 && status <= 999)) return this.protocolFault('response without a valid :status');
+      if (status < 200) return endStream ? this.protocolFault('stream ended after an interim response') : undefined;
+      this.status = status;
+      if ((this.request as RequestPlan).checks.length > 0) this.fields = fields.slice();
+    }
+    if (endStream) this.complete();
+  }
+
+  data(buf: Buffer, start: number, end: number, endStream: boolean): void {
+    if (this.status === 0) return this.protocolFault('DATA before the response headers');
+    // As on HTTP/1.1: past the cap the body is still read, but not kept.
+    this.size += end - start;
+    if ((this.request as RequestPlan).needsBody) {
+      if (this.size <= MAX_BODY_BYTES) this.parts.push(buf.subarray(start, end));
+      else this.parts.length = 0;
+    }
+    if (endStream) this.complete();
+  }
+
+  ended(outcome: Outcome): void {
+    if (this.request !== undefined) this.finish(outcome);
   }
 
   preconnect(): Promise<void> {
@@ -143,91 +135,66 @@ export class H2StreamSlot implements Channel, StreamUser {
 
   expireIfDue(now: number): void {
     if (this.request === undefined || now < this.deadline) return;
-    const stream = this.stream;
-    if (stream === undefined) this.connection.withdraw(this);
-    else this.abandon(stream);
-    const message = `no complete response within ${this.timeoutMs} ms`;
-    this.finish({ error: 'timeout', hasLatency: true, status: 0, message }, now);
+    this.giveUp();
+    this.finish(this.timedOut(), now);
   }
 
   close(): void {
+    if (this.request !== undefined) this.giveUp();
     this.request = undefined;
-    if (this.stream !== undefined) this.abandon(this.stream);
-    this.stream = undefined;
-    this.connection.withdraw(this);
+    this.encoded = undefined;
   }
 
-  private readonly onResponse = (h: IncomingHttpHeaders): void => {
-    this.status = Number(h[':status']);
-    this.headers = h;
-  };
+  private giveUp(): void {
+    if (this.session !== undefined) this.session.cancel(this);
+    else this.connection.withdraw(this);
+  }
 
-  private readonly onData = (chunk: Buffer): void => {
-    // As on HTTP/1.1: past the cap the body is still read, but not kept.
-    this.size += chunk.length;
-    if (this.size <= MAX_BODY_BYTES) this.parts.push(chunk);
-    else this.parts.length = 0;
-  };
+  /** The response broke HTTP/2's message rules: its stream is reset and the exchange is malformed_response. */
+  private protocolFault(message: string): void {
+    this.session?.cancel(this);
+    this.finish(malformed(`HTTP/2 response: ${message}`));
+  }
 
-  private readonly onError = (err: Error): void => {
-    this.error = err;
-  };
+  private timedOut(): Outcome {
+    return {
+      error: 'timeout',
+      hasLatency: true,
+      status: 0,
+      message: `no complete response within ${this.timeoutMs} ms`,
+    };
+  }
 
-  private readonly onClose = (): void => {
-    const stream = this.stream as ClientHttp2Stream;
-    const r = this.request as RequestPlan;
-    this.connection.release();
-    const now = performance.now();
-    // Ended after its deadline: a timeout, even when the deadline sweep (≈1 ms coarse) has not come round yet.
-    if (now > this.deadline) {
-      const message = `no complete response within ${this.timeoutMs} ms`;
-      return this.finish({ error: 'timeout', hasLatency: true, status: 0, message }, now);
-    }
-    if (this.status > 0 && stream.rstCode === H2_CODE.NO_ERROR && this.error === undefined) {
-      return this.finish(this.judge(r), now);
-    }
-    const goneAway = this.session !== undefined && this.connection.goneAway.has(this.session);
-    this.finish(closedOutcome(stream, goneAway, this.error), now);
-  };
-
-  /** A stream given up on still holds its room on the connection until it closes; nothing else is heard from it. */
-  private readonly onAbandonedClose = (): void => this.connection.release();
-
-  private abandon(stream: ClientHttp2Stream): void {
-    stream.on('error', ignore).on('data', ignore).on('close', this.onAbandonedClose);
-    stream.off('response', this.onResponse).off('data', this.onData).off('error', this.onError);
-    stream.off('close', this.onClose);
-    stream.close(H2_CODE.CANCEL);
+  private complete(): void {
+    this.finish(this.judge(this.request as RequestPlan));
   }
 
   private judge(r: RequestPlan): Outcome {
     const status = this.status;
     if (!statusOk(r, status)) return { error: 'status', hasLatency: true, status, message: `status ${status}` };
-    if (this.size > MAX_BODY_BYTES) {
+    if (this.size > MAX_BODY_BYTES && r.needsBody) {
       const message = `response body larger than ${MAX_BODY_BYTES} bytes: not kept for checks`;
       return { error: 'body_too_large', hasLatency: true, status, message };
     }
     if (r.checks.length > 0) {
       const body = r.needsBody ? Buffer.concat(this.parts).toString('utf8') : undefined;
-      const headers = this.headers;
-      const header = (name: string): string | undefined => {
-        const v = headers?.[name.toLowerCase()];
-        return Array.isArray(v) ? v.join(', ') : v === undefined ? undefined : String(v);
-      };
-      const bad = runChecks(r.checks, { body, header });
+      const fields = this.fields;
+      const bad = runChecks(r.checks, { body, header: (name) => fieldValue(fields, name) });
       if (bad !== undefined) return { error: 'check', hasLatency: true, status, message: `check failed: ${bad}` };
     }
     return status === 200 ? OK : { ...OK, status };
   }
 
-  private finish(outcome: Outcome, endedAt: number): void {
+  /** Ends the exchange; one that ended after its deadline is a timeout, even before the sweep comes round. */
+  private finish(outcome: Outcome, at = performance.now()): void {
+    const late = at > this.deadline && outcome.error !== 'timeout';
     this.request = undefined;
     this.encoded = undefined;
-    this.stream = undefined;
     this.session = undefined;
-    this.headers = undefined;
+    this.fields = undefined;
+    this.body = undefined;
     this.parts.length = 0;
     this.deadline = Infinity;
-    this.owner.completed(this, outcome, endedAt);
+    this.owner.completed(this, late ? this.timedOut() : outcome, at);
   }
 }

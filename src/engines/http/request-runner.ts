@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { idleOrTimeout } from '../engine.js';
+import { idleOrTimeout, type RunContext } from '../engine.js';
 import type { SampleSink } from '../../metrics/interval-recorder.js';
 import type { DataFeed } from '../../scenario/data-feed.js';
 import type { ExecutionPlan } from '../../scenario/plan.js';
 import type { TemplateContext } from '../../scenario/template.js';
-import type { SequenceNumbers } from '../sequence.js';
+import type { Shard } from '../../scenario/shard.js';
+import { SequenceNumbers } from '../sequence.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import type { Channel, ChannelOwner } from './channel.js';
 import { ChannelFactory } from './channel-factory.js';
@@ -134,4 +135,22 @@ export class RequestRunner implements ChannelOwner {
     this.factory.close();
     this.options.onConnections?.(this.factory.figures());
   }
+}
+
+/** The runner a load model uses for its shard of a run: the context's target, rows and transport, the shard's {{seq}}. */
+export function runnerFor(
+  plan: ExecutionPlan,
+  sink: SampleSink,
+  context: RunContext,
+  shard: Shard,
+  afterExchange: AfterExchange,
+): RequestRunner {
+  return new RequestRunner(plan, sink, {
+    baseUrl: context.baseUrl,
+    feed: context.feed,
+    seq: new SequenceNumbers(shard.index, shard.count),
+    transport: context.transport,
+    onConnections: context.onConnections,
+    afterExchange,
+  });
 }

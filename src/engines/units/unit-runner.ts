@@ -1,3 +1,4 @@
+import type { ArrivalSink } from '../arrival-loop.js';
 import type { LoadPlan } from '../../scenario/plan.js';
 
 /**
@@ -18,11 +19,8 @@ export interface UnitRunner {
   drain(maxMs: number): Promise<void>;
 }
 
-/** What the load models report besides the units themselves. */
-export interface UnitLoadSink {
-  sendDelay(ms: number): void;
-  setTargetRate(rate: number): void;
-}
+/** What the load models report besides the units themselves: what the arrival loop reports. */
+export type UnitLoadSink = ArrivalSink;
 
 export interface UnitLoad {
   readonly load: LoadPlan;

@@ -7,6 +7,7 @@ export const events: Workload = {
   drives: (plan) => plan.events !== undefined,
   describe: (plan) => describeEvents(partOf(plan.events, 'events')),
   splits: false,
-  prepare: async (plan) => (await import('./run.js')).prepareEventRun(plan, partOf(plan.events, 'events')),
+  prepare: async (plan, { scale }) =>
+    (await import('./run.js')).prepareEventRun(plan, partOf(plan.events, 'events'), scale),
   section: eventsView,
 };

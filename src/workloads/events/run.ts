@@ -1,5 +1,10 @@
-import { EventEngine } from '../../engines/event/event-engine.js';
-import type { AdapterSource } from '../../engines/event/queue-run.js';
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { type RunScale, workerShortfall } from '../../commands/scale.js';
+import { threadedKit, WorkerGroup } from '../../commands/worker-group.js';
+import { EventEngine, type EventRunContext } from '../../engines/event/event-engine.js';
+import { InputError } from '../../errors.js';
+import { WHOLE } from '../../scenario/shard.js';
 import { EventRunRecorder } from '../../metrics/event-run-recorder.js';
 import { RunAggregator } from '../../metrics/run-aggregator.js';
 import type { EventsPlan } from '../../scenario/event-plan.js';
@@ -9,13 +14,17 @@ import type { PreparedRun, RunKit } from '../workload.js';
 import { liveEvents } from './live.js';
 import { eventMetricSource, withEvents } from './section.js';
 import { hasWindowedSlo } from '../../slo/window.js';
+import { EventThreads } from './threads.js';
 
 /** Publish/consume load on a broker: one scope per queue; publishes are its requests, events ride beside. */
-export function eventKit(plan: ExecutionPlan, events: EventsPlan, adapters: AdapterSource | undefined): RunKit {
+export function eventKit(
+  plan: ExecutionPlan,
+  events: EventsPlan,
+  recorder: EventRunRecorder,
+  context: EventRunContext,
+): RunKit {
   const names = events.queues.map((q) => q.name);
-  const recorder = new EventRunRecorder(names);
   const aggregator = new RunAggregator(names, { keepPointHistograms: hasWindowedSlo(plan.slos) });
-  const context = adapters === undefined ? { sink: recorder.events } : { sink: recorder.events, adapters };
   return {
     scopes: {
       names,
@@ -33,8 +42,35 @@ export function eventKit(plan: ExecutionPlan, events: EventsPlan, adapters: Adap
   };
 }
 
-/** Real brokers are reached when the engine connects (an unreachable one is exit 3); the demo broker starts here. */
-export async function prepareEventRun(plan: ExecutionPlan, events: EventsPlan): Promise<PreparedRun> {
-  const adapters = events.demo ? new DemoBroker().adapters() : undefined;
-  return { kit: eventKit(plan, events, adapters), targetDisplay: events.display, stop: async () => undefined };
+/**
+ * Real brokers are reached when the engine connects (an unreachable one is exit 3); the demo broker starts here.
+ * `--workers N` (N > 1) runs the producers in N threads (at most one per CPU this process may use), each connected
+ * before the clock starts; without it the run publishes from this thread, as before.
+ */
+export async function prepareEventRun(plan: ExecutionPlan, events: EventsPlan, scale: RunScale): Promise<PreparedRun> {
+  const recorder = new EventRunRecorder(events.queues.map((q) => q.name));
+  // As for requests in the open model: never more publishing threads than the CPUs this process may use.
+  const threads = Math.min(scale.workers ?? 1, Math.max(1, availableParallelism()));
+  const shortfall = workerShortfall(plan, scale, threads);
+  const prepared = {
+    targetDisplay: events.display,
+    stop: async () => undefined,
+    ...(shortfall !== undefined && { notes: [shortfall] }),
+  };
+  if (threads <= 1 || scale.source === undefined) {
+    const context = events.demo
+      ? { sink: recorder.events, adapters: new DemoBroker().adapters() }
+      : { sink: recorder.events };
+    return { ...prepared, kit: eventKit(plan, events, recorder, context) };
+  }
+  if (events.demo) {
+    throw new InputError('--workers: the demo broker lives in one thread; use a real broker to publish from several');
+  }
+  const runId = randomUUID().slice(0, 8);
+  const how = { source: scale.source, baseUrl: events.display, shard: WHOLE, count: threads, runId };
+  const group = await WorkerGroup.start(recorder, how);
+  const producers = new EventThreads(group, events, recorder.events);
+  const context = { sink: recorder.events, threads: producers, consumerThreads: threads, runId };
+  const kit = eventKit(plan, events, recorder, context);
+  return { ...prepared, kit: threadedKit(kit, group, kit.run), stop: () => group.terminate() };
 }

@@ -1,5 +1,5 @@
-import { type RunScale, workerCount } from '../../commands/scale.js';
-import { WorkerGroup } from '../../commands/worker-group.js';
+import { type RunScale, workerCount, workerShortfall } from '../../commands/scale.js';
+import { threadedKit, WorkerGroup } from '../../commands/worker-group.js';
 import { ClosedModelEngine } from '../../engines/http/closed-model.js';
 import { OpenModelEngine } from '../../engines/http/open-model.js';
 import type { Engine, RunContext } from '../../engines/engine.js';
@@ -39,17 +39,6 @@ export function httpKit(plan: ExecutionPlan, context: RunContext): RunKit {
   };
 }
 
-/** The same kit with the load run by worker threads, whose intervals are folded into its recorder. */
-function withWorkers(kit: RunKit, group: WorkerGroup): RunKit {
-  return {
-    ...kit,
-    run: (signal) => group.run(signal),
-    collect: () => group.collect(),
-    generatorSample: () => group.sample(),
-    generatorHealth: (model, sendDelayP99Ms) => group.health(model, sendDelayP99Ms),
-  };
-}
-
 /** Starts the target's demo if it names one, and the worker threads when the run uses more than one. */
 export async function prepareHttpRun(
   plan: ExecutionPlan,
@@ -68,11 +57,19 @@ export async function prepareHttpRun(
     const workers = workerCount(plan, baseUrl, scale, feed?.size);
     const group =
       workers > 1 && scale.source !== undefined
-        ? await WorkerGroup.start(kit.recorder, scale.source, baseUrl, scale.shard ?? WHOLE, workers, transport)
+        ? await WorkerGroup.start(kit.recorder, {
+            source: scale.source,
+            baseUrl,
+            shard: scale.shard ?? WHOLE,
+            count: workers,
+            transport,
+          })
         : undefined;
+    const shortfall = workerShortfall(plan, scale, workers);
     return {
-      kit: group === undefined ? kit : withWorkers(kit, group),
+      kit: group === undefined ? kit : threadedKit(kit, group),
       targetDisplay: demo === undefined ? plan.targetDisplay : `${plan.targetDisplay} (${demo.url})`,
+      ...(shortfall !== undefined && { notes: [shortfall] }),
       stop: async () => demo?.stop(),
     };
   } catch (err) {
