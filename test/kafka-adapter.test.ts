@@ -37,7 +37,11 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const noConnectionTrouble = { lost: (e: Error) => expect.fail(`connection lost: ${e.message}`), restored: () => {} };
+const noConnectionTrouble = {
+  lost: (e: Error) => expect.fail(`connection lost: ${e.message}`),
+  restored: () => {},
+  groupRecreated: (how: string) => expect.fail(`group recreated: ${how}`),
+};
 
 function target(destination: string, overrides: Partial<BrokerTarget> = {}): BrokerTarget {
   const url = `kafka://${cluster.brokers.join(',')}`;

@@ -1,3 +1,4 @@
+import { RunError } from '../errors.js';
 import { closeReporters, createOutputs, endOfRunOutputs, type OutputFlags } from '../reporters/registry.js';
 import { checkFilesWritten, checkStrictOutputs, OutputWarnings } from '../reporters/output-warnings.js';
 import type { Reporter } from '../reporters/reporter.js';
@@ -35,9 +36,11 @@ export async function runCommand(file: string | undefined, options: RunCliOption
     reporters.push(...(await createOutputs(options, ctx)));
     let exitCode: number;
     let interrupted = false;
+    let failure: string | undefined;
     try {
       const outcome = await executeRun(plan, reporters, interrupt.signal, scale, warnings, interrupt.hurry);
       interrupted = outcome.result.interrupted;
+      failure = outcome.result.failure;
       exitCode = interrupted ? (interrupt.exitCode() ?? outcome.exitCode) : outcome.exitCode;
     } finally {
       await closeReporters(reporters);
@@ -45,6 +48,8 @@ export async function runCommand(file: string | undefined, options: RunCliOption
     // After the result is written: a result file that could not be written is exit 3, and any other output that
     // failed is exit 3 with --strict-outputs; neither hides a stop.
     if (!interrupted) checkFilesWritten(warnings, endOfRunOutputs());
+    // Written and reported, but not carried out (a broker that never came back): exit 3, saying why on one line.
+    if (!interrupted && failure !== undefined) throw new RunError(`the run could not be completed: ${failure}`);
     if (!interrupted) checkStrictOutputs(warnings.lines(), options.strictOutputs);
     return exitCode;
   } finally {

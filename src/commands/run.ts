@@ -35,6 +35,7 @@ export interface RunOutcome {
 /** The exit code a result calls for; `merge` ends the same way as `run`. */
 export function exitCodeOf(result: RunResult): ExitCode {
   if (result.interrupted) return ExitCode.Interrupted;
+  if (result.failure !== undefined) return ExitCode.RunFailed;
   return result.pass ? ExitCode.Pass : ExitCode.SloFailed;
 }
 

@@ -56,6 +56,12 @@ export interface EventMetrics {
   undelivered: number;
   foreign: number;
   connectionDrops: number;
+  /** Drops the adapters recovered from (a reconnect, consumers subscribed again). */
+  reconnects: number;
+  /** Connections lost and still not back when the run ended (connectionDrops − reconnects): the broker never came back. */
+  connectionsDown: number;
+  /** Consumer groups found deleted from the broker mid-run and created again. */
+  groupsRecreated: number;
   /** Per second: attempted and acked over the publish phase, consumed over publish + drain phases. */
   rates: { attempted: number; acked: number; consumed: number };
   /** consumed / acked, as a fraction (1 when nothing was acked); 0 in produce-only mode. */
@@ -216,6 +222,9 @@ export class EventAggregator {
       undelivered: t.undelivered,
       foreign: t.foreign,
       connectionDrops: t.connectionDrops,
+      reconnects: t.reconnects,
+      connectionsDown: Math.max(0, t.connectionDrops - t.reconnects),
+      groupsRecreated: t.groupsRecreated,
       rates: {
         attempted: rate(t.attempted, publishMs),
         acked: rate(t.acked, publishMs),

@@ -40,6 +40,10 @@ export interface EventCounts {
   /** Messages without our envelope or from another run (leftovers in a reused queue): acknowledged, not measured. */
   foreign: number;
   connectionDrops: number;
+  /** Connections the adapter got back after a drop (drops − reconnects were still down at the end). */
+  reconnects: number;
+  /** Consumer groups (or durables) found deleted from the broker mid-run and created again. */
+  groupsRecreated: number;
   errors: PublishErrorCounts;
   /** Publish-ack latency from the intended send time. */
   publish: Histogram;
@@ -62,6 +66,8 @@ export function emptyEventCounts(): EventCounts {
     undelivered: 0,
     foreign: 0,
     connectionDrops: 0,
+    reconnects: 0,
+    groupsRecreated: 0,
     errors: emptyPublishErrors(),
     publish: createHistogram(),
     e2e: createHistogram(),
@@ -81,6 +87,8 @@ const COUNTERS = [
   'undelivered',
   'foreign',
   'connectionDrops',
+  'reconnects',
+  'groupsRecreated',
 ] as const;
 
 export function addEventCounts(into: EventCounts, from: EventCounts): void {
@@ -111,6 +119,10 @@ export interface EventSink {
   /** A message that never arrived, recorded in the e2e tail at `ageMs`. */
   missing(queue: number, kind: 'lost' | 'undelivered', ageMs: number): void;
   connectionLost(queue: number): void;
+  /** A connection lost earlier is back (its consumers resubscribed). */
+  connectionRestored(queue: number): void;
+  /** The consumer group was gone from the broker (deleted with its stream, or destroyed) and was created again. */
+  groupRecreated(queue: number): void;
   lag(queue: number, sample: LagSample, source: string): void;
   /** The engine moved to a phase; rates are computed over the phases' real lengths, not the setup time. */
   phase(phase: EventPhase): void;
@@ -194,6 +206,14 @@ export class EventRecorder implements EventSink {
 
   connectionLost(queue: number): void {
     this.q(queue).connectionDrops++;
+  }
+
+  connectionRestored(queue: number): void {
+    this.q(queue).reconnects++;
+  }
+
+  groupRecreated(queue: number): void {
+    this.q(queue).groupsRecreated++;
   }
 
   lag(queue: number, sample: LagSample, source: string): void {

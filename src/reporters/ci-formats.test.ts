@@ -167,3 +167,26 @@ describe('HTML tables', () => {
     expect(html).not.toMatch(/nth-child\(2\)\{text-align:left/);
   });
 });
+
+describe('a run that could not be carried out (failure)', () => {
+  const failure = 'the broker redis://127.0.0.1:1 was lost and never came back (2 connections of orders still down)';
+  const failed = result({ pass: false, failure, slos: [verdict('lost = 0', true)] });
+
+  it('is an errored JUnit case beside the SLOs, whose verdicts stand', () => {
+    const xml = formatJunit(failed);
+    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml) as {
+      testsuites: { '@_errors': string; testsuite: { '@_errors': string; testcase: Record<string, unknown>[] } };
+    };
+    expect(doc.testsuites['@_errors']).toBe('1');
+    const cases = doc.testsuites.testsuite.testcase;
+    expect(cases.map((c) => c['@_name'])).toEqual(['lost = 0', 'run completed']);
+    expect(cases[1]?.error).toMatchObject({ '@_message': failure, '@_type': 'RunFailed' });
+  });
+
+  it('is the verdict of the Markdown and HTML reports, not "PASS" for SLOs that held', () => {
+    expect(formatMarkdown(failed)).toContain(`❌ **FAIL**: the run could not be completed: ${failure}`);
+    expect(formatMarkdown(failed)).not.toContain('PASS');
+    const html = formatHtml(failed, { css: '', script: '' });
+    expect(html).toContain('FAIL: the run could not be completed: the broker redis://127.0.0.1:1 was lost');
+  });
+});

@@ -78,11 +78,13 @@ export function formatHtml(result: RunResult, assets: ChartAssets): string {
   const h = headlineFigures(result);
   const failed = result.slos.filter((v) => !v.pass).length;
   const verdict =
-    result.slos.length === 0
-      ? '<span class="muted">no SLOs defined</span>'
-      : result.pass
-        ? `<span class="pass">PASS: ${result.slos.length}/${result.slos.length} SLOs met</span>`
-        : `<span class="fail">FAIL: ${failed} of ${result.slos.length} SLOs failed</span>`;
+    result.failure !== undefined
+      ? `<span class="fail">FAIL: the run could not be completed: ${esc(result.failure)}</span>`
+      : result.slos.length === 0
+        ? '<span class="muted">no SLOs defined</span>'
+        : result.pass
+          ? `<span class="pass">PASS: ${result.slos.length}/${result.slos.length} SLOs met</span>`
+          : `<span class="fail">FAIL: ${failed} of ${result.slos.length} SLOs failed</span>`;
   const warnings = [
     result.interrupted ? 'The run was interrupted: partial result.' : undefined,
     result.abortedBy !== null ? `Aborted early: ${result.abortedBy} had already failed.` : undefined,

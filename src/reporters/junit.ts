@@ -39,6 +39,7 @@ function secondsToVerdict(v: SloVerdict, result: RunResult): string {
 function notes(result: RunResult): string[] {
   const out: string[] = [];
   if (result.interrupted) out.push(`run interrupted: partial result${fmtUnfinished(result.errorsByKind)}`);
+  if (result.failure !== undefined) out.push(`run failed: ${result.failure}`);
   if (result.abortedBy !== null) out.push(`aborted early: ${result.abortedBy} already failed`);
   if (result.generator.saturated) out.push(`load generator saturated: ${result.generator.reasons.join('; ')}`);
   for (const w of result.warnings ?? []) out.push(`output failed: ${w}`);
@@ -53,10 +54,24 @@ export function formatJunit(result: RunResult): string {
   const seconds = (result.durationMs / 1000).toFixed(3);
   const classname = `backend-bench.${result.scenario}`;
   const failures = result.slos.filter((v) => !v.pass).length;
-  const cases =
+  const sloCases =
     result.slos.length > 0
       ? result.slos.map((v) => testcase(v, classname, secondsToVerdict(v, result)))
       : [{ '@_classname': classname, '@_name': 'run completed (no SLOs defined)', '@_time': '0.000' }];
+  // A run that could not be carried out is an error of its own, beside whatever the SLOs made of its figures.
+  const cases =
+    result.failure === undefined
+      ? sloCases
+      : [
+          ...sloCases,
+          {
+            '@_classname': classname,
+            '@_name': 'run completed',
+            '@_time': seconds,
+            error: { '@_message': result.failure, '@_type': 'RunFailed', '#text': result.failure },
+          },
+        ];
+  const errors = result.failure === undefined ? 0 : 1;
   const m = result.metrics;
   const summary =
     `${m.requests} requests, ${m.rps} rps, ${m.errors} errors (${(m.errorRate * 100).toFixed(2)}%), ` +
@@ -73,7 +88,7 @@ export function formatJunit(result: RunResult): string {
     '@_name': result.scenario,
     '@_tests': cases.length,
     '@_failures': failures,
-    '@_errors': 0,
+    '@_errors': errors,
     '@_skipped': 0,
     '@_time': seconds,
     '@_timestamp': result.startedAt.replace(/\.\d+Z$/, ''),
@@ -89,6 +104,7 @@ export function formatJunit(result: RunResult): string {
       '@_name': 'backend-bench',
       '@_tests': cases.length,
       '@_failures': failures,
+      '@_errors': errors,
       '@_time': seconds,
       testsuite: suite,
     },

@@ -31,6 +31,7 @@ function mdTable(
 function verdict(result: RunResult): string {
   const n = result.slos.length;
   const failed = result.slos.filter((v) => !v.pass).length;
+  if (result.failure !== undefined) return `❌ **FAIL**: the run could not be completed: ${result.failure}`;
   if (n === 0) return '**no SLOs defined**';
   return result.pass ? `✅ **PASS**: ${n}/${n} SLOs met` : `❌ **FAIL**: ${failed} of ${n} SLOs failed`;
 }

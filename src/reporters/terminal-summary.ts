@@ -97,11 +97,13 @@ function verdictLine(result: RunResult, c: ChalkInstance): string {
   const failed = result.slos.filter((v) => !v.pass).length;
   const noun = result.slos.some((v) => v.default) ? 'default SLOs ' : 'SLOs ';
   const verdict =
-    result.slos.length === 0
-      ? c.dim('no SLOs defined')
-      : result.pass
-        ? c.green.bold(`PASS  ${result.slos.length}/${result.slos.length} ${noun}met`)
-        : c.red.bold(`FAIL  ${failed} of ${result.slos.length} ${noun}failed`);
+    result.failure !== undefined
+      ? c.red.bold(`FAIL  the run could not be completed: ${result.failure}`)
+      : result.slos.length === 0
+        ? c.dim('no SLOs defined')
+        : result.pass
+          ? c.green.bold(`PASS  ${result.slos.length}/${result.slos.length} ${noun}met`)
+          : c.red.bold(`FAIL  ${failed} of ${result.slos.length} ${noun}failed`);
   return [verdict, ...notes].join(' · ');
 }
 

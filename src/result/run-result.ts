@@ -79,6 +79,11 @@ export interface RunResult {
   /** WebSocket runs only: sessions, connect time, messages, close codes (`metrics` count round trips). */
   websocket?: WebSocketSection;
   /**
+   * Why the run could not be carried out to its end although it ran (a broker connection lost and never restored):
+   * the figures are written, `pass` is false and the exit code is 3. Absent when the run was carried out.
+   */
+  failure?: string;
+  /**
    * Outputs that failed during the run (an OTLP export, a Pushgateway push, a /metrics bind), one line each;
    * absent when every output worked. They do not change `pass`; `--strict-outputs` makes them exit 3.
    */

@@ -108,6 +108,11 @@ export interface ConnectionObserver {
   lost(error: Error): void;
   /** The adapter is connected again and its consumers are re-established. */
   restored(): void;
+  /**
+   * The consumer group (or durable) was gone from the broker mid-run, deleted on its own or with its stream, and
+   * the adapter created it again; `how` says where it resumed reading, for the run's messages.
+   */
+  groupRecreated(how: string): void;
 }
 
 /**

@@ -63,11 +63,15 @@ export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
   | { type: 'receipts'; data: Float64Array; held: number }
-  | { type: 'connection'; state: 'lost' | 'restored'; message: string }
+  | { type: 'connection'; state: 'lost' | 'restored' | 'recreated'; message: string }
   | { type: 'stopped' };
 
 export const RECEIPT_FIELDS = 4;
-const STOP_TIMEOUT_MS = 10_000;
+/**
+ * The worker's own stop is bounded (consumers wind down within ConsumerRunner's grace, the connection close within
+ * a second); past this the thread is terminated, so a stuck client library cannot hold the end of the run.
+ */
+const STOP_TIMEOUT_MS = 3000;
 
 /**
  * Consumers in a worker thread with their own broker connection and event loop, so a busy publisher in the main
@@ -119,6 +123,7 @@ export class WorkerConsumerHost implements ConsumerHost {
       this.heldCount = msg.held;
     } else if (msg.type === 'connection') {
       if (msg.state === 'lost') this.events.lost(new Error(msg.message));
+      else if (msg.state === 'recreated') this.events.groupRecreated(msg.message);
       else this.events.restored();
     } else if (msg.type === 'stopped') {
       this.heldCount = 0;

@@ -65,6 +65,41 @@ describe('ConsumerRunner.start', () => {
   });
 });
 
+describe('ConsumerRunner.stop', () => {
+  it('a slow consumer with a backlog stops at once: the delivery in hand is acked, the waiting ones never are', async () => {
+    let deliver: ((n: number) => Promise<void>) | undefined;
+    const acked: number[] = [];
+    const handled: Promise<void>[] = [];
+    const adapter: BrokerAdapter = {
+      ...slowSubscriber(0).adapter,
+      // Like the real adapters: each delivery is acked once its handler resolves; stop() waits for all of them.
+      consume: async (_spec, handler) => {
+        deliver = (n) =>
+          handler({ body: Buffer.alloc(0), headers: {}, redelivered: false }).then(() => void acked.push(n));
+        return { stop: async () => void (await Promise.all(handled)) };
+      },
+    };
+    const receipts: number[] = [];
+    const runner = new ConsumerRunner(
+      adapter,
+      { count: 1, prefetch: 50, processingDelayMs: 200, runId: 'r1' },
+      (consumer) => void receipts.push(consumer),
+    );
+    await runner.start();
+    for (let n = 0; n < 50; n++) handled.push((deliver as (n: number) => Promise<void>)(n));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the first done, the second in hand
+    const t0 = performance.now();
+    await runner.stop(1000);
+    const took = performance.now() - t0;
+    // Working through the backlog would take 48 × 200 ms; the grace bounds it, and the one in hand ends its delay.
+    expect(took).toBeLessThan(1500);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(receipts).toHaveLength(2);
+    expect(acked).toEqual([0, 1]);
+    expect(runner.held).toBe(48);
+  });
+});
+
 describe('consumers spread over threads', () => {
   it('contiguous blocks cover every consumer once, the remainder to the first threads, never an idle thread', () => {
     expect(consumerBlocks(5, 2)).toEqual([

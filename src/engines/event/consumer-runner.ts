@@ -2,6 +2,9 @@ import { sleep } from '../engine.js';
 import type { BrokerAdapter, ConsumerHandle, Delivery } from './broker-adapter.js';
 import { ENVELOPE_HEADER, decodeEnvelope, nowMs } from './envelope.js';
 
+/** How long stop() waits for the adapter to wind its consumers down (acknowledge what was handled, cancel). */
+export const STOP_GRACE_MS = 1000;
+
 /** Producer index given to receipts of messages that are not ours (no envelope, or another run's). */
 export const FOREIGN = -1;
 
@@ -30,6 +33,8 @@ export interface ConsumerSettings {
 export class ConsumerRunner {
   private readonly handles: ConsumerHandle[] = [];
   private heldCount = 0;
+  /** Set by stop(): deliveries not yet taken up are left to the broker, and the one in hand skips its delay. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly adapter: BrokerAdapter,
@@ -69,8 +74,20 @@ export class ConsumerRunner {
     throw new Error(`${which}${text}`, { cause: first.reason });
   }
 
-  async stop(): Promise<void> {
-    await Promise.all(this.handles.splice(0).map((h) => h.stop()));
+  /**
+   * Stops within `graceMs` whatever the backlog: a slow consumer holding `prefetch` deliveries would otherwise
+   * spend prefetch × processingDelay working through them after the drain's deadline. The delivery in hand is
+   * finished at once (it was received: its receipt is out) and acknowledged; the ones still waiting in line are
+   * never taken up, so never acknowledged: the broker keeps them, and the run counts them as undelivered.
+   */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
+    this.closing.abort();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.handles.splice(0).map((h) => h.stop())),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
   }
 
   private handler(consumer: number): (d: Delivery) => Promise<void> {
@@ -84,12 +101,14 @@ export class ConsumerRunner {
   }
 
   private async process(consumer: number, delivery: Delivery): Promise<void> {
+    // Never settles: the adapter acknowledges only what its handler finished, so the broker keeps this delivery.
+    if (this.closing.signal.aborted) return new Promise<void>(() => undefined);
     try {
       const at = nowMs();
       const e = decodeEnvelope(delivery.headers[ENVELOPE_HEADER]);
       if (e === undefined || e.runId !== this.settings.runId) this.onReceipt(consumer, FOREIGN, 0, 0);
       else this.onReceipt(consumer, e.producer, e.seq, at - e.intendedMs);
-      if (this.settings.processingDelayMs > 0) await sleep(this.settings.processingDelayMs);
+      if (this.settings.processingDelayMs > 0) await sleep(this.settings.processingDelayMs, this.closing.signal);
     } finally {
       this.heldCount--;
     }

@@ -7,8 +7,10 @@ import { adapterFor } from './adapter-registry.js';
 import type { BrokerAdapter } from './broker-adapter.js';
 import { type ConsumerWorkerData, RECEIPT_FIELDS, type WorkerMessage } from './consumer-host.js';
 import { ConsumerRunner } from './consumer-runner.js';
+import { sleep } from '../engine.js';
 
 const BATCH = 1024;
+const CLOSE_WAIT_MS = 1000;
 const FLUSH_EVERY_MS = 20;
 
 const port = parentPort;
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
   const adapter: BrokerAdapter = await factory(data.target, {
     lost: (err) => send({ type: 'connection', state: 'lost', message: err.message }),
     restored: () => send({ type: 'connection', state: 'restored', message: '' }),
+    groupRecreated: (how) => send({ type: 'connection', state: 'recreated', message: how }),
   });
   try {
     await adapter.connect();
@@ -68,8 +71,9 @@ async function main(): Promise<void> {
       await runner?.stop();
       clearInterval(timer);
       flush();
-      await adapter.close();
       send({ type: 'stopped' });
+      // A broker that is gone can hold a close for its whole timeout; the host terminates this thread if it must.
+      await Promise.race([adapter.close(), sleep(CLOSE_WAIT_MS)]);
       port.close();
     })();
   });

@@ -126,7 +126,7 @@ describe('EventEngine on the demo broker', () => {
             publishTimeoutMs: 1000,
             options: {},
           },
-          { lost: () => undefined, restored: () => undefined },
+          { lost: () => undefined, restored: () => undefined, groupRecreated: () => undefined },
         )
         .then((app) =>
           app.consume({ index: 0, prefetch: 1 }, async () => {

@@ -107,20 +107,22 @@ export class EventEngine {
    * Until every queue is done, or `ms` passes. A consumed queue is done when our consumers have every message, or
    * when the broker has twice in a row reported nothing left for the group (what is still missing then is gone: it
    * is counted as lost, not waited for). A watched queue (produce-only) is done when its broker lag is zero.
+   * Lag readings run beside the loop, never awaited by it: a broker slow to answer cannot push the drain past `ms`.
+   * A stop (Ctrl-C) during the drain ends it at once: the user has stopped waiting for the consumers.
    */
   private async drain(queues: readonly QueueRun[], ms: number, signal: AbortSignal): Promise<void> {
-    let deadline = performance.now() + ms;
+    const deadline = performance.now() + ms;
+    const stoppedBefore = signal.aborted;
     for (const q of queues) q.zeroLagStreak = 0;
     const done = (q: QueueRun): boolean => (q.plan.consumers > 0 && q.outstanding === 0) || q.zeroLagStreak >= 2;
     let lastSample = performance.now();
     while (performance.now() < deadline && !queues.every(done)) {
-      await sleep(DRAIN_POLL_MS);
+      if (signal.aborted && !stoppedBefore) return;
+      await sleep(Math.min(DRAIN_POLL_MS, deadline - performance.now()), stoppedBefore ? undefined : signal);
       if (performance.now() - lastSample >= DRAIN_LAG_EVERY_MS) {
         lastSample = performance.now();
-        await Promise.all(queues.map((q) => q.sampleLag()));
+        for (const q of queues) void q.sampleLag();
       }
-      // Stopped by the user or an SLO: a short drain, so the figures of what is in flight still count.
-      if (signal.aborted) deadline = Math.min(deadline, performance.now() + ABORT_DRAIN_MS);
     }
   }
 }

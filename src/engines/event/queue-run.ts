@@ -32,6 +32,15 @@ export interface QueueRunDeps {
 }
 
 const LAG_READ_TIMEOUT_MS = 3000;
+const CLOSE_WAIT_MS = 1000;
+
+/** Waits for `promise` (its outcome ignored) at most `ms`. */
+async function within(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([promise?.catch(() => undefined), late]);
+  clearTimeout(timer);
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -49,6 +58,8 @@ export class QueueRun {
   private host: ConsumerHost | undefined;
   private lagSource = '';
   private lagBusy = false;
+  /** The reading under way, if any: the final one waits for it rather than reporting the one before. */
+  private lagReading: Promise<number | null> | undefined;
   lastBrokerLag: number | null = null;
   /** How many readings in a row found the broker's lag at zero (a drain can end on it, see EventEngine). */
   zeroLagStreak = 0;
@@ -74,7 +85,8 @@ export class QueueRun {
         deps.events.connectionLost(plan.index);
         deps.samples.errorSample('connect_reset', `${role} ${plan.name}: connection lost: ${describeError(err, t)}`);
       },
-      restored: () => undefined,
+      restored: () => deps.events.connectionRestored(plan.index),
+      groupRecreated: () => deps.events.groupRecreated(plan.index),
     });
     const create = (o: ConnectionObserver): Promise<BrokerAdapter> => deps.adapters.create(t, o);
     let run: QueueRun | undefined;
@@ -134,8 +146,13 @@ export class QueueRun {
   }
 
   /** Reads the broker's lag (plus our own view) into the sink; returns the broker figure, null when unreadable. */
-  async sampleLag(): Promise<number | null> {
-    if (this.lagBusy) return this.lastBrokerLag;
+  sampleLag(): Promise<number | null> {
+    if (this.lagBusy) return Promise.resolve(this.lastBrokerLag);
+    this.lagReading = this.readLag();
+    return this.lagReading;
+  }
+
+  private async readLag(): Promise<number | null> {
     this.lagBusy = true;
     let broker: number | null = null;
     try {
@@ -171,12 +188,14 @@ export class QueueRun {
    */
   async finish(cleanup: boolean): Promise<void> {
     await this.stopConsumers();
+    await this.lagReading; // bounded by LAG_READ_TIMEOUT_MS, and never rejects
     const brokerFinal = await this.sampleLag();
     // Produce-only: the application's consumers account for the messages, and its group's lag (just read) says how
     // far they got; nothing of ours awaited them, so nothing is lost, undelivered or in the e2e tail.
     if (this.plan.consumers > 0) this.accountForOutstanding(brokerFinal);
-    if (cleanup && this.plan.target.create) await this.admin.destroy?.().catch(() => undefined);
-    await (this.local?.close() ?? this.admin.close());
+    // Bounded: a broker that is gone (or slow) must not hold the end of the run for a client's own timeouts.
+    if (cleanup && this.plan.target.create) await within(this.admin.destroy?.(), CLOSE_WAIT_MS);
+    await within(this.local?.close() ?? this.admin.close(), CLOSE_WAIT_MS);
   }
 
   /** Stops the consumers; every receipt they produced has been handed to the producer side when it resolves. */

@@ -42,7 +42,9 @@ export async function producerJob(
           const text = describeError(err, q.target);
           recorder.errorSample('connect_reset', `producer ${q.name}: connection lost: ${text}`);
         },
-        restored: () => undefined,
+        // Counted as the main thread counts them: a drop never restored fails the run.
+        restored: () => sink.connectionRestored(q.index),
+        groupRecreated: () => sink.groupRecreated(q.index),
       };
       const create = (o: ConnectionObserver) => REGISTRY_ADAPTERS.create(q.target, o);
       // Producer ids after the threads before this one: a tracker per producer, whichever thread it lives in.

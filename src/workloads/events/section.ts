@@ -57,6 +57,16 @@ export function eventsSection(events: EventAggregator, plan: EventsPlan): Events
   };
 }
 
+/**
+ * The result with its events section. A broker connection still down at the end (lost, never restored) means the
+ * run could not be carried out: whatever the SLOs say of what was measured before, it fails with exit 3.
+ */
 export function withEvents(result: RunResult, events: EventAggregator, plan: EventsPlan): RunResult {
-  return { ...result, events: eventsSection(events, plan) };
+  const section = eventsSection(events, plan);
+  const down = Object.entries(section.byQueue).filter(([, q]) => q.connectionsDown > 0);
+  if (down.length === 0) return { ...result, events: section };
+  const queues = down.map(([name]) => name).join(', ');
+  const n = section.connectionsDown;
+  const failure = `the broker ${plan.display} was lost and never came back (${n} connection${n === 1 ? '' : 's'} or consumer${n === 1 ? '' : 's'} of ${queues} still down at the end)`;
+  return { ...result, pass: false, failure, events: section };
 }

@@ -94,8 +94,14 @@ function notes(events: EventsSection, c: ChalkInstance): string[] {
   const errors = PUBLISH_ERROR_KINDS.filter((k) => events.publishErrors[k] > 0);
   if (errors.length > 0)
     out.push(c.red(` publish errors: ${errors.map((k) => `${k} ${fmtCount(events.publishErrors[k])}`).join(' · ')}`));
-  if (events.connectionDrops > 0)
-    out.push(c.yellow(` broker connection lost ${fmtCount(events.connectionDrops)}× (reconnected with backoff)`));
+  const connections = connectionNote(events, c);
+  if (connections !== undefined) out.push(connections);
+  if ((events.groupsRecreated ?? 0) > 0)
+    out.push(
+      c.yellow(
+        ` consumer group recreated ${fmtCount(events.groupsRecreated)}× (it was gone from the broker mid-run; what it held then is counted as lost)`,
+      ),
+    );
   if (events.dropped > 0)
     out.push(c.yellow(` ${fmtCount(events.dropped)} publishes skipped at the in-flight cap (load.maxInFlight)`));
   if (events.foreign > 0)
@@ -110,6 +116,20 @@ function notes(events: EventsSection, c: ChalkInstance): string[] {
     );
   }
   return out;
+}
+
+/** Drops and reconnects as counted, never "reconnected" for a connection that did not come back. */
+function connectionNote(events: EventsSection, c: ChalkInstance): string | undefined {
+  // Results saved before reconnects were counted hold neither figure: say only what they hold.
+  const saved: { reconnects?: number; connectionsDown?: number } = events;
+  const { reconnects, connectionsDown: down } = saved;
+  const drops = events.connectionDrops;
+  if (drops === 0) return undefined;
+  const lost = ` broker connection lost ${fmtCount(drops)}×`;
+  if (reconnects === undefined || down === undefined) return c.yellow(lost);
+  if (down === 0) return c.yellow(`${lost}, reconnected ${fmtCount(reconnects)}×`);
+  if (reconnects === 0) return c.red(`${lost}, never reconnected`);
+  return c.red(`${lost}, reconnected ${fmtCount(reconnects)}×; ${fmtCount(down)} never reconnected`);
 }
 
 /** The events block, or undefined for runs without events. */

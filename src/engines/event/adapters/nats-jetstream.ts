@@ -2,6 +2,7 @@ import {
   AckPolicy,
   DeliverPolicy,
   type JetStreamClient,
+  type ConsumerMessages,
   type JetStreamManager,
   type JsMsg,
   RetentionPolicy,
@@ -59,6 +60,12 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
   private connected = false;
   private closing = false;
   private readonly stops: (() => Promise<void>)[] = [];
+  private readonly resubscribers: (() => Promise<void>)[] = [];
+  /** The stream sequence after the newest message our consumers read (or the stream's end at prepare). */
+  private nextSeq = 1;
+  private recreating: Promise<void> | undefined;
+  /** A durable not ours was deleted: reported once, as a loss that never recovers. */
+  private durableGone = false;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -121,18 +128,9 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
       });
       return;
     }
-    const exists = await jsm.streams.info(this.stream).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) {
-      await jsm.streams.add({
-        name: this.stream,
-        subjects: [subject],
-        storage: this.options.storage === 'memory' ? StorageType.Memory : StorageType.File,
-        retention: this.options.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
-      });
-    }
+    const existing = await jsm.streams.info(this.stream).catch(() => undefined);
+    if (existing === undefined) await this.addStream(jsm);
+    this.nextSeq = (existing?.state.last_seq ?? 0) + 1;
     const consumer = await jsm.consumers.info(this.stream, durable).then(
       () => true,
       () => false,
@@ -145,6 +143,73 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
         deliver_policy: DeliverPolicy.New,
         filter_subject: subject,
       });
+    }
+  }
+
+  private async addStream(jsm: JetStreamManager): Promise<void> {
+    await jsm.streams.add({
+      name: this.stream,
+      subjects: [this.target.destination],
+      storage: this.options.storage === 'memory' ? StorageType.Memory : StorageType.File,
+      retention: this.options.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
+    });
+  }
+
+  /**
+   * The durable (or its whole stream) was deleted mid-run: nats.js keeps pulling, and gets messages again once the
+   * durable exists. When it is ours to create it is made again, once however many consumers noticed: reading
+   * from the sequence after the newest one we read when the stream survived (not "new": that would skip what was
+   * published since the loss, which the stream holds, and count it lost), from the start of a stream made again
+   * (it holds only what was published since). When the durable is not ours (create: false), our consumers are
+   * reported down, so the run fails saying so rather than consuming nothing in silence.
+   */
+  private recreateConsumer(): Promise<void> {
+    this.recreating ??= (async () => {
+      const jsm = this.manager();
+      const { group: durable, destination: subject } = this.target;
+      if (
+        await jsm.consumers.info(this.stream, durable).then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
+      if (!this.target.create) {
+        if (!this.durableGone)
+          this.observer.lost(new Error(`durable consumer "${durable}" was deleted from stream "${this.stream}"`));
+        this.durableGone = true;
+        return;
+      }
+      const streamGone = (await jsm.streams.info(this.stream).catch(() => undefined)) === undefined;
+      if (streamGone) {
+        await this.addStream(jsm);
+        this.nextSeq = 1; // a new stream numbers its messages from 1 again
+      }
+      const from = streamGone
+        ? { deliver_policy: DeliverPolicy.All }
+        : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.nextSeq };
+      await jsm.consumers.add(this.stream, {
+        durable_name: durable,
+        ack_policy: AckPolicy.Explicit,
+        filter_subject: subject,
+        ...from,
+      });
+      await Promise.all(this.resubscribers.map((r) => r()));
+      this.observer.groupRecreated(
+        streamGone
+          ? `stream "${this.stream}" and durable "${durable}" created again`
+          : `durable "${durable}" created again from sequence ${this.nextSeq}`,
+      );
+    })().finally(() => (this.recreating = undefined));
+    return this.recreating;
+  }
+
+  /** Watches a consumer's notifications for the durable (or its stream) going missing. */
+  private async watchConsumer(messages: ConsumerMessages): Promise<void> {
+    for await (const s of messages.status()) {
+      if (this.closing) return;
+      if (s.type === 'consumer_deleted' || s.type === 'consumer_not_found' || s.type === 'stream_not_found')
+        await this.recreateConsumer().catch(() => undefined); // failed: the next notification tries again
     }
   }
 
@@ -162,12 +227,12 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
   }
 
   async consume(spec: ConsumerSpec, handler: DeliveryHandler): Promise<ConsumerHandle> {
-    if (this.js === undefined) throw new Error('not connected to NATS');
-    const consumer = await this.js.consumers.get(this.stream, this.target.group);
-    const messages = await consumer.consume({ max_messages: spec.prefetch });
+    const js = this.js;
+    if (js === undefined) throw new Error('not connected to NATS');
     const held = new InFlight();
     const deliver = (m: JsMsg): void => {
       held.add();
+      if (m.seq >= this.nextSeq) this.nextSeq = m.seq + 1;
       const headers: Record<string, string> = {};
       for (const k of m.headers?.keys() ?? []) headers[k] = m.headers?.get(k) ?? '';
       void handler({ body: Buffer.from(m.data), headers, redelivered: m.redelivered }).then(() => {
@@ -176,18 +241,32 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
       });
     };
     let stopping = false;
-    const loop = (async () => {
-      for await (const m of messages) {
-        // At most `prefetch` handed out and unacknowledged; the iterator's own buffer holds the next ones.
-        while (held.count >= spec.prefetch && !stopping) await held.next();
-        if (stopping) break;
-        deliver(m);
-      }
-    })().catch(() => undefined);
+    const subscribe = async (): Promise<{ messages: ConsumerMessages; loop: Promise<void> }> => {
+      const consumer = await js.consumers.get(this.stream, this.target.group);
+      const messages = await consumer.consume({ max_messages: spec.prefetch });
+      void this.watchConsumer(messages).catch(() => undefined);
+      const loop = (async () => {
+        for await (const m of messages) {
+          // At most `prefetch` handed out and unacknowledged; the iterator's own buffer holds the next ones.
+          while (held.count >= spec.prefetch && !stopping) await held.next();
+          if (stopping) break;
+          deliver(m);
+        }
+      })().catch(() => undefined);
+      return { messages, loop };
+    };
+    let current = await subscribe();
+    // After the durable was made again: a fresh pull subscription (the old one keeps waiting on the deleted one).
+    this.resubscribers.push(async () => {
+      if (stopping) return;
+      await current.messages.close().catch(() => undefined);
+      await current.loop;
+      current = await subscribe();
+    });
     const stop = async (): Promise<void> => {
       stopping = true;
-      await messages.close().catch(() => undefined);
-      await loop;
+      await current.messages.close().catch(() => undefined);
+      await current.loop;
       // What was handed out is processed and acknowledged; what the iterator still buffered is redelivered by the
       // server after ack_wait (it shows as num_ack_pending until then).
       await held.idle(STOP_WAIT_MS);

@@ -61,6 +61,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
   private readonly consumers: ConsumerState[] = [];
   private down = false;
   private closing = false;
+  private redeclaring: Promise<void> | undefined;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -199,7 +200,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     const reply = await ch.consume(
       this.target.destination,
       (msg: ConsumeMessage | null) => {
-        if (msg === null) return; // cancelled by the broker (queue deleted): nothing to hand over
+        if (msg === null) return void this.cancelledByBroker(c, ch); // basic.cancel: the queue was deleted
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(msg.properties.headers ?? {})) headers[k] = headerText(v);
         c.held.add();
@@ -211,6 +212,31 @@ export class RabbitMqAdapter implements BrokerAdapter {
       { noAck: false },
     );
     c.tag = reply.consumerTag;
+  }
+
+  /**
+   * basic.cancel from the broker: the queue was deleted under our consumers. When the queue is ours to create it
+   * is declared again (once, however many consumers were cancelled; counted as a recreated group) and each
+   * consumer subscribes anew: what the deleted queue held is gone, counted as lost at the end. When it is not ours
+   * (create: false), the consumer stays down and is reported as a lost connection that never came back, so the
+   * run fails saying so rather than consuming nothing in silence.
+   */
+  private async cancelledByBroker(c: ConsumerState, ch: Channel): Promise<void> {
+    if (!c.active || this.closing || c.channel !== ch) return;
+    const queue = this.target.destination;
+    try {
+      if (!this.target.create)
+        throw new Error(`queue "${queue}" was deleted (our consumer was cancelled by the broker)`);
+      this.redeclaring ??= ch.assertQueue(queue, { durable: this.options.durable }).then(() => {
+        this.observer.groupRecreated(`queue "${queue}" was deleted; declared again`);
+      });
+      await this.redeclaring.finally(() => (this.redeclaring = undefined));
+      c.channel = undefined;
+      await ch.close().catch(() => undefined);
+      await this.subscribe(this.connection(), c);
+    } catch (err) {
+      this.observer.lost(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   async lag(): Promise<LagReading> {

@@ -48,6 +48,9 @@ export class RedisStreamsAdapter implements BrokerAdapter {
   private readonly connections: Redis[] = [];
   private main: Redis | undefined;
   private closing = false;
+  /** The newest entry id our consumers have read: where a recreated group resumes. */
+  private lastRead: string | undefined;
+  private recreating: Promise<void> | undefined;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -132,7 +135,12 @@ export class RedisStreamsAdapter implements BrokerAdapter {
 
   async consume(spec: ConsumerSpec, handler: DeliveryHandler): Promise<ConsumerHandle> {
     const redis = await this.open(false);
-    const loop = new ReadLoop(redis, this.target, `${this.target.group}-${spec.index}`, spec.prefetch, handler);
+    const loop = new ReadLoop(redis, this.target, `${this.target.group}-${spec.index}`, spec.prefetch, handler, {
+      read: (id) => {
+        if (this.lastRead === undefined || compareIds(id, this.lastRead) > 0) this.lastRead = id;
+      },
+      groupGone: () => this.recreateGroup(redis),
+    });
     const done = loop.run();
     return {
       stop: async () => {
@@ -140,6 +148,29 @@ export class RedisStreamsAdapter implements BrokerAdapter {
         await done;
       },
     };
+  }
+
+  /**
+   * NOGROUP mid-run: the group was destroyed, or its stream deleted (DEL, FLUSHALL, a broker restarted without
+   * persistence). It is created again at the newest entry our consumers had read, not at "$" (that would skip what
+   * was published since the loss, which the broker holds, and count it as lost) nor at "0" (that would hand over
+   * again every entry the old group had delivered, and entries of earlier runs). Entries the old group held unread
+   * are gone with it when the stream went: they are counted as lost at the end. Every consumer meets NOGROUP at
+   * once; one creates, the others wait for it, and the creation is counted once.
+   */
+  private recreateGroup(redis: Redis): Promise<void> {
+    this.recreating ??= (async () => {
+      const from = this.lastRead ?? '0';
+      try {
+        await redis.call('XGROUP', ['CREATE', this.target.destination, this.target.group, from, 'MKSTREAM']);
+        this.observer.groupRecreated(`consumer group "${this.target.group}" created again from entry ${from}`);
+      } catch (err) {
+        if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
+      } finally {
+        this.recreating = undefined;
+      }
+    })();
+    return this.recreating;
   }
 
   private async groups(): Promise<Map<string, unknown>[]> {
@@ -223,6 +254,12 @@ export class RedisStreamsAdapter implements BrokerAdapter {
   }
 }
 
+/** What a read loop tells its adapter: the entries it read, and that the group is gone. */
+interface GroupWatch {
+  read(id: string): void;
+  groupGone(): Promise<void>;
+}
+
 /** One consumer: reads its share of the group, hands each entry to the handler, XACKs each once handled. */
 class ReadLoop {
   stopping = false;
@@ -235,15 +272,18 @@ class ReadLoop {
     private readonly name: string,
     private readonly count: number,
     private readonly handler: DeliveryHandler,
+    private readonly group: GroupWatch,
   ) {}
 
   async run(): Promise<void> {
     while (!this.stopping) {
       try {
         await this.readOnce();
-      } catch {
+      } catch (err) {
         // Disconnected or a failed read: ioredis reconnects; try again shortly, then pick up our pending entries.
         this.recover = true;
+        if (isReplyError(err) && (err as Error).message.startsWith('NOGROUP'))
+          await this.group.groupGone().catch(() => undefined); // failed: NOGROUP again on the next read, and retried
         await sleep(200);
       }
     }
@@ -272,6 +312,7 @@ class ReadLoop {
     for (const entry of entries) {
       if (!Array.isArray(entry)) continue;
       const id = String(entry[0]);
+      this.group.read(id);
       const fields = entry[1];
       // A pending entry whose data was trimmed away comes back with no fields: acknowledge it, nothing to hand over.
       if (!Array.isArray(fields)) {
