@@ -103,8 +103,10 @@ export class RequestRunner implements ChannelOwner {
     this.sink.request(connection.scope, latency, outcome.error, outcome.status);
     if (outcome.error !== undefined && outcome.message !== undefined)
       this.sink.errorSample(outcome.error, outcome.message);
-    if (this.inFlightCount === 0) this.idle?.();
+    // The load model may hand the connection its next request (a closed loop, an open start waiting for a
+    // connection): only when it did not is the runner idle.
     this.options.afterExchange(connection, endedAt);
+    if (this.inFlightCount === 0) this.idle?.();
   }
 
   /** The reset attempt of a request sent again counts as a failed request of its own; the resend is another. */
