@@ -240,7 +240,10 @@ describe('a generator-bound search', () => {
       [
         ...['capacity', '--url', `${nginx.url}/`, '--slo', 'p99 < 5s', '--workers', '1'],
         ...['--start', '15000', '--max', '200000', '--step-duration', '2s', '--warmup', '1s', '--quiet'],
-        ...['--max-duration', '40s', '--out', out],
+        // An in-flight cap far above the default: past what one thread can start, its starts fall behind their schedule,
+        // which is how a saturated generator shows (with the default cap of 1000 the steps would end on dropped
+        // starts, which `capacity` counts against the target).
+        ...['--max-duration', '40s', '--max-in-flight', '10000', '--out', out],
       ],
       { timeoutMs: 80_000 },
     ).finally(() => nginx.stop());
