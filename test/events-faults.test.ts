@@ -11,26 +11,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResult } from './support/cli.js';
 import { freePort } from './support/daemons.js';
-import { runEvents, sleep, uniqueName, waitFor, writeEventScenario } from './support/events.js';
+import { redisForSuite, runEvents, sleep, uniqueName, waitFor, writeEventScenario } from './support/events.js';
 
 const SHARED = 'redis://127.0.0.1:6379';
-const streams: string[] = [];
-let redis: Redis;
-
-const newStream = (what: string): string => {
-  const s = uniqueName(what);
-  streams.push(s);
-  return s;
-};
-
-beforeAll(() => {
-  redis = new Redis(SHARED, { protocol: 2 });
-});
-
-afterAll(async () => {
-  if (streams.length > 0) await redis.del(...streams);
-  await redis.quit();
-});
+const shared = redisForSuite(SHARED);
+const newStream = (what: string): string => shared.newStream(what);
 
 /** Our own redis-server on `port`, no persistence: a broker this test may kill (by its pid) and restart. */
 async function startRedis(port: number): Promise<ChildProcess> {
@@ -71,7 +56,7 @@ afterAll(async () => {
 
 /** pending + unread entries of `group` on `stream`, as XINFO GROUPS reports them. */
 async function brokerLag(stream: string, group: string): Promise<number> {
-  const reply = (await redis.call('XINFO', 'GROUPS', stream)) as unknown[][];
+  const reply = (await shared.client.call('XINFO', 'GROUPS', stream)) as unknown[][];
   for (const entry of reply) {
     const m = new Map<string, unknown>();
     for (let i = 0; i + 1 < entry.length; i += 2) m.set(String(entry[i]), entry[i + 1]);
@@ -129,7 +114,7 @@ describe('event faults: the drain is bounded', () => {
       onSpawn: (pid) =>
         void (async () => {
           // Every publish made and confirmed: the run is draining.
-          await waitFor(async () => (await redis.xlen(stream).catch(() => 0)) >= 300, 30_000);
+          await waitFor(async () => (await shared.client.xlen(stream).catch(() => 0)) >= 300, 30_000);
           await sleep(1000);
           sentAt = Date.now();
           process.kill(pid, 'SIGINT');
@@ -245,7 +230,7 @@ describe('event faults: a consumer group lost mid-run (Redis)', () => {
     });
     let damaged = false;
     const damaging = (async () => {
-      await waitFor(async () => (await redis.xlen(stream).catch(() => 0)) >= 150, 20_000);
+      await waitFor(async () => (await shared.client.xlen(stream).catch(() => 0)) >= 150, 20_000);
       await damage(stream);
       damaged = true;
     })();
@@ -256,7 +241,11 @@ describe('event faults: a consumer group lost mid-run (Redis)', () => {
   }
 
   it('XGROUP DESTROY: the group is created again from the last entry read, and nothing is lost or read twice', async () => {
-    const { run, events: e, stream } = await runAndDamage('destroy', (s) => redis.call('XGROUP', 'DESTROY', s, 'g'));
+    const {
+      run,
+      events: e,
+      stream,
+    } = await runAndDamage('destroy', (s) => shared.client.call('XGROUP', 'DESTROY', s, 'g'));
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(e?.groupsRecreated).toBeGreaterThanOrEqual(1);
     expect(e).toMatchObject({ acked: 500, consumed: 500, lost: 0, undelivered: 0, duplicates: 0 });
@@ -265,7 +254,7 @@ describe('event faults: a consumer group lost mid-run (Redis)', () => {
   });
 
   it('DEL of the stream: the group comes back with it; what was unread in the deleted stream is counted as lost', async () => {
-    const { run, events: e } = await runAndDamage('delete', (s) => redis.del(s));
+    const { run, events: e } = await runAndDamage('delete', (s) => shared.client.del(s));
     expect(e?.groupsRecreated).toBeGreaterThanOrEqual(1);
     expect(e?.acked).toBe(500);
     expect(e?.undelivered).toBe(0);

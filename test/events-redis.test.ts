@@ -3,14 +3,13 @@
  * checked against XINFO GROUPS read here, loss against an XTRIM done behind its back, and recovery against
  * CLIENT KILL of its own (named) connections only.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readResult } from './support/cli.js';
 import {
   lagRose,
+  redisForSuite,
   runEvents,
   sleep,
-  uniqueName,
   waitFor,
   writeEventScenario,
   expectHealthy,
@@ -18,27 +17,12 @@ import {
 } from './support/events.js';
 
 const BROKER = 'redis://127.0.0.1:6379';
-const streams: string[] = [];
-let redis: Redis;
-
-const newStream = (what: string): string => {
-  const s = uniqueName(what);
-  streams.push(s);
-  return s;
-};
-
-beforeAll(() => {
-  redis = new Redis(BROKER, { protocol: 2 });
-});
-
-afterAll(async () => {
-  if (streams.length > 0) await redis.del(...streams);
-  await redis.quit();
-});
+const shared = redisForSuite(BROKER);
+const newStream = (what: string): string => shared.newStream(what);
 
 /** XINFO GROUPS for one group, as a map of its fields. */
 async function groupInfo(stream: string, group: string): Promise<Map<string, unknown>> {
-  const reply = (await redis.call('XINFO', 'GROUPS', stream)) as unknown[][];
+  const reply = (await shared.client.call('XINFO', 'GROUPS', stream)) as unknown[][];
   for (const entry of reply) {
     const m = new Map<string, unknown>();
     for (let i = 0; i + 1 < entry.length; i += 2) m.set(String(entry[i]), entry[i + 1]);
@@ -49,7 +33,7 @@ async function groupInfo(stream: string, group: string): Promise<Map<string, unk
 
 /** Connection ids of the tool's connections for `stream` (it names them backend-bench:<stream>). */
 async function ourClientIds(stream: string): Promise<string[]> {
-  const list = String(await redis.call('CLIENT', 'LIST'));
+  const list = String(await shared.client.call('CLIENT', 'LIST'));
   return list
     .split('\n')
     .filter((l) => l.includes(` name=backend-bench:${stream} `))
@@ -109,8 +93,8 @@ describe('events on Redis Streams (real Redis on 127.0.0.1:6379)', () => {
     });
     let trimmed = 0;
     const trimming = (async () => {
-      await waitFor(async () => (await redis.xlen(stream)) >= 150, 15_000);
-      trimmed = Number(await redis.call('XTRIM', stream, 'MAXLEN', 0));
+      await waitFor(async () => (await shared.client.xlen(stream)) >= 150, 15_000);
+      trimmed = Number(await shared.client.call('XTRIM', stream, 'MAXLEN', 0));
     })();
     const { run, events: e } = await runEvents(file);
     await trimming;
@@ -134,7 +118,8 @@ describe('events on Redis Streams (real Redis on 127.0.0.1:6379)', () => {
     const killing = (async () => {
       await waitFor(async () => (await ourClientIds(stream)).length >= 2, 15_000);
       await sleep(1500);
-      for (const id of await ourClientIds(stream)) killed += Number(await redis.call('CLIENT', 'KILL', 'ID', id));
+      for (const id of await ourClientIds(stream))
+        killed += Number(await shared.client.call('CLIENT', 'KILL', 'ID', id));
     })();
     const { run, events: e } = await runEvents(file);
     await killing;
@@ -159,8 +144,8 @@ describe('events on Redis Streams (real Redis on 127.0.0.1:6379)', () => {
     });
     // Mid-run the stream's key becomes a plain string: every XADD then fails with WRONGTYPE.
     const breaking = (async () => {
-      await waitFor(async () => (await redis.xlen(stream).catch(() => 0)) >= 100, 15_000);
-      await redis.multi().del(stream).set(stream, 'not a stream').exec();
+      await waitFor(async () => (await shared.client.xlen(stream).catch(() => 0)) >= 100, 15_000);
+      await shared.client.multi().del(stream).set(stream, 'not a stream').exec();
     })();
     const { run, out, events: e } = await runEvents(file);
     await breaking;

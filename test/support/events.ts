@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { expect } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import type { EventsSection } from '../../src/workloads/events/section.js';
 import { type CliRun, readResult, runCli, tempDir } from './cli.js';
@@ -13,6 +14,33 @@ export const exec = promisify(execFile);
 
 /** Names unique to this test process, so parallel runs and leftovers never collide. */
 export const uniqueName = (what: string): string => `bb-e2e-${what}-${process.pid}-${Date.now().toString(36)}`;
+
+/**
+ * The local Redis for one test file: a client opened before its tests, and after them every stream named with
+ * `newStream` deleted and the client closed.
+ */
+export function redisForSuite(url: string): { readonly client: Redis; newStream(what: string): string } {
+  const streams: string[] = [];
+  let client: Redis | undefined;
+  beforeAll(() => {
+    client = new Redis(url, { protocol: 2 });
+  });
+  afterAll(async () => {
+    if (streams.length > 0) await client?.del(...streams);
+    await client?.quit();
+  });
+  return {
+    get client(): Redis {
+      if (client === undefined) throw new Error('the suite Redis client is opened in beforeAll');
+      return client;
+    },
+    newStream(what: string): string {
+      const s = uniqueName(what);
+      streams.push(s);
+      return s;
+    },
+  };
+}
 
 export interface EventScenario {
   broker: string;

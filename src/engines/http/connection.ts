@@ -6,7 +6,7 @@ import type { TemplateContext } from '../../scenario/template.js';
 import { runChecks } from './checks.js';
 import type { Timed } from './deadline-queue.js';
 import { classifyError, errorMessage, hasLatency } from './error-kind.js';
-import { type Outcome, statusOk } from './http-sender.js';
+import { type Outcome, statusOk, timedOutOutcome } from './http-sender.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { MAX_BODY_BYTES, ResponseParser } from './response-parser.js';
 import type { Dialer } from './dial.js';
@@ -159,12 +159,7 @@ export class HttpConnection implements Timed<HttpConnection> {
   }
 
   private timedOut(): Outcome {
-    return {
-      error: 'timeout',
-      hasLatency: true,
-      status: 0,
-      message: `no complete response within ${this.timeoutMs} ms`,
-    };
+    return timedOutOutcome(this.timeoutMs);
   }
 
   /**

@@ -8,7 +8,7 @@ import type { H2Connection } from './h2-connection.js';
 import type { H2Request, H2RequestEncoder } from './h2-request.js';
 import type { H2Session } from './h2-session.js';
 import type { StreamUser } from './h2-stream-user.js';
-import { type Outcome, statusOk } from './http-sender.js';
+import { type Outcome, statusOk, timedOutOutcome } from './http-sender.js';
 import { MAX_BODY_BYTES } from './response-parser.js';
 import type { PreparedRequest } from './prepared-request.js';
 
@@ -157,12 +157,7 @@ export class H2StreamSlot implements Channel, StreamUser {
   }
 
   private timedOut(): Outcome {
-    return {
-      error: 'timeout',
-      hasLatency: true,
-      status: 0,
-      message: `no complete response within ${this.timeoutMs} ms`,
-    };
+    return timedOutOutcome(this.timeoutMs);
   }
 
   private complete(): void {

@@ -15,6 +15,11 @@ export interface Outcome {
 
 /** Rendering a request plan and judging its status: shared by the request engines' connections and flow steps. */
 
+/** A request with no complete response by its deadline: a timeout, its latency the time it was given. */
+export function timedOutOutcome(timeoutMs: number): Outcome {
+  return { error: 'timeout', hasLatency: true, status: 0, message: `no complete response within ${timeoutMs} ms` };
+}
+
 export function renderPath(r: RequestPlan, ctx: TemplateContext): string {
   const path = r.path.render(ctx);
   if (r.query.length === 0) return path;
