@@ -65,22 +65,29 @@ async function ourConnections(queue: string): Promise<string[]> {
 }
 
 describe('events on RabbitMQ (real broker on 127.0.0.1:5672)', () => {
-  it('healthy run: everything consumed, nothing lost, small e2e p50, no lag at the end, exit 0', async () => {
-    const queue = newQueue('healthy');
-    const file = writeEventScenario({
-      broker: BROKER,
-      queue: [`queue: ${queue}`, 'consumers: 2', 'size: 512'],
-      load: '{ rate: 200, duration: 3s }',
-      slos: ['lost = 0', 'lag_final = 0', 'consume_rate >= 99%', 'e2e_p50 < 50ms'],
-    });
-    const { run, events: e } = await runEvents(file);
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    expectHealthy(e, 600);
-    expect(e?.foreign).toBe(0);
-    expect(e?.lag.source).toBe('rabbitmq checkQueue (messages ready) + unacknowledged counted by our consumers');
-    expect(run.stdout).toMatch(/Events amqp:\/\/\*\*\*@127\.0\.0\.1:5672/);
-    expect(await rabbitmqctlDepth(queue)).toEqual({ ready: 0, unacked: 0 });
-  });
+  // Pinned to one CPU, the consumers run in the publishing thread (a consumer thread would only preempt it).
+  it.each([
+    ['consumer thread', undefined],
+    ['one CPU, consumers in the publishing thread', '0'],
+  ])(
+    'healthy run (%s): everything consumed, nothing lost, small e2e p50, no lag at the end, exit 0',
+    async (_how, cpus) => {
+      const queue = newQueue('healthy');
+      const file = writeEventScenario({
+        broker: BROKER,
+        queue: [`queue: ${queue}`, 'consumers: 2', 'size: 512'],
+        load: '{ rate: 200, duration: 3s }',
+        slos: ['lost = 0', 'lag_final = 0', 'consume_rate >= 99%', 'e2e_p50 < 50ms'],
+      });
+      const { run, events: e } = await runEvents(file, { cpus });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expectHealthy(e, 600);
+      expect(e?.foreign).toBe(0);
+      expect(e?.lag.source).toBe('rabbitmq checkQueue (messages ready) + unacknowledged counted by our consumers');
+      expect(run.stdout).toMatch(/Events amqp:\/\/\*\*\*@127\.0\.0\.1:5672/);
+      expect(await rabbitmqctlDepth(queue)).toEqual({ ready: 0, unacked: 0 });
+    },
+  );
 
   it('slow consumer: lag rises, the lag SLO fails (exit 1), and the final lag matches rabbitmqctl', async () => {
     const queue = newQueue('slow');

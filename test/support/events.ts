@@ -80,12 +80,19 @@ export interface EventRun {
 
 export async function runEvents(
   file: string,
-  options: { onSpawn?: (pid: number) => void; timeoutMs?: number; args?: readonly string[] } = {},
+  options: {
+    onSpawn?: (pid: number) => void;
+    timeoutMs?: number;
+    args?: readonly string[];
+    /** Pins the CLI to these CPUs (taskset -c): one CPU runs the consumers in the publishing thread. */
+    cpus?: string;
+  } = {},
 ): Promise<EventRun> {
   const out = join(tempDir('bb-events-out-'), 'result.json');
   const run = await runCli(['run', file, '--out', out, '--quiet', ...(options.args ?? [])], {
     timeoutMs: options.timeoutMs ?? 90_000,
     onSpawn: options.onSpawn,
+    cpus: options.cpus,
   });
   return { run, out, events: existsSync(out) ? readResult(out).events : undefined };
 }

@@ -23,7 +23,10 @@ export interface ConsumerHost {
   stop(): Promise<void>;
 }
 
-/** Consumers in the engine's own thread: for the in-process demo broker, which lives in this thread's memory. */
+/**
+ * Consumers in the engine's own thread: for the in-process demo broker, which lives in this thread's memory, and on
+ * one CPU, where a consumer thread would only preempt the publisher (consumerThreadsFor).
+ */
 export class InlineConsumerHost implements ConsumerHost {
   private adapter: BrokerAdapter | undefined;
   private runner: ConsumerRunner | undefined;

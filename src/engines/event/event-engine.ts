@@ -21,7 +21,10 @@ export interface EventRunContext {
   adapters?: AdapterSource;
   /** `run --workers N`: the producers run in worker threads; this thread consumes, reads the lag and drains. */
   threads?: ProducerThreads;
-  /** `--workers N`: a queue with several consumers spreads them over up to N consumer threads. */
+  /**
+   * Threads for the consumers: `--workers N` spreads a queue's several consumers over up to N threads; 1 (the
+   * default) is one consumer thread; 0 runs them in this thread (consumersOnOneCpu).
+   */
   consumerThreads?: number;
   /** The run id every envelope carries (the threads must publish under the same one); a fresh one by default. */
   runId?: string;
@@ -40,7 +43,7 @@ export const REGISTRY_ADAPTERS: AdapterSource = {
 /**
  * Event engine: publishes on the open-model schedule (arrival k goes out at its intended time whatever the broker
  * does, spread over the queues by weight) in this thread, or in worker threads with `--workers` (ProducerThreads),
- * consumes in worker threads, samples the broker's lag every second (here, whoever publishes), then
+ * consumes in worker threads (or in this thread on one CPU), samples the broker's lag every second (here, whoever publishes), then
  * drains: waits until our consumers have everything (or, in produce-only mode, until the broker's lag is zero), at
  * most `events.drain`. Whatever is still missing then is counted and recorded in the latency tail.
  */

@@ -27,7 +27,7 @@ export interface QueueRunDeps {
   adapters: AdapterSource;
   events: EventSink;
   samples: SampleSink;
-  /** Threads a queue's consumers may spread over (`--workers`); one by default. */
+  /** Threads a queue's consumers may spread over (`--workers`); one by default; 0 is this thread. */
   consumerThreads?: number;
 }
 
@@ -132,11 +132,12 @@ export class QueueRun {
     };
     const data = { target: this.plan.target, settings };
     const threads = this.deps.consumerThreads ?? 1;
-    this.host = this.deps.adapters.consumersInline
-      ? new InlineConsumerHost((o) => this.deps.adapters.create(this.plan.target, o), settings, events)
-      : threads > 1 && settings.count > 1
-        ? new SpreadConsumerHost(data, threads, events)
-        : new WorkerConsumerHost(data, events);
+    this.host =
+      this.deps.adapters.consumersInline || threads === 0
+        ? new InlineConsumerHost((o) => this.deps.adapters.create(this.plan.target, o), settings, events)
+        : threads > 1 && settings.count > 1
+          ? new SpreadConsumerHost(data, threads, events)
+          : new WorkerConsumerHost(data, events);
     await this.host.start();
   }
 
