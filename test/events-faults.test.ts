@@ -3,7 +3,7 @@
  * drain, a broker that dies and never comes back (our own redis-server, killed by its pid), and a consumer group
  * deleted mid-run. Shared brokers are used with unique names only.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, connect as natsConnect } from '@nats-io/transport-node';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
@@ -11,43 +11,20 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResult } from './support/cli.js';
 import { freePort } from './support/daemons.js';
-import { redisForSuite, runEvents, sleep, uniqueName, waitFor, writeEventScenario } from './support/events.js';
+import {
+  killRedis,
+  redisForSuite,
+  runEvents,
+  sleep,
+  startRedis,
+  uniqueName,
+  waitFor,
+  writeEventScenario,
+} from './support/events.js';
 
 const SHARED = 'redis://127.0.0.1:6379';
 const shared = redisForSuite(SHARED);
 const newStream = (what: string): string => shared.newStream(what);
-
-/** Our own redis-server on `port`, no persistence: a broker this test may kill (by its pid) and restart. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  probe.on('error', () => undefined);
-  const up = await waitFor(async () => {
-    try {
-      await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    }
-  }, 10_000);
-  probe.disconnect();
-  if (!up) throw new Error(`redis-server on port ${port} did not start`);
-  return child;
-}
-
-/** Kills our redis-server by its pid and waits until it is gone. */
-async function killRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 const own: ChildProcess[] = [];
 afterAll(async () => {

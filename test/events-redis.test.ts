@@ -3,6 +3,7 @@
  * checked against XINFO GROUPS read here, loss against an XTRIM done behind its back, and recovery against
  * CLIENT KILL of its own (named) connections only.
  */
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { readResult } from './support/cli.js';
 import {
@@ -14,7 +15,10 @@ import {
   writeEventScenario,
   expectHealthy,
   expectUnreachableBroker,
+  killRedis,
+  startRedis,
 } from './support/events.js';
+import { freePort } from './support/daemons.js';
 
 const BROKER = 'redis://127.0.0.1:6379';
 const shared = redisForSuite(BROKER);
@@ -169,6 +173,39 @@ describe('events on Redis Streams (real Redis on 127.0.0.1:6379)', () => {
     const result = readResult(out);
     expect(result.errorsByKind.nack).toBe(e?.failed);
     expect(Object.keys(result.errorSamples).some((k) => /^nack: publish to orders: WRONGTYPE/.test(k))).toBe(true);
+  });
+
+  it('entries of one turn go in one script call, and one XADD each where scripts are refused (ACL)', async () => {
+    // Our own redis-server: its command counts are ours alone, and the shared one keeps its users as they are.
+    const port = await freePort();
+    const own = await startRedis(port);
+    const admin = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 0 });
+    const scriptCalls = async (): Promise<number> => {
+      const info = String(await admin.call('INFO', 'commandstats'));
+      return [...info.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
+    };
+    const run400 = async (stream: string): Promise<void> => {
+      const file = writeEventScenario({
+        broker: `redis://127.0.0.1:${port}`,
+        queue: [`stream: ${stream}`, 'group: g', 'consumers: 1'],
+        load: '{ rate: 200, duration: 2s }',
+      });
+      const { run, events: e } = await runEvents(file);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expectHealthy(e, 400);
+    };
+    try {
+      await run400('batched');
+      const batched = await scriptCalls();
+      expect(batched).toBeGreaterThan(0);
+      expect(batched).toBeLessThanOrEqual(400);
+      await admin.call('ACL', 'SETUSER', 'default', '-@scripting');
+      await run400('one-by-one');
+      expect(await scriptCalls()).toBe(batched);
+    } finally {
+      admin.disconnect();
+      await killRedis(own);
+    }
   });
 
   it('an unreachable broker is exit 3, naming the URL without its password', async () => {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -151,4 +151,39 @@ export function expectHealthy(e: EventsSection | undefined, count: number): void
   });
   expect(e?.e2eLatencyMs.p50).toBeLessThan(50);
   expect(e?.lag.final).toBe(0);
+}
+
+/**
+ * Our own redis-server on `port`, no persistence: a broker a test may kill (by its pid) and restart, or configure
+ * (`extra` config lines as arguments) without touching the shared one.
+ */
+export async function startRedis(port: number, extra: readonly string[] = []): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  probe.on('error', () => undefined);
+  const up = await waitFor(async () => {
+    try {
+      await probe.connect();
+      return (await probe.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }, 10_000);
+  probe.disconnect();
+  if (!up) throw new Error(`redis-server on port ${port} did not start`);
+  return child;
+}
+
+/** Kills our redis-server by its pid and waits until it is gone. */
+export async function killRedis(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
 }

@@ -15,7 +15,7 @@ import { kafkaClientConfig, parseKafkaUrl } from './kafka-config.js';
 import { type RunStart, startKafkaConsumer } from './kafka-consumer.js';
 import { kafkaErrorMessage, toPublishError } from './kafka-errors.js';
 import { watchedGroupProblem } from './kafka-group.js';
-import { SendBatcher } from './kafka-send-batcher.js';
+import { SendBatcher } from './send-batcher.js';
 import { consumerGroupLag, logEndByPartition } from './kafka-lag.js';
 import { parseAdapterOptions } from './options.js';
 

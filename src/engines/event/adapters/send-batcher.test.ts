@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SendBatcher } from './kafka-send-batcher.js';
+import { SendBatcher } from './send-batcher.js';
 
 describe('SendBatcher', () => {
   it('sends the records added in one event-loop turn as one request', async () => {
@@ -36,5 +36,19 @@ describe('SendBatcher', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     fail = false;
     await expect(batcher.add(3)).resolves.toBeUndefined();
+  });
+
+  it('settles each record by its own outcome when the request answers them one by one', async () => {
+    const batcher = new SendBatcher<number>(
+      async (records) => records.map((n) => (n % 2 === 0 ? new Error(`refused ${n}`) : undefined)),
+      () => 1,
+    );
+    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => batcher.add(n)));
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'ok'))).toEqual([
+      'ok',
+      'refused 2',
+      'ok',
+      'refused 4',
+    ]);
   });
 });
