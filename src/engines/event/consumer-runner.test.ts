@@ -123,3 +123,30 @@ describe('consumers spread over threads', () => {
     expect(ok.log.started.sort()).toEqual([3, 4]);
   });
 });
+
+describe('ConsumerRunner deliveries without a processing delay', () => {
+  it('are received the moment they arrive, in order, and stop being taken up once stopped', async () => {
+    let handler: ((n: number) => Promise<void>) | undefined;
+    const adapter: BrokerAdapter = {
+      ...slowSubscriber(0).adapter,
+      consume: async (_spec, h) => {
+        const envelope = (n: number) => `v1 r1 0 ${n} ${(1000 + n).toFixed(3)} 0`;
+        handler = (n) => h({ body: Buffer.alloc(0), headers: { 'x-bb-envelope': envelope(n) }, redelivered: false });
+        return { stop: async () => undefined };
+      },
+    };
+    const seqs: number[] = [];
+    const runner = new ConsumerRunner(adapter, settings(1), (_c, _p, seq) => void seqs.push(seq));
+    await runner.start();
+    const deliver = handler as (n: number) => Promise<void>;
+    const done = [0, 1, 2].map((n) => deliver(n));
+    expect(seqs).toEqual([0, 1, 2]); // no turn awaited before the receipt
+    await Promise.all(done);
+    expect(runner.held).toBe(0);
+    await runner.stop();
+    let settled = false;
+    void deliver(3).then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([settled, seqs.length, runner.held]).toEqual([false, 3, 1]);
+  });
+});
