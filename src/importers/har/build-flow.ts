@@ -94,6 +94,7 @@ function renderStep(s: DraftStep, thinkMs: number, env: string[]): Record<string
   if (s.json !== undefined) step.json = literal(s.json);
   if (s.body !== undefined) step.body = literal(s.body);
   if (s.status >= 200 && s.status < 300) step.expect = { status: s.status };
+  else if (s.status <= 0) s.notes.push('no response was recorded: no status expectation');
   else s.notes.push(`recorded status ${s.status}: no status expectation`);
   if (Object.keys(s.capture).length > 0) step.capture = { ...s.capture };
   if (thinkMs >= MIN_THINK_MS) {

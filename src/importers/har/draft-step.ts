@@ -38,8 +38,8 @@ export function draftStep(entry: HarEntry, name: string, service: string): Draft
     .slice(1)
     .map((s) => safeDecode(s));
   const headers = keptHeaders(entry.request.headers);
-  const { json, body } = requestBody(entry, headers);
   const notes: string[] = [];
+  const { json, body } = requestBody(entry, headers, notes);
   if (hasTemplateBraces(entry.request.url) || hasTemplateBraces(entry.request.postData?.text)) {
     notes.push('the recorded request contains "{{", which the scenario reads as a template: edit it by hand');
   }
@@ -59,11 +59,24 @@ export function draftStep(entry: HarEntry, name: string, service: string): Draft
   };
 }
 
-/** A JSON body is kept as data (its values can be correlated); any other body as text. */
-function requestBody(entry: HarEntry, headers: Record<string, string>): { json: unknown; body: string | undefined } {
+/** A JSON body is kept as data (its values can be correlated); other text as text; a binary one is left out. */
+function requestBody(
+  entry: HarEntry,
+  headers: Record<string, string>,
+  notes: string[],
+): { json: unknown; body: string | undefined } {
   const text = entry.request.postData?.text;
   if (text === undefined || text === '') return { json: undefined, body: undefined };
   const mime = entry.request.postData?.mimeType || headerValue(entry.request.headers, 'content-type') || '';
+  if (isBinary(text, mime)) {
+    // HAR keeps request bodies as text: bytes of a file upload are already mangled there, and a body is sent
+    // as UTF-8, so replaying it would send other bytes than were recorded.
+    notes.push(
+      `binary request body (${mime || 'no content type'}, ${text.length} characters) left out: add it by hand`,
+    );
+    delete headers['content-type'];
+    return { json: undefined, body: undefined };
+  }
   if (/json/i.test(mime)) {
     try {
       const json: unknown = JSON.parse(text);
@@ -75,6 +88,14 @@ function requestBody(entry: HarEntry, headers: Record<string, string>): { json: 
   }
   return { json: undefined, body: text };
 }
+
+/** Binary by its content type (not text, JSON, XML or a form), or by what a text body never holds. */
+const TEXT_MIME =
+  /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml)\b|application\/(?:x-www-form-urlencoded|javascript|graphql)\b)/i;
+const isBinary = (text: string, mime: string): boolean =>
+  (mime !== '' && !TEXT_MIME.test(mime) && !/^multipart\//i.test(mime)) ||
+  // eslint-disable-next-line no-control-regex -- control characters are what tells binary from text here
+  /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text);
 
 export function recordedResponse(entry: HarEntry): RecordedResponse {
   const text = responseText(entry);
