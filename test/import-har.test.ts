@@ -64,13 +64,15 @@ describe('import har', () => {
 
   it('never writes a cookie or credential from the recording; browser noise and hop-by-hop headers are dropped', async () => {
     const r = await importHar(join(FIXTURES, 'journey.har'));
-    expect(r.text).not.toMatch(/s3cr3t|eyJhbGci|csrf-5b2c|ord_7f3k|48213/);
+    expect(r.text).not.toMatch(/s3cr3t|eyJhbGci|csrf-5b2c|ord_7f3k|48213|pw-from-the-form/);
     expect(r.text).not.toMatch(/user-agent|accept-language|sec-fetch|sec-ch-ua|referer|connection:/i);
     expect(r.steps[0]?.headers).toEqual({ cookie: '${COOKIE}' });
-    expect(r.stderr).toContain('set COOKIE in the environment before validate/run');
+    // The login form's password is a credential too.
+    expect(r.steps[0]?.json).toEqual({ user: 'ada', password: '${PASSWORD}' });
+    expect(r.stderr).toContain('set COOKIE, PASSWORD in the environment before validate/run');
     const unset = await runCli(['validate', r.out]);
     expect(unset.code).toBe(2);
-    const valid = await runCli(['validate', r.out], { env: { COOKIE: 'session=x' } });
+    const valid = await runCli(['validate', r.out], { env: { COOKIE: 'session=x', PASSWORD: 'pw' } });
     expect(valid.stdout).toContain('1 flow, 6 steps');
     expect(valid.code).toBe(0);
   });
@@ -157,6 +159,33 @@ describe('import har', () => {
     const wide = await importHar(utf16);
     expect(wide.code).toBe(2);
     expect(wide.stderr).toContain('utf16.har: UTF-16 text (save the file as UTF-8)');
+  });
+
+  it('a JSON body nested 50,000 deep and a start time that does not parse do not break the import', async () => {
+    const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+    const entry = (url: string, startedDateTime: string, text?: string) => ({
+      startedDateTime,
+      time: 3,
+      request: {
+        method: text === undefined ? 'GET' : 'POST',
+        url,
+        headers: [],
+        ...(text === undefined ? {} : { postData: { mimeType: 'application/json', text } }),
+      },
+      response: { status: 200, headers: [], content: { mimeType: 'application/json', text: '{}' } },
+    });
+    const file = join(tempDir(), 'odd.har');
+    const entries = [
+      entry('http://127.0.0.1:8083/deep', '2026-03-02T10:00:00.000Z', deep),
+      entry('http://127.0.0.1:8083/when', 'yesterday-ish'),
+    ];
+    writeFileSync(file, JSON.stringify({ log: { entries } }));
+    const r = await importHar(file);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('post-deep: JSON body nested deeper than 64 levels is sent as recorded text');
+    expect(r.stderr).not.toContain('capped');
+    expect(r.steps.every((s) => s.think === undefined)).toBe(true);
+    expect((r.steps.find((s) => s.name === 'post-deep') as { body?: string } | undefined)?.body).toBe(deep);
   });
 
   it('an endless file (/dev/zero) is refused past the size limit, not read into memory (exit 2)', async () => {

@@ -78,15 +78,35 @@ function requestBody(
     return { json: undefined, body: undefined };
   }
   if (/json/i.test(mime)) {
+    let json: unknown;
     try {
-      const json: unknown = JSON.parse(text);
-      delete headers['content-type']; // the engine sets application/json for a json body
-      return { json, body: undefined };
+      json = JSON.parse(text);
     } catch {
-      // not JSON after all: sent as recorded
+      return { json: undefined, body: text }; // not JSON after all: sent as recorded
     }
+    if (nestedDeeperThan(json, MAX_JSON_DEPTH)) {
+      // Correlation and the YAML writer walk a JSON body recursively: a freak depth would overflow the stack.
+      notes.push(`JSON body nested deeper than ${MAX_JSON_DEPTH} levels is sent as recorded text, not correlated`);
+      return { json: undefined, body: text };
+    }
+    delete headers['content-type']; // the engine sets application/json for a json body
+    return { json, body: undefined };
   }
   return { json: undefined, body: text };
+}
+
+const MAX_JSON_DEPTH = 64;
+
+/** Without recursion, so the check itself cannot overflow. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Binary by its content type (not text, JSON, XML or a form), or by what a text body never holds. */
