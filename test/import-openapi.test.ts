@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -165,6 +165,79 @@ describe('import openapi: fixtures', () => {
       const i = await importSpec(`${listening.url}/petstore-3.0.yaml`);
       expect(i.code).toBe(0);
       expect(byName(i, 'createPet')).toMatchObject({ json: { category: { name: 'dogs' } } });
+    } finally {
+      await listening.close();
+    }
+  });
+
+  it('$ref cycles: the import ends, the output validates, recursive responses still get shape checks', async () => {
+    const i = await importSpec(join(FIXTURES, 'cycles-3.0.yaml'));
+    expect(i.code).toBe(0);
+    await expectValid(i.file);
+    // A path parameter whose schema is only a reference to itself still fills its segment.
+    expect(byName(i, 'getNode')).toMatchObject({
+      path: '/nodes/{{randomString 8}}',
+      checks: [
+        { jsonPath: '$.id', exists: true },
+        { jsonPath: '$.children', exists: true },
+      ],
+    });
+    expect(i.stderr).toContain('warning: getNode: no value could be made for path parameter id');
+    // allOf over a recursive schema keeps that schema's required properties.
+    expect((byName(i, 'putNode') as { checks: { jsonPath: string }[] }).checks.map((c) => c.jsonPath)).toEqual([
+      '$.id',
+      '$.children',
+      '$.depth',
+    ]);
+    expect(byName(i, 'putNode')).toMatchObject({ json: { id: '{{randomInt 1 99}}', children: [] } });
+    expect(i.text).toContain('# NOTE: recursive schema #/components/schemas/Node is expanded once');
+    expect(byName(i, 'postLoop')).toBeDefined();
+  });
+
+  it('an endless file, or a $ref to one, is refused past the size limit (exit 2, one line)', async () => {
+    const zero = await importSpec('/dev/zero');
+    expect(zero.code).toBe(2);
+    expect(zero.stderr.trim()).toBe('backend-bench: /dev/zero: file is larger than 64 MiB');
+    const dir = tempDir();
+    const spec = join(dir, 'zero-ref.yaml');
+    writeFileSync(
+      spec,
+      'openapi: 3.0.3\ninfo: { title: z, version: "1" }\npaths:\n  /a:\n    get:\n      responses:\n' +
+        '        "200": { description: ok, content: { application/json: { schema: { $ref: "/dev/zero#/x" } } } }\n',
+    );
+    const ref = await importSpec(spec);
+    expect(ref.code).toBe(2);
+    expect(ref.stderr.trim()).toBe(`backend-bench: ${spec}: /dev/zero: file is larger than 64 MiB`);
+  });
+
+  it('a spec that is not UTF-8 is exit 2 naming its line', async () => {
+    const spec = join(tempDir(), 'latin1.yaml');
+    writeFileSync(spec, Buffer.from('openapi: 3.0.3\ninfo: { title: Café, version: "1" }\npaths: {}\n', 'latin1'));
+    const i = await importSpec(spec);
+    expect(i.code).toBe(2);
+    expect(i.stderr.trim()).toBe(`backend-bench: ${spec}:2: invalid UTF-8 (save the file as UTF-8)`);
+  });
+
+  it('an endless answer from a loopback URL is refused past the size limit (exit 2)', async () => {
+    let sent = 0;
+    const chunk = Buffer.alloc(1024 * 1024, 0x61);
+    const endless = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/yaml' });
+      // Bounded all the same: at most 256 MiB, and it stops when the client goes away.
+      const pump = (): void => {
+        while (sent < 256 && res.write(chunk)) sent++;
+        if (sent >= 256) res.end();
+      };
+      res.on('drain', pump);
+      res.on('close', () => res.off('drain', pump));
+      pump();
+    });
+    const listening = await listenLocal(endless);
+    try {
+      const i = await importSpec(`${listening.url}/openapi.yaml`);
+      expect(i.code).toBe(2);
+      expect(i.stderr).toContain(`${listening.url}/openapi.yaml: larger than 64 MiB`);
+      expect(sent).toBeLessThan(256);
     } finally {
       await listening.close();
     }

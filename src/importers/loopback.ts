@@ -28,8 +28,8 @@ export function assertLoopbackUrl(url: string, what: string): URL {
   return parsed;
 }
 
-/** GETs a loopback URL as text; a failure is bad input naming the URL, not a crash. */
-export async function fetchLoopbackText(url: string, what = url): Promise<string> {
+/** GETs a loopback URL as text, at most `limit` bytes; a failure is bad input naming the URL, not a crash. */
+export async function fetchLoopbackText(url: string, what: string, limit: number): Promise<string> {
   assertLoopbackUrl(url, what);
   let response: Response;
   try {
@@ -39,5 +39,34 @@ export async function fetchLoopbackText(url: string, what = url): Promise<string
     throw new InputError(`${what}: cannot fetch: ${reason}`);
   }
   if (response.status !== 200) throw new InputError(`${what}: HTTP ${response.status} (expected 200)`);
-  return response.text();
+  return boundedText(response, what, limit);
+}
+
+const mib = (bytes: number): string => String(Math.round((bytes / (1024 * 1024)) * 100) / 100);
+
+/** The body, read until `limit` bytes at most: an endless or huge answer is refused, not buffered whole. */
+async function boundedText(response: Response, what: string, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel();
+    throw new InputError(`${what}: larger than ${mib(limit)} MiB (content-length ${declared})`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of response.body ?? []) {
+      total += chunk.byteLength;
+      // Leaving the loop by throwing cancels the stream (the iterator's return()), so the server stops sending.
+      if (total > limit) throw new InputError(`${what}: larger than ${mib(limit)} MiB`);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`${what}: cannot fetch: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, total));
+  } catch {
+    throw new InputError(`${what}: invalid UTF-8 (serve the document as UTF-8)`);
+  }
 }

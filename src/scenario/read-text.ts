@@ -6,16 +6,20 @@ export const MAX_SCENARIO_BYTES = 1024 * 1024;
 
 const CHUNK = 64 * 1024;
 
+/** What a message calls the file: "scenario" gives "cannot read scenario", "scenario is larger than ...". */
+type Noun = 'scenario' | undefined;
+
 /**
  * Reads at most `limit` + 1 bytes, so an endless or huge path (/dev/zero, a log file) is refused after the
  * limit, never read whole into memory.
  */
-async function readBounded(file: string, shown: string, limit: number): Promise<Buffer> {
+async function readBounded(file: string, shown: string, limit: number, noun: Noun): Promise<Buffer> {
+  const cannot = `${shown}: cannot read${noun === undefined ? '' : ` ${noun}`}`;
   let handle;
   try {
     handle = await open(file, 'r');
   } catch (err) {
-    throw new InputError(`${shown}: cannot read scenario: ${reason(err)}`, { cause: err });
+    throw new InputError(`${cannot}: ${reason(err)}`, { cause: err });
   }
   try {
     const chunks: Buffer[] = [];
@@ -27,15 +31,17 @@ async function readBounded(file: string, shown: string, limit: number): Promise<
       chunks.push(buffer.subarray(0, bytesRead));
       total += bytesRead;
     }
-    if (total > limit) throw new InputError(`${shown}: scenario is larger than ${limit / (1024 * 1024)} MiB`);
+    if (total > limit) throw new InputError(`${shown}: ${noun ?? 'file'} is larger than ${mib(limit)} MiB`);
     return Buffer.concat(chunks, total);
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(`${shown}: cannot read scenario: ${reason(err)}`, { cause: err });
+    throw new InputError(`${cannot}: ${reason(err)}`, { cause: err });
   } finally {
     await handle.close();
   }
 }
+
+const mib = (bytes: number): string => String(Math.round((bytes / (1024 * 1024)) * 100) / 100);
 
 function reason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
@@ -68,9 +74,24 @@ function decodeUtf8(bytes: Buffer, shown: string): string {
 
 /** The scenario's text: bounded in size, text not binary, valid UTF-8, not empty. */
 export async function readScenarioText(file: string, shown: string, limit = MAX_SCENARIO_BYTES): Promise<string> {
-  const bytes = await readBounded(file, shown, limit);
-  if (bytes.includes(0)) throw new InputError(`${shown}: not a text file (binary content)`);
-  const text = decodeUtf8(bytes, shown);
+  const text = await readText(file, shown, limit, 'scenario');
   if (text.trim() === '') throw new InputError(`${shown}: scenario file is empty`);
   return text;
+}
+
+/**
+ * Any text input the user names (a HAR recording, an OpenAPI document): bounded in size, text not binary, valid
+ * UTF-8 without its BOM. UTF-16 (some Windows tools save that way) is named as such instead of "binary".
+ */
+export async function readTextFile(file: string, shown: string, limit: number): Promise<string> {
+  return readText(file, shown, limit, undefined);
+}
+
+async function readText(file: string, shown: string, limit: number, noun: Noun): Promise<string> {
+  const bytes = await readBounded(file, shown, limit, noun);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new InputError(`${shown}: UTF-16 text (save the file as UTF-8)`);
+  }
+  if (bytes.includes(0)) throw new InputError(`${shown}: not a text file (binary content)`);
+  return decodeUtf8(bytes, shown);
 }

@@ -7,6 +7,7 @@ import { correlate, type Correlation } from './correlate.js';
 import { draftStep, recordedResponse, stepPath, type DraftStep } from './draft-step.js';
 import { startMs, type HarEntry } from './read-har.js';
 import { hideSecrets } from './request-headers.js';
+import { envUser, hideSecretForm, hideSecretJson, hideSecretQuery } from './secret-fields.js';
 import { selectApiEntries, type SelectOptions } from './select-entries.js';
 
 /** One flow from a recording: a step per API request, recorded pauses as think times, ids correlated. */
@@ -88,12 +89,17 @@ function renderStep(s: DraftStep, thinkMs: number, env: string[]): Record<string
   const step: Record<string, unknown> = { name: s.name, service: s.service };
   if (s.method !== 'GET') step.method = s.method;
   step.path = literal(stepPath(s));
-  if (s.query.length > 0) step.query = literal(Object.fromEntries(s.query));
-  const headers = hideSecrets(literal(s.headers), env);
+  const use = envUser(env);
+  if (s.query.length > 0) step.query = hideSecretQuery(literal(Object.fromEntries(s.query)), use);
+  const headers = hideSecrets(literal(s.headers), use);
   if (Object.keys(headers).length > 0) step.headers = headers;
-  if (s.json !== undefined) step.json = literal(s.json);
-  if (s.body !== undefined) step.body = literal(s.body);
+  if (s.json !== undefined) step.json = hideSecretJson(literal(s.json), use);
+  if (s.body !== undefined) {
+    const form = /^application\/x-www-form-urlencoded\b/i.test(s.headers['content-type'] ?? '');
+    step.body = form ? hideSecretForm(literal(s.body), use) : literal(s.body);
+  }
   if (s.status >= 200 && s.status < 300) step.expect = { status: s.status };
+  else if (s.status <= 0) s.notes.push('no response was recorded: no status expectation');
   else s.notes.push(`recorded status ${s.status}: no status expectation`);
   if (Object.keys(s.capture).length > 0) step.capture = { ...s.capture };
   if (thinkMs >= MIN_THINK_MS) {
@@ -108,6 +114,8 @@ function thinkAfter(entries: readonly HarEntry[], i: number): number {
   const current = entries[i];
   const next = entries[i + 1];
   if (current === undefined || next === undefined) return 0;
+  // A start time that does not parse (read as 0) would make a pause of decades: no think time then.
+  if (startMs(current) === 0 || startMs(next) === 0) return 0;
   return Math.max(0, startMs(next) - (startMs(current) + current.time));
 }
 

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
+import { readTextFile } from '../../scenario/read-text.js';
 
 /**
  * A HAR 1.2 file (what browsers' devtools save), narrowed to the fields the importer reads. Fields a browser
@@ -17,13 +17,18 @@ const HarEntry = z.object({
     headers: z.array(NameValue).default([]),
     postData: z.object({ mimeType: z.string().default(''), text: z.string().optional() }).optional(),
   }),
-  response: z.object({
-    status: z.number(),
-    headers: z.array(NameValue).default([]),
-    content: z
-      .object({ mimeType: z.string().optional(), text: z.string().optional(), encoding: z.string().optional() })
-      .default({}),
-  }),
+  // A request that failed or was aborted has no response in some tools' recordings, status 0 (browsers) or -1
+  // (Playwright) in others: all read as status 0 and are left out as "no response" (select-entries.ts).
+  response: z
+    .object({
+      status: z.number(),
+      headers: z.array(NameValue).default([]),
+      content: z
+        .object({ mimeType: z.string().optional(), text: z.string().optional(), encoding: z.string().optional() })
+        .default({}),
+    })
+    .optional()
+    .transform((r) => r ?? { status: 0, headers: [], content: {} }),
 });
 
 const Har = z.object({ log: z.object({ entries: z.array(HarEntry) }) });
@@ -31,14 +36,15 @@ const Har = z.object({ log: z.object({ entries: z.array(HarEntry) }) });
 export type HarEntry = z.output<typeof HarEntry>;
 export type HarHeader = z.output<typeof NameValue>;
 
-export async function readHar(file: string): Promise<HarEntry[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read: ${code === 'ENOENT' ? 'no such file' : String(code ?? err)}`);
-  }
+/**
+ * A recording with its bodies embedded runs to tens of MiB; past this it is not one journey (and JSON.parse of an
+ * unbounded file, or of /dev/zero, would take the machine's memory instead of saying so).
+ */
+export const MAX_HAR_BYTES = 256 * 1024 * 1024;
+
+export async function readHar(file: string, limit = MAX_HAR_BYTES): Promise<HarEntry[]> {
+  // Strict UTF-8 (HAR 1.2 says so): a byte replaced by U+FFFD would be replayed as a different value.
+  const text = await readTextFile(file, file, limit);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,4 +1,5 @@
-import { envName, envPlaceholder } from '../env-name.js';
+import { envName } from '../env-name.js';
+import type { UseEnv } from './secret-fields.js';
 import type { HarHeader } from './read-har.js';
 
 /**
@@ -51,12 +52,8 @@ export function keptHeaders(headers: readonly HarHeader[]): Record<string, strin
  * Replaces credential values with `${VAR}` placeholders, unless correlation already made them a captured
  * `{{vars.x}}` (a token the journey itself obtained). Adds each variable it uses to `env`.
  */
-export function hideSecrets(headers: Record<string, string>, env: string[]): Record<string, string> {
+export function hideSecrets(headers: Record<string, string>, use: UseEnv): Record<string, string> {
   const out: Record<string, string> = {};
-  const use = (name: string): string => {
-    if (!env.includes(name)) env.push(name);
-    return envPlaceholder(name);
-  };
   for (const [name, value] of Object.entries(headers)) {
     if (value.includes('{{vars.')) out[name] = value;
     else if (name === 'authorization') out[name] = authorization(value, use);
@@ -67,7 +64,7 @@ export function hideSecrets(headers: Record<string, string>, env: string[]): Rec
   return out;
 }
 
-function authorization(value: string, use: (name: string) => string): string {
+function authorization(value: string, use: UseEnv): string {
   const [scheme] = value.split(' ', 1);
   if (/^bearer$/i.test(scheme ?? '')) return `Bearer ${use('API_TOKEN')}`;
   if (/^basic$/i.test(scheme ?? '')) return `Basic ${use('API_BASIC_CREDENTIALS')}`;

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { HarEntry } from './read-har.js';
 import { selectApiEntries, siteOf } from './select-entries.js';
 
-const entry = (method: string, url: string, mimeType = 'application/json'): HarEntry => ({
+const entry = (method: string, url: string, mimeType = 'application/json', status = 200): HarEntry => ({
   startedDateTime: '2026-01-01T00:00:00.000Z',
   time: 1,
   request: { method, url, headers: [] },
-  response: { status: 200, headers: [], content: { mimeType } },
+  response: { status, headers: [], content: { mimeType } },
 });
 
 const recording = [
@@ -19,6 +19,7 @@ const recording = [
   entry('GET', 'https://cdn.jsdelivr.net/config.json'),
   entry('POST', 'https://www.shop.test/api/orders'),
   entry('GET', 'data:image/png;base64,AAAA'),
+  entry('GET', 'https://api.shop.test/v1/stock', 'x-unknown', 0),
 ];
 
 describe('selectApiEntries', () => {
@@ -34,6 +35,7 @@ describe('selectApiEntries', () => {
       analytics: 1,
       'third-party origin': 1,
       'not http': 1,
+      'no response': 1,
     });
   });
 

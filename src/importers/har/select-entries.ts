@@ -2,15 +2,16 @@ import type { HarEntry } from './read-har.js';
 
 /**
  * Which recorded requests are the API journey: not the page's static assets, not analytics beacons, not
- * third-party origins (a CDN, a payment widget), not CORS preflights. --include keeps a request whatever it is;
- * --exclude drops it.
+ * third-party origins (a CDN, a payment widget), not CORS preflights, not requests that got no response.
+ * --include keeps a request whatever it is; --exclude drops it.
  */
 export interface SelectOptions {
   readonly include: readonly RegExp[];
   readonly exclude: readonly RegExp[];
 }
 
-export type SkipReason = 'static asset' | 'analytics' | 'third-party origin' | 'preflight' | 'excluded' | 'not http';
+export type SkipReason =
+  'static asset' | 'analytics' | 'third-party origin' | 'preflight' | 'excluded' | 'not http' | 'no response';
 
 export interface Selection {
   readonly kept: HarEntry[];
@@ -40,6 +41,8 @@ function skipReason(entry: HarEntry, site: string | undefined, options: SelectOp
   if (url === undefined) return 'not http';
   if (options.exclude.some((r) => r.test(entry.request.url))) return 'excluded';
   if (options.include.some((r) => r.test(entry.request.url))) return undefined;
+  // Failed, blocked or aborted while recording: nothing says what the server answers, so it is no journey step.
+  if (entry.response.status <= 0) return 'no response';
   if (entry.request.method.toUpperCase() === 'OPTIONS') return 'preflight';
   if (ANALYTICS_HOST.test(url.hostname)) return 'analytics';
   if (site !== undefined && siteOf(url.hostname) !== site) return 'third-party origin';

@@ -1,6 +1,6 @@
 import { literal } from '../literal-text.js';
 import type { SchemaNotes } from './schema-shape.js';
-import { requiredProperties, schemaType } from './schema-shape.js';
+import { requiredProperties, resolveComposition, schemaType } from './schema-shape.js';
 import type { ApiOperation, ApiParameter } from './operations.js';
 import { parameterValue, sampleValue } from './sample-value.js';
 
@@ -40,7 +40,7 @@ export function buildRequest(
   if (op.successCodes.length > 0) {
     request.expect = { status: op.successCodes.length === 1 ? op.successCodes[0] : [...op.successCodes] };
   }
-  const checks = responseChecks(op, info);
+  const checks = responseChecks(op, info, resolveRef);
   if (checks.length > 0) request.checks = checks;
   return { request, notes: [...new Set(out.notes)], info };
 }
@@ -54,6 +54,11 @@ function buildPath(op: ApiOperation, out: SchemaNotes): string {
       return '{{randomString 8}}';
     }
     const value = parameterValue(declared.schema, out);
+    if (value === '') {
+      // An empty segment changes the route ("/nodes/" is not "/nodes/{id}").
+      out.notes.push(`no value could be made for path parameter ${param}; a random string is sent`);
+      return '{{randomString 8}}';
+    }
     return value.includes('{{') ? value : encodeURIComponent(value);
   });
 }
@@ -92,14 +97,18 @@ function addBody(op: ApiOperation, request: Record<string, unknown>, out: Schema
 }
 
 /** A check per required property of the success response's JSON object. */
-function responseChecks(op: ApiOperation, info: string[]): Record<string, unknown>[] {
+function responseChecks(
+  op: ApiOperation,
+  info: string[],
+  resolveRef: SchemaNotes['resolveRef'],
+): Record<string, unknown>[] {
   const schema = op.responseSchema;
   if (schema === undefined) return [];
-  if (schemaType(schema) === 'array') {
+  if (schemaType(resolveComposition(schema, { notes: [], resolveRef })) === 'array') {
     info.push('the response is an array: no shape check');
     return [];
   }
-  return requiredProperties(schema)
+  return requiredProperties(schema, resolveRef)
     .filter((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
     .map((name) => ({ jsonPath: `$.${name}`, exists: true }));
 }

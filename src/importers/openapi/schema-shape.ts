@@ -44,9 +44,16 @@ export function schemaType(schema: JsonObject): string | undefined {
   return undefined;
 }
 
-/** Folds allOf into one schema (properties and required lists joined) and picks the first oneOf/anyOf variant. */
+/**
+ * Folds allOf into one schema (properties and required lists joined) and picks the first oneOf/anyOf variant.
+ * A part that dereferencing left as a circular $ref (`Tree: allOf: [$ref: Node, ...]`) is looked up, so its
+ * properties are not lost; the depth bound ends a composition that only refers to itself.
+ */
 export function resolveComposition(schema: JsonObject, out: SchemaNotes, depth = 0): JsonObject {
   if (depth > 8) return schema;
+  const ref = circularRef(schema);
+  const target = ref === undefined ? undefined : out.resolveRef?.(ref);
+  if (target !== undefined) return resolveComposition(target, out, depth + 1);
   let merged: JsonObject = schema;
   const allOf = arrayAt(schema, 'allOf').filter(isObject);
   if (allOf.length > 0) {
@@ -75,9 +82,9 @@ function mergeTwo(a: JsonObject, b: JsonObject): JsonObject {
   return out;
 }
 
-/** Required property names of an object schema (after allOf), for response-shape checks. */
-export function requiredProperties(schema: JsonObject): string[] {
-  const notes: SchemaNotes = { notes: [] };
+/** Required property names of an object schema (after allOf and circular $refs), for response-shape checks. */
+export function requiredProperties(schema: JsonObject, resolveRef?: SchemaNotes['resolveRef']): string[] {
+  const notes: SchemaNotes = { notes: [], resolveRef };
   const resolved = resolveComposition(schema, notes);
   if (schemaType(resolved) !== 'object') return [];
   const known = new Set(objectEntries(objectAt(resolved, 'properties')).map(([name]) => name));
