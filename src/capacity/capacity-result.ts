@@ -3,6 +3,7 @@
  * and every step held. The JSON result is the run at the capacity (its last passing step) with this section
  * added, so `report` and `compare` read it as they read any run (docs/capacity.md).
  */
+import { fmtMs, fmtMsUnit } from '../reporters/format.js';
 import type { SearchOutcome, SearchSettings, StopReason } from './search.js';
 import type { CapacityStep } from './step.js';
 
@@ -82,6 +83,6 @@ export function describeCapacity(c: CapacitySection): string {
   const where =
     c.bottleneck === undefined
       ? ''
-      : ` (service ${c.bottleneck.service}: p95 ${c.bottleneck.baselineP95Ms} → ${c.bottleneck.p95Ms} ms)`;
+      : ` (service ${c.bottleneck.service}: p95 ${fmtMs(c.bottleneck.baselineP95Ms)} → ${fmtMsUnit(c.bottleneck.p95Ms)})`;
   return `capacity ${c.rate} ${c.unit} (between ${c.bracket[0]} and ${c.bracket[1]})${by}${where}`;
 }

@@ -58,6 +58,26 @@ describe('capacity summary', () => {
     expect(formatCapacity(section, 'capacity of demo → http://127.0.0.1:1')).toMatchSnapshot();
   });
 
+  it('fits a long search in 80 columns, rates as held, labels that would touch left out', () => {
+    // A default search (from 10/s) to a 400/s limit: 7 climbing steps and 5 of bisection.
+    const rates = [10, 20, 40, 80, 160, 320, 640, 480, 400, 440, 420, 410, 12.5, 5];
+    const long = capacitySection(
+      outcome(rates.map((r) => step(r, r <= 400 ? 15 : 100 + (r - 400) * 5, r <= 400))),
+      'requests/s',
+      SETTINGS,
+    );
+    const text = formatCapacity(long, 'capacity of demo');
+    for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    // Held rates are shown as held: "10" and "12.5", not "10.0".
+    expect(text).toMatch(/^ +1 +10 +10\.0 /m);
+    expect(text).toMatch(/^ +13 +12\.5 /m);
+    const axis = text.split('\n').find((l) => l.trimStart().startsWith('rate/s')) ?? '';
+    const marks = text.split('\n').find((l) => l.includes('✗')) ?? '';
+    // Every label shown is centred on its column's mark: the ✗ of 640/s sits under the "4" of "640".
+    expect(axis.indexOf('640') + 1).toBe(marks.lastIndexOf('✗'));
+    expect(axis).toMatch(/ 5 +10 /);
+  });
+
   it('writes an HTML page with the curve and one row per step', () => {
     const html = capacityHtml(section, 'capacity of <demo>');
     expect(html).toContain('<title>capacity of &lt;demo&gt;</title>');
@@ -76,7 +96,7 @@ describe('capacity summary', () => {
       SETTINGS,
     );
     expect(flow.bottleneck).toEqual({ service: 'back', p95Ms: 880, baselineP95Ms: 18 });
-    expect(describeCapacity(flow)).toContain('(service back: p95 18 → 880 ms)');
+    expect(describeCapacity(flow)).toContain('(service back: p95 18.0 → 880 ms)');
   });
 
   it('says "at least" when the generator bounded the search, or every rate passed', () => {

@@ -29,7 +29,7 @@ export function formatStepTable(c: CapacitySection): string {
     const why = s.verdict === 'fail' ? ` (${s.failed.join(', ')})` : '';
     t.push([
       String(i + 1),
-      fmtRate(s.rate),
+      fmtHeldRate(s.rate),
       fmtRate(s.achievedRate),
       fmtMs(s.latencyMs.p50),
       fmtMs(s.latencyMs.p95),
@@ -43,6 +43,27 @@ export function formatStepTable(c: CapacitySection): string {
 }
 
 const HEIGHT = 8;
+/** The chart fits an 80-column terminal: 9 columns of axis, then one column per step. */
+const CHART_COLUMNS = 80 - 9;
+
+/** A held rate as the search chose it (whole numbers from 20/s, tenths below): "50", not "50.0". */
+export function fmtHeldRate(rate: number): string {
+  return String(rate);
+}
+
+/**
+ * Labels centred under their columns, left to right; one that would touch the label before it is left out
+ * (its column still has its mark), so a search of many close rates stays readable.
+ */
+function labelRow(labels: string[], width: number, markAt: number): string {
+  let line = '';
+  for (const [i, label] of labels.entries()) {
+    const at = Math.max(0, i * width + markAt - Math.floor((label.length - 1) / 2));
+    if (line !== '' && at < line.length + 1) continue;
+    line = line.padEnd(at) + label;
+  }
+  return line;
+}
 
 /**
  * p95 (•) and p99 (·) latency against rate, one column per step sorted by rate, on a log scale so a knee of
@@ -57,23 +78,23 @@ export function formatLatencyChart(c: CapacitySection): string {
   const hi = Math.log10(Math.max(...values, 0.02));
   const span = hi - lo || 1;
   const row = (ms: number): number => (ms <= 0 ? 0 : Math.round(((Math.log10(ms) - lo) / span) * (HEIGHT - 1)));
-  const width = 7;
+  const width = Math.max(3, Math.min(7, Math.floor(CHART_COLUMNS / steps.length)));
+  const markAt = Math.floor(width / 2);
+  const cell = (mark: string): string => `${' '.repeat(markAt)}${mark}`.padEnd(width);
   const lines: string[] = [];
   for (let r = HEIGHT - 1; r >= 0; r--) {
     const label = r === HEIGHT - 1 ? fmtMs(10 ** hi) : r === 0 ? fmtMs(10 ** lo) : '';
-    const cells = steps.map((s) => {
-      const mark = row(s.latencyMs.p95) === r ? '•' : row(s.latencyMs.p99) === r ? '·' : ' ';
-      return mark.padStart(Math.ceil(width / 2)).padEnd(width);
-    });
+    const cells = steps.map((s) => cell(row(s.latencyMs.p95) === r ? '•' : row(s.latencyMs.p99) === r ? '·' : ' '));
     lines.push(`${label.padStart(7)} ┤${cells.join('')}`.trimEnd());
   }
   lines.push(`${''.padStart(7)} └${'─'.repeat(width * steps.length)}`);
-  lines.push(
-    `${'rate/s'.padStart(7)}  ${steps.map((s) => fmtRate(s.rate).padStart(5).padEnd(width)).join('')}`.trimEnd(),
+  const rates = labelRow(
+    steps.map((s) => fmtHeldRate(s.rate)),
+    width,
+    markAt,
   );
-  lines.push(
-    `${''.padStart(7)}  ${steps.map((s) => (s.pass ? '' : '✗').padStart(4).padEnd(width)).join('')}`.trimEnd(),
-  );
+  lines.push(`${'rate/s'.padStart(7)}  ${rates}`.trimEnd());
+  lines.push(`${''.padStart(7)}  ${steps.map((s) => cell(s.pass ? ' ' : '✗')).join('')}`.trimEnd());
   return `latency (ms, log scale): • p95  · p99\n${lines.join('\n')}`;
 }
 
