@@ -63,15 +63,24 @@ describe('windowed SLOs in a run', () => {
     expect(readFileSync(md, 'utf8')).toMatch(/error_rate < 0.1% burn 14.4x over 12s.*burn/);
     expect(readFileSync(junit, 'utf8')).toMatch(/reason: +worst 4 s window/);
     expect(readFileSync(html, 'utf8')).toMatch(/worst 12 s window \d+–\d+ s: burn/);
+    // compare shows both runs' verdicts with their worst windows (here the run against itself: no regression).
+    const cmp = join(dir, 'compare.md');
+    const compared = await runCli(['compare', out, out, '--markdown', cmp]);
+    expect(compared.code, compared.stdout + compared.stderr).toBe(0);
+    expect(compared.stdout).toMatch(/p95 < 300ms over 4s +✗ \S+ ms +✗ \S+ ms +worst 4 s window \d+–\d+ s/);
+    expect(compared.stdout).toMatch(/error_rate < 0\.1% burn 14\.4x over 12s +✗ \S+ +✗ \S+ +worst 12 s window .*burn/);
+    expect(readFileSync(cmp, 'utf8')).toMatch(/\| `p95 < 300ms over 4s` \| ❌ \S+ ms \| ❌ \S+ ms \| worst 4 s window/);
   }, 70_000);
 });
 
 describe('windowed SLOs in merge', () => {
-  it('judges the merged seconds of two shards, window by window', async () => {
-    const server = await startServer(episodes({ from: 5, to: 8, every: 5 }, { from: 99, to: 99, every: 1 }, 600));
+  it('judges the merged seconds of two shards, window by window (latency and burn rate)', async () => {
+    // Slow seconds 5–8; 5 % errors over seconds 10–13, which burn 1.67 % of a 9 s window: 16.7x a 0.1 % budget.
+    const server = await startServer(episodes({ from: 5, to: 8, every: 5 }, { from: 10, to: 13, every: 20 }, 600));
     servers.push(server);
     const dir = tempDir('bb-windowed-merge-');
-    const slos = ['p95 < 300ms', 'p95 < 300ms over 3s'].flatMap((s) => ['--slo', s]);
+    const burn = 'error_rate < 0.1% burn 14.4x over 9s';
+    const slos = ['p95 < 300ms', 'p95 < 300ms over 3s', burn].flatMap((s) => ['--slo', s]);
     const shard = (i: number) =>
       runCli(
         [
@@ -88,7 +97,9 @@ describe('windowed SLOs in merge', () => {
     expect(r.slos.map((v) => [v.expr, v.pass])).toEqual([
       ['p95 < 300ms', true],
       ['p95 < 300ms over 3s', false],
+      [burn, false],
     ]);
     expect(r.slos[1]?.reason).toMatch(/^worst 3 s window \d+–\d+ s; \d+ windows judged$/);
+    expect(r.slos[2]?.reason).toMatch(/^worst 9 s window \d+–\d+ s: burn \d+(\.\d)?x \(limit 14\.4x\)/);
   }, 60_000);
 });
