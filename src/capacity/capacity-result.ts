@@ -69,8 +69,8 @@ export function describeCapacity(c: CapacitySection): string {
     return `no capacity found: the load generator saturated at the first rate held (${c.steps[0]?.rate ?? 'n/a'} ${c.unit}); start lower, or add workers or shards`;
   }
   if (c.rate === null) {
-    const limit = c.limitedBy === null ? '' : `: ${c.limitedBy} failed`;
-    return `no capacity found: every step held failed${limit} (lowest rate held ${c.bracket[1] ?? 'n/a'} ${c.unit})`;
+    const limit = c.limitedBy === null ? '' : ` (${c.limitedBy})`;
+    return `no capacity found: every rate held failed, down to ${c.bracket[1] ?? 'n/a'} ${c.unit}${limit}`;
   }
   if (c.generatorBound) {
     return `capacity at least ${c.rate} ${c.unit}: the load generator saturated before any SLO failed (run more workers or shards)`;

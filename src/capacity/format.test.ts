@@ -78,6 +78,22 @@ describe('capacity summary', () => {
     expect(axis).toMatch(/ 5 +10 /);
   });
 
+  it('shows a target that answered nothing as such: no latency, and what failed, said once', () => {
+    const dead = (rate: number): CapacityStep => ({
+      ...step(rate, 0, false),
+      latencyMs: { p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, mean: 0 },
+      errorRate: 1,
+      failed: ['every request failed'],
+    });
+    const none = capacitySection(outcome([dead(150), dead(75)]), 'requests/s', SETTINGS);
+    const text = formatCapacity(none, 'capacity of demo');
+    expect(text).toMatch(/^ +1 +150 +\S+ +— +— +— +100\.00% +FAIL \(every request failed\)$/m);
+    expect(text).not.toContain('latency (ms');
+    expect(describeCapacity(none)).toBe(
+      'no capacity found: every rate held failed, down to 75 requests/s (every request failed)',
+    );
+  });
+
   it('writes an HTML page with the curve and one row per step', () => {
     const html = capacityHtml(section, 'capacity of <demo>');
     expect(html).toContain('<title>capacity of &lt;demo&gt;</title>');

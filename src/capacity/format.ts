@@ -20,6 +20,14 @@ function lagText(s: CapacityStep): string {
   return `${s.lag.start} → ${s.lag.end}${s.lag.growing ? ' ↑' : ''}`;
 }
 
+/**
+ * A step's latency as the table shows it; "—" when no request got an answer (refused, reset), whose empty
+ * histogram would otherwise read as 0.00 ms.
+ */
+export function stepMs(s: CapacityStep, key: 'p50' | 'p95' | 'p99'): string {
+  return s.latencyMs.max > 0 ? fmtMs(s.latencyMs[key]) : '—';
+}
+
 /** One row per step, in the order they were held. */
 export function formatStepTable(c: CapacitySection): string {
   const events = c.steps.some((s) => s.lag !== undefined);
@@ -31,9 +39,9 @@ export function formatStepTable(c: CapacitySection): string {
       String(i + 1),
       fmtHeldRate(s.rate),
       fmtRate(s.achievedRate),
-      fmtMs(s.latencyMs.p50),
-      fmtMs(s.latencyMs.p95),
-      fmtMs(s.latencyMs.p99),
+      stepMs(s, 'p50'),
+      stepMs(s, 'p95'),
+      stepMs(s, 'p99'),
       fmtPercent(s.errorRate),
       ...(events ? [lagText(s)] : []),
       `${VERDICT_TEXT[s.verdict]}${why}`,

@@ -4,6 +4,7 @@
  */
 import { fmtMs, fmtPercent, fmtRate } from '../reporters/format.js';
 import { type CapacitySection, describeCapacity } from './capacity-result.js';
+import { fmtHeldRate } from './format.js';
 
 const W = 720;
 const H = 320;
@@ -55,7 +56,7 @@ function chart(c: CapacitySection): string {
 function table(c: CapacitySection): string {
   const rows = c.steps.map(
     (s, i) =>
-      `<tr><td>${i + 1}</td><td>${fmtRate(s.rate)}</td><td>${fmtRate(s.achievedRate)}</td>` +
+      `<tr><td>${i + 1}</td><td>${fmtHeldRate(s.rate)}</td><td>${fmtRate(s.achievedRate)}</td>` +
       `<td>${fmtMs(s.latencyMs.p50)}</td><td>${fmtMs(s.latencyMs.p95)}</td><td>${fmtMs(s.latencyMs.p99)}</td>` +
       `<td>${fmtPercent(s.errorRate)}</td><td>${s.lag === undefined ? '' : `${s.lag.start} → ${s.lag.end}`}</td>` +
       `<td>${esc(s.verdict)}${s.failed.length > 0 ? `: ${esc(s.failed.join(', '))}` : ''}</td></tr>`,

@@ -48,7 +48,7 @@ function stepLine(n: number, s: CapacityStep, unit: string): string {
   const why = s.failed.length > 0 ? ` (${s.failed.join(', ')})` : '';
   const lag = s.lag === undefined ? '' : ` · lag ${s.lag.start} → ${s.lag.end}`;
   const achieved = fmtRate(s.achievedRate);
-  return `step ${n}: ${fmtHeldRate(s.rate)} ${unit} → achieved ${achieved} · p95 ${fmtMsUnit(s.latencyMs.p95)}${lag} · ${s.verdict}${why}\n`;
+  return `step ${n}: ${fmtHeldRate(s.rate)} ${unit} → achieved ${achieved} · p95 ${s.latencyMs.max > 0 ? fmtMsUnit(s.latencyMs.p95) : '— (no answers)'}${lag} · ${s.verdict}${why}\n`;
 }
 
 /** Holds one rate as an ordinary run, and judges it over the seconds after the warm-up. */
