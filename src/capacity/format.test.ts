@@ -78,6 +78,26 @@ describe('capacity summary', () => {
     expect(axis).toMatch(/ 5 +10 /);
   });
 
+  it('leaves steps the generator bounded off the curve, and marks only failures ✗', () => {
+    const saturated: CapacityStep = {
+      ...step(375, 174, false),
+      verdict: 'generator',
+      failed: ['p95 < 100ms'],
+      generator: { saturated: true, reasons: ['send delay p99 35 ms > 10 ms'] },
+    };
+    const withHiccup = capacitySection(
+      outcome([step(300, 14, true), step(450, 600, false), saturated, step(375, 40, true)]),
+      'requests/s',
+      SETTINGS,
+    );
+    const text = formatCapacity(withHiccup, 'capacity of demo');
+    expect(text).toMatch(/^ +3 +375 +\S+ +\S+ +174 +\S+ +0% +generator saturated$/m);
+    const lines = text.split('\n');
+    const axis = lines.find((l) => l.trimStart().startsWith('rate/s')) ?? '';
+    expect(axis.trim().split(/ +/)).toEqual(['rate/s', '300', '375', '450']);
+    expect((lines.find((l) => l.includes('✗')) ?? '').match(/✗/g)?.length).toBe(1);
+  });
+
   it('shows a target that answered nothing as such: no latency, and what failed, said once', () => {
     const dead = (rate: number): CapacityStep => ({
       ...step(rate, 0, false),

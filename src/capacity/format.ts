@@ -7,7 +7,7 @@ import { borderlessTable, renderTable } from '../reporters/table.js';
 import { type CapacitySection, describeCapacity } from './capacity-result.js';
 import type { CapacityStep } from './step.js';
 
-const VERDICT_TEXT: Record<CapacityStep['verdict'], string> = {
+export const VERDICT_TEXT: Record<CapacityStep['verdict'], string> = {
   pass: 'pass',
   fail: 'FAIL',
   generator: 'generator saturated',
@@ -74,11 +74,14 @@ function labelRow(labels: string[], width: number, markAt: number): string {
 }
 
 /**
- * p95 (•) and p99 (·) latency against rate, one column per step sorted by rate, on a log scale so a knee of
- * 10 ms → 2 s still fits eight lines. A failing step's column is marked ✗ under the axis.
+ * p95 (•) and p99 (·) latency against rate, one column per judged step sorted by rate, on a log scale so a knee
+ * of 10 ms → 2 s still fits eight lines. A failing step's column is marked ✗ under the axis.
  */
 export function formatLatencyChart(c: CapacitySection): string {
-  const steps = [...c.steps].filter((s) => s.requests > 0).sort((a, b) => a.rate - b.rate);
+  // A step the generator bounded, or one cut short, measured the tool rather than the target: not on the curve.
+  const steps = c.steps
+    .filter((s) => s.requests > 0 && s.verdict !== 'generator' && s.verdict !== 'interrupted')
+    .sort((a, b) => a.rate - b.rate);
   if (steps.length < 2) return '';
   const values = steps.flatMap((s) => [s.latencyMs.p95, s.latencyMs.p99]).filter((v) => v > 0);
   if (values.length === 0) return '';
@@ -102,7 +105,7 @@ export function formatLatencyChart(c: CapacitySection): string {
     markAt,
   );
   lines.push(`${'rate/s'.padStart(7)}  ${rates}`.trimEnd());
-  lines.push(`${''.padStart(7)}  ${steps.map((s) => cell(s.pass ? ' ' : '✗')).join('')}`.trimEnd());
+  lines.push(`${''.padStart(7)}  ${steps.map((s) => cell(s.verdict === 'fail' ? '✗' : ' ')).join('')}`.trimEnd());
   return `latency (ms, log scale): • p95  · p99\n${lines.join('\n')}`;
 }
 
