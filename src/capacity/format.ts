@@ -50,6 +50,16 @@ export function formatStepTable(c: CapacitySection): string {
   return renderTable(t);
 }
 
+/**
+ * The steps on a latency-against-rate curve, by rate: a step the generator bounded, or one cut short, measured
+ * the tool rather than the target, and one with no request has no latency.
+ */
+export function curveSteps(c: CapacitySection): CapacityStep[] {
+  return c.steps
+    .filter((s) => s.requests > 0 && s.verdict !== 'generator' && s.verdict !== 'interrupted')
+    .sort((a, b) => a.rate - b.rate);
+}
+
 const HEIGHT = 8;
 /** The chart fits an 80-column terminal: 9 columns of axis, then one column per step. */
 const CHART_COLUMNS = 80 - 9;
@@ -78,10 +88,7 @@ function labelRow(labels: string[], width: number, markAt: number): string {
  * of 10 ms → 2 s still fits eight lines. A failing step's column is marked ✗ under the axis.
  */
 export function formatLatencyChart(c: CapacitySection): string {
-  // A step the generator bounded, or one cut short, measured the tool rather than the target: not on the curve.
-  const steps = c.steps
-    .filter((s) => s.requests > 0 && s.verdict !== 'generator' && s.verdict !== 'interrupted')
-    .sort((a, b) => a.rate - b.rate);
+  const steps = curveSteps(c);
   if (steps.length < 2) return '';
   const values = steps.flatMap((s) => [s.latencyMs.p95, s.latencyMs.p99]).filter((v) => v > 0);
   if (values.length === 0) return '';
