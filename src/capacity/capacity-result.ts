@@ -63,6 +63,14 @@ export function capacitySection(
   };
 }
 
+/** Why a search with a bracket stopped before narrowing it to --precision. */
+const EARLY_STOP: Partial<Record<StopReason, string>> = {
+  'max-duration': 'the search stopped at --max-duration',
+  interrupted: 'the search was interrupted',
+  generator: 'the load generator saturated inside it',
+  insufficient: 'a step inside it had too few samples to decide',
+};
+
 /** One line: "capacity 380 requests/s (between 380 and 400), limited by p95 < 100ms". */
 export function describeCapacity(c: CapacitySection): string {
   if (c.rate === null && c.generatorBound) {
@@ -84,5 +92,7 @@ export function describeCapacity(c: CapacitySection): string {
     c.bottleneck === undefined
       ? ''
       : ` (service ${c.bottleneck.service}: p95 ${fmtMs(c.bottleneck.baselineP95Ms)} → ${fmtMsUnit(c.bottleneck.p95Ms)})`;
-  return `capacity ${c.rate} ${c.unit} (between ${c.bracket[0]} and ${c.bracket[1]})${by}${where}`;
+  const early = EARLY_STOP[c.stoppedBy];
+  const wide = early === undefined ? '' : `; the bracket is wider than --precision: ${early}`;
+  return `capacity ${c.rate} ${c.unit} (between ${c.bracket[0]} and ${c.bracket[1]})${by}${where}${wide}`;
 }

@@ -52,6 +52,11 @@ describe('capacity summary', () => {
   it('names the capacity, its bracket and what limited it', () => {
     expect(section).toMatchObject({ rate: 394, bracket: [394, 412], limitedBy: 'p95 < 100ms', atLeast: false });
     expect(describeCapacity(section)).toBe('capacity 394 requests/s (between 394 and 412), limited by p95 < 100ms');
+    const cut = capacitySection({ ...outcome(steps.slice(0, 4)), stoppedBy: 'max-duration' }, 'requests/s', SETTINGS);
+    expect(describeCapacity(cut)).toBe(
+      'capacity 300 requests/s (between 300 and 450), limited by p95 < 100ms; the bracket is wider than --precision: ' +
+        'the search stopped at --max-duration',
+    );
   });
 
   it('prints the step table and the latency chart (snapshot)', () => {

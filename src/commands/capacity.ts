@@ -45,8 +45,8 @@ const unitOf = (plan: ExecutionPlan): CapacityUnit =>
 
 /** The line printed as each step ends (stderr), with the figures as the step table shows them. */
 function stepLine(n: number, s: CapacityStep, unit: string): string {
-  const reasons = s.verdict === 'generator' ? s.generator.reasons : s.failed;
-  const why = reasons.length > 0 ? ` (${reasons.join('; ')})` : '';
+  const reasons = s.verdict === 'generator' ? s.generator.reasons.join('; ') : s.failed.join(', ');
+  const why = reasons.length > 0 ? ` (${reasons})` : '';
   const lag = s.lag === undefined ? '' : ` · lag ${s.lag.start} → ${s.lag.end}`;
   const achieved = fmtRate(s.achievedRate);
   return `step ${n}: ${fmtHeldRate(s.rate)} ${unit} → achieved ${achieved} · p95 ${s.latencyMs.max > 0 ? fmtMsUnit(s.latencyMs.p95) : '— (no answers)'}${lag} · ${VERDICT_TEXT[s.verdict]}${why}\n`;
