@@ -282,6 +282,38 @@ describe('OpenTelemetry export (OTLP/HTTP)', () => {
     expect(Number(connect?.histogram?.dataPoints[0]?.count)).toBe(ws?.sessions.started);
   });
 
+  it("a capacity search exports the current step's target rate, under one run id for the whole search", async () => {
+    receiver.exports.length = 0;
+    const run = await runCli(
+      [
+        ...['capacity', '--url', `${server.url}/`, '--slo', 'p95 < 1s', '--start', '20', '--max', '40'],
+        ...['--step-duration', '2s', '--warmup', '1s', '--otlp', '-q'],
+      ],
+      {
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+          OTEL_METRIC_EXPORT_INTERVAL: '500',
+        },
+        timeoutMs: 40_000,
+      },
+    );
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    // Every export's backend_bench.target_rate points, in the order sent: (run id, rate), each pair once.
+    const seen: string[] = [];
+    for (const e of receiver.exports) {
+      for (const m of e.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics))) {
+        if (m.name !== 'backend_bench.target_rate') continue;
+        for (const p of m.gauge?.dataPoints ?? []) {
+          const key = `${attrs(p.attributes)['backend_bench.run_id']} ${p.asDouble ?? Number(p.asInt)}`;
+          if (!key.endsWith(' 0') && !seen.includes(key)) seen.push(key);
+        }
+      }
+    }
+    expect(new Set(seen.map((x) => x.split(' ')[0])).size, seen.join(', ')).toBe(1);
+    expect(seen.map((x) => Number(x.split(' ')[1]))).toEqual([20, 40]);
+  }, 50_000);
+
   it('an unsupported OTLP protocol is an input error before any traffic', async () => {
     const run = await runCli(['run', '--url', server.url, '--rate', '5', '--duration', '1s', '--otlp', receiver.url], {
       env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },

@@ -3,6 +3,7 @@
  * and every step held. The JSON result is the run at the capacity (its last passing step) with this section
  * added, so `report` and `compare` read it as they read any run (docs/capacity.md).
  */
+import { fmtMs, fmtMsUnit } from '../reporters/format.js';
 import type { SearchOutcome, SearchSettings, StopReason } from './search.js';
 import type { CapacityStep } from './step.js';
 
@@ -62,14 +63,22 @@ export function capacitySection(
   };
 }
 
+/** Why a search with a bracket stopped before narrowing it to --precision. */
+const EARLY_STOP: Partial<Record<StopReason, string>> = {
+  'max-duration': 'the search stopped at --max-duration',
+  interrupted: 'the search was interrupted',
+  generator: 'the load generator saturated inside it',
+  insufficient: 'a step inside it had too few samples to decide',
+};
+
 /** One line: "capacity 380 requests/s (between 380 and 400), limited by p95 < 100ms". */
 export function describeCapacity(c: CapacitySection): string {
   if (c.rate === null && c.generatorBound) {
     return `no capacity found: the load generator saturated at the first rate held (${c.steps[0]?.rate ?? 'n/a'} ${c.unit}); start lower, or add workers or shards`;
   }
   if (c.rate === null) {
-    const limit = c.limitedBy === null ? '' : `: ${c.limitedBy} failed`;
-    return `no capacity found: every step held failed${limit} (lowest rate held ${c.bracket[1] ?? 'n/a'} ${c.unit})`;
+    const limit = c.limitedBy === null ? '' : ` (${c.limitedBy})`;
+    return `no capacity found: every rate held failed, down to ${c.bracket[1] ?? 'n/a'} ${c.unit}${limit}`;
   }
   if (c.generatorBound) {
     return `capacity at least ${c.rate} ${c.unit}: the load generator saturated before any SLO failed (run more workers or shards)`;
@@ -82,6 +91,8 @@ export function describeCapacity(c: CapacitySection): string {
   const where =
     c.bottleneck === undefined
       ? ''
-      : ` (service ${c.bottleneck.service}: p95 ${c.bottleneck.baselineP95Ms} → ${c.bottleneck.p95Ms} ms)`;
-  return `capacity ${c.rate} ${c.unit} (between ${c.bracket[0]} and ${c.bracket[1]})${by}${where}`;
+      : ` (service ${c.bottleneck.service}: p95 ${fmtMs(c.bottleneck.baselineP95Ms)} → ${fmtMsUnit(c.bottleneck.p95Ms)})`;
+  const early = EARLY_STOP[c.stoppedBy];
+  const wide = early === undefined ? '' : `; the bracket is wider than --precision: ${early}`;
+  return `capacity ${c.rate} ${c.unit} (between ${c.bracket[0]} and ${c.bracket[1]})${by}${where}${wide}`;
 }

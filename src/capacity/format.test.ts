@@ -52,10 +52,71 @@ describe('capacity summary', () => {
   it('names the capacity, its bracket and what limited it', () => {
     expect(section).toMatchObject({ rate: 394, bracket: [394, 412], limitedBy: 'p95 < 100ms', atLeast: false });
     expect(describeCapacity(section)).toBe('capacity 394 requests/s (between 394 and 412), limited by p95 < 100ms');
+    const cut = capacitySection({ ...outcome(steps.slice(0, 4)), stoppedBy: 'max-duration' }, 'requests/s', SETTINGS);
+    expect(describeCapacity(cut)).toBe(
+      'capacity 300 requests/s (between 300 and 450), limited by p95 < 100ms; the bracket is wider than --precision: ' +
+        'the search stopped at --max-duration',
+    );
   });
 
   it('prints the step table and the latency chart (snapshot)', () => {
     expect(formatCapacity(section, 'capacity of demo → http://127.0.0.1:1')).toMatchSnapshot();
+  });
+
+  it('fits a long search in 80 columns, rates as held, labels that would touch left out', () => {
+    // A default search (from 10/s) to a 400/s limit: 7 climbing steps and 5 of bisection.
+    const rates = [10, 20, 40, 80, 160, 320, 640, 480, 400, 440, 420, 410, 12.5, 5];
+    const long = capacitySection(
+      outcome(rates.map((r) => step(r, r <= 400 ? 15 : 100 + (r - 400) * 5, r <= 400))),
+      'requests/s',
+      SETTINGS,
+    );
+    const text = formatCapacity(long, 'capacity of demo');
+    for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    // Held rates are shown as held: "10" and "12.5", not "10.0".
+    expect(text).toMatch(/^ +1 +10 +10\.0 /m);
+    expect(text).toMatch(/^ +13 +12\.5 /m);
+    const axis = text.split('\n').find((l) => l.trimStart().startsWith('rate/s')) ?? '';
+    const marks = text.split('\n').find((l) => l.includes('✗')) ?? '';
+    // Every label shown is centred on its column's mark: the ✗ of 640/s sits under the "4" of "640".
+    expect(axis.indexOf('640') + 1).toBe(marks.lastIndexOf('✗'));
+    expect(axis).toMatch(/ 5 +10 /);
+  });
+
+  it('leaves steps the generator bounded off the curve, and marks only failures ✗', () => {
+    const saturated: CapacityStep = {
+      ...step(375, 174, false),
+      verdict: 'generator',
+      failed: ['p95 < 100ms'],
+      generator: { saturated: true, reasons: ['send delay p99 35 ms > 10 ms'] },
+    };
+    const withHiccup = capacitySection(
+      outcome([step(300, 14, true), step(450, 600, false), saturated, step(375, 40, true)]),
+      'requests/s',
+      SETTINGS,
+    );
+    const text = formatCapacity(withHiccup, 'capacity of demo');
+    expect(text).toMatch(/^ +3 +375 +\S+ +\S+ +174 +\S+ +0% +generator saturated$/m);
+    const lines = text.split('\n');
+    const axis = lines.find((l) => l.trimStart().startsWith('rate/s')) ?? '';
+    expect(axis.trim().split(/ +/)).toEqual(['rate/s', '300', '375', '450']);
+    expect((lines.find((l) => l.includes('✗')) ?? '').match(/✗/g)?.length).toBe(1);
+  });
+
+  it('shows a target that answered nothing as such: no latency, and what failed, said once', () => {
+    const dead = (rate: number): CapacityStep => ({
+      ...step(rate, 0, false),
+      latencyMs: { p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, mean: 0 },
+      errorRate: 1,
+      failed: ['every request failed'],
+    });
+    const none = capacitySection(outcome([dead(150), dead(75)]), 'requests/s', SETTINGS);
+    const text = formatCapacity(none, 'capacity of demo');
+    expect(text).toMatch(/^ +1 +150 +\S+ +— +— +— +100\.00% +FAIL \(every request failed\)$/m);
+    expect(text).not.toContain('latency (ms');
+    expect(describeCapacity(none)).toBe(
+      'no capacity found: every rate held failed, down to 75 requests/s (every request failed)',
+    );
   });
 
   it('writes an HTML page with the curve and one row per step', () => {
@@ -76,7 +137,7 @@ describe('capacity summary', () => {
       SETTINGS,
     );
     expect(flow.bottleneck).toEqual({ service: 'back', p95Ms: 880, baselineP95Ms: 18 });
-    expect(describeCapacity(flow)).toContain('(service back: p95 18 → 880 ms)');
+    expect(describeCapacity(flow)).toContain('(service back: p95 18.0 → 880 ms)');
   });
 
   it('says "at least" when the generator bounded the search, or every rate passed', () => {

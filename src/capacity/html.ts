@@ -4,6 +4,7 @@
  */
 import { fmtMs, fmtPercent, fmtRate } from '../reporters/format.js';
 import { type CapacitySection, describeCapacity } from './capacity-result.js';
+import { curveSteps, fmtHeldRate } from './format.js';
 
 const W = 720;
 const H = 320;
@@ -18,7 +19,7 @@ const esc = (s: string): string =>
   s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch);
 
 function chart(c: CapacitySection): string {
-  const steps = [...c.steps].filter((s) => s.requests > 0).sort((a, b) => a.rate - b.rate);
+  const steps = curveSteps(c);
   if (steps.length === 0) return '<p>No step completed.</p>';
   const maxRate = Math.max(...steps.map((s) => s.rate));
   const lat = steps.flatMap((s) => SERIES.map((x) => s.latencyMs[x.key])).filter((v) => v > 0);
@@ -34,7 +35,7 @@ function chart(c: CapacitySection): string {
   });
   const dots = steps.map(
     (s) =>
-      `<circle cx="${x(s.rate).toFixed(1)}" cy="${y(s.latencyMs.p95).toFixed(1)}" r="4" fill="${s.pass ? '#4caf50' : '#e53935'}">` +
+      `<circle cx="${x(s.rate).toFixed(1)}" cy="${y(s.latencyMs.p95).toFixed(1)}" r="4" fill="${s.verdict === 'fail' ? '#e53935' : s.pass ? '#4caf50' : '#999'}">` +
       `<title>${fmtRate(s.rate)}/s: p95 ${fmtMs(s.latencyMs.p95)} ms, ${s.verdict}</title></circle>`,
   );
   const mark =
@@ -48,6 +49,7 @@ function chart(c: CapacitySection): string {
     `<text x="${W / 2}" y="${H - 8}" font-size="12" text-anchor="middle">target rate (${esc(c.unit)})</text>` +
     `<text x="8" y="${PAD.top + 10}" font-size="12">${fmtMs(10 ** hi)} ms</text>` +
     `<text x="8" y="${H - PAD.bottom}" font-size="12">${fmtMs(10 ** lo)} ms</text>` +
+    `<text x="${PAD.left}" y="${H - PAD.bottom + 14}" font-size="12" text-anchor="middle">0</text>` +
     `<text x="${W - PAD.right}" y="${H - PAD.bottom + 14}" font-size="12" text-anchor="end">${fmtRate(maxRate)}</text>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="latency against rate">${axes}${lines.join('')}${dots.join('')}${mark}</svg>`;
 }
@@ -55,7 +57,7 @@ function chart(c: CapacitySection): string {
 function table(c: CapacitySection): string {
   const rows = c.steps.map(
     (s, i) =>
-      `<tr><td>${i + 1}</td><td>${fmtRate(s.rate)}</td><td>${fmtRate(s.achievedRate)}</td>` +
+      `<tr><td>${i + 1}</td><td>${fmtHeldRate(s.rate)}</td><td>${fmtRate(s.achievedRate)}</td>` +
       `<td>${fmtMs(s.latencyMs.p50)}</td><td>${fmtMs(s.latencyMs.p95)}</td><td>${fmtMs(s.latencyMs.p99)}</td>` +
       `<td>${fmtPercent(s.errorRate)}</td><td>${s.lag === undefined ? '' : `${s.lag.start} → ${s.lag.end}`}</td>` +
       `<td>${esc(s.verdict)}${s.failed.length > 0 ? `: ${esc(s.failed.join(', '))}` : ''}</td></tr>`,
@@ -71,7 +73,7 @@ export function capacityHtml(c: CapacitySection, title: string): string {
 </head><body>
 <h1>${esc(title)}</h1>
 <p><strong>${esc(describeCapacity(c))}</strong></p>
-<p>Latency against target rate (log scale): <span style="color:#4caf50">p50</span>, <span style="color:#ff9800">p95</span>, <span style="color:#e53935">p99</span>; dots are p95, red where the step failed.</p>
+<p>Latency against target rate (log scale): <span style="color:#4caf50">p50</span>, <span style="color:#ff9800">p95</span>, <span style="color:#e53935">p99</span>; dots are p95, red where the step failed; steps the load generator bounded are in the table only.</p>
 ${chart(c)}
 <h2>Steps</h2>
 ${table(c)}

@@ -135,6 +135,29 @@ describe('judgeStep', () => {
     expect(step.slos[0]?.reason).toBe('worst 2 s window 1–2 s; 2 windows judged');
   });
 
+  it('judges a burn-rate SLO over the held seconds only, naming it when it fails', () => {
+    /** One warm-up second with 50 errors of 100, then six held seconds of 100 requests, errors by second. */
+    const withErrors = (held: number[]): StepProbe => {
+      const p = new StepProbe(1000);
+      [50, ...held].forEach((errors, i) => {
+        const latency = createHistogram();
+        for (let k = 0; k < 100; k++) recordMs(latency, 20);
+        p.onInterval({
+          elapsedMs: (i + 1) * 1000,
+          interval: { total: { requests: 100, errors, dropped: 0, latency } },
+        } as unknown as LiveUpdate);
+      });
+      return p;
+    };
+    const burn = [spec('error_rate < 0.1% burn 14.4x over 2s')];
+    // The warm-up's errors burn nothing: no held second has an error.
+    expect(judgeStep(input(withErrors([0, 0, 0, 0, 0, 0]), result(HEALTHY), burn)).verdict).toBe('pass');
+    // 5 errors in one held second: 2.5 % over its 2 s windows, a burn of 25x against 14.4x.
+    const step = judgeStep(input(withErrors([0, 0, 5, 0, 0, 0]), result(HEALTHY), burn));
+    expect(step).toMatchObject({ verdict: 'fail', failed: ['error_rate < 0.1% burn 14.4x over 2s'] });
+    expect(step.slos[0]?.reason).toMatch(/burn 25(\.0)?x \(limit 14\.4x\)/);
+  });
+
   it('is insufficient when an SLO lacks samples', () => {
     const few = { ...spec('p95 < 100ms'), minSamples: 1000 };
     expect(judgeStep(input(probe(3, 100, 20), result(HEALTHY), [few])).verdict).toBe('insufficient');

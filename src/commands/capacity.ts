@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { capacitySection, type CapacitySection, type CapacityUnit } from '../capacity/capacity-result.js';
-import { formatCapacity } from '../capacity/format.js';
+import { fmtHeldRate, formatCapacity, VERDICT_TEXT } from '../capacity/format.js';
+import { fmtMsUnit, fmtRate } from '../reporters/format.js';
 import { capacityHtml } from '../capacity/html.js';
 import { searchCapacity } from '../capacity/search.js';
 import { type CapacityStep, judgeStep } from '../capacity/step.js';
@@ -42,10 +43,13 @@ interface StepContext {
 const unitOf = (plan: ExecutionPlan): CapacityUnit =>
   plan.events !== undefined ? 'messages/s' : plan.flows !== undefined ? 'iterations/s' : 'requests/s';
 
+/** The line printed as each step ends (stderr), with the figures as the step table shows them. */
 function stepLine(n: number, s: CapacityStep, unit: string): string {
-  const why = s.failed.length > 0 ? ` (${s.failed.join(', ')})` : '';
+  const reasons = s.verdict === 'generator' ? s.generator.reasons.join('; ') : s.failed.join(', ');
+  const why = reasons.length > 0 ? ` (${reasons})` : '';
   const lag = s.lag === undefined ? '' : ` · lag ${s.lag.start} → ${s.lag.end}`;
-  return `step ${n}: ${s.rate} ${unit} → achieved ${s.achievedRate} · p95 ${s.latencyMs.p95} ms${lag} · ${s.verdict}${why}\n`;
+  const achieved = fmtRate(s.achievedRate);
+  return `step ${n}: ${fmtHeldRate(s.rate)} ${unit} → achieved ${achieved} · p95 ${s.latencyMs.max > 0 ? fmtMsUnit(s.latencyMs.p95) : '— (no answers)'}${lag} · ${VERDICT_TEXT[s.verdict]}${why}\n`;
 }
 
 /** Holds one rate as an ordinary run, and judges it over the seconds after the warm-up. */

@@ -3,6 +3,7 @@ import { ExitCode, InputError } from '../errors.js';
 import { formatCompare, formatCompareMarkdown } from '../reporters/compare-table.js';
 import { writeReport } from '../reporters/write-report.js';
 import { type CompareMetric, compareResults, latencyFloorMs, parseBudget, unmatchedScopes } from '../result/compare.js';
+import { sloChanges } from '../result/compare-slos.js';
 import { readResultFile } from '../result/read-result.js';
 import type { RunResult } from '../result/run-result.js';
 
@@ -62,7 +63,8 @@ export async function compareCommand(
   const c = out.color;
   out.write(`${c.bold('baseline')} ${baselineFile} ${c.dim(`(run ${baseline.runId}, ${baseline.startedAt})`)}\n`);
   out.write(`${c.bold('current')}  ${currentFile} ${c.dim(`(run ${current.runId}, ${current.startedAt})`)}\n`);
-  out.write(formatCompare(rows, c, notes));
-  if (options.markdown !== undefined) await writeReport(options.markdown, formatCompareMarkdown(rows, notes));
+  const slos = sloChanges(baseline, current);
+  out.write(formatCompare(rows, c, notes, slos));
+  if (options.markdown !== undefined) await writeReport(options.markdown, formatCompareMarkdown(rows, notes, slos));
   return rows.some((r) => r.regression) ? ExitCode.SloFailed : ExitCode.Pass;
 }

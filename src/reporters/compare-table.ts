@@ -6,8 +6,10 @@ import {
   type CompareVerdict,
   compareKind,
 } from '../result/compare.js';
+import type { SloChange } from '../result/compare-slos.js';
+import type { SloVerdict } from '../slo/evaluate.js';
 import { borderlessTable } from './table.js';
-import { fmtCount, fmtMsUnit, fmtPercent, fmtRate } from './format.js';
+import { fmtCount, fmtMsUnit, fmtPercent, fmtRate, fmtSloValue } from './format.js';
 
 const VALUE_FORMAT = {
   latency: (x: number) => fmtMsUnit(x),
@@ -88,7 +90,37 @@ const MD_VERDICT = {
   'not judged': '➖ not judged',
 } satisfies Record<CompareVerdict, string>;
 
-export function formatCompare(rows: readonly CompareRow[], c: ChalkInstance, notes: readonly string[]): string {
+/** "✓ 41.0 ms" / "✗ 612 ms" / "—" (not set in that run). */
+function sloCell(v: SloVerdict | undefined, pass: string, fail: string): string {
+  if (v === undefined) return '—';
+  return `${v.pass ? pass : fail} ${fmtSloValue(v.value, v.unit)}`;
+}
+
+/** Why the current verdict is what it is: a windowed SLO's worst window, a burn rate, too few samples. */
+const sloNote = (s: SloChange): string => s.current?.reason ?? (s.current === undefined ? 'baseline only' : '');
+
+const SLO_TITLE = "SLOs: each run's own verdict (shown, not gated)";
+
+function formatSloChanges(slos: readonly SloChange[], c: ChalkInstance): string {
+  if (slos.length === 0) return '';
+  const t = borderlessTable(
+    ['SLO', 'baseline', 'current', 'note'].map((h) => c.bold(h)),
+    ['left', 'left', 'left', 'left'],
+  );
+  for (const s of slos) {
+    const current = sloCell(s.current, '✓', '✗');
+    const worse = s.baseline?.pass === true && s.current?.pass === false;
+    t.push([s.expr, sloCell(s.baseline, '✓', '✗'), worse ? c.red(current) : current, c.dim(sloNote(s))]);
+  }
+  return `\n${SLO_TITLE}\n${t.toString()}\n`;
+}
+
+export function formatCompare(
+  rows: readonly CompareRow[],
+  c: ChalkInstance,
+  notes: readonly string[],
+  slos: readonly SloChange[] = [],
+): string {
   const t = borderlessTable(
     HEAD.map((h) => c.bold(h)),
     ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
@@ -102,10 +134,15 @@ export function formatCompare(rows: readonly CompareRow[], c: ChalkInstance, not
       ? c.green.bold('PASS  no regression beyond budget')
       : c.red.bold(`FAIL  ${regressions.length} regression${regressions.length === 1 ? '' : 's'}: `) +
         regressions.map((r) => `${r.scope} ${r.metric}`).join(', ');
-  return `\n${t.toString()}\n${notes.map((n) => `${c.yellow(n)}\n`).join('')}\n${verdict}\n`;
+  const notesText = notes.map((n) => `${c.yellow(n)}\n`).join('');
+  return `\n${t.toString()}\n${formatSloChanges(slos, c)}${notesText}\n${verdict}\n`;
 }
 
-export function formatCompareMarkdown(rows: readonly CompareRow[], notes: readonly string[]): string {
+export function formatCompareMarkdown(
+  rows: readonly CompareRow[],
+  notes: readonly string[],
+  slos: readonly SloChange[] = [],
+): string {
   const esc = (s: string): string => s.replace(/\|/g, '\\|');
   const lines = [
     '| scope | metric | baseline | current | change | budget | verdict |',
@@ -120,5 +157,17 @@ export function formatCompareMarkdown(rows: readonly CompareRow[], notes: readon
     regressions.length === 0
       ? '✅ **no regression beyond budget**'
       : `❌ **${regressions.length} regression(s)**: ${regressions.map((r) => `${r.scope} ${r.metric}`).join(', ')}`;
-  return `## backend-bench compare\n\n${verdict}\n\n${lines.join('\n')}\n${notes.map((n) => `\n> ${n}`).join('')}\n`;
+  const sloLines =
+    slos.length === 0
+      ? ''
+      : [
+          `\n### ${SLO_TITLE}\n`,
+          '| SLO | baseline | current | note |',
+          '| :--- | :--- | :--- | :--- |',
+          ...slos.map(
+            (s) =>
+              `| ${[`\`${s.expr}\``, sloCell(s.baseline, '✅', '❌'), sloCell(s.current, '✅', '❌'), sloNote(s)].map(esc).join(' | ')} |`,
+          ),
+        ].join('\n') + '\n';
+  return `## backend-bench compare\n\n${verdict}\n\n${lines.join('\n')}\n${sloLines}${notes.map((n) => `\n> ${n}`).join('')}\n`;
 }

@@ -65,6 +65,17 @@ describe('compare: two capacity results', () => {
     expect(capacityRows(capacityResult(400), capacityResult(null))[0]?.regression).toBe(false);
   });
 
+  it('gates a baseline lower bound against a measured capacity whose bracket lies below it', () => {
+    // At least 400 (the generator was the limit) against 200 in [200, 208]: a certain fall of at least 48 %.
+    const fall = capacityRows(capacityResult(400, true, null), capacityResult(200))[0];
+    expect(fall).toMatchObject({ regression: true, verdict: 'regression' });
+    expect(fall?.interval?.[1]).toBeCloseTo(-0.48, 5);
+    // At least 400 against 390 in [390, 406]: the current may be above the baseline's true capacity; not a fall.
+    expect(capacityRows(capacityResult(400, true, null), capacityResult(390))[0]?.regression).toBe(false);
+    // The other way round, a current lower bound says nothing of a fall.
+    expect(capacityRows(capacityResult(400), capacityResult(200, true, null))[0]?.regression).toBe(false);
+  });
+
   it('adds no capacity row to ordinary runs', () => {
     const { capacity: _c, ...plain } = capacityResult(400) as RunResult & { capacity: unknown };
     expect(capacityRows(plain as RunResult, capacityResult(400))).toEqual([]);

@@ -32,11 +32,16 @@ export interface CapacityRowInput {
   floorMs: number;
 }
 
-/** The relative change allowed by both brackets, or null when one has no upper end. */
+/**
+ * The relative change allowed by both brackets, or null when it cannot be bounded. A baseline that is only a lower
+ * bound ("at least X") against a measured current capacity still bounds the change from above: the current search's
+ * first failing rate below X is a certain fall.
+ */
 function bracketInterval(a: CapacityView, b: CapacityView): [number, number] | null {
   const [aLo, aHi] = a.bracket;
   const [bLo, bHi] = b.bracket;
-  if (a.rate === null || a.rate === 0 || aLo === null || aHi === null || bLo === null || bHi === null) return null;
+  if (a.rate === null || a.rate === 0 || aLo === null || bLo === null || bHi === null) return null;
+  if (aHi === null) return a.atLeast && !b.atLeast ? [-1, (bHi - aLo) / a.rate] : null;
   return [(bLo - aHi) / a.rate, (bHi - aLo) / a.rate];
 }
 
@@ -49,8 +54,10 @@ export function capacityRow(baseline: RunResult, current: RunResult): CapacityRo
   const a = capacityOf(baseline);
   const b = capacityOf(current);
   if (a === undefined || b === undefined || a.unit !== b.unit) return undefined;
-  // A lower bound (generator-bound, or --max reached) is not a measurement of where the target breaks.
-  const bound = a.atLeast || b.atLeast ? 'a lower bound on one side: not gated' : undefined;
+  // A lower bound (generator-bound, or --max reached) is not a measurement of where the target breaks: a current one
+  // says nothing of a fall; a baseline one is gated only against a measured current capacity, by its bracket.
+  const gatedBound = a.atLeast && !b.atLeast && b.rate !== null;
+  const bound = b.atLeast || (a.atLeast && !gatedBound) ? 'a lower bound on one side: not gated' : undefined;
   const none = a.rate === null || b.rate === null ? 'no capacity found on one side: not gated' : undefined;
   return {
     scope: 'capacity',
