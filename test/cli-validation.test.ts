@@ -176,6 +176,21 @@ describe('validation lists every problem in one pass, each at its own line', () 
     );
     await expectRefused(['validate', file], /scope\.yaml:8:\d+ slos\[1\]: slo "nope: p95 < 200ms": no request named/);
   });
+
+  it('a schema error does not hide an unknown request named in an SLO either', async () => {
+    const file = write(
+      'scope-and-rate.yaml',
+      scenario('http://127.0.0.1:9', 'slos:\n  - "nope: p95 < 200ms"\n', '  - { name: a, path: / }\n').replace(
+        'rate: 10',
+        'rate: fast',
+      ),
+    );
+    const stderr = await expectRefused(['validate', file], /scope-and-rate\.yaml: 2 problems/);
+    expect(stderr).toMatch(/scope-and-rate\.yaml:3:\d+ load\.rate: not a number/);
+    expect(stderr).toMatch(
+      /scope-and-rate\.yaml:7:\d+ slos\[0\]: slo "nope: p95 < 200ms": no request named "nope" \(known: a\)/,
+    );
+  });
 });
 
 describe('users’ intent honoured', () => {

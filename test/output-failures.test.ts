@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,26 @@ describe('outputs fail loudly', () => {
     expect(strict.code, strict.stderr).toBe(3);
     expect(strict.stderr).toContain('--strict-outputs: an output failed: prometheus: cannot listen on');
     expect(strict.stderr).toContain('(and 1 more)');
+  }, 30_000);
+
+  it('a Pushgateway that accepts and never answers: the push timed out, named as such, within the bound', async () => {
+    const silent = createTcpServer((socket) => socket.on('error', () => undefined));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const gw = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const out = join(tempDir(), 'r.json');
+      const began = Date.now();
+      const run = await runCli([...load(), '--pushgateway', gw, '--out', out, '-q']);
+      const tookMs = Date.now() - began;
+      expect(run.code, run.stderr).toBe(0);
+      const warnings = readResult(out).warnings ?? [];
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(new RegExp(`^pushgateway: push to ${gw.replace(/\./g, '\\.')} failed: .*timed out`));
+      expect(run.stdout).toContain(`pushgateway: push to ${gw} failed`);
+      expect(tookMs).toBeLessThan(7000);
+    } finally {
+      silent.close();
+    }
   }, 30_000);
 
   it('merge --strict-outputs is offered, and a merge whose outputs work exits as before', async () => {

@@ -54,7 +54,8 @@ export async function compareCommand(
     ...(saturated.length > 0
       ? [
           `the load generator was saturated in ${saturated.join(' and in ')}: a latency change smaller than its ` +
-            `send delay at the same percentile (p50 ${latencyFloorMs(baseline, current, 'p50')} ms) is within noise`,
+            `send delay at the same percentile plus its event-loop delay p99 ` +
+            `(p50 ${latencyFloorMs(baseline, current, 'p50')} ms) is within noise`,
         ]
       : []),
     ...(onlyBaseline.length > 0 ? [`only in the baseline (not compared): ${onlyBaseline.join(', ')}`] : []),

@@ -168,6 +168,58 @@ describe('HTML tables', () => {
   });
 });
 
+/** Each Markdown table of a report: its alignment row and its body rows, cell by cell. */
+function markdownTables(md: string): { align: string[]; rows: string[][] }[] {
+  const cells = (line: string): string[] => line.slice(2, -2).split(' | ');
+  return md
+    .split(/\n(?!\|)/)
+    .map((block) => block.split('\n').filter((l) => l.startsWith('| ')))
+    .filter((lines) => lines.length > 2)
+    .map(([, align = '', ...rows]) => ({ align: cells(align), rows: rows.map(cells) }));
+}
+
+/** A figure as the reports print it: a count, a rate, a percentage or a time with its unit. */
+const isFigure = (cell: string): boolean => /^(\*\*)?[\d,.]+(\*\*)?( ?(ms|s|%|pp))?$/.test(cell.trim());
+
+describe('Markdown tables', () => {
+  it('align every column of figures right, names and notes left', () => {
+    const run = result({
+      byRequest: { a: metrics, b: metrics },
+      errorsByKind: { timeout: 3 } as unknown as RunResult['errorsByKind'],
+      slos: [verdict('p95 < 200ms', true)],
+    });
+    const tables = markdownTables(formatMarkdown(run));
+    expect(tables.map((t) => t.rows.length)).toEqual([1, 3, 1]); // SLOs; a, b and all; errors
+    for (const { align, rows } of tables) {
+      align.forEach((a, col) => {
+        const column = rows.map((r) => r[col] ?? '');
+        const figures = column.every((c) => isFigure(c) || c.trim() === '' || c.trim() === 'n/a');
+        if (column.some(isFigure) && figures) expect(a, `column ${col} of ${JSON.stringify(rows[0])}`).toBe('---:');
+        else expect(a, `column ${col} of ${JSON.stringify(rows[0])}`).toBe(':---');
+      });
+    }
+  });
+});
+
+describe('HTML escaping', () => {
+  it('escapes a <tag> in the scenario name, the target and request names', () => {
+    const html = formatHtml(
+      result({
+        scenario: 'checkout <script>alert(1)</script>',
+        target: 'http://127.0.0.1:1/<b>',
+        byRequest: { '<img src=x>': metrics },
+        slos: [verdict('p95 < 200ms', true)],
+      }),
+      { css: '', script: '' },
+    );
+    expect(html).toContain('<title>backend-bench: checkout &lt;script&gt;alert(1)&lt;/script&gt;</title>');
+    expect(html).toContain('<h1>backend-bench: checkout &lt;script&gt;alert(1)&lt;/script&gt;</h1>');
+    expect(html).toContain('http://127.0.0.1:1/&lt;b&gt;');
+    expect(html).toContain('&lt;img src=x&gt;');
+    expect(html).not.toMatch(/<(img|b)\b|<script>alert/);
+  });
+});
+
 describe('a run that could not be carried out (failure)', () => {
   const failure = 'the broker redis://127.0.0.1:1 was lost and never came back (2 connections of orders still down)';
   const failed = result({ pass: false, failure, slos: [verdict('lost = 0', true)] });

@@ -20,6 +20,29 @@ describe('looseProblems', () => {
   });
 });
 
+describe('looseProblems: SLO scopes', () => {
+  it('names an unknown request of a plain HTTP scenario, default names included', () => {
+    const problems = looseProblems({
+      load: { rate: 'fast' },
+      requests: [
+        { name: 'list', path: '/users' },
+        { method: 'post', path: '/users/42?token=x' },
+      ],
+      slos: ['p95 < 1s', 'list: p95 < 1s', 'lst: p95 < 1s'],
+    });
+    expect(problems).toEqual([
+      { path: ['slos', 2], message: 'slo "lst: p95 < 1s": no request named "lst" (known: list, POST /users/:id)' },
+    ]);
+  });
+
+  it('leaves the scopes of other workloads, and of unreadable requests, to the planner', () => {
+    const slos = ['nope: p95 < 1s'];
+    expect(looseProblems({ requests: [{ call: 'shop.Inventory/GetItem' }], slos })).toEqual([]);
+    expect(looseProblems({ flows: [], requests: [{ path: '/' }], slos })).toEqual([]);
+    expect(looseProblems({ requests: [{ path: 42 }], slos })).toEqual([]);
+  });
+});
+
 describe('unquotedSloHint', () => {
   it('tells to quote a one-key mapping that YAML made of a scoped SLO', () => {
     expect(unquotedSloHint({ 'list-users': 'p95 < 200ms' })).toMatch(/^quote it: write "list-users: p95 < 200ms"/);

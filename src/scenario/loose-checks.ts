@@ -1,4 +1,6 @@
-import { parseThreshold } from '../slo/parse.js';
+import { checkScopes } from '../slo/evaluate.js';
+import { parseThreshold, type Threshold } from '../slo/parse.js';
+import { requestNames } from './request-name.js';
 import { compileString } from './template.js';
 
 /**
@@ -43,17 +45,46 @@ export function unquotedSloHint(entry: unknown): string | undefined {
   return `quote it: write "${text}" (unquoted, YAML reads "${first[0]}: ..." as a mapping, not an SLO)`;
 }
 
-function sloProblems(slos: unknown, out: LooseProblem[]): void {
+/**
+ * The request names of a plain HTTP scenario, when every request is readable enough to name; undefined for
+ * other workloads (flows, events, WebSocket, gRPC calls), whose scopes only the planner knows.
+ */
+function plainRequestNames(data: Record<string, unknown>): string[] | undefined {
+  if (!Array.isArray(data.requests) || ['flows', 'events', 'websocket'].some((k) => k in data)) return undefined;
+  const requests: { name?: string; method: string; path: string }[] = [];
+  for (const r of data.requests as unknown[]) {
+    if (!isRecord(r) || 'call' in r) return undefined;
+    const { name, method = 'GET', path } = r;
+    if (name !== undefined && typeof name !== 'string') return undefined;
+    if (typeof method !== 'string' || (name === undefined && typeof path !== 'string')) return undefined;
+    requests.push({ ...(name !== undefined && { name }), method, path: typeof path === 'string' ? path : '' });
+  }
+  return requestNames(requests);
+}
+
+function sloProblems(data: Record<string, unknown>, out: LooseProblem[]): void {
+  const slos = data.slos;
   if (!Array.isArray(slos)) return;
+  const parsed: { threshold: Threshold; index: number }[] = [];
   slos.forEach((entry, i) => {
     const expr = typeof entry === 'string' ? entry : isRecord(entry) ? entry.expr : undefined;
     if (typeof expr !== 'string') return;
     try {
-      parseThreshold(expr);
+      parsed.push({ threshold: parseThreshold(expr), index: i });
     } catch (err) {
       out.push({ path: ['slos', i], message: (err as Error).message });
     }
   });
+  // A misspelt request in a scoped SLO is found here too, so a schema error elsewhere does not hide it.
+  const names = plainRequestNames(data);
+  if (names === undefined) return;
+  const requestScoped = parsed.filter((p) => p.threshold.scope?.kind === 'request');
+  for (const p of checkScopes(
+    requestScoped.map((s) => s.threshold),
+    { request: names },
+  )) {
+    out.push({ path: ['slos', requestScoped[p.index]?.index ?? 0], message: p.message });
+  }
 }
 
 /** Template and SLO problems of raw (unvalidated) scenario data, with their field paths. */
@@ -67,6 +98,6 @@ export function looseProblems(data: Record<string, unknown>): LooseProblem[] {
   if (isRecord(data.events)) {
     list(data.events.queues).forEach((q, i) => requestProblems(q, ['events', 'queues', i], out));
   }
-  sloProblems(data.slos, out);
+  sloProblems(data, out);
   return out;
 }
