@@ -180,10 +180,14 @@ describe('events on RabbitMQ (real broker on 127.0.0.1:5672)', () => {
     // if the run tracked sequences without consuming, every message would look gone from the broker: lost.
     const app = await conn.createChannel();
     let appConsumed = 0;
+    const envelopes = new Set<string>();
     await app.prefetch(10);
     await app.consume(queue, (m) => {
       if (m === null) return;
       appConsumed++;
+      // What an application sees: the envelope in the message-id property, not among the headers.
+      const inHeaders = Object.keys(m.properties.headers ?? {}).includes('x-bb-envelope');
+      envelopes.add(`${String(m.properties.messageId).split(' ')[0]} ${inHeaders}`);
       app.ack(m);
     });
     const file = writeEventScenario({
@@ -199,6 +203,7 @@ describe('events on RabbitMQ (real broker on 127.0.0.1:5672)', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(e).toMatchObject({ attempted: 200, acked: 200, consumed: 0, lost: 0, undelivered: 0, duplicates: 0 });
     expect(appConsumed).toBe(200);
+    expect([...envelopes]).toEqual(['v1 false']);
     expect(e2eRecorded(e)).toBe(0);
     expect(e?.lag.final).toBe(0);
     expect(e?.lag.source).toBe(

@@ -33,6 +33,11 @@ export function encodeEnvelope(e: Envelope): string {
   return `${VERSION} ${e.runId} ${e.producer} ${e.seq} ${e.intendedMs.toFixed(3)} ${e.wallMs}`;
 }
 
+/** Whether a value carries an envelope of this version (a cheap test; decodeEnvelope validates it). */
+export function isEnvelope(text: string): boolean {
+  return text.startsWith(`${VERSION} `);
+}
+
 /** The envelope in a header value, or undefined when the value is not one of ours. */
 export function decodeEnvelope(text: string | undefined): Envelope | undefined {
   if (text === undefined) return undefined;

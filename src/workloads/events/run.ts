@@ -15,6 +15,7 @@ import { liveEvents } from './live.js';
 import { eventMetricSource, withEvents } from './section.js';
 import { hasWindowedSlo } from '../../slo/window.js';
 import { EventThreads } from './threads.js';
+import { primeEventPath } from './prime.js';
 
 /** Publish/consume load on a broker: one scope per queue; publishes are its requests, events ride beside. */
 export function eventKit(
@@ -70,6 +71,7 @@ export async function prepareEventRun(plan: ExecutionPlan, events: EventsPlan, s
     ...(shortfall !== undefined && { notes: [shortfall] }),
   };
   if (threads <= 1 || scale.source === undefined) {
+    if (!events.demo) await primeEventPath();
     const context = events.demo
       ? { sink: recorder.events, adapters: new DemoBroker().adapters() }
       : { sink: recorder.events, consumerThreads: consumerThreadsFor(availableParallelism()) };
