@@ -14,8 +14,9 @@ import {
   uniqueName,
   waitFor,
   writeEventScenario,
-  expectHealthy,
   expectUnreachableBroker,
+  CONSUMER_PLACEMENTS,
+  runHealthy,
 } from './support/events.js';
 import { type TcpProxy, startTcpProxy } from './support/tcp-proxy.js';
 
@@ -49,22 +50,15 @@ async function durableLag(stream: string, durable: string): Promise<{ pending: n
 
 describe('events on NATS JetStream (real server on 127.0.0.1:4222)', () => {
   // Pinned to one CPU, the consumers run in the publishing thread (a consumer thread would only preempt it).
-  it.each([
-    ['consumer thread', undefined],
-    ['one CPU, consumers in the publishing thread', '0'],
-  ])(
+  it.each(CONSUMER_PLACEMENTS)(
     'healthy run (%s): everything consumed, nothing lost, small e2e p50, durable lag 0 at the end, exit 0',
     async (_how, cpus) => {
       const { subject, stream } = newSubject('healthy');
-      const file = writeEventScenario({
-        broker: BROKER,
-        queue: [`subject: ${subject}`, 'group: d', 'consumers: 2', 'size: 512'],
-        load: '{ rate: 200, duration: 3s }',
-        slos: ['lost = 0', 'lag_final = 0', 'consume_rate >= 99%', 'e2e_p50 < 50ms'],
-      });
-      const { run, events: e } = await runEvents(file, { cpus });
-      expect(run.code, run.stdout + run.stderr).toBe(0);
-      expectHealthy(e, 600);
+      const { events: e } = await runHealthy(
+        BROKER,
+        [`subject: ${subject}`, 'group: d', 'consumers: 2', 'size: 512'],
+        cpus,
+      );
       expect(e?.lag.source).toBe('jetstream consumer info (num_pending + num_ack_pending)');
       expect(await durableLag(stream, 'd')).toEqual({ pending: 0, ackPending: 0 });
     },

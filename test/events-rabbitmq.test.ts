@@ -14,8 +14,9 @@ import {
   uniqueName,
   waitFor,
   writeEventScenario,
-  expectHealthy,
   expectUnreachableBroker,
+  CONSUMER_PLACEMENTS,
+  runHealthy,
 } from './support/events.js';
 
 const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
@@ -66,22 +67,11 @@ async function ourConnections(queue: string): Promise<string[]> {
 
 describe('events on RabbitMQ (real broker on 127.0.0.1:5672)', () => {
   // Pinned to one CPU, the consumers run in the publishing thread (a consumer thread would only preempt it).
-  it.each([
-    ['consumer thread', undefined],
-    ['one CPU, consumers in the publishing thread', '0'],
-  ])(
+  it.each(CONSUMER_PLACEMENTS)(
     'healthy run (%s): everything consumed, nothing lost, small e2e p50, no lag at the end, exit 0',
     async (_how, cpus) => {
       const queue = newQueue('healthy');
-      const file = writeEventScenario({
-        broker: BROKER,
-        queue: [`queue: ${queue}`, 'consumers: 2', 'size: 512'],
-        load: '{ rate: 200, duration: 3s }',
-        slos: ['lost = 0', 'lag_final = 0', 'consume_rate >= 99%', 'e2e_p50 < 50ms'],
-      });
-      const { run, events: e } = await runEvents(file, { cpus });
-      expect(run.code, run.stdout + run.stderr).toBe(0);
-      expectHealthy(e, 600);
+      const { run, events: e } = await runHealthy(BROKER, [`queue: ${queue}`, 'consumers: 2', 'size: 512'], cpus);
       expect(e?.foreign).toBe(0);
       expect(e?.lag.source).toBe('rabbitmq checkQueue (messages ready) + unacknowledged counted by our consumers');
       expect(run.stdout).toMatch(/Events amqp:\/\/\*\*\*@127\.0\.0\.1:5672/);

@@ -17,6 +17,8 @@ import {
   expectUnreachableBroker,
   killRedis,
   startRedis,
+  CONSUMER_PLACEMENTS,
+  runHealthy,
 } from './support/events.js';
 import { freePort } from './support/daemons.js';
 
@@ -47,27 +49,15 @@ async function ourClientIds(stream: string): Promise<string[]> {
 
 describe('events on Redis Streams (real Redis on 127.0.0.1:6379)', () => {
   // Pinned to one CPU, the consumers run in the publishing thread (a consumer thread would only preempt it).
-  it.each([
-    ['consumer thread', undefined],
-    ['one CPU, consumers in the publishing thread', '0'],
-  ])(
+  it.each(CONSUMER_PLACEMENTS)(
     'healthy run (%s): everything consumed, nothing lost, small e2e p50, group lag 0 at the end, exit 0',
     async (_how, cpus) => {
       const stream = newStream('healthy');
-      const file = writeEventScenario({
-        broker: BROKER,
-        queue: [
-          `stream: ${stream}`,
-          'group: g',
-          'consumers: 2',
-          'json: { id: "{{seq}}", pad: "{{randomString 200}}" }',
-        ],
-        load: '{ rate: 200, duration: 3s }',
-        slos: ['lost = 0', 'lag_final = 0', 'consume_rate >= 99%', 'e2e_p50 < 50ms'],
-      });
-      const { run, events: e } = await runEvents(file, { cpus });
-      expect(run.code, run.stdout + run.stderr).toBe(0);
-      expectHealthy(e, 600);
+      const { events: e } = await runHealthy(
+        BROKER,
+        [`stream: ${stream}`, 'group: g', 'consumers: 2', 'json: { id: "{{seq}}", pad: "{{randomString 200}}" }'],
+        cpus,
+      );
       expect(e?.lag.source).toBe('redis XINFO GROUPS (lag + pending)');
       const info = await groupInfo(stream, 'g');
       expect([info.get('lag'), info.get('pending')]).toEqual([0, 0]);

@@ -187,3 +187,23 @@ export async function killRedis(child: ChildProcess): Promise<void> {
   child.kill('SIGKILL');
   await exited;
 }
+
+/** Where a healthy run's consumers run: in a thread of their own, or (pinned to one CPU) in the publishing thread. */
+export const CONSUMER_PLACEMENTS = [
+  ['consumer thread', undefined],
+  ['one CPU, consumers in the publishing thread', '0'],
+] as const;
+
+/** 600 messages at 200/s under the healthy-run SLOs, on `cpus`: exit 0 and every message accounted for. */
+export async function runHealthy(broker: string, queue: string[], cpus: string | undefined): Promise<EventRun> {
+  const file = writeEventScenario({
+    broker,
+    queue,
+    load: '{ rate: 200, duration: 3s }',
+    slos: ['lost = 0', 'lag_final = 0', 'consume_rate >= 99%', 'e2e_p50 < 50ms'],
+  });
+  const result = await runEvents(file, { cpus });
+  expect(result.run.code, result.run.stdout + result.run.stderr).toBe(0);
+  expectHealthy(result.events, 600);
+  return result;
+}
