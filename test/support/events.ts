@@ -207,3 +207,28 @@ export async function runHealthy(broker: string, queue: string[], cpus: string |
   expectHealthy(result.events, 600);
   return result;
 }
+
+/**
+ * XTRIM MAXLEN 0 of `stream`, atomically with the read count of `group` (one MULTI): how many entries the trim
+ * removed, and how many of the stream's entries the group had been handed by then. On a fresh stream the entries
+ * handed over before the trim still reach the consumer and the rest of what was trimmed is lost, so the loss a
+ * run reports is trimmed - read (give or take a read in flight).
+ */
+export async function trimCountingReads(
+  redis: Redis,
+  stream: string,
+  group: string,
+): Promise<{ trimmed: number; read: number }> {
+  const replies = await redis.multi().call('XINFO', 'GROUPS', stream).call('XTRIM', stream, 'MAXLEN', 0).exec();
+  const [groups, trimmed] = (replies ?? []).map(([err, value]) => {
+    if (err !== null) throw err;
+    return value;
+  });
+  let read = NaN;
+  for (const entry of groups as unknown[][]) {
+    const m = new Map<string, unknown>();
+    for (let i = 0; i + 1 < entry.length; i += 2) m.set(String(entry[i]), entry[i + 1]);
+    if (m.get('name') === group) read = Number(m.get('entries-read'));
+  }
+  return { trimmed: Number(trimmed), read };
+}

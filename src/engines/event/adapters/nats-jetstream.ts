@@ -23,6 +23,7 @@ import {
   PublishError,
 } from '../broker-adapter.js';
 import { InFlight } from './in-flight.js';
+import { JetStreamPublisher } from './jetstream-publisher.js';
 import { NatsJetStreamOptions } from '../../../brokers/nats-jetstream-options.js';
 import { parseAdapterOptions } from './options.js';
 
@@ -38,24 +39,13 @@ const STOP_WAIT_MS = 15_000;
 
 const streamNameOf = (subject: string): string => subject.replace(/[^A-Za-z0-9_-]/g, '_');
 
-function publishError(err: unknown, connected: boolean): PublishError {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const name = e.name;
-  if (name === 'TimeoutError') return new PublishError('timeout', e.message, { cause: e });
-  if (!connected) return new PublishError('connection', e.message, { cause: e });
-  // No stream captures the subject, or the stream refused the message (limits, duplicates): the broker said no.
-  if (name === 'NoRespondersError' || name === 'JetStreamApiError' || name === 'JetStreamError') {
-    return new PublishError('nack', e.message, { cause: e });
-  }
-  return new PublishError('other', e.message, { cause: e });
-}
-
 export class NatsJetStreamAdapter implements BrokerAdapter {
   readonly broker = 'NATS JetStream';
   private readonly options: NatsJetStreamOptions;
   private readonly stream: string;
   private nc: NatsConnection | undefined;
   private js: JetStreamClient | undefined;
+  private publisher: JetStreamPublisher | undefined;
   private jsm: JetStreamManager | undefined;
   private connected = false;
   private closing = false;
@@ -95,6 +85,7 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
     });
     this.connected = true;
     this.js = jetstream(this.nc, { timeout: this.target.publishTimeoutMs });
+    this.publisher = new JetStreamPublisher(this.nc, this.target.publishTimeoutMs);
     this.jsm = await jetstreamManager(this.nc);
     void this.watch(this.nc);
   }
@@ -214,16 +205,12 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
   }
 
   async publish(message: OutgoingMessage): Promise<void> {
-    const js = this.js;
-    if (js === undefined || !this.connected)
+    const publisher = this.publisher;
+    if (publisher === undefined || !this.connected)
       throw new PublishError('connection', 'not connected to NATS (reconnecting)');
     const h = natsHeaders();
     for (const [k, v] of Object.entries(message.headers)) h.set(k, v);
-    try {
-      await js.publish(this.target.destination, message.body, { headers: h });
-    } catch (err) {
-      throw publishError(err, this.connected);
-    }
+    await publisher.publish(this.target.destination, message.body, h);
   }
 
   async consume(spec: ConsumerSpec, handler: DeliveryHandler): Promise<ConsumerHandle> {
@@ -294,6 +281,7 @@ export class NatsJetStreamAdapter implements BrokerAdapter {
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all(this.stops.splice(0).map((s) => s()));
+    this.publisher?.close();
     await this.nc?.drain().catch(() => this.nc?.close());
   }
 }
