@@ -161,9 +161,9 @@ export class RabbitMqAdapter implements BrokerAdapter {
   }
 
   /**
-   * The envelope travels in the message-id property, the other headers in the header table (left out when there
-   * are none): amqplib encodes a table through a generic walk that cost more than the rest of a publish, and
-   * several times more while its code was still cold in the first second of a run.
+   * The envelope travels in the message-id property and only the scenario's own headers in the header table
+   * (amqplib sends an empty one when there are none): amqplib encodes a table through a generic walk that cost
+   * more than the rest of a publish, and several times more while its code was still cold in a run's first second.
    */
   private properties(headers: Readonly<Record<string, string>>): Options.Publish {
     const out: Options.Publish = { persistent: this.options.persistent };
