@@ -4,8 +4,6 @@
  * deleted mid-run. Shared brokers are used with unique names only.
  */
 import type { ChildProcess } from 'node:child_process';
-import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
-import { type NatsConnection, connect as natsConnect } from '@nats-io/transport-node';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +18,7 @@ import {
   uniqueName,
   waitFor,
   writeEventScenario,
+  natsForSuite,
 } from './support/events.js';
 
 const SHARED = 'redis://127.0.0.1:6379';
@@ -310,23 +309,11 @@ describe('event faults: a queue deleted mid-run (RabbitMQ)', () => {
 });
 
 describe('event faults: a durable or stream deleted mid-run (NATS JetStream)', () => {
-  let nc: NatsConnection;
-  let jsm: JetStreamManager;
-  const natsStreams: string[] = [];
-  beforeAll(async () => {
-    nc = await natsConnect({ servers: '127.0.0.1:4222' });
-    jsm = await jetstreamManager(nc);
-  });
-  afterAll(async () => {
-    for (const st of natsStreams) await jsm.streams.delete(st).catch(() => undefined);
-    await nc.close();
-  });
+  const nats = natsForSuite();
 
   /** Runs 5 s at 100/s; once the stream holds 150 messages, `damage` is done to it (the tool names it after the subject). */
   async function runAndDamage(what: string, damage: (stream: string) => Promise<unknown>) {
-    const subject = uniqueName(what).replace(/-/g, '.');
-    const stream = subject.replace(/[^A-Za-z0-9_-]/g, '_');
-    natsStreams.push(stream);
+    const { subject, stream } = nats.newSubject(what);
     const file = writeEventScenario({
       broker: 'nats://127.0.0.1:4222',
       queue: [`subject: ${subject}`, 'group: d', 'consumers: 2'],
@@ -336,7 +323,7 @@ describe('event faults: a durable or stream deleted mid-run (NATS JetStream)', (
     });
     let damaged = false;
     const damaging = (async () => {
-      const count = async (): Promise<number> => (await jsm.streams.info(stream)).state.messages;
+      const count = async (): Promise<number> => (await nats.jsm.streams.info(stream)).state.messages;
       await waitFor(async () => (await count().catch(() => 0)) >= 150, 20_000);
       await damage(stream);
       damaged = true;
@@ -348,7 +335,7 @@ describe('event faults: a durable or stream deleted mid-run (NATS JetStream)', (
   }
 
   it('the durable deleted: created again from the sequence after the last one read; nothing lost or read twice', async () => {
-    const { run, events: e } = await runAndDamage('natsdur', (st) => jsm.consumers.delete(st, 'd'));
+    const { run, events: e } = await runAndDamage('natsdur', (st) => nats.jsm.consumers.delete(st, 'd'));
     expect(e?.groupsRecreated).toBe(1);
     expect(e).toMatchObject({ acked: 500, consumed: 500, lost: 0, undelivered: 0, duplicates: 0 });
     expect(run.code, run.stdout + run.stderr).toBe(0);
@@ -356,7 +343,7 @@ describe('event faults: a durable or stream deleted mid-run (NATS JetStream)', (
   });
 
   it('the stream deleted: stream and durable made again, consumption goes on; the gap is counted, not hidden', async () => {
-    const { events: e } = await runAndDamage('natsstream', (st) => jsm.streams.delete(st));
+    const { events: e } = await runAndDamage('natsstream', (st) => nats.jsm.streams.delete(st));
     expect(e?.groupsRecreated).toBe(1);
     expect(e?.undelivered).toBe(0);
     // Publishes while no stream captured the subject were refused (no responders), and counted so.

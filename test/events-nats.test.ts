@@ -3,48 +3,28 @@
  * tool's lag is checked against the durable consumer's info read here, loss against a stream purge done behind its
  * back, and recovery by cutting its connections at a TCP relay (the shared server is never restarted).
  */
-import { AckPolicy, DeliverPolicy, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { type NatsConnection, connect } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AckPolicy, DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { describe, expect, it } from 'vitest';
 import {
   e2eRecorded,
   lagRose,
   runEvents,
   sleep,
-  uniqueName,
   waitFor,
   writeEventScenario,
   expectUnreachableBroker,
   CONSUMER_PLACEMENTS,
   runHealthy,
+  natsForSuite,
 } from './support/events.js';
 import { type TcpProxy, startTcpProxy } from './support/tcp-proxy.js';
 
 const BROKER = 'nats://127.0.0.1:4222';
-const streams: string[] = [];
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-
-/** A unique subject; the tool names its stream after it (dots become underscores). */
-function newSubject(what: string): { subject: string; stream: string } {
-  const subject = uniqueName(what).replace(/-/g, '.');
-  const stream = subject.replace(/[^A-Za-z0-9_-]/g, '_');
-  streams.push(stream);
-  return { subject, stream };
-}
-
-beforeAll(async () => {
-  nc = await connect({ servers: '127.0.0.1:4222' });
-  jsm = await jetstreamManager(nc);
-});
-
-afterAll(async () => {
-  for (const s of streams) await jsm.streams.delete(s).catch(() => undefined);
-  await nc?.close();
-});
+const nats = natsForSuite();
+const { newSubject } = nats;
 
 async function durableLag(stream: string, durable: string): Promise<{ pending: number; ackPending: number }> {
-  const info = await jsm.consumers.info(stream, durable);
+  const info = await nats.jsm.consumers.info(stream, durable);
   return { pending: info.num_pending, ackPending: info.num_ack_pending };
 }
 
@@ -102,7 +82,7 @@ describe('events on NATS JetStream (real server on 127.0.0.1:4222)', () => {
     const purging = (async () => {
       await waitFor(async () => (await durableLag(stream, 'd').catch(() => ({ pending: 0 }))).pending >= 100, 15_000);
       undeliveredAtPurge = (await durableLag(stream, 'd')).pending;
-      await jsm.streams.purge(stream);
+      await nats.jsm.streams.purge(stream);
     })();
     const { run, events: e } = await runEvents(file);
     await purging;
@@ -146,8 +126,8 @@ describe('events on NATS JetStream (real server on 127.0.0.1:4222)', () => {
 
   it("produce-only: publishes to the application's stream and reports its durable's lag; nothing lost, no e2e figures", async () => {
     const { subject, stream } = newSubject('app');
-    await jsm.streams.add({ name: stream, subjects: [subject] });
-    await jsm.consumers.add(stream, {
+    await nats.jsm.streams.add({ name: stream, subjects: [subject] });
+    await nats.jsm.consumers.add(stream, {
       durable_name: 'app',
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.New,
@@ -155,7 +135,7 @@ describe('events on NATS JetStream (real server on 127.0.0.1:4222)', () => {
     // The application: pulls from its durable and acknowledges every message at once. Its lag ends at zero, so if
     // the run tracked sequences without consuming, every message would look gone from the broker: lost.
     let appConsumed = 0;
-    const messages = await (await jetstream(nc).consumers.get(stream, 'app')).consume({ max_messages: 10 });
+    const messages = await (await jetstream(nats.nc).consumers.get(stream, 'app')).consume({ max_messages: 10 });
     const app = (async () => {
       for await (const m of messages) {
         appConsumed++;

@@ -3,32 +3,22 @@
  * and each way JetStream (or nobody) refuses a message is a publish error of its own kind. Streams are ours,
  * uniquely named, and deleted afterwards.
  */
-import { type JetStreamManager, DiscardPolicy, jetstreamManager } from '@nats-io/jetstream';
-import { type NatsConnection, connect } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DiscardPolicy } from '@nats-io/jetstream';
+import { describe, expect, it } from 'vitest';
 import { PublishError } from '../src/engines/event/broker-adapter.js';
 import { JetStreamPublisher } from '../src/engines/event/adapters/jetstream-publisher.js';
-import { uniqueName } from './support/events.js';
+import { natsForSuite, uniqueName } from './support/events.js';
 
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-const streams: string[] = [];
+const nats = natsForSuite();
 
-beforeAll(async () => {
-  nc = await connect({ servers: '127.0.0.1:4222' });
-  jsm = await jetstreamManager(nc);
-});
-
-afterAll(async () => {
-  for (const s of streams) await jsm.streams.delete(s).catch(() => undefined);
-  await nc.drain();
-});
-
-async function newStream(what: string, limits: { max_msgs?: number } = {}): Promise<string> {
-  const name = uniqueName(`jsp-${what}`).replace(/[^A-Za-z0-9_-]/g, '_');
-  await jsm.streams.add({ name, subjects: [name], discard: DiscardPolicy.New, ...limits });
-  streams.push(name);
-  return name;
+/** A stream of our own capturing one subject, refusing new messages once full. */
+async function newStream(
+  what: string,
+  limits: { max_msgs?: number } = {},
+): Promise<{ subject: string; stream: string }> {
+  const made = nats.newSubject(`jsp-${what}`);
+  await nats.jsm.streams.add({ name: made.stream, subjects: [made.subject], discard: DiscardPolicy.New, ...limits });
+  return made;
 }
 
 const kindOf = async (p: Promise<void>): Promise<string> =>
@@ -39,21 +29,21 @@ const kindOf = async (p: Promise<void>): Promise<string> =>
 
 describe('JetStreamPublisher (real NATS on 127.0.0.1:4222)', () => {
   it('settles each publish on its PubAck, many in flight at once, and the stream holds them all', async () => {
-    const subject = await newStream('ok');
-    const publisher = new JetStreamPublisher(nc, 5000);
+    const { subject, stream } = await newStream('ok');
+    const publisher = new JetStreamPublisher(nats.nc, 5000);
     const body = new Uint8Array(256);
     const results = await Promise.all(
       Array.from({ length: 2000 }, () => kindOf(publisher.publish(subject, body, undefined))),
     );
     expect(new Set(results)).toEqual(new Set(['ok']));
     expect(publisher.inFlight).toBe(0);
-    expect((await jsm.streams.info(subject)).state.messages).toBe(2000);
+    expect((await nats.jsm.streams.info(stream)).state.messages).toBe(2000);
     publisher.close();
   });
 
   it('a subject no stream captures is a nack (no responders); a stream that is full is a nack with its words', async () => {
-    const full = await newStream('full', { max_msgs: 3 });
-    const publisher = new JetStreamPublisher(nc, 5000);
+    const { subject: full } = await newStream('full', { max_msgs: 3 });
+    const publisher = new JetStreamPublisher(nats.nc, 5000);
     const body = new Uint8Array(8);
     expect(await kindOf(publisher.publish(`${full}-nobody`, body, undefined))).toMatch(/^nack: no stream captures/);
     const results = await Promise.all(
@@ -67,12 +57,12 @@ describe('JetStreamPublisher (real NATS on 127.0.0.1:4222)', () => {
   it('a publish nobody answers times out; closing fails what is still awaited as a connection loss', async () => {
     // A plain subscriber that never replies: the server sees interest, so no 503 comes back.
     const silent = uniqueName('jsp-silent');
-    const sub = nc.subscribe(silent, { callback: () => undefined });
-    const publisher = new JetStreamPublisher(nc, 200);
+    const sub = nats.nc.subscribe(silent, { callback: () => undefined });
+    const publisher = new JetStreamPublisher(nats.nc, 200);
     expect(await kindOf(publisher.publish(silent, new Uint8Array(1), undefined))).toBe(
       'timeout: no PubAck within 200 ms',
     );
-    const other = new JetStreamPublisher(nc, 60_000);
+    const other = new JetStreamPublisher(nats.nc, 60_000);
     const awaited = kindOf(other.publish(silent, new Uint8Array(1), undefined));
     other.close();
     expect(await awaited).toBe('connection: the NATS connection closed');

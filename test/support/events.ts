@@ -2,6 +2,8 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
+import { type NatsConnection, connect as natsConnect } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
@@ -38,6 +40,46 @@ export function redisForSuite(url: string): { readonly client: Redis; newStream(
       const s = uniqueName(what);
       streams.push(s);
       return s;
+    },
+  };
+}
+
+/**
+ * The shared NATS server for one suite: a connection and JetStream manager opened in beforeAll and closed in
+ * afterAll, and unique subjects whose streams (named as the tool names them: the subject with dots as underscores)
+ * are deleted at the end.
+ */
+export function natsForSuite(): {
+  readonly nc: NatsConnection;
+  readonly jsm: JetStreamManager;
+  newSubject(what: string): { subject: string; stream: string };
+} {
+  const streams: string[] = [];
+  let opened: { nc: NatsConnection; jsm: JetStreamManager } | undefined;
+  beforeAll(async () => {
+    const nc = await natsConnect({ servers: '127.0.0.1:4222' });
+    opened = { nc, jsm: await jetstreamManager(nc) };
+  });
+  afterAll(async () => {
+    for (const s of streams) await opened?.jsm.streams.delete(s).catch(() => undefined);
+    await opened?.nc.close();
+  });
+  const get = (): { nc: NatsConnection; jsm: JetStreamManager } => {
+    if (opened === undefined) throw new Error('the suite NATS connection is opened in beforeAll');
+    return opened;
+  };
+  return {
+    get nc(): NatsConnection {
+      return get().nc;
+    },
+    get jsm(): JetStreamManager {
+      return get().jsm;
+    },
+    newSubject(what: string): { subject: string; stream: string } {
+      const subject = uniqueName(what).replace(/-/g, '.');
+      const stream = subject.replace(/[^A-Za-z0-9_-]/g, '_');
+      streams.push(stream);
+      return { subject, stream };
     },
   };
 }
