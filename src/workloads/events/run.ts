@@ -43,6 +43,9 @@ export function eventKit(
   };
 }
 
+/** Once per process: the path stays warm, and a capacity search prepares a run for every step. */
+let primed: Promise<unknown> | undefined;
+
 /**
  * Consumer threads of a run that publishes from this thread: one, beside it, when the process may use two CPUs or
  * more; none (consumers in this thread, as a plain client runs them) on one CPU. There a consumer thread does not
@@ -71,7 +74,7 @@ export async function prepareEventRun(plan: ExecutionPlan, events: EventsPlan, s
     ...(shortfall !== undefined && { notes: [shortfall] }),
   };
   if (threads <= 1 || scale.source === undefined) {
-    if (!events.demo) await primeEventPath();
+    if (!events.demo) await (primed ??= primeEventPath());
     const context = events.demo
       ? { sink: recorder.events, adapters: new DemoBroker().adapters() }
       : { sink: recorder.events, consumerThreads: consumerThreadsFor(availableParallelism()) };
