@@ -181,6 +181,7 @@ export async function eventThroughput(settings, log) {
       ratio: round(strict.tool / strict.plain, 2),
       delivered: { ...delivered, ratio: round(delivered.tool / delivered.plain, 2) },
       cpuUsPerMsg: atCommonRate(runs),
+      e2eAt5000: e2eAtRate(runs, E2E_RATE),
       runs,
     });
   }
@@ -214,6 +215,23 @@ function atCommonRate(runs) {
   };
 }
 
+/** The issue's latency check: the open-loop e2e p99 at this rate, each tool's median over the rounds it delivered. */
+const E2E_RATE = 5000;
+
+/** Each tool's median e2e p99 at `rate` (rounds where it delivered everything), and backend-bench's excess. */
+export function e2eAtRate(runs, rate) {
+  const at = (tool) =>
+    median(
+      runs
+        .filter((x) => x.tool === tool)
+        .flatMap((x) => x.steps.filter((s) => s.rate === rate && s.delivered).map((s) => s.e2eP99Ms)),
+    );
+  const plain = at('plain');
+  const tool = at('backend-bench');
+  if (!Number.isFinite(plain) || !Number.isFinite(tool)) return undefined;
+  return { rate, plain: round(plain, 2), tool: round(tool, 2), excessMs: round(tool - plain, 2) };
+}
+
 const ratioText = (x) => (Number.isFinite(x) ? `${x}×` : 'n/a');
 
 export function formatEventThroughput(report) {
@@ -231,11 +249,13 @@ export function formatEventThroughput(report) {
       'bb',
       'e2e p99 ms plain',
       'bb',
+      `e2e p99 at ${E2E_RATE}/s plain`,
+      'bb',
     ],
   ];
   for (const r of report.results) {
     if (r.skipped !== undefined) {
-      rows.push([r.broker, 'skipped:', r.skipped, ...Array(9).fill('')]);
+      rows.push([r.broker, 'skipped:', r.skipped, ...Array(11).fill('')]);
       continue;
     }
     const c = r.cpuUsPerMsg;
@@ -252,6 +272,8 @@ export function formatEventThroughput(report) {
       c ? round(c.net.tool, 1) : '-',
       c ? c.e2eP99Ms.plain : '-',
       c ? c.e2eP99Ms.tool : '-',
+      r.e2eAt5000?.plain ?? '-',
+      r.e2eAt5000?.tool ?? '-',
     ]);
   }
   return `${table(rows)}\nmsg/s: highest rate with all consumed, none lost, generator not saturated (median of rounds); delivered: all consumed and none lost, saturated or not`;

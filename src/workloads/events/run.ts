@@ -16,6 +16,7 @@ import { eventMetricSource, withEvents } from './section.js';
 import { hasWindowedSlo } from '../../slo/window.js';
 import { EventThreads } from './threads.js';
 import { primeEventPath } from './prime.js';
+import { loadAdapters } from '../../engines/event/adapter-registry.js';
 
 /** Publish/consume load on a broker: one scope per queue; publishes are its requests, events ride beside. */
 export function eventKit(
@@ -74,7 +75,11 @@ export async function prepareEventRun(plan: ExecutionPlan, events: EventsPlan, s
     ...(shortfall !== undefined && { notes: [shortfall] }),
   };
   if (threads <= 1 || scale.source === undefined) {
-    if (!events.demo) await (primed ??= primeEventPath());
+    if (!events.demo) {
+      // The client library first: loaded after the warm-up, it would undo it (see loadAdapters).
+      await loadAdapters(events.queues.map((q) => q.target.url));
+      await (primed ??= primeEventPath(events));
+    }
     const context = events.demo
       ? { sink: recorder.events, adapters: new DemoBroker().adapters() }
       : { sink: recorder.events, consumerThreads: consumerThreadsFor(availableParallelism()) };
