@@ -6,6 +6,7 @@
 // Every destination it makes is named <name> (unique per run) and deleted before it exits.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Buffer } from 'node:buffer';
+import { setTimeout } from 'node:timers';
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 
 const [kind, url, name, rateArg, secondsArg, windowArg, bytesArg, drainArg] = process.argv.slice(2);
