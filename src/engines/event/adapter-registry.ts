@@ -39,9 +39,9 @@ export function adapterFor(url: string): AdapterFactory | undefined {
 }
 
 /**
- * Loads the adapter modules (and so the client libraries) of these broker URLs now. Loading ioredis after our event
- * path was warmed threw the warm code away: V8 deoptimised the envelope decoding, the sequence tracking and the
- * publishers on the spot ("code dependencies", seen with --trace-deopt), and the run's first second was cold again.
+ * Loads the adapter modules (and so the client libraries) of these broker URLs now, before the warm-up: loading
+ * ioredis after it made V8 throw away the warmed envelope decoding (a "code dependencies" deoptimisation on the
+ * spot, seen with --trace-deopt), to be compiled again in the run's first second.
  */
 export async function loadAdapters(urls: readonly string[]): Promise<void> {
   const schemes = new Set(urls.map(brokerSchemeOf).filter((s) => s !== undefined));
