@@ -38,6 +38,36 @@ describe('shipped event scenarios', () => {
   });
 });
 
+describe('a consumer slower than the run', () => {
+  it('the process ends once the result is out, not after the broker stop wait of what the consumer never took up', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'slow.yaml');
+    // An hour per message: deliveries handed over as the run closes are never taken up, so never acknowledged.
+    writeFileSync(
+      file,
+      `name: slow-consumer
+events:
+  broker: demo
+  drain: 1s
+  queues:
+    - name: q
+      queue: slow
+      size: 64
+      processingDelay: 1h
+load:
+  rate: 50
+  duration: 1s
+`,
+    );
+    const t0 = performance.now();
+    // The demo broker's stop waits up to 10 s for held deliveries: a process kept alive by it would be killed at 9 s.
+    const run = await runCli(['run', file, '--quiet'], { timeoutMs: 9000 });
+    expect(run.signal, `exited after ${Math.round(performance.now() - t0)} ms`).toBeNull();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/undelivered/);
+  });
+});
+
 describe('several queues', () => {
   it('share the rate by weight, each with its own figures and SLO scope', async () => {
     const file = join(tempDir(), 's.yaml');

@@ -25,14 +25,18 @@ export class InFlight {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Resolves when nothing is held, or after `ms`. */
+  /**
+   * Resolves when nothing is held, or after `ms`. The timer does not keep the process alive: the consumer runner
+   * stops waiting on a stop after its own grace, and a delivery its consumer will never finish (one handed over as
+   * the run closed) otherwise held the process open for the whole `ms` after the result was printed.
+   */
   async idle(ms: number): Promise<void> {
     const until = Date.now() + ms;
     while (this.n > 0 && Date.now() < until) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         this.next(),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, until - Date.now()))),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, until - Date.now()).unref())),
       ]);
       clearTimeout(timer);
     }
