@@ -216,17 +216,30 @@ function targetPlan(config: ScenarioConfig): {
 
 /** A request that uses {{vars.NAME}} outside a flow: nothing ever captures the variable, so it cannot render. */
 function checkVariables(at: readonly (string | number)[], value: unknown, problems: Problems): void {
-  const names = new Set<string>();
-  for (const text of templatedTexts(value)) {
-    try {
-      for (const name of templateVariables(text)) names.add(name);
-    } catch {
-      // A broken template is reported by the compiler.
-    }
-  }
-  for (const name of names) {
+  for (const name of namesIn(value, templateVariables)) {
     problems.add([...at], `uses {{vars.${name}}}, but variables are only captured by the steps of a flow`);
   }
+}
+
+/**
+ * {{row.COLUMN}} where no data row ever reaches: found here, with its file, line and field, rather than by the
+ * first message's render once the run is connected.
+ */
+function checkNoRows(at: readonly (string | number)[], value: unknown, why: string, problems: Problems): void {
+  for (const name of namesIn(value, templateColumns)) problems.add([...at], `uses {{row.${name}}}, but ${why}`);
+}
+
+/** The row or vars names the templates of `value` reference (a broken template is the compiler's to report). */
+function namesIn(value: unknown, names: (text: string) => string[]): Set<string> {
+  const found = new Set<string>();
+  for (const text of templatedTexts(value)) {
+    try {
+      for (const name of names(text)) found.add(name);
+    } catch {
+      // Reported with its field when the template is compiled.
+    }
+  }
+  return found;
 }
 
 /** Only http(s) URLs on a host we can name; the message says what to write instead. */
@@ -278,9 +291,11 @@ export function planScenario(
     };
     return requestPlan(withDefaults, i, problems);
   });
-  config.events?.queues.forEach((q, i) =>
-    checkVariables(['events', 'queues', i], [q.json, q.body, q.headers, q.key], problems),
-  );
+  config.events?.queues.forEach((q, i) => {
+    const texts = [q.json, q.body, q.headers, q.key];
+    checkVariables(['events', 'queues', i], texts, problems);
+    checkNoRows(['events', 'queues', i], texts, 'messages are not fed from a data file', problems);
+  });
   const names = new Set<string>();
   for (const r of grpc?.requests ?? requests) {
     if (names.has(r.name))
