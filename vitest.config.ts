@@ -14,6 +14,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 const UNTIMED_E2E = [
   'test/bench-setup.test.ts',
+  'test/capacity-search.test.ts',
   'test/ci-outputs.test.ts',
   'test/cli-input.test.ts',
   'test/cli-secrets.test.ts',

@@ -1,6 +1,13 @@
+import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { CapacityResult } from '../../src/commands/capacity.js';
 import type { Handler } from './servers.js';
+
+/** Short steps (1 s warm-up + 3 s held) keep a search near half a minute; docs/capacity.md says what that costs. */
+export const SHORT_STEPS = ['--step-duration', '3s', '--warmup', '1s', '--max-duration', '80s', '--quiet'];
+
+export const readCapacity = (file: string): CapacityResult => JSON.parse(readFileSync(file, 'utf8')) as CapacityResult;
 
 const reply = (res: ServerResponse, status: number): void => {
   const text = status < 400 ? '{"ok":true}' : '{"error":"burst"}';
