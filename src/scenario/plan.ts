@@ -179,15 +179,26 @@ function templatedTexts(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-function dataColumns(
-  requests: readonly Pick<RequestConfig, 'path' | 'query' | 'headers' | 'body' | 'json'>[],
-): string[] {
+type Templated = Pick<
+  RequestConfig,
+  'path' | 'query' | 'headers' | 'body' | 'json' | 'message' | 'messages' | 'metadata'
+>;
+
+/** Every field of a request (HTTP or gRPC) whose strings are rendered per request. */
+const templatedFields = (r: Templated): unknown[] => [
+  r.path,
+  r.query,
+  r.headers,
+  r.body,
+  r.json,
+  r.message,
+  r.messages,
+  r.metadata,
+];
+
+function dataColumns(requests: readonly Templated[]): string[] {
   const columns = new Set<string>();
-  for (const r of requests) {
-    for (const text of templatedTexts([r.path, r.query, r.headers, r.body, r.json])) {
-      for (const c of templateColumns(text)) columns.add(c);
-    }
-  }
+  for (const r of requests) for (const c of namesIn(templatedFields(r), templateColumns)) columns.add(c);
   return [...columns];
 }
 
@@ -282,8 +293,9 @@ export function planScenario(
   }
   const httpRequests = grpc === undefined ? (config.requests ?? []) : [];
   const requestNamesInOrder = requestNames(httpRequests);
+  // gRPC requests are planned by planGrpcRun; their templates are checked here all the same.
+  (config.requests ?? []).forEach((r, i) => checkVariables(['requests', i], templatedFields(r), problems));
   const requests = httpRequests.map((r, i) => {
-    checkVariables(['requests', i], [r.path, r.query, r.headers, r.body, r.json], problems);
     const withDefaults = {
       ...r,
       name: requestNamesInOrder[i],
@@ -295,6 +307,11 @@ export function planScenario(
     const texts = [q.json, q.body, q.headers, q.key];
     checkVariables(['events', 'queues', i], texts, problems);
     checkNoRows(['events', 'queues', i], texts, 'messages are not fed from a data file', problems);
+  });
+  config.websocket?.steps.forEach((step, i) => {
+    if (!('send' in step)) return;
+    checkVariables(['websocket', 'steps', i], step.send, problems);
+    checkNoRows(['websocket', 'steps', i], step.send, 'WebSocket messages are not fed from a data file', problems);
   });
   const names = new Set<string>();
   for (const r of grpc?.requests ?? requests) {

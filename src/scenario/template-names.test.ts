@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../errors.js';
 import { loadScenario } from './load.js';
@@ -49,5 +49,40 @@ describe('template names no value can reach', () => {
   it('{{vars.x}} in an event message is refused as before', async () => {
     const { plan } = await planFile(events('{ id: "{{vars.token}}" }'));
     expect(plan).toThrow(/events\.queues\[0\]: uses \{\{vars\.token\}\}, but variables are only captured/);
+  });
+
+  it('a WebSocket send step: {{row.x}} and {{vars.x}} are refused with the step (they ended in a stack trace)', async () => {
+    const ws = (text: string) => `
+target: { demo: websocket }
+load: { connections: 1, duration: 1s }
+websocket:
+  steps:
+    - pause: 10ms
+    - send: { json: { say: "${text}" } }
+`;
+    const row = await planFile(ws('hi {{row.who}}'));
+    expect(row.plan).toThrow(
+      `${row.file}:7:7 websocket.steps[1]: uses {{row.who}}, but WebSocket messages are not fed`,
+    );
+    const vars = await planFile(ws('hi {{vars.who}}'));
+    expect(vars.plan).toThrow(/websocket\.steps\[1\]: uses \{\{vars\.who\}\}, but variables are only captured/);
+    expect((await planFile(ws('hi {{seq}}'))).plan).not.toThrow();
+  });
+
+  it('a gRPC message or metadata: {{row.x}} needs a data file, {{vars.x}} is refused (they failed every call)', async () => {
+    const proto = resolve('scenarios/protos/shop.proto');
+    const grpc = (message: string, metadata = '{}') => `
+target: { demo: grpc, proto: ${proto} }
+load: { rate: 10, duration: 1s }
+requests:
+  - call: shop.Inventory/GetItem
+    message: { sku: "${message}" }
+    metadata: ${metadata}
+`;
+    const row = await planFile(grpc('sku-{{row.sku}}'));
+    expect(row.plan).toThrow('requests: templates use {{row.sku}} but the scenario has no data file');
+    const vars = await planFile(grpc('sku-1', '{ x-user: "{{vars.user}}" }'));
+    expect(vars.plan).toThrow(/requests\[0\]: uses \{\{vars\.user\}\}, but variables are only captured/);
+    expect((await planFile(grpc('sku-{{randomInt 1 9}}'))).plan).not.toThrow();
   });
 });
