@@ -40,6 +40,7 @@ const UNTIMED_E2E = [
   'test/readme.test.ts',
   'test/schema-file.test.ts',
   'test/secrets.test.ts',
+  'test/warm-up.test.ts',
   'test/windowed-slo.test.ts',
 ];
 

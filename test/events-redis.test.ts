@@ -172,10 +172,12 @@ describe('events on Redis Streams (real Redis on 127.0.0.1:6379)', () => {
     const port = await freePort();
     const own = await startRedis(port);
     const admin = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 0 });
-    const scriptCalls = async (): Promise<number> => {
+    const calls = async (command: RegExp): Promise<number> => {
       const info = String(await admin.call('INFO', 'commandstats'));
-      return [...info.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
+      const lines = [...info.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)].filter((m) => command.test(m[1] ?? ''));
+      return lines.reduce((a, m) => a + Number(m[2]), 0);
     };
+    const scriptCalls = (): Promise<number> => calls(/^eval(sha)?$/);
     const run400 = async (stream: string): Promise<void> => {
       const file = writeEventScenario({
         broker: `redis://127.0.0.1:${port}`,
@@ -190,7 +192,8 @@ describe('events on Redis Streams (real Redis on 127.0.0.1:6379)', () => {
       await run400('batched');
       const batched = await scriptCalls();
       expect(batched).toBeGreaterThan(0);
-      expect(batched).toBeLessThanOrEqual(400);
+      // Never more script calls than entries (the XADDs a script runs count too), the warm-up's included.
+      expect(batched).toBeLessThanOrEqual(await calls(/^xadd$/));
       await admin.call('ACL', 'SETUSER', 'default', '-@scripting');
       await run400('one-by-one');
       expect(await scriptCalls()).toBe(batched);

@@ -179,6 +179,16 @@ export interface BrokerAdapter {
    */
   destroy?(): Promise<void>;
 
+  /**
+   * Optional. Runs the client library's publish and consume paths `count` times on a scratch destination of the
+   * adapter's own (created here, made to vanish even if the process is killed where the broker allows it, removed
+   * at the end), never on the run's, with messages shaped like `sample`. Called after prepare() and before the
+   * clock, once per thread per broker (warm-up.ts), so that the run's first second does not measure V8 compiling
+   * the library. Resolves with how many messages came back to its consumer. Ends early at `signal`; may reject
+   * (the run then starts cold, nothing is reported).
+   */
+  warmUp?(sample: OutgoingMessage, count: number, signal: AbortSignal): Promise<number>;
+
   /** Stops consumers and closes connections. Idempotent; never rejects. */
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { adapterFor } from './adapter-registry.js';
 import type { ProducerThreads } from './producer-threads.js';
 import { publishOnSchedule } from './publish-pump.js';
 import { type AdapterSource, QueueRun } from './queue-run.js';
+import { warmUpClients } from './warm-up.js';
 
 const LAG_EVERY_MS = 1000;
 const DRAIN_POLL_MS = 50;
@@ -65,6 +66,10 @@ export class EventEngine {
     const queues: QueueRun[] = [];
     try {
       for (const q of events.queues) queues.push(await QueueRun.open(q, deps, context.threads));
+      await warmUpClients(
+        queues.flatMap((q) => (q.local === undefined ? [] : [q.local.warmUpSubject])),
+        signal,
+      );
     } catch (err) {
       await Promise.all(queues.map((q) => q.finish(false)));
       throw err;

@@ -103,6 +103,14 @@ export class QueuePublisher {
     }
   }
 
+  /**
+   * A message as this queue publishes them (body, headers, key, envelope), for warming the broker's client: it
+   * takes no sequence and counts nothing.
+   */
+  sample(): OutgoingMessage {
+    return this.message(0, 0, 0, nowMs());
+  }
+
   /** Resolves when no publish is in flight, or after `ms`. */
   settle(ms: number): Promise<void> {
     if (this.window.size === 0) return Promise.resolve();

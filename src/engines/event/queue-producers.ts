@@ -7,6 +7,7 @@ import { FOREIGN } from './consumer-runner.js';
 import { nowMs } from './envelope.js';
 import { type PublisherSlot, QueuePublisher } from './publisher.js';
 import { SequenceTracker } from './sequence-tracker.js';
+import type { WarmUpSubject } from './warm-up.js';
 
 /**
  * The producer side of one queue, as the run's accounting needs it: where receipts go, and what is still awaited.
@@ -91,6 +92,11 @@ export class QueueProducers implements ProducerSide {
   /** The first producer's connection: it prepares the destination, reads the lag and removes what the run made. */
   get first(): BrokerAdapter {
     return this.adapters[0] as BrokerAdapter;
+  }
+
+  /** The first producer's connection and a message of this queue, for warm-up.ts. */
+  get warmUpSubject(): WarmUpSubject {
+    return { adapter: this.first, sample: this.publisher.sample() };
   }
 
   receipt(consumer: number, producer: number, seq: number, e2eMs: number): void {

@@ -6,6 +6,7 @@ import { RECEIPT_FIELDS } from '../../engines/event/consumer-host.js';
 import { REGISTRY_ADAPTERS } from '../../engines/event/event-engine.js';
 import { publishOnSchedule } from '../../engines/event/publish-pump.js';
 import { QueueProducers } from '../../engines/event/queue-producers.js';
+import { warmUpClients } from '../../engines/event/warm-up.js';
 import { EventRecorder } from '../../metrics/event-recorder.js';
 import { IntervalRecorder } from '../../metrics/interval-recorder.js';
 import { encodeInterval } from '../../metrics/snapshot-wire.js';
@@ -52,6 +53,11 @@ export async function producerJob(
       // Connected now, so an unreachable broker fails the run before load; prepared once the main thread has.
       queues.push(await QueueProducers.connect(q, deps, create, observer, slot, false));
     }
+    // This thread's own copy of the client library is cold; its scratch destination needs nothing prepared.
+    await warmUpClients(
+      queues.map((q) => q.warmUpSubject),
+      new AbortController().signal,
+    );
   } catch (err) {
     await Promise.all(queues.map((q) => q.close()));
     throw err;
