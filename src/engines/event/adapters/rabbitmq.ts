@@ -24,6 +24,7 @@ import { RabbitAcks } from './rabbitmq-acks.js';
 import { parseAdapterOptions } from './options.js';
 import { RabbitMqOptions } from '../../../brokers/rabbitmq-options.js';
 import { RabbitManagement } from './rabbitmq-management.js';
+import { scratchName, UNOBSERVED, warmUpTwin } from '../warm-up.js';
 
 /**
  * RabbitMQ (AMQP 0-9-1) with amqplib: publisher confirms on a confirm channel to the default exchange, one channel
@@ -34,6 +35,8 @@ import { RabbitManagement } from './rabbitmq-management.js';
  */
 
 const CONNECT_TIMEOUT_MS = 3000;
+/** A warm-up's scratch queue goes this long after its last use, in case the process dies before deleting it. */
+const SCRATCH_EXPIRES_MS = 60_000;
 
 interface ConsumerState {
   spec: ConsumerSpec;
@@ -64,6 +67,8 @@ export class RabbitMqAdapter implements BrokerAdapter {
   private down = false;
   private closing = false;
   private redeclaring: Promise<void> | undefined;
+  /** A warm-up's scratch queue: the broker deletes it once it has gone this long unused (x-expires). */
+  private expiresMs: number | undefined;
 
   constructor(
     private readonly target: BrokerTarget,
@@ -125,7 +130,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     const ch = await this.connection().createChannel();
     ch.on('error', () => undefined);
     try {
-      if (this.target.create) await ch.assertQueue(this.target.destination, { durable: this.options.durable });
+      if (this.target.create) await ch.assertQueue(this.target.destination, this.queueOptions());
       else await ch.checkQueue(this.target.destination);
     } catch (err) {
       const text = (err as Error).message;
@@ -135,6 +140,27 @@ export class RabbitMqAdapter implements BrokerAdapter {
     } finally {
       await ch.close().catch(() => undefined);
     }
+  }
+
+  /** How a queue we create is declared. */
+  private queueOptions(): Options.AssertQueue {
+    return { durable: this.options.durable, ...(this.expiresMs !== undefined && { expires: this.expiresMs }) };
+  }
+
+  /**
+   * A twin on a scratch queue of our own, not durable, which the broker deletes a minute after its last use should
+   * the process die before deleting it: cold, amqplib's frame codec and our confirm handling would be compiled
+   * during the run's first second instead (docs/benchmarks.md, "Warming the client library").
+   */
+  warmUp(sample: OutgoingMessage, count: number, signal: AbortSignal): Promise<number> {
+    const queue = scratchName(this.target.destination);
+    const options = { durable: false };
+    const twin = new RabbitMqAdapter(
+      { ...this.target, destination: queue, group: queue, create: true, options },
+      UNOBSERVED,
+    );
+    twin.expiresMs = SCRATCH_EXPIRES_MS;
+    return warmUpTwin(twin, sample, count, signal);
   }
 
   publish(message: OutgoingMessage): Promise<void> {
@@ -240,7 +266,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     try {
       if (!this.target.create)
         throw new Error(`queue "${queue}" was deleted (our consumer was cancelled by the broker)`);
-      this.redeclaring ??= ch.assertQueue(queue, { durable: this.options.durable }).then(() => {
+      this.redeclaring ??= ch.assertQueue(queue, this.queueOptions()).then(() => {
         this.observer.groupRecreated(`queue "${queue}" was deleted; declared again`);
       });
       await this.redeclaring.finally(() => (this.redeclaring = undefined));
