@@ -8,7 +8,7 @@ import {
   addEventCounts,
   emptyEventCounts,
 } from './event-recorder.js';
-import { type Histogram, type LatencySummary, encodeHistogram, summarizeHistogram } from './histogram.js';
+import { type LatencySummary, encodeHistogram, percentilesMs, summarizeHistogram } from './histogram.js';
 
 /** One second of the run for one queue (or all of them). */
 export interface EventPoint {
@@ -98,21 +98,22 @@ function sumLag(samples: readonly (LagSample | undefined)[]): LagSample | undefi
   };
 }
 
-/** A percentile in ms, as summarizeHistogram rounds it; only the three a point shows (a full summary costs more). */
-function percentileMs(h: Histogram, p: number): number {
-  return h.totalCount === 0 ? 0 : Math.round(h.getValueAtPercentile(p)) / 1000;
-}
+const P99 = [99];
+const P50_P99 = [50, 99];
 
+/** Only the three percentiles a point shows, each histogram walked once (a full summary costs more). */
 function point(t: number, c: EventCounts, lag: LagSample | undefined): EventPoint {
+  const [e2eP50 = 0, e2eP99 = 0] = percentilesMs(c.e2e, P50_P99);
+  const [publishP99 = 0] = percentilesMs(c.publish, P99);
   return {
     t,
     attempted: c.attempted,
     acked: c.acked,
     consumed: c.consumed,
     failed: c.failed,
-    publishP99: percentileMs(c.publish, 99),
-    e2eP50: percentileMs(c.e2e, 50),
-    e2eP99: percentileMs(c.e2e, 99),
+    publishP99,
+    e2eP50,
+    e2eP99,
     lag: lag?.broker ?? null,
     backlog: lag?.client ?? 0,
     timeLagMs: Math.round(lag?.timeLagMs ?? 0),

@@ -7,6 +7,7 @@ import {
   type Histogram,
   meanOf,
   mergeHistograms,
+  percentilesMs,
   recordedValues,
   recordMs,
   summarizeHistogram,
@@ -95,6 +96,7 @@ describe('the one-pass summary', () => {
       const h = createHistogram();
       for (let i = 0; i < n; i++) recordMs(h, 0.01 + random() ** 5 * 5000);
       expect(summarizeHistogram(h), `n = ${n}`).toEqual(library(h));
+      expect(percentilesMs(h, [50, 99]), `n = ${n}`).toEqual([library(h).p50, library(h).p99]);
     }
     const same = createHistogram();
     for (let i = 0; i < 1000; i++) recordMs(same, 4.2);

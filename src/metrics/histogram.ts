@@ -129,15 +129,30 @@ function rankAt(p: number, total: number): number {
 export function summarizeHistogram(histogram: Histogram): LatencySummary {
   const total = histogram.totalCount;
   if (total === 0) return { p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, mean: 0 };
-  const ranks = SUMMARY_PERCENTILES.map((p) => rankAt(p, total));
+  let sum = 0;
+  const visit = (b: Bucket, count: number): void => void (sum += b.median * count);
+  const [p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0] = percentilesMs(histogram, SUMMARY_PERCENTILES, visit);
+  return { p50, p90, p95, p99, p999, max, mean: round3(sum / total / 1000) };
+}
+
+/**
+ * The values at `percentiles` (ascending) in ms, rounded to the µs, in one pass over the buckets; 0 for an empty
+ * histogram. `visit` sees every bucket of the same pass.
+ */
+export function percentilesMs(
+  histogram: Histogram,
+  percentiles: readonly number[],
+  visit?: (bucket: Bucket, count: number) => void,
+): number[] {
+  const total = histogram.totalCount;
+  if (total === 0) return percentiles.map(() => 0);
+  const ranks = percentiles.map((p) => rankAt(p, total));
   const values: number[] = [];
   let seen = 0;
-  let sum = 0;
   forEachBucket(histogram, (b, count) => {
     seen += count;
-    sum += b.median * count;
+    visit?.(b, count);
     while (values.length < ranks.length && seen >= (ranks[values.length] as number)) values.push(b.highest);
   });
-  const ms = (i: number): number => round3((values[i] ?? 0) / 1000);
-  return { p50: ms(0), p90: ms(1), p95: ms(2), p99: ms(3), p999: ms(4), max: ms(5), mean: round3(sum / total / 1000) };
+  return ranks.map((_, i) => round3((values[i] ?? 0) / 1000));
 }
