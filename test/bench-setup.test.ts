@@ -9,6 +9,22 @@ function benchEval(code: string): unknown {
   return JSON.parse(run.stdout);
 }
 
+describe('events bench, Kafka leg', () => {
+  it('is skipped with the reason when BACKEND_BENCH_KAFKA_BROKERS names no broker, and the table says so', () => {
+    const env = { ...process.env };
+    delete env.BACKEND_BENCH_KAFKA_BROKERS;
+    const code = `import { eventThroughput, formatEventThroughput } from './bench/events.js';
+      const settings = { rates: [100], seconds: 1, rounds: 1, brokers: ['kafka'], window: 1000, bytes: 256, drain: 1 };
+      const report = await eventThroughput(settings, () => undefined);
+      console.log(JSON.stringify({ results: report.results, table: formatEventThroughput(report) }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8', env });
+    expect(run.status, run.stderr).toBe(0);
+    const { results, table } = JSON.parse(run.stdout) as { results: unknown; table: string };
+    expect(results).toEqual([{ broker: 'kafka', skipped: 'BACKEND_BENCH_KAFKA_BROKERS is not set' }]);
+    expect(table).toMatch(/^kafka +skipped: +BACKEND_BENCH_KAFKA_BROKERS is not set/m);
+  });
+});
+
 describe('bench prerequisites', () => {
   it('asks only for what the selected sections run', () => {
     // A machine with every file and every program but wrk.

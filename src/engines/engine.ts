@@ -60,4 +60,12 @@ export function idleOrTimeout(maxMs: number, register: (wake: () => void) => voi
   });
 }
 
+/** Waits for `promise` (its outcome ignored) at most `ms`: a broker that is gone must not hold a run's end. */
+export async function within(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([promise?.catch(() => undefined), late]);
+  clearTimeout(timer);
+}
+
 export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

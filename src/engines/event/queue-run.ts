@@ -14,6 +14,7 @@ import { nowMs } from './envelope.js';
 import type { ProducerThreads } from './producer-threads.js';
 import { type ProducerSide, QueueProducers } from './queue-producers.js';
 import { WHOLE } from '../../scenario/shard.js';
+import { within } from '../engine.js';
 
 /** How adapters are made: by URL scheme for real brokers; the demo broker hands out its own. */
 export interface AdapterSource {
@@ -33,14 +34,6 @@ export interface QueueRunDeps {
 
 const LAG_READ_TIMEOUT_MS = 3000;
 const CLOSE_WAIT_MS = 1000;
-
-/** Waits for `promise` (its outcome ignored) at most `ms`. */
-async function within(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  await Promise.race([promise?.catch(() => undefined), late]);
-  clearTimeout(timer);
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

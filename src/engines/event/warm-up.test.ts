@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BrokerAdapter, OutgoingMessage } from './broker-adapter.js';
 import { publishForWarmUp, WARM_UP_MESSAGES, warmUpClients } from './warm-up.js';
 
@@ -76,6 +76,33 @@ describe('warmUpClients', () => {
       stop.signal,
     );
     expect(seen).toEqual(['started', 'told to stop']);
+  });
+});
+
+describe('warmUpClients on a broker that stalls', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('stops a warm-up at its limit and, if it does not end, moves on without it: the run is not held', async () => {
+    vi.useFakeTimers();
+    const seen: string[] = [];
+    // Told to stop at the limit, it neither stops nor ends (a connect or a clean-up that hangs).
+    const stuck: BrokerAdapter['warmUp'] = (_s, _c, signal) => {
+      signal.addEventListener('abort', () => seen.push('told to stop'));
+      return new Promise(() => undefined);
+    };
+    let over = false;
+    const done = warmUpClients(
+      [{ adapter: fakeAdapter('Stalled', stuck), sample: SAMPLE }],
+      new AbortController().signal,
+    );
+    void done.then(() => (over = true));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(seen).toEqual(['told to stop']);
+    expect(over).toBe(false);
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(over).toBe(true);
   });
 });
 

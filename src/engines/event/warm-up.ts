@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BrokerAdapter, OutgoingMessage } from './broker-adapter.js';
-import { yieldToLoop } from '../engine.js';
+import { within, yieldToLoop } from '../engine.js';
 
 /** Messages each broker client is warmed with: enough for V8 to optimise the library's per-message paths. */
 export const WARM_UP_MESSAGES = 2000;
@@ -8,8 +8,17 @@ export const WARM_UP_MESSAGES = 2000;
 const WARM_UP_WINDOW = 500;
 /** Starts between two yields to the event loop, so the library's replies and reads interleave as in a run. */
 const STARTS_PER_TURN = 50;
-/** A warm-up that takes longer is left behind: the run starts, cold. */
+/** A warm-up still publishing after this is stopped: the run starts, cold. */
 const WARM_UP_LIMIT_MS = 5000;
+/** The adapters' own connect timeout, which a warm-up's twin may take in full. */
+const CONNECT_ALLOWANCE_MS = 3000;
+/** Each step of a warm-up's clean-up (consumer stop, removal, close) is waited for this long at most. */
+const CLEANUP_WAIT_MS = 1000;
+/**
+ * How long a warm-up is waited for in all: connecting and preparing do not watch the signal, and a broker that
+ * stalls must not hold the run's start. What is still going then finishes (or not) in the background.
+ */
+const WARM_UP_HARD_LIMIT_MS = WARM_UP_LIMIT_MS + CONNECT_ALLOWANCE_MS + 3 * CLEANUP_WAIT_MS;
 
 /** Broker clients (by adapter name) already warmed in this thread: once is enough, a capacity search runs many. */
 const warmed = new Set<string>();
@@ -35,7 +44,7 @@ export async function warmUpClients(subjects: readonly WarmUpSubject[], signal: 
     signal.addEventListener('abort', quit, { once: true });
     const limit = setTimeout(quit, WARM_UP_LIMIT_MS);
     try {
-      await adapter.warmUp(sample, WARM_UP_MESSAGES, stop.signal).catch(() => undefined);
+      await within(adapter.warmUp(sample, WARM_UP_MESSAGES, stop.signal), WARM_UP_HARD_LIMIT_MS);
     } finally {
       clearTimeout(limit);
       signal.removeEventListener('abort', quit);
@@ -115,11 +124,11 @@ export async function warmUpTwin(
       await publishForWarmUp(count, () => twin.publish(sample), signal);
       await Promise.race([back, abortOf(signal)]);
     } finally {
-      await consumer.stop();
+      await within(consumer.stop(), CLEANUP_WAIT_MS);
     }
     return received;
   } finally {
-    await twin.destroy?.().catch(() => undefined);
-    await twin.close();
+    await within(twin.destroy?.(), CLEANUP_WAIT_MS);
+    await within(twin.close(), CLEANUP_WAIT_MS);
   }
 }
