@@ -96,7 +96,7 @@ export class QueueProducers implements ProducerSide {
 
   /** The first producer's connection and a message of this queue, for warm-up.ts. */
   get warmUpSubject(): WarmUpSubject {
-    return { adapter: this.first, sample: this.publisher.sample() };
+    return { adapter: this.first, sample: this.publisher.sample(), mayCreate: this.plan.target.create };
   }
 
   receipt(consumer: number, producer: number, seq: number, e2eMs: number): void {

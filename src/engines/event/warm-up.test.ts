@@ -33,25 +33,43 @@ describe('warmUpClients', () => {
     const signal = new AbortController().signal;
     await warmUpClients(
       [
-        { adapter: fakeAdapter('Broker A', warm('a1')), sample: SAMPLE },
-        { adapter: fakeAdapter('Broker A', warm('a2')), sample: SAMPLE },
-        { adapter: fakeAdapter('Broker B', warm('b')), sample: SAMPLE },
-        { adapter: fakeAdapter('Broker C'), sample: SAMPLE },
+        { adapter: fakeAdapter('Broker A', warm('a1')), sample: SAMPLE, mayCreate: true },
+        { adapter: fakeAdapter('Broker A', warm('a2')), sample: SAMPLE, mayCreate: true },
+        { adapter: fakeAdapter('Broker B', warm('b')), sample: SAMPLE, mayCreate: true },
+        { adapter: fakeAdapter('Broker C'), sample: SAMPLE, mayCreate: true },
       ],
       signal,
     );
-    await warmUpClients([{ adapter: fakeAdapter('Broker B', warm('b again')), sample: SAMPLE }], signal);
+    await warmUpClients(
+      [{ adapter: fakeAdapter('Broker B', warm('b again')), sample: SAMPLE, mayCreate: true }],
+      signal,
+    );
     expect(calls).toEqual([`a1 ${WARM_UP_MESSAGES} envelope`, `b ${WARM_UP_MESSAGES} envelope`]);
+  });
+
+  it('makes nothing on a broker whose queue says create: false (the application owns what is there)', async () => {
+    const calls: string[] = [];
+    const warm: BrokerAdapter['warmUp'] = () => (calls.push('warmed'), Promise.resolve(1));
+    await warmUpClients(
+      [{ adapter: fakeAdapter('Not ours', warm), sample: SAMPLE, mayCreate: false }],
+      new AbortController().signal,
+    );
+    expect(calls).toEqual([]);
   });
 
   it('a warm-up that fails is not an error: the next broker is still warmed', async () => {
     const warmedAfter: string[] = [];
     await warmUpClients(
       [
-        { adapter: fakeAdapter('Refusing', () => Promise.reject(new Error('permission denied'))), sample: SAMPLE },
+        {
+          adapter: fakeAdapter('Refusing', () => Promise.reject(new Error('permission denied'))),
+          sample: SAMPLE,
+          mayCreate: true,
+        },
         {
           adapter: fakeAdapter('Next', () => (warmedAfter.push('next'), Promise.resolve(1))),
           sample: SAMPLE,
+          mayCreate: true,
         },
       ],
       new AbortController().signal,
@@ -70,8 +88,12 @@ describe('warmUpClients', () => {
       });
     await warmUpClients(
       [
-        { adapter: fakeAdapter('Hanging', hanging), sample: SAMPLE },
-        { adapter: fakeAdapter('After', () => (seen.push('after'), Promise.resolve(1))), sample: SAMPLE },
+        { adapter: fakeAdapter('Hanging', hanging), sample: SAMPLE, mayCreate: true },
+        {
+          adapter: fakeAdapter('After', () => (seen.push('after'), Promise.resolve(1))),
+          sample: SAMPLE,
+          mayCreate: true,
+        },
       ],
       stop.signal,
     );
@@ -94,7 +116,7 @@ describe('warmUpClients on a broker that stalls', () => {
     };
     let over = false;
     const done = warmUpClients(
-      [{ adapter: fakeAdapter('Stalled', stuck), sample: SAMPLE }],
+      [{ adapter: fakeAdapter('Stalled', stuck), sample: SAMPLE, mayCreate: true }],
       new AbortController().signal,
     );
     void done.then(() => (over = true));

@@ -27,6 +27,11 @@ const warmed = new Set<string>();
 export interface WarmUpSubject {
   readonly adapter: BrokerAdapter;
   readonly sample: OutgoingMessage;
+  /**
+   * The queue's `create`: false says the broker's objects are the application's, not ours to make, so no scratch
+   * destination is made there either (the run starts cold).
+   */
+  readonly mayCreate: boolean;
 }
 
 /**
@@ -36,8 +41,8 @@ export interface WarmUpSubject {
  * the run's own connection and destination were already set up and checked.
  */
 export async function warmUpClients(subjects: readonly WarmUpSubject[], signal: AbortSignal): Promise<void> {
-  for (const { adapter, sample } of subjects) {
-    if (adapter.warmUp === undefined || warmed.has(adapter.broker) || signal.aborted) continue;
+  for (const { adapter, sample, mayCreate } of subjects) {
+    if (adapter.warmUp === undefined || !mayCreate || warmed.has(adapter.broker) || signal.aborted) continue;
     warmed.add(adapter.broker);
     const stop = new AbortController();
     const quit = (): void => stop.abort();
