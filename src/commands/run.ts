@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { untilAborted } from '../engines/engine.js';
 import { ExitCode } from '../errors.js';
 import { judgeHealth, judgeLateness, withLocalFailures } from '../metrics/saturation.js';
 import { primeAggregation } from '../metrics/prime.js';
@@ -168,9 +169,3 @@ function finish(
     ),
   );
 }
-
-const untilAborted = (signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });

@@ -68,4 +68,11 @@ export async function within(promise: Promise<unknown> | undefined, ms: number):
   clearTimeout(timer);
 }
 
+/** Resolves when `signal` aborts (at once if it already has); never rejects. */
+export const untilAborted = (signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+
 export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -7,7 +7,7 @@ import { adapterFor } from './adapter-registry.js';
 import type { BrokerAdapter } from './broker-adapter.js';
 import { type ConsumerWorkerData, RECEIPT_FIELDS, type WorkerMessage } from './consumer-host.js';
 import { ConsumerRunner } from './consumer-runner.js';
-import { sleep } from '../engine.js';
+import { within } from '../engine.js';
 
 const BATCH = 1024;
 const CLOSE_WAIT_MS = 1000;
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       flush();
       send({ type: 'stopped' });
       // A broker that is gone can hold a close for its whole timeout; the host terminates this thread if it must.
-      await Promise.race([adapter.close(), sleep(CLOSE_WAIT_MS)]);
+      await within(adapter.close(), CLOSE_WAIT_MS);
       port.close();
     })();
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BrokerAdapter, OutgoingMessage } from './broker-adapter.js';
-import { within, yieldToLoop } from '../engine.js';
+import { untilAborted, within, yieldToLoop } from '../engine.js';
 
 /** Messages each broker client is warmed with: enough for V8 to optimise the library's per-message paths. */
 export const WARM_UP_MESSAGES = 2000;
@@ -87,12 +87,6 @@ export async function publishForWarmUp(
   while (settled < count && inFlight > 0 && !signal.aborted) await waitForRoom();
 }
 
-/** Resolves when `signal` aborts (at once if it has): the other side of a race with a warm-up's reading. */
-export function abortOf(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-}
-
 /** Connection trouble of a warm-up's own adapter is nobody's business: the run's adapters report their own. */
 export const UNOBSERVED = { lost: () => undefined, restored: () => undefined, groupRecreated: () => undefined };
 
@@ -127,7 +121,7 @@ export async function warmUpTwin(
     });
     try {
       await publishForWarmUp(count, () => twin.publish(sample), signal);
-      await Promise.race([back, abortOf(signal)]);
+      await Promise.race([back, untilAborted(signal)]);
     } finally {
       await within(consumer.stop(), CLEANUP_WAIT_MS);
     }
